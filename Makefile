@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install translations db seed clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d secretariat_app/translations -D messages >/dev/null
+
+db: install
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed
+
+# Web server, Celery worker and Celery beat together; one Ctrl-C stops all.
+run: seed
+	@echo ""
+	@echo "  CICA Secretariat: http://127.0.0.1:$${PORT:-5000}/"
+	@echo ""
+	PORT=$${PORT:-5000} $(BIN)/honcho --procfile Procfile.dev start
+
+test: install
+	CI=$${CI:-} $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,94 @@
+"""The CICA Secretariat's meeting and workflow system."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig, config_from_env
+
+
+def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application: read this function to learn the whole app."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides or {})
+    check_production_settings(app)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    configure_logger(app)
+    return app
+
+
+def check_production_settings(app: Flask) -> None:
+    """Production refuses to start with a guessable key or with the debugger on."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key in {"", Config.SECRET_KEY} or len(key) < 32:
+        raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+    if app.config.get("DEBUG") or app.debug:
+        raise RuntimeError("DEBUG must be off in production")
+
+
+def register_extensions(app: Flask) -> None:
+    from secretariat_app.auth_session import register_login
+    from secretariat_app.extensions import csrf, db, limiter, migrate
+    from secretariat_app.labels import register_labels
+    from secretariat_app.localisation import register_localisation
+    from secretariat_app.permissions import can, enforce_access, is_delegate, is_secretariat
+    from secretariat_app.security import register_security_headers
+    from workers.celery_app import celery_init_app
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_login(app)
+    register_localisation(app)
+    register_labels(app)
+    register_security_headers(app)
+    app.before_request(enforce_access)
+    app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can)
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from secretariat_app.blueprints.admin import bp as admin_bp
+    from secretariat_app.blueprints.auth import bp as auth_bp
+    from secretariat_app.blueprints.delegation import bp as delegation_bp
+    from secretariat_app.blueprints.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(delegation_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from secretariat_app.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from secretariat_app.cli import register_cli
+
+    register_cli(app)
+
+
+def configure_logger(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+__all__ = ["create_app", "ProductionConfig"]

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from secretariat_app.blueprints.admin import bp
+from secretariat_app.extensions import db
+from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.people import User
+from secretariat_app.models.states import MembershipStatus, states_with_status_on
+from secretariat_app.permissions import access
+
+
+@bp.route("/")
+@access("secretariat")
+def dashboard():
+    today = date.today()
+    members = db.session.scalars(states_with_status_on(today, MembershipStatus.MEMBER)).all()
+    observers = db.session.scalars(states_with_status_on(today, MembershipStatus.OBSERVER)).all()
+    recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
+    users = db.session.scalar(select(func.count(User.id)))
+    return render_template("admin/dashboard.html", members=members, observers=observers,
+                           recent=recent, users=users, today=today)

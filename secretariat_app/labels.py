@@ -1,0 +1,37 @@
+"""Translated labels for the enumerations shown on pages."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from secretariat_app.models.people import Role
+from secretariat_app.models.staff import Position
+from secretariat_app.models.states import MembershipStatus, StateKind
+
+STATUS_LABELS = {
+    MembershipStatus.MEMBER: _l("member"),
+    MembershipStatus.OBSERVER: _l("observer"),
+    MembershipStatus.PARTNER: _l("partner"),
+}
+KIND_LABELS = {StateKind.STATE: _l("state"), StateKind.ORGANISATION: _l("international organisation")}
+ROLE_LABELS = {
+    Role.ADMIN: _l("Secretariat administrator"),
+    Role.OFFICER: _l("Secretariat officer"),
+    Role.DELEGATE: _l("Delegate"),
+    Role.COORDINATOR: _l("CBM coordinator"),
+}
+POSITION_LABELS = {
+    Position.EXECUTIVE_DIRECTOR: _l("Executive Director / Secretary General"),
+    Position.DEPUTY_EXECUTIVE_DIRECTOR: _l("Deputy Executive Director / Deputy Secretary General"),
+    Position.PROFESSIONAL: _l("Professional (seconded)"),
+    Position.SUPPORT: _l("General/support (contracted)"),
+}
+
+
+def register_labels(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        status_label=lambda s: STATUS_LABELS.get(s, s),
+        kind_label=lambda k: KIND_LABELS.get(k, k),
+        role_label=lambda r: ROLE_LABELS.get(r, r),
+        position_label=lambda p: POSITION_LABELS.get(p, p),
+    )

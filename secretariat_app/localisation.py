@@ -1,0 +1,60 @@
+"""Language and time zone of the person reading the page."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, get_locale, get_timezone
+from flask_login import current_user
+
+from secretariat_app.extensions import babel
+
+
+def select_locale() -> str:
+    """The profile's language first, then the browser's, then English."""
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if getattr(current_user, "is_authenticated", False) and is_known_timezone(current_user.timezone):
+        return current_user.timezone
+    return "UTC"
+
+
+def is_known_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
+def local_time(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A UTC timestamp shown in `zone` (a meeting's) or in the reader's zone."""
+    if value is None:
+        return ""
+    if zone and is_known_timezone(zone):
+        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone
+    return format_datetime(value, fmt)
+
+
+def iso_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def register_localisation(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["localtime"] = local_time
+    app.jinja_env.filters["isodate"] = iso_date
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.globals["current_timezone"] = lambda: str(get_timezone() or "UTC")

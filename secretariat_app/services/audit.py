@@ -1,0 +1,43 @@
+"""Writing the audit log: who did what to which record, before and after."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from secretariat_app.extensions import db
+from secretariat_app.models.audit import AuditEntry
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly form of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(plain(v) for v in value)
+    return value
+
+
+def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: plain(getattr(obj, name)) for name in fields}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return before != after
+
+
+def record(actor, action: str, object_type: str, object_id: Any,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
+    """Add an audit entry to the current transaction (the caller commits)."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before,
+        after=after,
+    )
+    db.session.add(entry)
+    return entry

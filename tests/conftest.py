@@ -1,0 +1,141 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, clean tables per test, a
+client that logs in, CSRF tokens, reference data and factories."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from config import TestConfig
+from secretariat_app import create_app
+from secretariat_app.extensions import db, limiter
+from tests import services_available as services
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    name = f"secretariat_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(services.POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = services.POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    return name, f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _drop_postgres_database(name: str) -> None:
+    with psycopg.connect(services.POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
+    name, url = _create_postgres_database()
+    yield url
+    _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory, request) -> str:
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test that uses the app starts with empty tables, no mail and no throttle."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        limiter.reset()
+        app.extensions.pop("mail_outbox", None)
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def reference(app_ctx):
+    from secretariat_app.services.reference_data import load_reference_data
+
+    return load_reference_data()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/auth/login") -> str:
+    response = client.get(page)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} (status {response.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """POST a form the way a browser does: with the CSRF token of the page."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+def log_in(client, email: str, password: str = "correct horse battery"):
+    response = post_form(client, "/auth/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password: str = "correct horse battery"):
+        return log_in(client, user.email, password)
+
+    return do

@@ -1,0 +1,107 @@
+"""factory_boy factories for the models. Users get the password
+'correct horse battery' unless told otherwise."""
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from secretariat_app.extensions import db
+from secretariat_app.models import (
+    Delegation,
+    Membership,
+    MembershipStatus,
+    Position,
+    Role,
+    StaffAppointment,
+    State,
+    StateKind,
+    User,
+    UserRole,
+)
+from secretariat_app.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class StateFactory(Base):
+    class Meta:
+        model = State
+
+    code = factory.Sequence(lambda n: f"X{n:02d}")
+    iso2 = None
+    kind = StateKind.STATE
+    name_en = factory.Sequence(lambda n: f"State {n}")
+    name_ru = factory.Sequence(lambda n: f"Государство {n}")
+
+
+class MembershipFactory(Base):
+    class Meta:
+        model = Membership
+
+    state = factory.SubFactory(StateFactory)
+    status = MembershipStatus.MEMBER
+    valid_from = date(1999, 9, 14)
+    valid_to = None
+    note = ""
+
+
+class DelegationFactory(Base):
+    class Meta:
+        model = Delegation
+
+    state = factory.SubFactory(StateFactory)
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@cica.example")
+    name = factory.Sequence(lambda n: f"User {n}")
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    language = "en"
+    timezone = "Asia/Almaty"
+    active = True
+    session_token = factory.Sequence(lambda n: f"token{n}")
+    delegation = None
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            self.role_rows.append(UserRole(role=role))
+        if create and extracted:
+            db.session.commit()
+
+
+def officer(**kwargs) -> User:
+    return UserFactory(roles=[Role.OFFICER], **kwargs)
+
+
+def admin(**kwargs) -> User:
+    return UserFactory(roles=[Role.ADMIN], **kwargs)
+
+
+def delegate(delegation: Delegation | None = None, **kwargs) -> User:
+    return UserFactory(roles=[Role.DELEGATE], delegation=delegation or DelegationFactory(), **kwargs)
+
+
+class StaffAppointmentFactory(Base):
+    class Meta:
+        model = StaffAppointment
+
+    person_name = factory.Sequence(lambda n: f"Staff member {n}")
+    position = Position.PROFESSIONAL
+    nationality = factory.SubFactory(StateFactory)
+    seconding_state = factory.SelfAttribute("nationality")
+    starts_on = date(2024, 1, 1)
+    ends_on = None
+    decision_reference = ""

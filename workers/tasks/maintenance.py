@@ -1,0 +1,12 @@
+"""Housekeeping tasks run by Celery beat."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from secretariat_app.services import accounts
+
+
+@shared_task(name="workers.tasks.maintenance.purge_expired_reset_tokens")
+def purge_expired_reset_tokens() -> int:
+    """Delete reset tokens that are used or expired; returns how many went."""
+    return accounts.purge_reset_tokens()
