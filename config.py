@@ -41,13 +41,11 @@ def celery_settings(broker_url: str, result_backend: str | None) -> dict:
         "task_time_limit": 300,
         "task_soft_time_limit": 240,
         "broker_connection_retry_on_startup": True,
+        "task_default_queue": os.environ.get("CELERY_QUEUE", "secretariat"),
         "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
     }
     if result_backend:
         settings["result_backend"] = result_backend
-    if broker_url.startswith("sqla+"):
-        # kombu's SQL transport polls; a short interval keeps beat tasks on time.
-        settings["broker_transport_options"] = {"polling_interval": 1}
     return settings
 
 

@@ -18,6 +18,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     )
     app.config.from_object(config or config_from_env())
     app.config.update(overrides or {})
+    app.json.ensure_ascii = False  # Russian stays readable in JSON and the audit page
     check_production_settings(app)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 

@@ -2,12 +2,15 @@
 client that logs in, CSRF tokens, reference data and factories."""
 from __future__ import annotations
 
+import contextvars
 import re
 import uuid
 
 import psycopg
 import pytest
 from sqlalchemy import text
+
+from flask.testing import FlaskClient
 
 from config import TestConfig
 from secretariat_app import create_app
@@ -51,9 +54,19 @@ def database_url(backend, tmp_path_factory, request) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as in production, even
+    when the test holds one open (for factories): no `g`, no session is shared
+    between the test and the request, or between two requests."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     yield app
@@ -139,3 +152,44 @@ def login(client):
         return log_in(client, user.email, password)
 
     return do
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free local port that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.messages.append(envelope)
+                return "250 OK"
+
+        self.hostname = "127.0.0.1"
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname=self.hostname, port=self.port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from urllib.parse import urlsplit
 
-from secretariat_app import mail
 from secretariat_app.blueprints.auth import bp
 from secretariat_app.blueprints.auth.forms import (
     ChangePasswordForm,
@@ -19,7 +18,7 @@ from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import limiter
 from secretariat_app.forms import show_violations
 from secretariat_app.permissions import access
-from secretariat_app.services import accounts
+from secretariat_app.services import account_mail, accounts
 
 
 def _submitted_account() -> str:
@@ -73,12 +72,13 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
         except RuleViolations as error:
             show_violations(form, error)
         else:
-            login_user(current_user)  # keep this session; others end with the old token
+            login_user(user)  # keep this session under the new token; others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
@@ -92,22 +92,10 @@ def reset_request():
     if form.validate_on_submit():
         issued = accounts.request_password_reset(form.email.data)  # commits
         if issued is not None:
-            _send_reset_mail(*issued)
+            account_mail.send_reset_mail(*issued)
         flash(_("If an account uses that address, a reset link is on its way. It works once, for one hour."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
-
-
-def _send_reset_mail(user, raw_token: str) -> None:
-    """Sent after the token's transaction committed; a mail failure leaves a usable token."""
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=raw_token)
-    with force_locale(user.language):
-        subject = _("CICA Secretariat: reset your password")
-        text = render_template("auth/reset_mail.txt", user=user, link=link)
-    try:
-        mail.send(mail.build_message(user.email, subject, text))
-    except OSError:
-        current_app.logger.exception("could not send the password reset mail to user %s", user.id)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

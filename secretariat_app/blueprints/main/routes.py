@@ -46,7 +46,7 @@ def _broker_ok() -> bool:
     celery = current_app.extensions["celery"]
     try:
         with celery.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
+            connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2, timeout=2)
         return True
     except Exception:
         current_app.logger.warning("health: broker unreachable", exc_info=True)

@@ -1,0 +1,66 @@
+"""Alembic revisions build the schema the models describe, and go back down,
+on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from config import TestConfig
+from secretariat_app import create_app
+from secretariat_app.extensions import db
+from tests import services_available as services
+from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
+    name, url = _create_postgres_database()
+    yield url
+    _drop_postgres_database(name)
+
+
+def _differences():
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_upgrade_downgrade_upgrade_and_models_match(empty_database_url):
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"state", "membership", "user_account", "audit_entry", "staff_appointment"} <= tables
+        assert _differences() == [], "models and migrations differ: write a revision"
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert _differences() == []
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_model_change_without_a_revision_is_detected(empty_database_url):
+    """The check above can fail: an extra column in the models shows up."""
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        extra = MetaData()
+        for table in db.metadata.sorted_tables:
+            table.to_metadata(extra)
+        Table("not_migrated", extra, Column("id", Integer, primary_key=True))
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            diffs = compare_metadata(context, extra)
+        assert any(d[0] == "add_table" and d[1].name == "not_migrated" for d in diffs)
+        db.session.remove()
+        db.engine.dispose()
