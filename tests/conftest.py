@@ -193,3 +193,19 @@ def smtp_sink():
     sink = SmtpSink().start()
     yield sink
     sink.stop()
+
+
+def pytest_configure(config):
+    """Compile the message catalogues when `make` did not (a bare pytest run)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parents[1].glob("secretariat_app/translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with open(po_path, "rb") as po_file:
+                catalog = read_po(po_file)
+            with open(mo_path, "wb") as mo_file:
+                write_mo(mo_file, catalog)
