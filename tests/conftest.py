@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from config import TestConfig
 from secretariat_app import create_app
 from secretariat_app.extensions import db, limiter
+from secretariat_app.models.audit import APPEND_ONLY_TRIGGERS
 from tests import services_available as services
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -81,8 +82,11 @@ def _empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # The append-only triggers refuse DELETE; tests lift them for the cleanup only.
+        db.session.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_delete"))
         for table in tables:
             db.session.execute(table.delete())
+        db.session.execute(text(APPEND_ONLY_TRIGGERS["sqlite"][1]))
     db.session.commit()
 
 

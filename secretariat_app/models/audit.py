@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.extensions import db
@@ -35,3 +35,24 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(_mapper, _connection, target: AuditEntry) -> None:
     raise AppendOnlyError(f"audit entry {target.id} is append-only")
+
+
+# The database refuses changes too, whatever the client: triggers on both engines.
+APPEND_ONLY_TRIGGERS = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+        "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+    ],
+}
+
+for _dialect, _statements in APPEND_ONLY_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
