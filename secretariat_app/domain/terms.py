@@ -5,11 +5,14 @@
 - General/support staff are contracted nationals of member states.
 - One person at a time holds the Executive Director's (Secretary General's)
   post, and one the Deputy's.
+- The Sixth Summit (13 October 2022) renamed the posts: terms starting on or
+  after that day are those of the Secretary General and the Deputy Secretary General.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from secretariat_app.domain.periods import Period, term_end
 from secretariat_app.domain.violations import N_, Violation
@@ -21,6 +24,7 @@ SUPPORT = "support"
 
 DEPUTY_TERM_YEARS = 3
 SINGLE_HOLDER_POSTS = frozenset({EXECUTIVE_DIRECTOR, DEPUTY_EXECUTIVE_DIRECTOR})
+SECRETARY_GENERAL_SINCE = date(2022, 10, 13)  # the Sixth Summit renamed the posts
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,22 @@ class AppointmentFacts:
     seconding_state_is_member: bool
 
 
-def default_end(position: str, starts_on) -> object | None:
+def default_end(position: str, starts_on: date) -> date | None:
     """The end a term has when none is given: three years for the Deputy."""
     if position == DEPUTY_EXECUTIVE_DIRECTOR:
         return term_end(starts_on, DEPUTY_TERM_YEARS)
+    return None
+
+
+def official_title(position: str, starts_on: date) -> str | None:
+    """The title a single-holder post bore for a term starting on `starts_on` (None for others).
+
+    The English text is marked with N_; the web layer translates it."""
+    renamed = starts_on >= SECRETARY_GENERAL_SINCE
+    if position == EXECUTIVE_DIRECTOR:
+        return N_("Secretary General") if renamed else N_("Executive Director")
+    if position == DEPUTY_EXECUTIVE_DIRECTOR:
+        return N_("Deputy Secretary General") if renamed else N_("Deputy Executive Director")
     return None
 
 
