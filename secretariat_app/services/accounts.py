@@ -4,16 +4,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from secretariat_app import passwords
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.localisation import is_known_timezone
 from secretariat_app.models.people import Delegation, PasswordResetToken, Role, User, UserRole
+from secretariat_app.permissions import can
 from secretariat_app.services import audit
 
 USER_FIELDS = ("email", "name", "language", "timezone", "active", "delegation_id", "roles")
@@ -155,19 +157,20 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active:
         return None
-    raw = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
-    db.session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=_token_hash(raw),
-            created_at=now,
-            expires_at=now + current_app.config["PASSWORD_RESET_TTL"],
-        )
-    )
+    raw = _issue_reset_token(user, current_app.config["PASSWORD_RESET_TTL"])
     audit.record(None, "user.password_reset_requested", "user", user.id)
     db.session.commit()
     return user, raw
+
+
+def _issue_reset_token(user: User, ttl: timedelta) -> str:
+    """Add a reset token for `user` valid for `ttl` to the transaction; returns the raw token."""
+    raw = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    db.session.add(
+        PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
+    )
+    return raw
 
 
 def valid_reset_token(raw: str) -> PasswordResetToken | None:
@@ -209,3 +212,66 @@ def purge_reset_tokens() -> int:
     )
     db.session.commit()
     return result.rowcount
+
+
+# Administration: inviting and editing accounts ------------------------------
+
+INVITE_TTL = timedelta(days=3)
+GRANT_REFUSED = {
+    Role.ADMIN: N_("Only an administrator may grant or remove the Secretariat administrator role."),
+    Role.OFFICER: N_("Only an administrator may grant or remove the Secretariat officer role."),
+}
+
+
+def check_grants(actor: User, old_roles: frozenset[Role], new_roles: frozenset[Role]) -> list[Violation]:
+    """Roles `actor` may not give or take away (only administrators manage
+    Secretariat roles), as violations on the `roles` field."""
+    refused = sorted((r for r in old_roles ^ new_roles if not can(actor, "grant_role", r)), key=lambda r: r.value)
+    return [Violation("roles", GRANT_REFUSED.get(r, N_("You may not grant or remove the role “%(role)s”.")),
+                      {"role": r.value}) for r in refused]
+
+
+def _check_self_edit(actor: User, user: User, data: UserData) -> list[Violation]:
+    """An administrator cannot lock themselves out by mistake."""
+    if actor.id != user.id:
+        return []
+    violations = []
+    if not data.active:
+        violations.append(Violation("active", N_("You cannot deactivate your own account.")))
+    if Role.ADMIN in user.roles and Role.ADMIN not in data.roles:
+        violations.append(Violation("roles", N_("You cannot remove your own administrator role.")))
+    return violations
+
+
+def invite_user(actor: User, data: UserData) -> tuple[User, str]:
+    """Create an account with a random password nobody knows and a set-password
+    token valid for INVITE_TTL (config ACCOUNT_INVITE_TTL), audited, and commit.
+
+    Returns the user and the raw token; the caller mails it after the commit.
+    Raises RuleViolations, writing nothing, for bad data or roles `actor` may not grant."""
+    violations = check_grants(actor, frozenset(), frozenset(data.roles)) + _check_user(data, None)
+    if violations:
+        raise RuleViolations(violations)
+    user = User(password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
+                session_token=new_session_token())
+    _apply(user, data)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address was saved concurrently
+        db.session.rollback()
+        raise RuleViolations([Violation("email", N_("Another account already uses this e-mail address."))]) from None
+    audit.record(actor, "user.create", "user", user.id, None, audit.snapshot(user, USER_FIELDS))
+    raw = _issue_reset_token(user, current_app.config.get("ACCOUNT_INVITE_TTL", INVITE_TTL))
+    audit.record(actor, "user.invite", "user", user.id)
+    db.session.commit()
+    return user, raw
+
+
+def edit_user(actor: User, user: User, data: UserData) -> User:
+    """update_user for the administration pages: also refuses roles `actor`
+    may not grant or remove and self-lockout. Raises RuleViolations, writing nothing."""
+    violations = check_grants(actor, user.roles, frozenset(data.roles)) + _check_self_edit(actor, user, data)
+    if violations:
+        raise RuleViolations(violations + _check_user(data, user))
+    return update_user(actor, user, data)
