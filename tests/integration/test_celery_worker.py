@@ -54,7 +54,9 @@ def environment(tmp_path, broker_url):
 
 def _start(env, *args, log: Path):
     handle = open(log, "wb")
-    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.celery_app", *args],
+    # The installed `celery` command, as the README and `make run` start it.
+    celery = Path(sys.executable).parent / "celery"
+    return subprocess.Popen([str(celery), "-A", "workers.celery_app", *args],
                             cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
 
 
