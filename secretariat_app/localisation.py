@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from wtforms import SelectChoice
+
 from flask import Flask, current_app, request
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
@@ -35,8 +37,13 @@ def is_known_timezone(name: str | None) -> bool:
     return True
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+def current_language() -> str:
+    """The language the current page is rendered in (en or ru)."""
+    return str(get_locale() or "en")
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
 
 
 def local_time(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
@@ -56,5 +63,5 @@ def register_localisation(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.filters["isodate"] = iso_date
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["current_timezone"] = lambda: str(get_timezone() or "UTC")

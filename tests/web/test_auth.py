@@ -1,6 +1,8 @@
 """Logging in and out, throttling, CSRF, passwords and their reset."""
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -143,7 +145,9 @@ def test_reset_mail_goes_through_a_real_smtp_server(app_ctx, client, smtp_sink, 
     assert len(smtp_sink.messages) == 1
     envelope = smtp_sink.messages[0]
     assert envelope.rcpt_tos == [user.email]
-    assert "/auth/reset/" in envelope.content.decode()
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["Subject"] == "Секретариат СВМДА: сброс пароля"  # the recipient's language
+    assert "/auth/reset/" in message.get_content()
 
 
 def test_security_headers_and_cookie_flags(app_ctx, client):

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectField, StringField, SubmitField
+from wtforms import DateField, Form, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from secretariat_app.labels import KIND_LABELS, STATUS_LABELS
@@ -31,7 +31,7 @@ class StateForm(FlaskForm):
     code = StringField(_l("Code (2 to 8 capital letters)"), validators=[DataRequired(), Length(max=8)])
     iso2 = StringField(_l("ISO 3166 code (two letters; blank for organisations)"),
                        validators=[Optional(), Length(max=2)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, KIND_LABELS[k]) for k in StateKind],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in StateKind],
                        validators=[DataRequired()])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
     name_ru = StringField(_l("Name in Russian"), validators=[DataRequired(), Length(max=120)])
@@ -57,7 +57,7 @@ def state_initial(state: State | None) -> dict[str, Any] | None:
 
 
 class MembershipForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s.value, STATUS_LABELS[s]) for s in MembershipStatus],
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in MembershipStatus],
                          validators=[DataRequired()])
     valid_from = DateField(_l("From"), validators=[DataRequired()])
     valid_to = DateField(_l("To (last day; blank: still holds it)"), validators=[Optional()])
@@ -88,4 +88,6 @@ class DelegationForm(FlaskForm):
 
     def fill_choices(self, states: list[State], language: str) -> None:
         """The states that may get a delegation, by code and name in the reader's language."""
-        self.state.choices = [("", _l("— choose —"))] + [(s.id, f"{s.code} · {s.name(language)}") for s in states]
+        self.state.choices = [SelectChoice("", _l("— choose —"))] + [
+            SelectChoice(s.id, f"{s.code} · {s.name(language)}") for s in states
+        ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, EmailField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -16,7 +16,7 @@ from secretariat_app.localisation import timezone_choices
 from secretariat_app.models.people import Delegation, Role, User
 from secretariat_app.services.accounts import UserData
 
-LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский")]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ru", "Русский")]
 ROLE_VALUES = frozenset(r.value for r in Role)
 
 
@@ -52,9 +52,9 @@ class UserForm(FlaskForm):
 
     def fill_choices(self, grantable: Iterable[Role], delegations: Iterable[Delegation], language: str) -> None:
         """Roles the reader may grant, delegations by code and name, and the time zones."""
-        self.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role if r in set(grantable)]
-        self.delegation_id.choices = [("", _l("— none (Secretariat staff) —"))] + [
-            (d.id, f"{d.state.code} · {d.name(language)}") for d in delegations
+        self.roles.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role if r in set(grantable)]
+        self.delegation_id.choices = [SelectChoice("", _l("— none (Secretariat staff) —"))] + [
+            SelectChoice(d.id, f"{d.state.code} · {d.name(language)}") for d in delegations
         ]
         self.timezone.choices = timezone_choices()
 

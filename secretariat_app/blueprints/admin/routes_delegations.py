@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,12 +17,10 @@ from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import State
+from secretariat_app.localisation import current_language
 from secretariat_app.permissions import access, require
 from secretariat_app.services import delegations as delegation_service
 
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 @bp.route("/delegations")
@@ -57,7 +55,7 @@ def delegation_new() -> ResponseReturnValue:
     form = DelegationForm() if request.method == "POST" else DelegationForm(
         data={"state": request.args.get("state", type=int)}
     )
-    form.fill_choices(candidates, _language())
+    form.fill_choices(candidates, current_language())
     if form.validate_on_submit():
         state = db.get_or_404(State, form.state.data)
         try:
@@ -65,7 +63,7 @@ def delegation_new() -> ResponseReturnValue:
         except RuleViolations as error:
             show_violations(form, error)
         else:
-            flash(_("The delegation of %(name)s has been created.", name=state.name(_language())), "success")
+            flash(_("The delegation of %(name)s has been created.", name=state.name(current_language())), "success")
             return redirect(url_for("admin.delegation_detail", delegation_id=delegation.id))
     return render_template("admin/delegation_form.html", form=form, candidates=candidates)
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from secretariat_app.blueprints.admin import bp
@@ -15,6 +15,7 @@ from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
 from secretariat_app.models.staff import StaffAppointment
+from secretariat_app.localisation import current_language
 from secretariat_app.permissions import access, require
 from secretariat_app.services import staff as staff_service
 
@@ -50,7 +51,7 @@ def _title_of(appointment: StaffAppointment) -> str:
 def _edit(appointment: StaffAppointment | None) -> ResponseReturnValue:
     """One form for both creating and editing; the service decides what the rules allow."""
     form = StaffForm() if request.method == "POST" else StaffForm(data=initial_data(appointment))
-    form.fill_choices(str(get_locale() or "en"))
+    form.fill_choices(current_language())
     if form.validate_on_submit():
         try:
             saved = staff_service.save_appointment(current_user, appointment, form.to_data())

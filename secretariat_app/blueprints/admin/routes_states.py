@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -21,13 +21,11 @@ from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
 from secretariat_app.models.states import Membership, MembershipStatus, State
+from secretariat_app.localisation import current_language
 from secretariat_app.permissions import access, require
 from secretariat_app.services import states as state_service
 from secretariat_app.services.delegations import delegation_of
 
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _state_or_404(code: str) -> State:
@@ -90,7 +88,7 @@ def _edit_state(state: State | None) -> ResponseReturnValue:
         except RuleViolations as error:
             show_violations(form, error)
         else:
-            flash(_("%(name)s has been saved.", name=saved.name(_language())), "success")
+            flash(_("%(name)s has been saved.", name=saved.name(current_language())), "success")
             return redirect(url_for("admin.state_detail", code=saved.code))
     return render_template("admin/state_form.html", form=form, state=state)
 
@@ -123,6 +121,6 @@ def _edit_membership(state: State, membership: Membership | None) -> ResponseRet
         except RuleViolations as error:
             show_violations(form, error)
         else:
-            flash(_("The membership of %(name)s has been saved.", name=state.name(_language())), "success")
+            flash(_("The membership of %(name)s has been saved.", name=state.name(current_language())), "success")
             return redirect(url_for("admin.state_detail", code=state.code))
     return render_template("admin/membership_form.html", form=form, state=state, membership=membership)

@@ -4,7 +4,7 @@ time zone and the active flag."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,15 +17,13 @@ from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
 from secretariat_app.models.people import Delegation, Role, User, UserRole
 from secretariat_app.models.states import State
+from secretariat_app.localisation import current_language
 from secretariat_app.permissions import access, can, require
 from secretariat_app.services import account_mail, accounts
 
 PAGE_SIZE = 25
 NO_DELEGATION = "none"
 
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _all_delegations() -> list[Delegation]:
@@ -91,7 +89,7 @@ def user_new() -> ResponseReturnValue:
         form = UserForm()
     else:
         form = UserForm(data=user_initial(None, request.args.get("delegation", type=int)))
-    form.fill_choices(_grantable(), _all_delegations(), _language())
+    form.fill_choices(_grantable(), _all_delegations(), current_language())
     if form.validate_on_submit():
         try:
             user, raw_token = accounts.invite_user(current_user, form.to_data())  # commits
@@ -116,7 +114,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     require("edit_user", user)
     form = UserEditForm() if request.method == "POST" else UserEditForm(data=user_initial(user))
-    form.fill_choices(_grantable(user), _all_delegations(), _language())
+    form.fill_choices(_grantable(user), _all_delegations(), current_language())
     if form.validate_on_submit():
         try:
             accounts.edit_user(current_user, user, form.to_data())
