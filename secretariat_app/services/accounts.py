@@ -97,14 +97,10 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     violations = _check_user(data, user)
     if violations:
         raise RuleViolations(violations)
-    before = audit.snapshot(user, USER_FIELDS)
-    _apply(user, data)
-    if not data.active:
-        user.session_token = new_session_token()  # a deactivated account's sessions end now
-    db.session.flush()
-    after = audit.snapshot(user, USER_FIELDS)
-    if audit.changed(before, after):
-        audit.record(actor, "user.update", "user", user.id, before, after)
+    with audit.tracking_changes(actor, "user.update", "user", user, USER_FIELDS):
+        _apply(user, data)
+        if not data.active:
+            user.session_token = new_session_token()  # a deactivated account's sessions end now
     db.session.commit()
     return user
 

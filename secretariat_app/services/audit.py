@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -24,8 +26,15 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: plain(getattr(obj, name)) for name in fields}
 
 
-def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    return before != after
+@contextmanager
+def tracking_changes(actor, action: str, object_type: str, obj: Any, fields: tuple[str, ...]) -> Iterator[None]:
+    """Record `action` with the fields before and after the block, if any changed."""
+    before = snapshot(obj, fields)
+    yield
+    db.session.flush()
+    after = snapshot(obj, fields)
+    if before != after:
+        record(actor, action, object_type, obj.id, before, after)
 
 
 def record(actor, action: str, object_type: str, object_id: Any,

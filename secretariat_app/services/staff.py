@@ -135,12 +135,8 @@ def save_appointment(actor: User | None, appointment: StaffAppointment | None, d
         audit.record(actor, "staff.create", "staff_appointment", appointment.id,
                      None, audit.snapshot(appointment, STAFF_FIELDS))
     else:
-        before = audit.snapshot(appointment, STAFF_FIELDS)
-        _apply(appointment, data)
-        db.session.flush()
-        after = audit.snapshot(appointment, STAFF_FIELDS)
-        if audit.changed(before, after):
-            audit.record(actor, "staff.update", "staff_appointment", appointment.id, before, after)
+        with audit.tracking_changes(actor, "staff.update", "staff_appointment", appointment, STAFF_FIELDS):
+            _apply(appointment, data)
     db.session.commit()
     return appointment
 

@@ -119,13 +119,10 @@ def update_state(actor: User | None, state: State, data: StateData) -> State:
     violations = _check_state(data, state)
     if violations:
         raise RuleViolations(violations)
-    before = audit.snapshot(state, STATE_FIELDS)
-    state.code, state.iso2, state.kind = data.code, data.iso2, data.kind
-    state.name_en, state.name_ru = data.name_en, data.name_ru
-    _flush_or_code_clash(data.code)
-    after = audit.snapshot(state, STATE_FIELDS)
-    if audit.changed(before, after):
-        audit.record(actor, "state.update", "state", state.id, before, after)
+    with audit.tracking_changes(actor, "state.update", "state", state, STATE_FIELDS):
+        state.code, state.iso2, state.kind = data.code, data.iso2, data.kind
+        state.name_en, state.name_ru = data.name_en, data.name_ru
+        _flush_or_code_clash(data.code)
     db.session.commit()
     return state
 
@@ -183,12 +180,9 @@ def update_membership(actor: User | None, membership: Membership, data: Membersh
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
-    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
-    membership.status, membership.valid_from, membership.valid_to = data.status, data.valid_from, data.valid_to
-    membership.note = (data.note or "").strip()
-    after = audit.snapshot(membership, MEMBERSHIP_FIELDS)
-    if audit.changed(before, after):
-        audit.record(actor, "membership.update", "membership", membership.id, before, after)
+    with audit.tracking_changes(actor, "membership.update", "membership", membership, MEMBERSHIP_FIELDS):
+        membership.status, membership.valid_from, membership.valid_to = data.status, data.valid_from, data.valid_to
+        membership.note = (data.note or "").strip()
     db.session.commit()
     return membership
 
