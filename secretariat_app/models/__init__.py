@@ -1,11 +1,35 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.chair import Chairmanship, CycleFinding
+from secretariat_app.models.decisions import Decision, DecisionStatus, Procedure, SilenceObjection
+from secretariat_app.models.meetings import (
+    AgendaItem,
+    DatePrecision,
+    Invitation,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+    Participant,
+)
 from secretariat_app.models.people import Delegation, PasswordResetToken, Role, User, UserRole
 from secretariat_app.models.staff import Position, StaffAppointment
 from secretariat_app.models.states import Body, Membership, MembershipStatus, State, StateKind
 
 __all__ = [
+    "AgendaItem",
     "AuditEntry",
+    "Chairmanship",
+    "CycleFinding",
+    "DatePrecision",
+    "Decision",
+    "DecisionStatus",
+    "Invitation",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingStatus",
+    "Participant",
+    "Procedure",
+    "SilenceObjection",
     "Body",
     "Delegation",
     "Membership",
