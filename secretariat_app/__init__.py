@@ -66,13 +66,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.admin import bp as admin_bp
     from secretariat_app.blueprints.auth import bp as auth_bp
+    from secretariat_app.blueprints.chair import bp as chair_bp
+    from secretariat_app.blueprints.cycles import bp as cycles_bp
+    from secretariat_app.blueprints.decisions import bp as decisions_bp
     from secretariat_app.blueprints.delegation import bp as delegation_bp
     from secretariat_app.blueprints.main import bp as main_bp
+    from secretariat_app.blueprints.meetings import bp as meetings_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(delegation_bp)
+    for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("delegation", __name__, url_prefix="/delegation")
 
-from secretariat_app.blueprints.delegation import routes  # noqa: E402,F401
+from secretariat_app.blueprints.delegation import routes, routes_meetings  # noqa: E402,F401

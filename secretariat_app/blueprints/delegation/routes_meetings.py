@@ -1,0 +1,1 @@
+"""Delegate pages for meetings: being written."""
