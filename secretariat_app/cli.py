@@ -1,10 +1,14 @@
 """Command-line tasks: `flask --app wsgi seed`, `flask --app wsgi reference load` ..."""
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import click
 from flask import Flask
 
-from secretariat_app.services import demo, reference_data
+from secretariat_app.services import cycle_check, demo, history_import, reference_data
 
 
 def register_cli(app: Flask) -> None:
@@ -27,6 +31,47 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
             for email, name in users:
                 click.echo(f"  {email:38} {name}")
+
+
+    @app.cli.group("cycles")
+    def cycles_group() -> None:
+        """The rhythm of meetings and the chairmanship."""
+
+    @cycles_group.command("import-history")
+    @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def import_history(directory: Path) -> None:
+        """Import meetings_history.csv, chairmanships_history.csv and
+        informal_ministerial_history.csv from DIRECTORY (all or nothing)."""
+        try:
+            report = history_import.import_history(directory)
+        except history_import.HistoryImportError as error:
+            raise click.ClickException(f"nothing imported: {error}") from None
+        if not report.changed:
+            click.echo("History: already up to date, nothing changed.")
+        else:
+            click.echo(f"History: created {report.created or 'nothing'}; updated {report.updated or 'nothing'}.")
+
+    @cycles_group.command("check")
+    @click.option("--as-of", "as_of", default=None, help="Check as of this day (YYYY-MM-DD); default today.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def check(as_of: str | None, as_json: bool) -> None:
+        """Print when each body is next due and every departure from the rules."""
+        try:
+            day = date.fromisoformat(as_of) if as_of else date.today()
+        except ValueError:
+            raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--as-of") from None
+        result = cycle_check.run_check(day)
+        if as_json:
+            click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            return
+        click.echo(f"As of {day.isoformat()}")
+        click.echo("Next due:")
+        for due in result.next_due:
+            click.echo(f"  {due.body:14} {due.due_year}")
+        click.echo("Findings:" if result.findings else "Findings: none")
+        for finding in result.findings:
+            justified = f" (justified by {finding.justified_by})" if finding.justified_by else ""
+            click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}{justified}")
 
 
 def _print_report(report: reference_data.LoadReport) -> None:

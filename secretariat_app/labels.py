@@ -20,6 +20,13 @@ ROLE_LABELS = {
     Role.DELEGATE: _l("Delegate"),
     Role.COORDINATOR: _l("CBM coordinator"),
 }
+BODY_LABELS = {
+    "SUMMIT": _l("Summit"),
+    "MFA": _l("Meeting of Ministers of Foreign Affairs"),
+    "MFA_INFORMAL": _l("Informal meeting of ministers"),
+    "SOC": _l("Senior Officials Committee"),
+    "SWG": _l("Special Working Group"),
+}
 POSITION_LABELS = {
     Position.EXECUTIVE_DIRECTOR: _l("Executive Director / Secretary General"),
     Position.DEPUTY_EXECUTIVE_DIRECTOR: _l("Deputy Executive Director / Deputy Secretary General"),
@@ -34,4 +41,5 @@ def register_labels(app: Flask) -> None:
         kind_label=lambda k: KIND_LABELS.get(k, k),
         role_label=lambda r: ROLE_LABELS.get(r, r),
         position_label=lambda p: POSITION_LABELS.get(p, p),
+        body_label=lambda code: BODY_LABELS.get(code, code),
     )

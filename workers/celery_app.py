@@ -6,6 +6,7 @@ Celery is configured from the Flask config's CELERY mapping."""
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 
@@ -26,6 +27,10 @@ def celery_init_app(app: Flask) -> Celery:
 
 def beat_schedule() -> dict:
     return {
+        "check-cycle-rules-daily": {
+            "task": "workers.tasks.cycles.run_daily_check",
+            "schedule": crontab(hour=3, minute=0),
+        },
         "purge-expired-reset-tokens": {
             "task": "workers.tasks.maintenance.purge_expired_reset_tokens",
             "schedule": 3600.0,

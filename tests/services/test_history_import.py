@@ -1,0 +1,100 @@
+"""Importing the recorded history: all or nothing, with file, row and column for a bad row."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from secretariat_app.extensions import db
+from secretariat_app.models import Chairmanship, DatePrecision, Meeting, MeetingStatus
+from secretariat_app.services.history_import import HistoryImportError, import_history
+from secretariat_app.services.reference_data import DATA_DIR
+
+FILES = ("meetings_history.csv", "chairmanships_history.csv", "informal_ministerial_history.csv")
+
+
+@pytest.fixture
+def history_dir(tmp_path) -> Path:
+    for name in FILES:
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _counts() -> tuple[int, int]:
+    return (db.session.scalar(select(func.count(Meeting.id))), db.session.scalar(select(func.count(Chairmanship.id))))
+
+
+def test_the_real_history_imports_once(reference, history_dir):
+    report = import_history(history_dir, today=date(2025, 6, 1))
+    assert report.created == {"SUMMIT meetings": 7, "MFA meetings": 7, "MFA_INFORMAL meetings": 7, "chairmanships": 6}
+    assert _counts() == (21, 6)
+    assert not import_history(history_dir, today=date(2025, 6, 1)).changed
+    assert _counts() == (21, 6)
+
+
+def test_imported_meetings_and_chairs_carry_the_record(reference, history_dir):
+    import_history(history_dir, today=date(2025, 6, 1))
+    fifth = db.session.scalar(select(Meeting).join(Meeting.body).where(Meeting.number == 5, Meeting.title_en.like("%Summit")))
+    assert (fifth.title_en, fifth.city, fifth.host_state.name_en) == ("5th CICA Summit", "Dushanbe", "Tajikistan")
+    assert fifth.title_ru == "5-й Саммит СВМДА"
+    assert fifth.date_precision is DatePrecision.MONTH and fifth.starts_at.year == 2019 and fifth.starts_at.month == 6
+    assert fifth.status is MeetingStatus.HELD
+    planned = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.city == "Baku"))
+    assert planned.status is MeetingStatus.PLANNED
+    chairs = db.session.scalars(select(Chairmanship).order_by(Chairmanship.starts_on)).all()
+    assert [(c.state.code, c.starts_on, c.ends_on) for c in chairs[:2]] == [
+        ("KAZ", date(2002, 1, 1), date(2009, 12, 31)), ("TUR", date(2010, 1, 1), date(2013, 12, 31))]
+    assert chairs[-1].ends_on == date(2026, 12, 31)  # the last term runs to the end of its year
+    # Contiguous: exactly one chair every day from 2002.
+    for earlier, later in zip(chairs, chairs[1:]):
+        assert (later.starts_on - earlier.ends_on).days == 1
+
+
+def _corrupt(directory: Path, name: str, old: str, new: str) -> None:
+    path = directory / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, old, new, where", [
+    ("meetings_history.csv", "SUMMIT,5,2019", "SUMMIT,5,20x9", "meetings_history.csv, row 11, column year"),
+    ("meetings_history.csv", "SUMMIT,5,2019", "PLENARY,5,2019", "meetings_history.csv, row 11, column body"),
+    ("meetings_history.csv", "SUMMIT,5,2019,6", "SUMMIT,5,2019,13", "meetings_history.csv, row 11, column month"),
+    ("meetings_history.csv", "Dushanbe,Tajikistan", "Dushanbe,Atlantis", "meetings_history.csv, row 11, column host_state"),
+    ("meetings_history.csv", "SUMMIT,6,2022", "SUMMIT,5,2022", "meetings_history.csv, column number"),
+    ("meetings_history.csv", "body,number,year", "body,no,year", "meetings_history.csv, row 1, column number"),
+    ("chairmanships_history.csv", "China,2014,2018", "China,2013,2018", "chairmanships_history.csv, column start_year"),
+    ("chairmanships_history.csv", "China,2014,2018", "China,2014,abc", "chairmanships_history.csv, row 4, column end_year"),
+    ("informal_ministerial_history.csv", "2013,9,New York,in_person,", "2013,9,New York,in_person,x,y",
+     "informal_ministerial_history.csv, row 3: more fields"),
+    ("informal_ministerial_history.csv", "2013,9,New York,in_person", "2013,9,New York,by_letter",
+     "informal_ministerial_history.csv, row 3, column format"),
+])
+def test_a_bad_row_is_named_and_nothing_is_imported(reference, history_dir, name, old, new, where):
+    _corrupt(history_dir, name, old, new)
+    with pytest.raises(HistoryImportError) as error:
+        import_history(history_dir)
+    assert str(error.value).startswith(where), str(error.value)
+    assert _counts() == (0, 0)
+
+
+def test_a_missing_file_is_named(reference, history_dir):
+    (history_dir / "chairmanships_history.csv").unlink()
+    with pytest.raises(HistoryImportError, match="chairmanships_history.csv: file not found"):
+        import_history(history_dir)
+    assert _counts() == (0, 0)
+
+
+def test_cli_reports_the_error_and_exit_code(app, history_dir):
+    from secretariat_app.services.reference_data import load_reference_data
+
+    with app.app_context():
+        load_reference_data()
+    _corrupt(history_dir, "meetings_history.csv", "MFA,6,2021", "MFA,6,twenty")
+    result = app.test_cli_runner().invoke(args=["cycles", "import-history", str(history_dir)])
+    assert result.exit_code != 0
+    assert "nothing imported: meetings_history.csv, row 12, column year: 'twenty' is not a whole number" in result.output
