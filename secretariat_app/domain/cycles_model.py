@@ -1,0 +1,200 @@
+"""The plain data of the cycle rules: the history they read, the rules
+themselves, and the findings they give. Shared by the rule modules
+(cycles_rhythm, cycles_annual, cycles_chair); import it through
+`secretariat_app.domain.cycles`, the entry point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+SUMMIT, MFA, MFA_INFORMAL, SOC, SWG = "SUMMIT", "MFA", "MFA_INFORMAL", "SOC", "SWG"
+CHAIR = "CHAIR"  # the pseudo-body of the chairmanship rule (its findings name SUMMIT or MFA)
+INFO, WARNING = "info", "warning"
+HELD, PLANNED, CONFIRMED, POSTPONED = "held", "planned", "confirmed", "postponed"
+
+# Rule kinds
+EVERY_N_YEARS = "every_n_years"
+ANNUAL = "annual"
+PRECEDES = "precedes"
+CHAIR_FOLLOWS_HOST = "chair_follows_host"
+
+# Finding kinds
+LATE, EARLY, MISSING, EXTRA, WRONG_CHAIR = "late", "early", "missing", "extra", "wrong_chair"
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A meeting as the rules see it. `status` is held, planned, confirmed or
+    postponed (cancelled meetings are left out by the caller)."""
+
+    body: str
+    year: int
+    month: int | None = None
+    day: date | None = None  # the exact start date, when known
+    number: int | None = None
+    host: str | None = None  # the host state's name, as used in ChairTerm.state
+    status: str = "held"
+    justified_by: str | None = None  # reference of the decision behind a departure
+    meeting_id: int | None = None
+    prepares_id: int | None = None  # for an SWG: the meeting_id of the SOC it prepares
+
+
+@dataclass(frozen=True)
+class ChairTerm:
+    """A chairmanship in whole years: [start_year, end_year)."""
+
+    state: str
+    start_year: int
+    end_year: int | None  # None: current, open-ended
+    justified_by: str | None = None  # reference of the decision that gave or extended it
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year < self.end_year)
+
+
+@dataclass(frozen=True)
+class Justification:
+    """A decision approving a departure for `body` in `due_year` (e.g. a Summit not held)."""
+
+    body: str
+    due_year: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class CycleHistory:
+    meetings: tuple[HeldMeeting, ...] = ()
+    chairs: tuple[ChairTerm, ...] = ()
+    justifications: tuple[Justification, ...] = ()
+
+    def of_body(self, body: str) -> list[HeldMeeting]:
+        """The meetings of one body, in the order they took (or take) place."""
+        return sorted((m for m in self.meetings if m.body == body), key=meeting_order)
+
+    def justification(self, body: str, due_year: int | None) -> str | None:
+        """The reference of a decision approving a departure for `body` in `due_year`."""
+        if due_year is None:
+            return None
+        for j in self.justifications:
+            if j.body == body and j.due_year == due_year:
+                return j.reference
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str  # "every_n_years" | "annual" | "precedes" | "chair_follows_host"
+    body: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    description: str = field(default="", compare=False)  # the rule in plain words
+
+
+@dataclass(frozen=True)
+class NextDue:
+    body: str
+    due_year: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    body: str
+    kind: str  # "late" | "early" | "missing" | "extra" | "wrong_chair"
+    due_year: int | None
+    held_year: int | None
+    severity: str  # INFO when justified, WARNING otherwise
+    justified_by: str | None
+    message: str
+    state: str | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+
+    def as_dict(self) -> dict:
+        """The JSON form of `flask cycles check --json`."""
+        data = {
+            "rule": self.rule,
+            "body": self.body,
+            "due_year": self.due_year,
+            "held_year": self.held_year,
+            "severity": self.severity,
+            "justified_by": self.justified_by,
+            "message": self.message,
+        }
+        if self.kind == WRONG_CHAIR:
+            data.update(state=self.state, from_year=self.from_year, to_year=self.to_year)
+        return data
+
+    def sort_key(self) -> tuple:
+        """(due year, or first year of a chairmanship run; body; rule), then the rest for stability."""
+        year = next((y for y in (self.due_year, self.from_year, self.held_year) if y is not None), 0)
+        return (year, self.body, self.rule, self.held_year or 0, self.kind)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    as_of: date
+    next_due: tuple[NextDue, ...]
+    findings: tuple[Finding, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "next_due": [{"body": n.body, "due_year": n.due_year} for n in self.next_due],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def make_finding(rule: Rule, body: str, kind: str, message: str, *, due_year: int | None,
+                 held_year: int | None = None, justified_by: str | None = None, **chair) -> Finding:
+    """A finding: a warning, or for information only when a decision approved the departure."""
+    if justified_by:
+        message = f"{message} (approved by {justified_by})"
+    return Finding(rule=rule.id, body=body, kind=kind, due_year=due_year, held_year=held_year,
+                   severity=INFO if justified_by else WARNING, justified_by=justified_by or None,
+                   message=message, **chair)
+
+
+# Order and words -----------------------------------------------------------
+
+def meeting_order(meeting: HeldMeeting) -> tuple:
+    return (meeting.year, meeting.month or 0, meeting.day.toordinal() if meeting.day else 0,
+            meeting.number or 0)
+
+
+BODY_LABELS = {SUMMIT: "Summit", MFA: "MFA", MFA_INFORMAL: "informal MFA", SOC: "SOC", SWG: "SWG"}
+_STATUS_VERBS = {HELD: "held in", PLANNED: "planned for", CONFIRMED: "confirmed for", POSTPONED: "postponed to"}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def body_label(body: str) -> str:
+    return BODY_LABELS.get(body, body)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def meeting_name(meeting: HeldMeeting) -> str:
+    """'5th Summit', or just 'Summit' when the meeting has no number."""
+    label = body_label(meeting.body)
+    return f"{ordinal(meeting.number)} {label}" if meeting.number else label
+
+
+def meeting_when(meeting: HeldMeeting) -> str:
+    """'5th Summit held in 2019', '7th Summit planned for 2026'."""
+    verb = _STATUS_VERBS.get(meeting.status, "held in")
+    return f"{meeting_name(meeting)} {verb} {meeting.year}"
+
+
+def years_words(n: int) -> str:
+    word = _NUMBER_WORDS.get(n, str(n))
+    return f"{word} year" if n == 1 else f"{word} years"
+
+
+def year_span(from_year: int, to_year: int) -> str:
+    """'in 2018' or 'in 2012-2013' for the years [from_year, to_year)."""
+    last = to_year - 1
+    return f"in {from_year}" if last == from_year else f"in {from_year}-{last}"
