@@ -88,7 +88,8 @@ def test_findings_are_stored_and_raised_once(history, outbox):
     fifth.status = MeetingStatus.CANCELLED
     db.session.commit()
     fourth = cycle_check.record_findings(AS_OF)
-    assert [(f.body, f.due_year, f.held_year) for f in fourth.new_warnings] == [("SUMMIT", 2018, None)]
+    rhythm = [f for f in fourth.new_warnings if f.rule != "chair-follows-host"]  # the chair rule reacts too
+    assert [(f.body, f.due_year, f.held_year) for f in rhythm] == [("SUMMIT", 2018, None)]
     late = db.session.scalar(select(CycleFinding).where(CycleFinding.body == "SUMMIT", CycleFinding.held_year == 2019))
     assert late.resolved_at is not None
 

@@ -11,6 +11,7 @@ from secretariat_app.models.audit import AuditEntry
 from secretariat_app.models.people import User
 from secretariat_app.models.states import MembershipStatus, states_with_status_on
 from secretariat_app.permissions import access
+from secretariat_app.services import cycle_check
 
 
 @bp.route("/")
@@ -22,4 +23,5 @@ def dashboard():
     recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
     users = db.session.scalar(select(func.count(User.id)))
     return render_template("admin/dashboard.html", members=members, observers=observers,
-                           recent=recent, users=users, today=today)
+                           recent=recent, users=users, today=today,
+                           cycle=cycle_check.run_check(today), open_findings=cycle_check.open_findings())
