@@ -192,9 +192,10 @@ def _title(row: MeetingRow, body: Body) -> tuple[str, str]:
 
 
 def _status(row: MeetingRow, today: date) -> MeetingStatus:
-    if (row.year, row.month) < (today.year, today.month) and "planned" not in row.note.lower():
-        return MeetingStatus.HELD
-    return MeetingStatus.PLANNED
+    """Held when its month has passed, unless the record says it is only planned."""
+    if row.note.strip().lower() == "planned" or (row.year, row.month) >= (today.year, today.month):
+        return MeetingStatus.PLANNED
+    return MeetingStatus.HELD
 
 
 def _find_meeting(row: MeetingRow, body: Body) -> Meeting | None:

@@ -89,8 +89,9 @@ def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> 
         if finding.kind == "missing" and finding.body in ROWS and finding.due_year:
             timeline.marks.append(Mark(x(finding.due_year + 0.5), ROWS[finding.body], "?", finding.message,
                                        "justified" if finding.justified_by else "missing"))
+    scheduled = {(m.body, m.year) for m in history.meetings if m.status != "held"}
     for due in result.next_due:
-        if due.body in ROWS and due.due_year <= last:
+        if due.body in ROWS and due.due_year <= last and (due.body, due.due_year) not in scheduled:
             timeline.marks.append(Mark(x(due.due_year + 0.5), ROWS[due.body], "", f"{due.body} due {due.due_year}", "due"))
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted({c.state for c in history.chairs}))}
     for chair in history.chairs:

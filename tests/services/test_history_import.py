@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.extensions import db
-from secretariat_app.models import Chairmanship, DatePrecision, Meeting, MeetingStatus
+from secretariat_app.models import Chairmanship, DatePrecision, Meeting, MeetingFormat, MeetingStatus
 from secretariat_app.services.history_import import HistoryImportError, import_history
 from secretariat_app.services.reference_data import DATA_DIR
 
@@ -43,7 +43,9 @@ def test_imported_meetings_and_chairs_carry_the_record(reference, history_dir):
     assert fifth.date_precision is DatePrecision.MONTH and fifth.starts_at.year == 2019 and fifth.starts_at.month == 6
     assert fifth.status is MeetingStatus.HELD
     planned = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.city == "Baku"))
-    assert planned.status is MeetingStatus.PLANNED
+    assert planned.status is MeetingStatus.PLANNED  # its note says "Planned"
+    seventh_mfa = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.format == MeetingFormat.ONLINE))
+    assert seventh_mfa.status is MeetingStatus.HELD  # "Planned in Baku; held online"
     chairs = db.session.scalars(select(Chairmanship).order_by(Chairmanship.starts_on)).all()
     assert [(c.state.code, c.starts_on, c.ends_on) for c in chairs[:2]] == [
         ("KAZ", date(2002, 1, 1), date(2009, 12, 31)), ("TUR", date(2010, 1, 1), date(2013, 12, 31))]
