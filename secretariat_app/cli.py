@@ -24,8 +24,10 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", "with_demo", default=True, help="Also create the demo users.")
     def seed(with_demo: bool) -> None:
-        """Load reference data and (by default) the demo users."""
+        """Load reference data, the recorded history and (by default) the demo users."""
         _print_report(reference_data.load_reference_data())
+        history = history_import.import_history(reference_data.DATA_DIR)
+        click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
         if with_demo:
             users = demo.create_demo_users()
             click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")

@@ -78,8 +78,9 @@ def test_seed_command_loads_data_and_demo_users_once(app):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
     assert "admin@secretariat.cica.example" in first.output and "cica-demo-2026" in first.output
+    assert "History: created" in first.output
     second = runner.invoke(args=["seed"])
-    assert "nothing changed" in second.output
+    assert "nothing changed" in second.output and "History: already up to date." in second.output
     from secretariat_app.models import User
 
     with app.app_context():
