@@ -35,6 +35,11 @@ def beat_schedule() -> dict:
             "task": "workers.tasks.maintenance.purge_expired_reset_tokens",
             "schedule": 3600.0,
         },
+        # Daily, just after midnight UTC: a draft whose deadline was yesterday is adopted today.
+        "close-silence-procedures": {
+            "task": "workers.tasks.decisions.close_silence_procedures",
+            "schedule": crontab(hour=0, minute=5),
+        },
     }
 
 

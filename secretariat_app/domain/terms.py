@@ -7,6 +7,10 @@
   post, and one the Deputy's.
 - The Sixth Summit (13 October 2022) renamed the posts: terms starting on or
   after that day are those of the Secretary General and the Deputy Secretary General.
+- The Executive Director is a national of the state that chairs on the start
+  date and holds office during its chairmanship: when the ledger records an
+  end for that chairmanship, the term ends by that day (an open-ended term is
+  refused). No chair recorded on the start date: nothing to check.
 """
 from __future__ import annotations
 
@@ -28,6 +32,15 @@ SECRETARY_GENERAL_SINCE = date(2022, 10, 13)  # the Sixth Summit renamed the pos
 
 
 @dataclass(frozen=True)
+class ChairFacts:
+    """The chairmanship in force on an appointment's start date, as the rules see it."""
+
+    state_name: str
+    ends_on: date | None
+    appointee_is_national: bool
+
+
+@dataclass(frozen=True)
 class AppointmentFacts:
     """What the rules need to know about an appointment, resolved on its start date."""
 
@@ -36,6 +49,7 @@ class AppointmentFacts:
     nationality_is_member: bool
     seconding_state_given: bool
     seconding_state_is_member: bool
+    chair: ChairFacts | None = None  # None: no chairmanship recorded on the start date
 
 
 def default_end(position: str, starts_on: date) -> date | None:
@@ -102,6 +116,9 @@ def check_appointment(facts: AppointmentFacts, same_post_terms: Iterable[Period]
             )
         )
 
+    if facts.position == EXECUTIVE_DIRECTOR and facts.chair is not None:
+        violations += _check_director_under_chair(term, facts.chair)
+
     if facts.position in SINGLE_HOLDER_POSTS:
         for other in same_post_terms:
             if term.overlaps(other):
@@ -116,4 +133,23 @@ def check_appointment(facts: AppointmentFacts, same_post_terms: Iterable[Period]
                     )
                 )
                 break
+    return violations
+
+
+def _check_director_under_chair(term: Period, chair: ChairFacts) -> list[Violation]:
+    """The Executive Director comes from the chairing state and leaves with its chairmanship."""
+    violations: list[Violation] = []
+    if not chair.appointee_is_national:
+        violations.append(Violation(
+            "nationality",
+            N_("The Executive Director is a national of the chairing state: %(state)s chairs on %(day)s."),
+            {"state": chair.state_name, "day": term.starts_on.isoformat()},
+        ))
+    if chair.ends_on is not None and (term.ends_on is None or term.ends_on > chair.ends_on):
+        violations.append(Violation(
+            "ends_on",
+            N_("The Executive Director holds office during the chairmanship of %(state)s: "
+               "the term ends by %(last)s."),
+            {"state": chair.state_name, "last": chair.ends_on.isoformat()},
+        ))
     return violations

@@ -9,13 +9,15 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from secretariat_app.domain.periods import Period
-from secretariat_app.domain.terms import AppointmentFacts, check_appointment, default_end
+from secretariat_app.domain.terms import AppointmentFacts, ChairFacts, check_appointment, default_end
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.models.people import User
 from secretariat_app.models.staff import Position, StaffAppointment
 from secretariat_app.models.states import Body, MembershipStatus, State, StateKind
+from secretariat_app.models.chair import Chairmanship
 from secretariat_app.services import audit
+from secretariat_app.services.chair import chair_on
 
 STAFF_FIELDS = (
     "person_name", "position", "post_title", "nationality_id", "seconding_state_id",
@@ -80,7 +82,16 @@ def _same_post_terms(position: Position, exclude_id: int | None) -> list[Period]
     return [Period(starts_on, ends_on) for starts_on, ends_on in db.session.execute(query)]
 
 
-def _check(data: StaffData, appointment: StaffAppointment | None) -> list[Violation]:
+def _chair_facts(data: StaffData, chair: Chairmanship | None) -> ChairFacts | None:
+    """The chairmanship an Executive Director is appointed under (None for other posts, or no chair recorded)."""
+    if data.position != Position.EXECUTIVE_DIRECTOR or chair is None:
+        return None
+    return ChairFacts(state_name=chair.state.name_en, ends_on=chair.ends_on,
+                      appointee_is_national=data.nationality_id == chair.state_id)
+
+
+def _check(data: StaffData, appointment: StaffAppointment | None,
+           chair: Chairmanship | None = None) -> list[Violation]:
     """Every rule `data` breaks, with the facts resolved from the database on the start date."""
     violations: list[Violation] = []
     if not data.person_name.strip():
@@ -99,6 +110,7 @@ def _check(data: StaffData, appointment: StaffAppointment | None) -> list[Violat
         nationality_is_member=_is_member(nationality, data.starts_on),
         seconding_state_given=seconding is not None,
         seconding_state_is_member=_is_member(seconding, data.starts_on),
+        chair=_chair_facts(data, chair),
     )
     others = _same_post_terms(data.position, appointment.id if appointment else None)
     return check_appointment(facts, others)
@@ -119,11 +131,14 @@ def _apply(appointment: StaffAppointment, data: StaffData) -> None:
 def save_appointment(actor: User | None, appointment: StaffAppointment | None, data: StaffData) -> StaffAppointment:
     """Create (appointment None) or update an appointment if the rules allow it; one transaction, audited.
 
-    Raises RuleViolations, with nothing written, when they do not."""
+    An Executive Director appointed while the ledger records a chair must be a
+    national of the chairing state and leave by the end of its chairmanship.
+    Raises RuleViolations, with nothing written, when the rules refuse the data."""
     if data.ends_on is None:
         data = replace(data, ends_on=default_end(data.position.value, data.starts_on))
+    chair = chair_on(data.starts_on) if data.position == Position.EXECUTIVE_DIRECTOR else None
     _lock_post(data.position)
-    violations = _check(data, appointment)
+    violations = _check(data, appointment, chair)
     if violations:
         db.session.rollback()  # releases the lock; nothing was written
         raise RuleViolations(violations)

@@ -1,0 +1,65 @@
+"""The Celery task that closes silence procedures: thin, scheduled daily, idempotent."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from secretariat_app.extensions import db
+from secretariat_app.models import Decision, DecisionStatus, Delegation, Procedure, State
+from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.states import Body
+from secretariat_app.services.decisions import DecisionData, ObjectionData, circulate, create_decision, record_objection
+from tests.factories import officer
+from workers.celery_app import beat_schedule
+from workers.tasks.decisions import close_silence_procedures
+
+TASK_NAME = "workers.tasks.decisions.close_silence_procedures"
+
+
+def silence_draft(reference: str, circulated_on: date) -> Decision:
+    soc = db.session.scalar(select(Body).where(Body.code == "SOC"))
+    decision = create_decision(officer(), DecisionData(body_id=soc.id, procedure=Procedure.SILENCE,
+                                                       title_en="Outcome document", title_ru="Итоговый документ",
+                                                       reference=reference), today=circulated_on)
+    return circulate(officer(), decision, today=circulated_on)
+
+
+def closed_audit() -> int:
+    return db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "decision.silence_closed"))
+
+
+def test_the_task_is_scheduled_daily():
+    entry = next(e for e in beat_schedule().values() if e["task"] == TASK_NAME)
+    schedule = entry["schedule"]  # once a day, every day, just after midnight UTC
+    assert (schedule.hour, schedule.minute) == ({0}, {5})
+    assert len(schedule.day_of_week) == 7 and len(schedule.day_of_month) == 31
+
+
+def test_the_task_closes_due_procedures_once(reference):
+    today = date.today()
+    due = silence_draft("SOC/2000/DEC/1", today - timedelta(days=20))  # deadline six days ago
+    stopped = silence_draft("SOC/2000/DEC/2", today - timedelta(days=20))
+    russia = db.session.scalar(select(Delegation).join(State).where(State.code == "RUS"))
+    record_objection(officer(), stopped, ObjectionData(russia.id, today - timedelta(days=19), "No."), today=today)
+    pending = silence_draft("SOC/2000/DEC/3", today - timedelta(days=3))
+    ids = (due.id, stopped.id, pending.id)
+
+    assert close_silence_procedures.run() == 1
+    assert close_silence_procedures.run() == 0  # idempotent: a second run closes nothing more
+    assert closed_audit() == 1
+
+    db.session.expire_all()
+    due, stopped, pending = (db.session.get(Decision, i) for i in ids)
+    assert (due.status, due.adopted_on) == (DecisionStatus.ADOPTED, due.silence_deadline + timedelta(days=1))
+    assert stopped.status == DecisionStatus.STOPPED
+    assert pending.status == DecisionStatus.UNDER_SILENCE
+
+
+def test_the_registered_task_runs_in_the_app_context(app_ctx, reference):
+    due = silence_draft("SOC/2000/DEC/9", date.today() - timedelta(days=15))
+    task = app_ctx.extensions["celery"].tasks[TASK_NAME]
+    assert task() == 1  # FlaskTask: pushes the app context, as the worker does
+    assert task() == 0
+    db.session.expire_all()
+    assert db.session.get(Decision, due.id).status == DecisionStatus.ADOPTED
