@@ -1,7 +1,7 @@
 """The chairmanship ledger and the findings of the cycle-rule checks."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +31,11 @@ class Chairmanship(db.Model):
     state: Mapped[State] = relationship()
     basis_decision: Mapped[Decision | None] = relationship()
     basis_meeting: Mapped[Meeting | None] = relationship()
+
+    @property
+    def handover_year(self) -> int | None:
+        """The year the successor takes over, as the record writes terms ("2002-2010")."""
+        return (self.ends_on + timedelta(days=1)).year if self.ends_on else None
 
 
 class CycleFinding(db.Model):

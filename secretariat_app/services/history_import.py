@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from secretariat_app.extensions import db
 from secretariat_app.models.chair import Chairmanship
-from secretariat_app.models.meetings import DatePrecision, Meeting, MeetingFormat, MeetingStatus
+from secretariat_app.models.meetings import DatePrecision, Invitation, Meeting, MeetingFormat, MeetingStatus
 from secretariat_app.models.states import Body, State
 from secretariat_app.services import audit
+from secretariat_app.services.meetings import default_delegations
 
 MEETINGS_FILE = "meetings_history.csv"
 CHAIRS_FILE = "chairmanships_history.csv"
@@ -227,6 +228,9 @@ def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today:
     created = meeting is None
     if created:
         meeting = Meeting(body_id=body.id, number=row.number, title_en=title_en, title_ru=title_ru)
+        # Every member of the day was invited; their delegates see the meeting in their list.
+        meeting.invitations = [Invitation(delegation_id=d.id)
+                               for d in default_delegations(date(row.year, row.month, 1), with_observers=False)]
         db.session.add(meeting)
     _upsert(meeting, {
         "starts_at": start, "ends_at": start, "timezone": "UTC",

@@ -42,6 +42,9 @@ def test_imported_meetings_and_chairs_carry_the_record(reference, history_dir):
     assert fifth.title_ru == "5-й Саммит СВМДА"
     assert fifth.date_precision is DatePrecision.MONTH and fifth.starts_at.year == 2019 and fifth.starts_at.month == 6
     assert fifth.status is MeetingStatus.HELD
+    # The members of the day were invited: the 26 of 2015 and Sri Lanka (2018).
+    assert len(fifth.invitations) == 27
+    assert "LKA" in {i.delegation.state.code for i in fifth.invitations}
     planned = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.city == "Baku"))
     assert planned.status is MeetingStatus.PLANNED  # its note says "Planned"
     seventh_mfa = db.session.scalar(select(Meeting).where(Meeting.number == 7, Meeting.format == MeetingFormat.ONLINE))

@@ -72,7 +72,7 @@ def test_the_ledger_shows_years_for_year_precision_rows_and_the_gap(client, logi
     login(officer())
     html = client.get("/chairmanship/").get_data(as_text=True)
     assert '<span title="2002-01-01">2002</span>' in html  # Kazakhstan, years only
-    assert '<span title="2010-06-07">2010</span>' in html
+    assert '<span title="2010-06-07">until 2010</span>' in html  # as the record writes it: 2002-2010
     assert "2014-05-21" in html and "Founding chair" in html
     assert 'data-problem="gap"' in html and "No chair recorded from 2024-10-02 on." in html
     assert 'data-check="holds"' not in html
