@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from secretariat_app.services import cycle_check, demo, history_import, reference_data
+from secretariat_app.services.loading import LoadReport
 
 
 def register_cli(app: Flask) -> None:
@@ -76,7 +77,7 @@ def register_cli(app: Flask) -> None:
             click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}{justified}")
 
 
-def _print_report(report: reference_data.LoadReport) -> None:
+def _print_report(report: LoadReport) -> None:
     if not report.changed:
         click.echo("Reference data: already up to date, nothing changed.")
         return

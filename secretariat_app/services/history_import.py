@@ -8,7 +8,7 @@ of the same files changes nothing."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from secretariat_app.models.chair import Chairmanship
 from secretariat_app.models.meetings import DatePrecision, Invitation, Meeting, MeetingFormat, MeetingStatus
 from secretariat_app.models.states import Body, State
 from secretariat_app.services import audit
+from secretariat_app.services.loading import LoadReport, upsert
 from secretariat_app.services.meetings import default_delegations
 
 MEETINGS_FILE = "meetings_history.csv"
@@ -60,20 +61,6 @@ class ChairRow:
     start_year: int
     end_year: int
     basis: str
-
-
-@dataclass
-class ImportReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-
-    def count(self, created: bool, what: str) -> None:
-        target = self.created if created else self.updated
-        target[what] = target.get(what, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
 
 
 # Reading -------------------------------------------------------------------
@@ -209,19 +196,7 @@ def _find_meeting(row: MeetingRow, body: Body) -> Meeting | None:
     return db.session.scalar(query)
 
 
-def _upsert(instance, values: dict, report: ImportReport, what: str, created: bool) -> None:
-    dirty = False
-    for key, value in values.items():
-        if getattr(instance, key) != value:
-            setattr(instance, key, value)
-            dirty = True
-    if created:
-        report.count(True, what)
-    elif dirty:
-        report.count(False, what)
-
-
-def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today: date, report: ImportReport) -> None:
+def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today: date, report: LoadReport) -> None:
     start = datetime(row.year, row.month, 1, tzinfo=timezone.utc)
     title_en, title_ru = _title(row, body)
     meeting = _find_meeting(row, body)
@@ -232,7 +207,7 @@ def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today:
         meeting.invitations = [Invitation(delegation_id=d.id)
                                for d in default_delegations(date(row.year, row.month, 1), with_observers=False)]
         db.session.add(meeting)
-    _upsert(meeting, {
+    upsert(meeting, {
         "starts_at": start, "ends_at": start, "timezone": "UTC",
         "date_precision": DatePrecision.MONTH, "city": row.city,
         "host_state_id": states[row.host_state].id if row.host_state else None,
@@ -240,7 +215,7 @@ def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today:
     }, report, f"{body.code} meetings", created)
 
 
-def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: ImportReport) -> None:
+def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: LoadReport) -> None:
     """Years become dates: a term runs from 1 January of its first year to the
     day before its successor starts (the last one to 31 December of its end year)."""
     for index, row in enumerate(rows):
@@ -254,10 +229,10 @@ def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: Import
         if created:
             chair = Chairmanship(state_id=state.id, starts_on=starts_on)
             db.session.add(chair)
-        _upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis}, report, "chairmanships", created)
+        upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis}, report, "chairmanships", created)
 
 
-def import_history(directory: Path, today: date | None = None) -> ImportReport:
+def import_history(directory: Path, today: date | None = None) -> LoadReport:
     """Read all three files, then write them in one transaction (or nothing)."""
     today = today or date.today()
     states = {s.name_en: s for s in db.session.scalars(select(State))}
@@ -266,7 +241,7 @@ def import_history(directory: Path, today: date | None = None) -> ImportReport:
         raise HistoryImportError(MEETINGS_FILE, None, None, "no bodies known: load the reference data first")
     meetings = read_meetings(directory, states, bodies) + read_informal(directory)
     chairs = read_chairs(directory, states)
-    report = ImportReport()
+    report = LoadReport()
     try:
         for row in meetings:
             _write_meeting(row, bodies[row.body], states, today, report)

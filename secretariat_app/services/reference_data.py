@@ -5,7 +5,6 @@ Loading is an upsert keyed on natural keys, so a second load changes nothing."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -15,37 +14,14 @@ from secretariat_app.extensions import db
 from secretariat_app.models.people import Delegation
 from secretariat_app.models.states import Body, Membership, MembershipStatus, State, StateKind
 from secretariat_app.services import audit
+from secretariat_app.services.loading import LoadReport, upsert
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, what: str) -> None:
-        target = self.created if kind == "created" else self.updated
-        target[what] = target.get(what, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
 
 
 def read_csv(name: str, data_dir: Path = DATA_DIR) -> list[dict[str, str]]:
     with open(data_dir / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-def _upsert(instance, values: dict, report: LoadReport, what: str) -> None:
-    dirty = False
-    for key, value in values.items():
-        if getattr(instance, key) != value:
-            setattr(instance, key, value)
-            dirty = True
-    if dirty:
-        report.count("updated", what)
 
 
 def load_states(report: LoadReport, data_dir: Path = DATA_DIR) -> dict[str, State]:
@@ -64,7 +40,7 @@ def load_states(report: LoadReport, data_dir: Path = DATA_DIR) -> dict[str, Stat
             states[state.code] = state
             report.count("created", "states")
         else:
-            _upsert(state, values, report, "states")
+            upsert(state, values, report, "states")
     db.session.flush()
     return states
 
@@ -85,7 +61,7 @@ def load_memberships(states: dict[str, State], report: LoadReport, data_dir: Pat
             state.memberships.append(Membership(status=status, valid_from=valid_from, **values))
             report.count("created", "memberships")
         else:
-            _upsert(existing, values, report, "memberships")
+            upsert(existing, values, report, "memberships")
 
 
 def load_bodies(report: LoadReport, data_dir: Path = DATA_DIR) -> None:
@@ -102,7 +78,7 @@ def load_bodies(report: LoadReport, data_dir: Path = DATA_DIR) -> None:
             db.session.add(Body(code=row["code"], **values))
             report.count("created", "bodies")
         else:
-            _upsert(body, values, report, "bodies")
+            upsert(body, values, report, "bodies")
 
 
 def ensure_delegations(states: dict[str, State], report: LoadReport) -> None:
