@@ -75,8 +75,12 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     # Requests: forms are small; uploads get their own limit with documents.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 26 * 1024 * 1024))
     MAX_FORM_MEMORY_SIZE = 500_000
+
+    # Document files: stored outside the web root; uploads up to MAX_UPLOAD_SIZE.
+    FILE_STORE_DIR = os.environ.get("FILE_STORE_DIR", str(INSTANCE_DIR / "files"))
+    MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 25 * 1024 * 1024))
 
     # Login throttling (Flask-Limiter). Redis in production, memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -70,10 +70,13 @@ def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.cycles import bp as cycles_bp
     from secretariat_app.blueprints.decisions import bp as decisions_bp
     from secretariat_app.blueprints.delegation import bp as delegation_bp
+    from secretariat_app.blueprints.documents import bp as documents_bp
+    from secretariat_app.blueprints.inbox import bp as inbox_bp
     from secretariat_app.blueprints.main import bp as main_bp
     from secretariat_app.blueprints.meetings import bp as meetings_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp,
+                      documents_bp, inbox_bp):
         app.register_blueprint(blueprint)
 
 

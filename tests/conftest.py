@@ -65,8 +65,9 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url, tmp_path_factory):
+    files = tmp_path_factory.mktemp("files")
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "FILE_STORE_DIR": str(files)})
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()

@@ -1,6 +1,22 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 from secretariat_app.models.audit import AuditEntry
 from secretariat_app.models.chair import Chairmanship, CycleFinding
+from secretariat_app.models.documents import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+    NamedRecipient,
+    Originator,
+    Receipt,
+    StoredFile,
+    SymbolCounter,
+    VersionKind,
+)
+from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
 from secretariat_app.models.decisions import Decision, DecisionStatus, Procedure, SilenceObjection
 from secretariat_app.models.meetings import (
     AgendaItem,
@@ -16,6 +32,22 @@ from secretariat_app.models.staff import Position, StaffAppointment
 from secretariat_app.models.states import Body, Membership, MembershipStatus, State, StateKind
 
 __all__ = [
+    "Acknowledgement",
+    "Circulation",
+    "DistributionLevel",
+    "Document",
+    "DocumentStatus",
+    "DocumentType",
+    "DocumentVersion",
+    "NamedRecipient",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
+    "Originator",
+    "Receipt",
+    "StoredFile",
+    "SymbolCounter",
+    "VersionKind",
     "AgendaItem",
     "AuditEntry",
     "Chairmanship",

@@ -1,0 +1,1 @@
+"""Download route: being written."""
