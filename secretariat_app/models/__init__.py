@@ -16,7 +16,7 @@ from secretariat_app.models.documents import (
     SymbolCounter,
     VersionKind,
 )
-from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
+from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus, SchedulerLock
 from secretariat_app.models.decisions import Decision, DecisionStatus, Procedure, SilenceObjection
 from secretariat_app.models.meetings import (
     AgendaItem,
@@ -45,6 +45,7 @@ __all__ = [
     "NotificationStatus",
     "Originator",
     "Receipt",
+    "SchedulerLock",
     "StoredFile",
     "SymbolCounter",
     "VersionKind",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.extensions import db
@@ -69,6 +69,8 @@ class Meeting(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     # Bumped on every change that a calendar invitation must reflect.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Days before the start when reminders go out; None: the body's defaults.
+    reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     body: Mapped[Body] = relationship()

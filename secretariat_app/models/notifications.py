@@ -58,3 +58,13 @@ class Notification(db.Model):
     def message_id(self) -> str:
         """Deterministic, so that a rare second delivery can be recognised as the same mail."""
         return f"<notice-{self.id}-{self.kind.value}-{self.subject_type}-{self.subject_id}@cica.example>"
+
+
+class SchedulerLock(db.Model):
+    """A named lease: the one Celery beat (or dispatcher) holding it until `expires_at`."""
+
+    __tablename__ = "scheduler_lock"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

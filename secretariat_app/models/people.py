@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.extensions import db
@@ -53,6 +53,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Changes whenever the password changes: old sessions stop being valid.
     session_token: Mapped[str] = mapped_column(String(64))
+    # Secret of the personal calendar feed URL (only its SHA-256); None: no feed.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Notification kinds the person does not want by mail, and the daily digest
+    # of document notices instead of one mail each.
+    mail_opt_out: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document_digest: Mapped[bool] = mapped_column(default=False)
 
     delegation: Mapped[Delegation | None] = relationship(back_populates="users")
     role_rows: Mapped[list[UserRole]] = relationship(
