@@ -1,0 +1,178 @@
+"""The delegate's inbox, as a service: exactly what was circulated to the
+reader, unread first then newest, filters, search in both languages and
+paging by key."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from secretariat_app.extensions import db
+from secretariat_app.models import Document, DocumentType
+from secretariat_app.services import reading
+from secretariat_app.services.inbox import Cursor, InboxFilters, inbox_page
+from tests.documents_helpers import READS, T0, add_version, body, cast, circulate, library, make_document, meeting
+
+
+@pytest.fixture
+def world(app_ctx):
+    c = cast()
+    return c, library(c)
+
+
+def symbols_of(page) -> list[str]:
+    return [row.symbol for row in page.rows]
+
+
+def keys(docs, page) -> set[str]:
+    by_id = {d.id: key for key, d in docs.items()}
+    return {by_id[row.document_id] for row in page.rows}
+
+
+@pytest.mark.parametrize("who", ["a1", "a2", "b1", "g1"])
+def test_the_inbox_holds_exactly_what_was_circulated_to_the_reader(world, who):
+    c, docs = world
+    user = getattr(c, who)
+    assert keys(docs, inbox_page(user)) == READS[who]
+    # The SQL of the inbox and domain.visibility give the same answer for every document.
+    everything = db.session.scalars(select(Document.id)).all()
+    readable = {d for d in everything if reading.may_read_document(user, d)}
+    assert {row.document_id for row in inbox_page(user).rows} == readable
+
+
+def test_drafts_never_appear_even_with_a_circulation_row(world):
+    c, docs = world
+    assert docs["D1"].id not in {row.document_id for row in inbox_page(c.a1).rows}
+
+
+def test_restricted_only_to_the_named_person_not_their_colleague(world):
+    c, docs = world
+    assert docs["R1"].id in {r.document_id for r in inbox_page(c.a1).rows}
+    assert docs["R1"].id not in {r.document_id for r in inbox_page(c.a2).rows}
+    assert not reading.may_read_document(c.a2, docs["R1"].id)
+
+
+def test_unread_first_then_newest_circulation(world):
+    c, docs = world
+    page = inbox_page(c.a1)
+    expected = sorted(READS["a1"], key=lambda k: docs[k].circulated_at, reverse=True)
+    assert [docs[k].symbol for k in expected] == symbols_of(page)
+    assert all(row.unread for row in page.rows)
+    reading.record_receipt(c.a1, docs["G2"].id)
+    reading.record_receipt(c.a1, docs["W1"].id)
+    page = inbox_page(c.a1)
+    unread = [k for k in expected if k not in {"G2", "W1"}]
+    assert symbols_of(page) == [docs[k].symbol for k in unread] + [docs["W1"].symbol, docs["G2"].symbol]
+    assert [row.unread for row in page.rows] == [True] * len(unread) + [False, False]
+    # Reading is personal: a colleague's inbox is unchanged.
+    assert all(row.unread for row in inbox_page(c.a2).rows)
+
+
+def test_rows_carry_time_languages_and_acknowledgement(world):
+    c, docs = world
+    add_version(docs["G1"], "zh", is_original=True)
+    reading.acknowledge(c.a2, docs["G1"])
+    row = next(r for r in inbox_page(c.a1).rows if r.document_id == docs["G1"].id)
+    assert row.circulated_at == docs["G1"].circulated_at
+    assert [language for language, _ in row.languages] == ["en", "ru", "zh"]
+    assert row.acknowledged is True  # by a colleague, for the delegation
+    assert next(r for r in inbox_page(c.b1).rows if r.document_id == docs["G1"].id).acknowledged is False
+
+
+# Filters and search ------------------------------------------------------------------
+
+@pytest.fixture
+def shelf(app_ctx):
+    c = cast()
+    june, july = meeting("June SOC"), meeting("July SWG", code="SWG")
+    hour = timedelta(hours=1)
+    items = {
+        "budget": make_document("Draft budget for 2025", "Проект бюджета на 2025 год", meeting_id=june.id,
+                                doc_type=DocumentType.DRAFT_DECISION, circulated_at=T0),
+        "report": make_document("Annual report", "Годовой доклад", year=2023, meeting_id=june.id,
+                                circulated_at=T0 + hour),
+        "swg": make_document("Working group budget note", "Записка рабочей группы о бюджете", code="SWG",
+                             meeting_id=july.id, doc_type=DocumentType.INFORMATION_NOTE, languages=("en",),
+                             circulated_at=T0 + 2 * hour),
+        "russian": make_document("", "Концепция безопасности", languages=("ru", "kk"),
+                                 doc_type=DocumentType.CONCEPT_PAPER, circulated_at=T0 + 3 * hour),
+    }
+    for document in items.values():
+        circulate(document, c.alpha)
+    return c, items, june, july
+
+
+def found(c, items, **filters) -> set[str]:
+    by_id = {d.id: key for key, d in items.items()}
+    return {by_id[r.document_id] for r in inbox_page(c.a1, InboxFilters(**filters)).rows}
+
+
+def test_filter_by_meeting_body_year_and_type(shelf):
+    c, items, june, july = shelf
+    assert found(c, items, meeting_id=june.id) == {"budget", "report"}
+    assert found(c, items, meeting_id=july.id) == {"swg"}
+    assert found(c, items, body_id=body("SWG").id) == {"swg"}
+    assert found(c, items, body_id=body("SOC").id) == {"budget", "report", "russian"}
+    assert found(c, items, year=2023) == {"report"}
+    assert found(c, items, doc_type=DocumentType.CONCEPT_PAPER) == {"russian"}
+    assert found(c, items, meeting_id=june.id, year=2024) == {"budget"}
+
+
+def test_filter_by_language_version(shelf):
+    c, items, *_ = shelf
+    assert found(c, items, language="en") == {"budget", "report", "swg"}
+    assert found(c, items, language="ru") == {"budget", "report", "russian"}
+    assert found(c, items, language="kk") == {"russian"}
+    assert found(c, items, language="other") == {"russian"}
+
+
+@pytest.mark.parametrize("search,expected", [
+    ("budget", {"budget", "swg"}),
+    ("BUDGET", {"budget", "swg"}),
+    ("budget working", {"swg"}),  # words are ANDed
+    ("бюджет", {"budget", "swg"}),  # Russian, in either title
+    ("БЮДЖЕТА", {"budget"}),
+    ("Доклад", {"report"}),
+    ("доклад", {"report"}),
+    ("концепция", {"russian"}),
+    ("CICA/SWG/2024/1", {"swg"}),
+    ("soc/2023", {"report"}),
+    ("budget доклад", set()),
+    ("100%", set()),
+])
+def test_search_by_symbol_and_title_words_in_either_language(shelf, search, expected):
+    c, items, *_ = shelf
+    assert found(c, items, search=search) == expected
+
+
+# Paging by key -------------------------------------------------------------------------
+
+def test_paging_walks_every_row_once_across_the_unread_and_read_parts(app_ctx):
+    c = cast()
+    documents = [make_document(f"Note {n}", f"Записка {n}", circulated_at=T0 + timedelta(minutes=n))
+                 for n in range(7)]
+    for document in documents:
+        circulate(document, c.alpha)
+    for document in documents[2:5]:
+        reading.record_receipt(c.a1, document.id)
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = inbox_page(c.a1, cursor=cursor, per_page=3)
+        pages += 1
+        seen += [(r.unread, r.document_id) for r in page.rows]
+        assert len(page.rows) <= 3
+        if page.next_cursor is None:
+            break
+        cursor = Cursor.parse(page.next_cursor.token())
+    assert pages == 3
+    unread = [d.id for d in reversed(documents) if d not in documents[2:5]]
+    read = [d.id for d in reversed(documents[2:5])]
+    assert seen == [(True, d) for d in unread] + [(False, d) for d in read]
+
+
+def test_a_cursor_survives_its_token_and_a_bad_token_is_the_first_page():
+    at = T0 + timedelta(microseconds=123457)
+    assert Cursor.parse(Cursor(True, at, 42).token()) == Cursor(True, at, 42)
+    for bad in (None, "", "x", "2_1_1", "1_x_1", "1_1", "1_99999999999999999999999_1"):
+        assert Cursor.parse(bad) is None

@@ -1,0 +1,100 @@
+"""The inbox costs a constant number of SQL statements per request, whatever
+the page size: one statement for the page rows (unread flag and circulation
+time included), one IN query for their languages, and the fixed cost of the
+request (the session's user, the filter choices)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from secretariat_app.extensions import db
+from secretariat_app.models import DocumentType
+from secretariat_app.services import reading
+from tests.conftest import log_in
+from tests.documents_helpers import T0, add_version, cast, circulate, make_document, meeting
+
+# The fixed cost: the user and their roles (Flask-Login), the delegation and its
+# state (named in the page header), the bodies and meetings of the filters,
+# the page rows, the languages of the rows.
+EXPECTED_STATEMENTS = 8
+
+
+@contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def rows(html: str) -> int:
+    return len(re.findall(r'<tr class="(?:unread|read)" data-document=', html))
+
+
+@pytest.fixture
+def two_inboxes(app_ctx):
+    """Alpha's delegates have 5 documents; beta's have 60 (a full page and more),
+    some read, some acknowledged, with meetings and extra languages."""
+    c = cast()
+    june = meeting("June SOC")
+    for n in range(5):
+        circulate(make_document(f"Small {n}", f"Малый {n}", circulated_at=T0 + timedelta(minutes=n)), c.alpha)
+    for n in range(60):
+        document = make_document(f"Large {n}", f"Большой {n}", meeting_id=june.id if n % 2 else None,
+                                 doc_type=DocumentType.REPORT, circulated_at=T0 + timedelta(minutes=n))
+        if n % 3 == 0:
+            add_version(document, "zh", content=f"原文 {n}\n".encode("utf-8"), is_original=True)
+        circulate(document, c.beta)
+        if n % 4 == 0:
+            reading.record_receipt(c.b1, document.id)
+        if n % 5 == 0:
+            reading.acknowledge(c.b1, document)
+    return c, june
+
+
+def inbox_statements(client, query: str = "") -> tuple[int, int, list[str]]:
+    client.get(f"/inbox{query}")  # warm-up: nothing cached in the app may hide a statement
+    with counting_statements() as statements:
+        response = client.get(f"/inbox{query}")
+    assert response.status_code == 200
+    return rows(response.get_data(as_text=True)), len(statements), statements
+
+
+def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app_ctx, capsys):
+    c, june = two_inboxes
+    small, large = app_ctx.test_client(), app_ctx.test_client()
+    log_in(small, c.a1.email)
+    log_in(large, c.b1.email)
+
+    five, small_count, _ = inbox_statements(small)
+    fifty, large_count, statements = inbox_statements(large)
+    assert (five, fifty) == (5, 50)
+    assert small_count == large_count == EXPECTED_STATEMENTS, statements
+
+    # One statement reads the page rows: the only one that touches the circulation lists.
+    page_statements = [s for s in statements if "named_recipient" in s]
+    assert len(page_statements) == 1 and "circulation" in page_statements[0] and "LIMIT" in page_statements[0]
+    assert "receipt" in page_statements[0] and "acknowledgement" in page_statements[0]
+
+    # The same on the next page and with every filter and a search.
+    html = large.get("/inbox").get_data(as_text=True)
+    after = re.search(r"after=([0-9_]+)", html).group(1)
+    ten, next_count, _ = inbox_statements(large, f"?after={after}")
+    assert ten == 10 and next_count == EXPECTED_STATEMENTS
+    filtered = f"?q=large&meeting={june.id}&year=2024&doc_type=report&language=en"
+    found, filtered_count, _ = inbox_statements(large, filtered)
+    assert found == 30 and filtered_count == EXPECTED_STATEMENTS
+    with capsys.disabled():
+        print(f"\nSQL statements per inbox request: {small_count} (5 rows), {large_count} (50 rows), "
+              f"{next_count} (next page), {filtered_count} (filtered)")
