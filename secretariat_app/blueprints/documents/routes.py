@@ -6,7 +6,7 @@ acknowledgements are in routes_actions."""
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -42,10 +42,7 @@ def language_name(code: str) -> str:
 
 
 def download_url(version_id: int) -> str:
-    """The other blueprint file's download route, or its address while it is being written."""
-    if "documents.download" in current_app.view_functions:
-        return url_for("documents.download", version_id=version_id)
-    return f"/documents/versions/{version_id}/download"
+    return url_for("documents.download", version_id=version_id)
 
 
 @bp.context_processor
@@ -178,6 +175,3 @@ def delete(document_id: int) -> ResponseReturnValue:
             "Withdraw it (giving the reason) or supersede it by circulating a revision.", symbol=symbol))
     flash(_("Draft %(symbol)s has been deleted; its serial is not given again.", symbol=symbol), "success")
     return redirect(url_for("documents.archive"))
-
-
-from secretariat_app.blueprints.documents import routes_actions  # noqa: E402,F401  (registers its views)
