@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from secretariat_app.services import cycle_check, demo, history_import, reference_data
+from secretariat_app.services import cycle_check, demo, demo_content, history_import, reference_data
 from secretariat_app.services.loading import LoadReport
 
 
 def register_cli(app: Flask) -> None:
+    register_notify_cli(app)
+
     @app.cli.group("reference")
     def reference() -> None:
         """Reference data: states, memberships, bodies."""
@@ -31,6 +33,8 @@ def register_cli(app: Flask) -> None:
         click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
         if with_demo:
             users = demo.create_demo_users()
+            if demo_content.create_demo_content():
+                click.echo("Demo meetings and documents: created (the December SWG and SOC).")
             click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
             for email, name in users:
                 click.echo(f"  {email:38} {name}")
@@ -75,6 +79,64 @@ def register_cli(app: Flask) -> None:
         for finding in result.findings:
             justified = f" (justified by {finding.justified_by})" if finding.justified_by else ""
             click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}{justified}")
+
+
+def register_notify_cli(app: Flask) -> None:
+    @app.cli.group("notify")
+    def notify_group() -> None:
+        """Notices: dispatch them by hand, resend failed ones."""
+
+    @notify_group.command("dispatch")
+    @click.option("--inline", is_flag=True,
+                  help="Send the claimed notices in this process instead of handing them to the workers.")
+    def notify_dispatch(inline: bool) -> None:
+        """Run one pass of the dispatcher now (what beat does every minute)."""
+        from secretariat_app.services import notifications
+        from workers.tasks.notify import enqueue
+
+        outcomes: list[str] = []
+
+        def send_here(notification_id: int, attempt: int) -> None:
+            outcomes.append(notifications.deliver(notification_id, attempt))
+
+        result = notifications.dispatch(send_here if inline else enqueue)
+        click.echo(f"Taken back from lost workers: {result.reclaimed}; claimed: {len(result.claimed)}; "
+                   f"{'sent here' if inline else 'handed to the workers'}: {result.enqueued}.")
+        if inline:
+            counts = ", ".join(f"{outcome}: {outcomes.count(outcome)}" for outcome in sorted(set(outcomes)))
+            click.echo(f"Outcomes: {counts or 'none'}.")
+        if result.error:
+            raise click.ClickException(f"the broker refused a task ({result.error}); the claimed notices "
+                                       "are taken back after NOTIFY_SENDING_TIMEOUT_SECONDS")
+
+    @notify_group.command("resend")
+    @click.argument("ids", nargs=-1, type=int)
+    @click.option("--all-failed", is_flag=True, help="Resend every failed notice.")
+    def notify_resend(ids: tuple[int, ...], all_failed: bool) -> None:
+        """Make failed notices ID... (or --all-failed) pending again; the next dispatch sends them."""
+        from secretariat_app.extensions import db
+        from secretariat_app.services import notifications
+
+        if bool(ids) == all_failed:
+            raise click.UsageError("give the ids of failed notices, or --all-failed")
+        resent = notifications.resend(None if all_failed else ids)
+        notifications.record_resend(None, resent, "command line")
+        db.session.commit()
+        click.echo(f"{len(resent)} failed notice(s) will be sent again: {', '.join(map(str, resent)) or 'none'}.")
+        not_failed = sorted(set(ids) - set(resent))
+        if not_failed:
+            raise click.ClickException(f"not failed (or unknown), left as they were: {', '.join(map(str, not_failed))}")
+
+    @notify_group.command("failed")
+    def notify_failed() -> None:
+        """List the failed notices with their last error."""
+        from secretariat_app.services import notifications
+
+        rows = notifications.failed_notices()
+        for row in rows:
+            click.echo(f"{row.id:>8}  {row.kind.value:24} {row.subject_type} {row.subject_id:<6} "
+                       f"{row.recipient.email:32} attempts {row.attempts}  {row.last_error}")
+        click.echo(f"{notifications.count_failed()} failed notice(s).")
 
 
 def _print_report(report: LoadReport) -> None:
