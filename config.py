@@ -49,9 +49,12 @@ def celery_settings(broker_url: str, result_backend: str | None) -> dict:
     return settings
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     DEBUG = False
     TESTING = False
 
@@ -104,6 +107,14 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "secretariat@cica.example")
     MAIL_TIMEOUT = 10
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Notices (rows of the notification table) and their dispatcher.
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 6))  # then the row is failed
+    NOTIFY_BACKOFF_SECONDS = float(os.environ.get("NOTIFY_BACKOFF_SECONDS", 60))  # doubled after each try
+    # A row "sending" longer than this is taken back (its worker died); above task_time_limit.
+    NOTIFY_SENDING_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_SENDING_TIMEOUT_SECONDS", 600))
+    NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", 500))  # rows in flight at most
+    NOTIFY_DISPATCH_INTERVAL_SECONDS = float(os.environ.get("NOTIFY_DISPATCH_INTERVAL_SECONDS", 60))  # beat
 
     # Languages: the working languages of CICA.
     LANGUAGES = ("en", "ru")

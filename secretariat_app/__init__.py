@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig, config_from_env
+from config import BASE_DIR, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -35,7 +35,7 @@ def check_production_settings(app: Flask) -> None:
     if app.config.get("ENV_NAME") != "production":
         return
     key = app.config.get("SECRET_KEY") or ""
-    if key in {"", Config.SECRET_KEY} or len(key) < 32:
+    if key in {"", DEVELOPMENT_SECRET_KEY} or len(key) < 32:
         raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
     if app.config.get("DEBUG") or app.debug:
         raise RuntimeError("DEBUG must be off in production")
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.admin import bp as admin_bp
     from secretariat_app.blueprints.auth import bp as auth_bp
+    from secretariat_app.blueprints.calendar import bp as calendar_bp
     from secretariat_app.blueprints.chair import bp as chair_bp
     from secretariat_app.blueprints.cycles import bp as cycles_bp
     from secretariat_app.blueprints.decisions import bp as decisions_bp
@@ -74,9 +75,11 @@ def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.inbox import bp as inbox_bp
     from secretariat_app.blueprints.main import bp as main_bp
     from secretariat_app.blueprints.meetings import bp as meetings_bp
+    from secretariat_app.blueprints.notices import bp as notices_bp
+    from secretariat_app.blueprints.notices_user import bp as my_notices_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp,
-                      documents_bp, inbox_bp):
+                      documents_bp, inbox_bp, calendar_bp, my_notices_bp, notices_bp):
         app.register_blueprint(blueprint)
 
 

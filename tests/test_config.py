@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from config import ProductionConfig, celery_settings, normalise_database_url
+from config import DEVELOPMENT_SECRET_KEY, ProductionConfig, celery_settings, normalise_database_url
 from secretariat_app import create_app
 
 GOOD_KEY = "k" * 48
@@ -15,7 +15,24 @@ def production(**overrides):
 
 def test_production_refuses_the_default_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        production(SECRET_KEY=ProductionConfig.SECRET_KEY)
+        production(SECRET_KEY=DEVELOPMENT_SECRET_KEY)
+
+
+def test_production_accepts_a_key_from_the_environment(tmp_path):
+    """The configuration class is read in a fresh process, as gunicorn reads it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SECRETARIAT_ENV": "production", "SECRET_KEY": GOOD_KEY,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}", "INSTANCE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi; print(wsgi.app.config['ENV_NAME'])"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "production"
+    env["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+    refused = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
 
 
 def test_production_refuses_a_short_or_missing_secret_key():

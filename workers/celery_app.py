@@ -5,8 +5,11 @@ find `celery` here; every task runs inside the Flask application context and
 Celery is configured from the Flask config's CELERY mapping."""
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_init
 from flask import Flask
 
 
@@ -18,15 +21,23 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
-    celery.conf.beat_schedule = beat_schedule()
+    celery.conf.beat_schedule = beat_schedule(app.config.get("NOTIFY_DISPATCH_INTERVAL_SECONDS", 60.0))
+    celery.conf.beat_scheduler = "workers.beat_guard:GuardedScheduler"  # only one beat runs
+    celery.flask_app = app
     celery.autodiscover_tasks(["workers"], related_name="tasks", force=True)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
 
 
-def beat_schedule() -> dict:
+def beat_schedule(dispatch_every: float = 60.0) -> dict:
     return {
+        # The dispatcher of notices; a run that waited longer than its period is dropped.
+        "dispatch-due-notices": {
+            "task": "workers.tasks.notify.dispatch_due",
+            "schedule": dispatch_every,
+            "options": {"expires": dispatch_every},
+        },
         "check-cycle-rules-daily": {
             "task": "workers.tasks.cycles.run_daily_check",
             "schedule": crontab(hour=3, minute=0),
@@ -40,7 +51,29 @@ def beat_schedule() -> dict:
             "task": "workers.tasks.decisions.close_silence_procedures",
             "schedule": crontab(hour=0, minute=5),
         },
+        # Daily, at a quiet hour: stored files no language version refers to (deleted drafts).
+        "sweep-document-files": {
+            "task": "workers.tasks.documents.sweep_files",
+            "schedule": crontab(hour=2, minute=30),
+        },
     }
+
+
+def worker_settings_problem(config) -> str | None:
+    """Why a worker must not start with this configuration (None: it may)."""
+    if config.get("ENV_NAME") == "production" and config.get("MAIL_USERNAME") and not config.get("MAIL_PASSWORD"):
+        return ("MAIL_USERNAME is set but MAIL_PASSWORD is not: the worker would fail to send every notice. "
+                "Set MAIL_PASSWORD (or unset MAIL_USERNAME for a server that needs no login) and start it again.")
+    return None
+
+
+@worker_init.connect
+def _refuse_bad_mail_settings(sender=None, **_kwargs) -> None:
+    flask_app = getattr(getattr(sender, "app", None), "flask_app", None)
+    problem = worker_settings_problem(flask_app.config if flask_app else {})
+    if problem:
+        logging.getLogger(__name__).critical("the worker refuses to start: %s", problem)
+        raise SystemExit(f"celery worker refuses to start: {problem}")
 
 
 def _make_worker_app() -> Celery:

@@ -23,10 +23,10 @@ from secretariat_app.models.documents import (
     Acknowledgement, Circulation, DistributionLevel, Document, DocumentStatus, NamedRecipient, VersionKind,
 )
 from secretariat_app.models.meetings import Invitation
-from secretariat_app.models.notifications import Notification, NotificationKind
+from secretariat_app.models.notifications import NotificationKind
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import MembershipStatus
-from secretariat_app.services import audit
+from secretariat_app.services import audit, notifications
 from secretariat_app.services.documents import DOCUMENT_FIELDS
 from secretariat_app.services.meetings import default_delegations
 
@@ -122,17 +122,8 @@ def check_level(level: DistributionLevel, delegations: list[Delegation], named: 
 # Circulating ---------------------------------------------------------------------------------
 
 def _notify(kind: NotificationKind, document: Document, user_ids, due_at: datetime) -> int:
-    """One pending Notification row per person, unless the same notice is already due at that instant."""
-    user_ids = set(user_ids)
-    if not user_ids:
-        return 0
-    existing = set(db.session.scalars(select(Notification.recipient_id).where(
-        Notification.kind == kind, Notification.subject_type == "document", Notification.subject_id == document.id,
-        Notification.due_at == due_at, Notification.recipient_id.in_(user_ids))))
-    for user_id in sorted(user_ids - existing):
-        db.session.add(Notification(kind=kind, subject_type="document", subject_id=document.id,
-                                    recipient_id=user_id, due_at=due_at))
-    return len(user_ids - existing)
+    """Notice rows for these people, in this transaction; the dispatcher sends them."""
+    return notifications.queue(kind, "document", document.id, user_ids, due_at)
 
 
 def _active_users(delegation_ids) -> list[int]:

@@ -14,20 +14,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.domain import meeting_rules as rules
+from secretariat_app.domain import reminders as reminder_rules
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.models.meetings import DatePrecision, Invitation, Meeting, MeetingFormat
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import Body, MembershipStatus, State, states_with_status_on
-from secretariat_app.services import audit
+from secretariat_app.services import audit, reminders
 
 MEETING_FIELDS = (
     "body_id", "number", "title_en", "title_ru", "starts_at", "ends_at", "timezone", "date_precision",
     "city", "host_state_id", "format", "status", "status_reason", "status_decision_id",
-    "prepares_meeting_id", "registration_deadline", "note", "sequence",
+    "prepares_meeting_id", "registration_deadline", "note", "sequence", "reminder_offsets",
 )
 # A change to one of these moves or renames the meeting: calendar copies must be replaced.
 CALENDAR_FIELDS = ("title_en", "title_ru", "starts_at", "ends_at", "timezone", "city", "format")
+# A change to one of these changes when the meeting's reminders fall due.
+REMINDER_FIELDS = ("body_id", "starts_at", "timezone", "date_precision", "reminder_offsets")
 SWG, SOC = "SWG", "SOC"
 
 
@@ -51,6 +54,7 @@ class MeetingData:
     date_precision: DatePrecision = DatePrecision.DAY
     note: str = ""
     invite_observers: bool = False  # on creation: observers' delegations are invited too
+    reminder_offsets: list[int] | None = None  # days before the start; None: the body's defaults
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ def _check_prepares(data: MeetingData, body: Body, starts_at: datetime | None,
 def _check(data: MeetingData, meeting: Meeting | None) -> tuple[list[Violation], _Resolved | None]:
     """Every rule `data` breaks, and the data resolved when it breaks none."""
     violations = rules.check_titles(data.title_en, data.title_ru) + rules.check_number(data.number)
+    violations += reminder_rules.check_offsets(data.reminder_offsets)
     body = db.session.get(Body, data.body_id) if data.body_id is not None else None
     if data.body_id is None:
         violations.append(Violation("body_id", N_("Choose the body.")))
@@ -166,6 +171,8 @@ def _apply(meeting: Meeting, data: MeetingData, resolved: _Resolved) -> None:
     meeting.registration_deadline = resolved.registration_deadline
     meeting.prepares_meeting_id = data.prepares_meeting_id
     meeting.note = data.note
+    offsets = data.reminder_offsets
+    meeting.reminder_offsets = None if offsets is None else list(reminder_rules.normalise(offsets))
 
 
 def _flush_or_number_clash(number: int | None) -> None:
@@ -209,13 +216,15 @@ def create_meeting(actor: User | None, data: MeetingData) -> Meeting:
     after = audit.snapshot(meeting, MEETING_FIELDS)
     after["invited_delegation_ids"] = sorted(d.id for d in delegations)
     audit.record(actor, "meeting.create", "meeting", meeting.id, None, after)
+    reminders.sync(meeting)
     db.session.commit()
     return meeting
 
 
 def update_meeting(actor: User | None, meeting: Meeting, data: MeetingData) -> Meeting:
     """Change a meeting's details and commit (audited when something changed).
-    A move or a new title increments the sequence. Invitations are kept.
+    A move or a new title increments the sequence. Invitations are kept; a
+    change of start, zone, body or offsets moves the pending reminders.
 
     Raises RuleViolations, writing nothing, when a rule refuses the data."""
     data = _normalised(data)
@@ -225,9 +234,12 @@ def update_meeting(actor: User | None, meeting: Meeting, data: MeetingData) -> M
         raise RuleViolations(violations)
     with audit.tracking_changes(actor, "meeting.update", "meeting", meeting, MEETING_FIELDS):
         before = audit.snapshot(meeting, CALENDAR_FIELDS)
+        reminder_before = audit.snapshot(meeting, REMINDER_FIELDS)
         _apply(meeting, data, resolved)
         if audit.snapshot(meeting, CALENDAR_FIELDS) != before:
             meeting.sequence = (meeting.sequence or 0) + 1
         _flush_or_number_clash(data.number)
+    if audit.snapshot(meeting, REMINDER_FIELDS) != reminder_before:
+        reminders.sync(meeting)
     db.session.commit()
     return meeting

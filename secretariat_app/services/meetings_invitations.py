@@ -18,7 +18,7 @@ from secretariat_app.models.columns import utcnow
 from secretariat_app.models.meetings import Invitation, Meeting, MeetingStatus, Participant
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.permissions import is_secretariat
-from secretariat_app.services import audit
+from secretariat_app.services import audit, reminders
 
 INVITATION_FIELDS = ("meeting_id", "delegation_id")
 PARTICIPANT_FIELDS = ("invitation_id", "name", "function", "email", "registered_by_id")
@@ -72,6 +72,7 @@ def add_invitation(actor: User | None, meeting: Meeting, delegation_id: int | No
         raise RuleViolations([_already_invited()]) from None
     audit.record(actor, "invitation.create", "invitation", invitation.id, None,
                  audit.snapshot(invitation, INVITATION_FIELDS))
+    reminders.sync(meeting)  # the new delegation's people get the pending reminders
     db.session.commit()
     return invitation
 
@@ -89,7 +90,10 @@ def remove_invitation(actor: User | None, invitation: Invitation) -> None:
             {"n": registered})])
     audit.record(actor, "invitation.delete", "invitation", invitation.id,
                  audit.snapshot(invitation, INVITATION_FIELDS), None)
+    meeting = invitation.meeting
     db.session.delete(invitation)
+    db.session.flush()
+    reminders.sync(meeting)  # its people's pending reminders are cancelled
     db.session.commit()
 
 

@@ -1,7 +1,8 @@
 """A meeting's status: confirming, postponing, cancelling and marking it held.
 
 Each is one user action: the rules first (RuleViolations, nothing written),
-then the change and its audit entry in one transaction, committed."""
+then the change, its audit entry and its reminder rows in one transaction,
+committed. A cancellation queues the cancellation notice in that transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from secretariat_app.models.columns import utcnow
 from secretariat_app.models.decisions import Decision
 from secretariat_app.models.meetings import Meeting, MeetingStatus
 from secretariat_app.models.people import User
-from secretariat_app.services import audit
+from secretariat_app.services import audit, reminders
 from secretariat_app.services.meetings import MEETING_FIELDS, SWG, start_day
 
 
@@ -75,6 +76,10 @@ def postpone(actor: User | None, meeting: Meeting, data: PostponeData) -> Meetin
         meeting.status_reason = data.reason.strip()
         meeting.status_decision_id = data.decision_id
         meeting.sequence = (meeting.sequence or 0) + 1
+    if starts_at is not None:
+        reminders.sync(meeting)  # the pending reminders move to the new date
+    else:
+        reminders.cancel_pending(meeting)  # no date yet: nothing to remind of
     db.session.commit()
     return meeting
 
@@ -88,6 +93,7 @@ def cancel(actor: User | None, meeting: Meeting, reason: str, decision_id: int |
         meeting.status_reason = reason.strip()
         meeting.status_decision_id = decision_id
         meeting.sequence = (meeting.sequence or 0) + 1
+    reminders.cancel_meeting(meeting)
     db.session.commit()
     return meeting
 
@@ -97,6 +103,7 @@ def confirm(actor: User | None, meeting: Meeting) -> Meeting:
     _refuse(rules.check_action("confirm", meeting.status.value))
     with audit.tracking_changes(actor, "meeting.confirm", "meeting", meeting, MEETING_FIELDS):
         meeting.status = MeetingStatus.CONFIRMED
+    reminders.sync(meeting)
     db.session.commit()
     return meeting
 
@@ -107,5 +114,6 @@ def mark_held(actor: User | None, meeting: Meeting, now: datetime | None = None)
     _refuse(rules.check_action("held", meeting.status.value) + rules.check_held(meeting.starts_at, now))
     with audit.tracking_changes(actor, "meeting.held", "meeting", meeting, MEETING_FIELDS):
         meeting.status = MeetingStatus.HELD
+    reminders.cancel_pending(meeting)
     db.session.commit()
     return meeting

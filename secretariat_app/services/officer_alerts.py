@@ -1,41 +1,72 @@
 """Telling Secretariat officers about new departures from the cycle rules.
 
-Called after the check's transaction committed. (The reminders issue moves
-this onto notification rows with retries; until then a failed mail is logged.)"""
+Each new unjustified finding becomes one CYCLE_FINDING notice per active
+officer or administrator (subject "cycle_finding", the finding's id, due when
+it was raised), written in the transaction that records the finding: the
+dispatcher mails them, with retries. A finding is raised once (record_findings
+sets raised_at once), and the unique key of a notice makes queuing it twice
+harmless."""
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale, gettext as _
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
-from secretariat_app import mail
+from sqlalchemy import event, select
+
 from secretariat_app.extensions import db
 from secretariat_app.models.chair import CycleFinding
+from secretariat_app.models.notifications import NotificationKind
 from secretariat_app.models.people import Role, User, UserRole
+from secretariat_app.services import notifications
+
+SUBJECT_TYPE = "cycle_finding"
 
 
 def secretariat_recipients() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(User.active.is_(True), UserRole.role.in_((Role.ADMIN, Role.OFFICER)))
-        .distinct().order_by(User.id)
-    ))
+    staff = select(UserRole.user_id).where(UserRole.role.in_((Role.ADMIN, Role.OFFICER)))
+    return list(db.session.scalars(select(User).where(User.active.is_(True), User.id.in_(staff)).order_by(User.id)))
+
+
+def queue_cycle_alerts(findings: list[CycleFinding]) -> int:
+    """One CYCLE_FINDING notice per finding and officer, due when the finding was
+    raised, in the current transaction (the caller commits). Returns how many were new."""
+    officers = [user.id for user in secretariat_recipients()]
+    queued = 0
+    for finding in findings:
+        if finding.id is None:
+            db.session.flush()
+        queued += notifications.queue(NotificationKind.CYCLE_FINDING, SUBJECT_TYPE, finding.id, officers,
+                                      finding.raised_at or finding.last_seen_at)
+    return queued
+
+
+@contextmanager
+def alerts_in_the_same_transaction(raised_at: datetime) -> Iterator[None]:
+    """While the block runs, the session's commit also queues the notices of
+    every finding raised at `raised_at` (record_findings(as_of, now=raised_at)
+    sets it on each new unjustified finding), so that the findings and their
+    notices are committed together or not at all."""
+    session = db.session()
+
+    def queue_before_commit(committing) -> None:
+        # New findings, and known ones (flushed or not) the check raised again.
+        raised = {obj for obj in (*committing.new, *committing.identity_map.values())
+                  if isinstance(obj, CycleFinding) and obj.raised_at == raised_at}
+        if raised:
+            committing.flush()  # the new findings get their ids
+            queue_cycle_alerts(sorted(raised, key=lambda finding: finding.id))
+
+    event.listen(session, "before_commit", queue_before_commit)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_commit", queue_before_commit)
 
 
 def send_cycle_alerts(findings: list[CycleFinding]) -> int:
-    """One mail to each officer listing the new findings; returns mails handed over."""
-    if not findings:
-        return 0
-    sent = 0
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/cycles/"
-    for user in secretariat_recipients():
-        with force_locale(user.language):
-            subject = _("CICA cycle check: %(n)d new departure(s) from the rules", n=len(findings))
-            lines = [_("The daily check of the cycle rules found:"), ""]
-            lines += [f"- {f.message}" for f in findings]
-            lines += ["", _("Details and the timeline: %(link)s", link=link)]
-        try:
-            mail.send(mail.build_message(user.email, subject, "\n".join(lines) + "\n"))
-            sent += 1
-        except OSError:
-            current_app.logger.exception("could not send the cycle alert to user %s", user.id)
-    return sent
+    """For callers that recorded the findings already (the "run the check now"
+    page): queue their notices and commit. Returns how many were new."""
+    queued = queue_cycle_alerts(findings)
+    db.session.commit()
+    return queued

@@ -132,3 +132,21 @@ def test_a_delegate_removes_their_own_participant_only_before_the_deadline(meeti
         invitations.remove_participant(chn_delegate, second)
     invitations.remove_participant(officer(), second)  # officers may, after the deadline too
     assert participants() == 0
+
+
+@freeze_time("2027-01-10 09:00:00")
+def test_inviting_a_delegation_gives_its_people_the_pending_reminders(meeting):
+    from secretariat_app.models import Notification, NotificationKind, NotificationStatus
+
+    japanese = delegate(delegation=delegation("JPN"))
+
+    def reminders_for(user) -> list[str]:
+        return sorted(row.status.value for row in db.session.scalars(select(Notification).where(
+            Notification.recipient_id == user.id, Notification.kind == NotificationKind.MEETING_REMINDER)))
+
+    assert reminders_for(japanese) == []
+    added = invitations.add_invitation(officer(), meeting, delegation("JPN").id)
+    assert reminders_for(japanese) == ["pending"] * 3  # the SOC's 30, 7 and 1 days before
+    invitations.remove_invitation(None, added)
+    db.session.expire_all()
+    assert NotificationStatus.PENDING.value not in reminders_for(japanese)

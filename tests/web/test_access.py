@@ -9,7 +9,8 @@ from secretariat_app.permissions import audience_of
 from tests.conftest import csrf_token, log_in
 from tests.factories import delegate, officer
 
-PUBLIC = {"static", "main.index", "main.health", "auth.login", "auth.reset_request", "auth.reset_password"}
+PUBLIC = {"static", "main.index", "main.health", "auth.login", "auth.reset_request", "auth.reset_password",
+          "calendar.feed"}  # the feed is opened by calendar programs; its secret token is the key
 DUMMY = {"int": "1", "string": "x", "path": "x", "default": "x"}
 
 

@@ -5,13 +5,16 @@ from datetime import date
 
 from celery import shared_task
 
+from secretariat_app.models.columns import utcnow
 from secretariat_app.services import cycle_check, officer_alerts
 
 
 @shared_task(name="workers.tasks.cycles.run_daily_check")
 def run_daily_check() -> int:
-    """Check the rules as of today, store the findings and tell officers of new
-    unjustified ones (after the commit). Returns how many were new."""
-    recorded = cycle_check.record_findings(date.today())
-    officer_alerts.send_cycle_alerts(recorded.new_warnings)
+    """Check the rules as of today and store the findings; each new unjustified
+    one becomes a CYCLE_FINDING notice per officer in the same transaction (the
+    dispatcher mails them). Returns how many findings were new."""
+    now = utcnow()
+    with officer_alerts.alerts_in_the_same_transaction(now):
+        recorded = cycle_check.record_findings(date.today(), now)
     return len(recorded.new_warnings)

@@ -11,10 +11,12 @@ from wtforms import (
     BooleanField, DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField, SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from secretariat_app.domain import meeting_rules as rules
+from secretariat_app.domain import reminders as reminder_rules
 from secretariat_app.extensions import db
+from secretariat_app.labels import BODY_LABELS
 from secretariat_app.localisation import timezone_choices
 from secretariat_app.models.decisions import Decision
 from secretariat_app.models.meetings import DatePrecision, Meeting, MeetingFormat, MeetingStatus
@@ -55,6 +57,14 @@ def local_time_field(label, required: bool = True) -> DateTimeLocalField:
     return DateTimeLocalField(label, format=LOCAL_FORMATS, validators=validators)
 
 
+def whole_days(form, field) -> None:
+    """The reminder offsets parse as whole numbers; their range is the service's rule."""
+    try:
+        reminder_rules.parse_offsets(field.data)
+    except ValueError:
+        raise ValidationError(_l("Give whole numbers of days, separated by commas.")) from None
+
+
 def _decision_choices() -> list[SelectChoice]:
     decisions = db.session.scalars(select(Decision).order_by(Decision.reference.desc()))
     return [SelectChoice("", _l("— none —")), *(SelectChoice(str(d.id), d.reference) for d in decisions)]
@@ -80,6 +90,8 @@ class MeetingForm(FlaskForm):
     prepares_meeting_id = SelectField(_l("Prepares the SOC (SWG sessions only)"), coerce=optional_id,
                                       validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    reminder_offsets = StringField(_l("Reminders, in days before the start (blank: the body's defaults)"),
+                                   validators=[Optional(), Length(max=100), whole_days])
     invite_observers = BooleanField(_l("Invite the observers' delegations too"))
     submit = SubmitField(_l("Save"))
 
@@ -97,6 +109,9 @@ class MeetingForm(FlaskForm):
             *(SelectChoice(str(m.id), f"{rules.local_day(m.starts_at, m.timezone).isoformat()} · {m.title(language)}")
               for m in socs),
         ]
+        self.reminder_offsets.description = "; ".join(
+            f"{BODY_LABELS.get(code, code)}: {', '.join(str(n) for n in days)}"
+            for code, days in reminder_rules.DEFAULT_OFFSETS.items()) + "."
         if meeting is not None:
             del self.invite_observers  # invitations of an existing meeting are managed on their own page
 
@@ -117,6 +132,7 @@ class MeetingForm(FlaskForm):
             prepares_meeting_id=self.prepares_meeting_id.data,
             note=self.note.data or "",
             invite_observers=bool(getattr(self, "invite_observers", None) and self.invite_observers.data),
+            reminder_offsets=reminder_rules.parse_offsets(self.reminder_offsets.data),
         )
 
 
@@ -137,6 +153,7 @@ def initial_data(meeting: Meeting) -> dict[str, Any]:
         "registration_deadline": rules.to_local(meeting.registration_deadline, meeting.timezone),
         "prepares_meeting_id": meeting.prepares_meeting_id,
         "note": meeting.note,
+        "reminder_offsets": reminder_rules.format_offsets(meeting.reminder_offsets),
     }
 
 

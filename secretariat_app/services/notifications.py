@@ -1,0 +1,283 @@
+"""Notices as rows: queued in the transaction of whatever causes them, claimed
+by the dispatcher, delivered by workers that take row ids, retried with
+exponential backoff, failed after the last try and resent by an officer.
+
+The life of a row: pending → (claim: attempts + 1) sending → sent; or, after a
+temporary SMTP refusal or a lost connection, back to pending with a later
+due_at; or failed (a permanent 5xx refusal, or the last attempt); or cancelled
+(the recipient can no longer be mailed, or the subject is gone). A row left
+"sending" by a dead worker is taken back after NOTIFY_SENDING_TIMEOUT_SECONDS.
+Every write that ends a delivery is conditional on the row still being
+"sending" with the same attempt, so a task that arrives late, or twice, does
+nothing. A worker that starts sending a row sets its claimed_at again: a row
+is taken back only when no worker has touched it for the timeout."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from secretariat_app import mail
+from secretariat_app.extensions import db
+from secretariat_app.models.columns import utcnow
+from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
+from secretariat_app.models.people import User
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
+FAILED, CANCELLED = NotificationStatus.FAILED, NotificationStatus.CANCELLED
+NO_SYNC = {"synchronize_session": False}
+QUEUE_CHUNK = 500
+
+
+def _config(name: str):
+    return current_app.config[name]
+
+
+# Queuing -----------------------------------------------------------------------------------------
+
+def mailable(user: User | None, kind: NotificationKind) -> str | None:
+    """Why `user` is not to be mailed a notice of `kind` (None: they are)."""
+    if user is None:
+        return "the recipient no longer exists"
+    if not user.active:
+        return "the recipient's account is deactivated"
+    if not (user.email or "").strip():
+        return "the recipient has no e-mail address"
+    if kind.value in (user.mail_opt_out or []):
+        return "the recipient chose not to receive this kind of notice by mail"
+    return None
+
+
+def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_ids: Iterable[int],
+          due_at: datetime) -> int:
+    """Add one pending row per recipient to the caller's transaction (the caller
+    commits); returns how many were added. A notice that exists already (same
+    kind, subject, recipient and due time), a recipient who opted out of this
+    kind by mail, has no e-mail or is deactivated, is skipped. Never talks to
+    the broker, so it works while Redis is down."""
+    ids = sorted(set(recipient_ids))
+    if not ids:
+        return 0
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    wanted = sorted(u.id for u in users if mailable(u, kind) is None)
+    if not wanted:
+        return 0
+    now = utcnow()
+    values = [{"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "recipient_id": user_id,
+               "due_at": due_at, "status": PENDING, "attempts": 0, "last_error": "", "created_at": now}
+              for user_id in wanted]
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    added = 0
+    for start in range(0, len(values), QUEUE_CHUNK):  # within SQLite's limit on bound parameters
+        # ON CONFLICT DO NOTHING: two requests queuing the same notice at once do not fail either one.
+        statement = (dialect.insert(Notification).values(values[start:start + QUEUE_CHUNK])
+                     .on_conflict_do_nothing().returning(Notification.id))
+        added += len(db.session.execute(statement).all())
+    return added
+
+
+# Claiming, taking back -----------------------------------------------------------------------------
+
+def reclaim_stuck(now: datetime | None = None) -> int:
+    """Rows "sending" for longer than NOTIFY_SENDING_TIMEOUT_SECONDS (their worker
+    died or their task was lost) go back to pending, or to failed when that was
+    the last attempt. Returns how many were taken back. The caller commits."""
+    now = now or utcnow()
+    timeout = _config("NOTIFY_SENDING_TIMEOUT_SECONDS")
+    stuck = (Notification.status == SENDING, Notification.claimed_at < now - timedelta(seconds=timeout))
+    note = f"taken back: still sending after {timeout:g} s (worker lost?)"
+    last = Notification.attempts >= _config("NOTIFY_MAX_ATTEMPTS")
+    failed = db.session.execute(update(Notification).where(*stuck, last)
+                                .values(status=FAILED, last_error=note), execution_options=NO_SYNC).rowcount
+    back = db.session.execute(update(Notification).where(*stuck, ~last)
+                              .values(status=PENDING, last_error=note), execution_options=NO_SYNC).rowcount
+    if failed or back:
+        log.warning("notices taken back from a lost worker: %d to retry, %d failed", back, failed)
+    return back + failed
+
+
+def claim_due(now: datetime | None = None, limit: int | None = None) -> list[tuple[int, int]]:
+    """Mark due pending rows "sending" (attempts + 1) and return their (id, attempt).
+
+    One statement: on PostgreSQL the inner SELECT locks the rows it picks and
+    skips rows another dispatcher holds (FOR UPDATE SKIP LOCKED); SQLite
+    serialises writers, so its UPDATE … RETURNING is atomic as it is. Two
+    claims never return the same row. At most `limit` (NOTIFY_BATCH_SIZE) rows
+    are in flight at once: rows still "sending" count against it, so a slow
+    worker is not buried under tasks that would outlive the sending timeout.
+    The caller commits before it enqueues anything."""
+    now = now or utcnow()
+    limit = _config("NOTIFY_BATCH_SIZE") if limit is None else limit
+    room = limit - db.session.scalar(select(func.count(Notification.id)).where(Notification.status == SENDING))
+    if room <= 0:
+        return []
+    # A materialised CTE: as a plain IN (subquery), PostgreSQL may rescan the
+    # subquery per row, and each rescan skips the rows just updated: more than `room`.
+    due = (select(Notification.id).where(Notification.status == PENDING, Notification.due_at <= now)
+           .order_by(Notification.due_at, Notification.id).limit(room).with_for_update(skip_locked=True)
+           .cte("due").prefix_with("MATERIALIZED"))
+    claim = (update(Notification).where(Notification.id.in_(select(due.c.id)), Notification.status == PENDING)
+             .values(status=SENDING, attempts=Notification.attempts + 1, claimed_at=now)
+             .returning(Notification.id, Notification.attempts))
+    return sorted((row.id, row.attempts) for row in db.session.execute(claim, execution_options=NO_SYNC))
+
+
+@dataclass
+class Dispatched:
+    reclaimed: int = 0
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+    enqueued: int = 0
+    error: str = ""
+
+
+def dispatch(enqueue: Callable[[int, int], None], now: datetime | None = None,
+             limit: int | None = None) -> Dispatched:
+    """One pass of the dispatcher: take back stuck rows, claim due ones, commit,
+    and only then hand each (id, attempt) to `enqueue`. When enqueueing fails
+    (the broker is down) the rest stay "sending" and are taken back later."""
+    result = Dispatched(reclaimed=reclaim_stuck(now))
+    result.claimed = claim_due(now, limit)
+    db.session.commit()
+    for notification_id, attempt in result.claimed:
+        try:
+            enqueue(notification_id, attempt)
+        except Exception as error:  # noqa: BLE001  (the broker's many ways of being down)
+            result.error = f"{type(error).__name__}: {error}"
+            log.error("could not enqueue notice %s (%s); %d claimed notices wait for the sending timeout",
+                      notification_id, result.error, len(result.claimed) - result.enqueued)
+            break
+        result.enqueued += 1
+    return result
+
+
+# Delivering -------------------------------------------------------------------------------------------
+
+def classify(error: BaseException) -> tuple[bool, str]:
+    """(permanent, text) for an error raised while sending. A 5xx answer is a
+    permanent refusal; a 4xx, a lost or refused connection, a timeout, are temporary."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        text = "; ".join(f"{addr}: {code} {_decode(msg)}" for addr, (code, msg) in error.recipients.items())
+        return bool(codes) and all(500 <= code < 600 for code in codes), f"recipient refused: {text}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600, f"{error.smtp_code} {_decode(error.smtp_error)}"
+    return False, f"{type(error).__name__}: {error}"
+
+
+def _decode(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _finish(notification_id: int, attempt: int, **values) -> bool:
+    """Write the outcome of one attempt, unless the row moved on meanwhile; commits."""
+    done = db.session.execute(
+        update(Notification).where(Notification.id == notification_id, Notification.status == SENDING,
+                                   Notification.attempts == attempt).values(**values),
+        execution_options=NO_SYNC).rowcount
+    db.session.commit()
+    return bool(done)
+
+
+def record_failure(notification_id: int, attempt: int, error: str, permanent: bool,
+                   now: datetime | None = None) -> NotificationStatus:
+    """After a failed attempt: failed when permanent or the last attempt, else
+    pending again, due after NOTIFY_BACKOFF_SECONDS * 2**(attempt-1)."""
+    now = now or utcnow()
+    error = error[:2000]
+    if permanent or attempt >= _config("NOTIFY_MAX_ATTEMPTS"):
+        _finish(notification_id, attempt, status=FAILED, last_error=error)
+        log.error("notice %s failed after %d attempt(s): %s", notification_id, attempt, error)
+        return FAILED
+    delay = _config("NOTIFY_BACKOFF_SECONDS") * 2 ** (attempt - 1)
+    _finish(notification_id, attempt, status=PENDING, last_error=error, due_at=now + timedelta(seconds=delay))
+    log.warning("notice %s: attempt %d failed (%s); next try in %g s", notification_id, attempt, error, delay)
+    return PENDING
+
+
+def deliver(notification_id: int, attempt: int | None = None) -> str:
+    """Send one claimed row and mark it; returns what happened ("sent",
+    "retry", "failed", "cancelled" or "skipped"). Does nothing unless the row is
+    "sending" (and, given `attempt`, still in that attempt): a task delivered
+    twice, or after its row was taken back, sends nothing."""
+    from secretariat_app.services import notice_mail
+
+    # Start the attempt: claimed_at becomes now, so the row is taken back only if
+    # this worker then goes silent for the timeout. Fails (nothing sent) when the
+    # row was taken back meanwhile, or is no longer "sending".
+    start = update(Notification).where(Notification.id == notification_id, Notification.status == SENDING)
+    if attempt is not None:
+        start = start.where(Notification.attempts == attempt)
+    attempt = db.session.execute(start.values(claimed_at=utcnow()).returning(Notification.attempts),
+                                 execution_options=NO_SYNC).scalar()
+    db.session.commit()
+    if attempt is None:
+        return "skipped"
+    row = db.session.get(Notification, notification_id, populate_existing=True)
+    reason = mailable(row.recipient, row.kind)
+    try:
+        if reason:
+            raise notice_mail.NotDeliverable(reason)
+        message = notice_mail.build(row)
+    except notice_mail.NotDeliverable as gone:
+        db.session.rollback()
+        _finish(notification_id, attempt, status=CANCELLED, last_error=str(gone))
+        return "cancelled"
+    except SQLAlchemyError:  # the database, not the notice: the row is taken back after the timeout
+        db.session.rollback()
+        raise
+    except Exception as error:  # a broken template or renderer: the same every time
+        log.exception("could not render notice %s", notification_id)
+        db.session.rollback()
+        _finish(notification_id, attempt, status=FAILED, last_error=f"could not render: {error!r}"[:2000])
+        return "failed"
+    db.session.rollback()  # no transaction stays open during the SMTP conversation
+    try:
+        mail.send(message)
+    except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
+        permanent, text = classify(error)
+        return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"
+    if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
+        log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
+    return "sent"
+
+
+# Failed notices and resending ---------------------------------------------------------------------------
+
+def failed_notices(limit: int = 500) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.status == FAILED)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def count_failed() -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(Notification.status == FAILED))
+
+
+def resend(ids: Iterable[int] | None = None) -> list[int]:
+    """Failed rows (those in `ids`, or all of them when None) become pending
+    with their attempts at 0; returns the ids. Their due time is already past,
+    so the next dispatch takes them (their unique key is left as it was). The
+    caller commits."""
+    statement = update(Notification).where(Notification.status == FAILED)
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(set(ids)))
+    statement = statement.values(status=PENDING, attempts=0, claimed_at=None).returning(Notification.id)
+    return sorted(db.session.scalars(statement, execution_options=NO_SYNC))
+
+
+def record_resend(actor, ids: list[int], by: str) -> None:
+    """Note the resend in the audit log (the caller commits)."""
+    from secretariat_app.services import audit
+
+    if ids:
+        object_id = str(ids[0]) if len(ids) == 1 else f"{len(ids)} notices"
+        audit.record(actor, "notification.resend", "notification", object_id,
+                     {"status": FAILED.value}, {"status": PENDING.value, "ids": ids, "by": by})

@@ -1,0 +1,139 @@
+"""Notices survive what fails around them. Each test runs its own
+`redis-server` on a free port (the machine's Redis on 6379 is never touched),
+its own worker and beat, and a real SMTP server:
+
+(c) a worker killed with SIGKILL in the middle of a batch loses nothing; a
+    notice is mailed twice only when the kill fell between the server's
+    acceptance and the row's update, and then with the same Message-ID;
+(d) with Redis stopped, circulating a document, chasing its acknowledgements
+    and creating a meeting still succeed; the notices go out once Redis is back."""
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from secretariat_app.extensions import db
+from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
+from tests import services_available as services
+from tests.integration.test_dispatch import (  # noqa: F401  (processes: the shared fixture)
+    RedisServer, Setup, Sink, assert_each_notice_once, beat, people_and_notices, processes, sqlite_url, wait_for,
+    worker,
+)
+
+DOCUMENT_KINDS = (NotificationKind.DOCUMENT_CIRCULATED, NotificationKind.ACKNOWLEDGEMENT_CHASER)
+SENT = NotificationStatus.SENT
+pytestmark = [pytest.mark.integration, pytest.mark.redis]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    services.require("redis-server (the program)", shutil.which("redis-server") is not None)
+    server = RedisServer(tmp_path / "redis.log").start()
+    yield server
+    server.stop()
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(tmp_path, own_redis, processes):
+    sink = Sink(delay=0.15)  # a batch takes a few seconds: the kill falls in the middle of it
+    setup = Setup(tmp_path, sqlite_url(tmp_path), own_redis.url, sink,
+                  NOTIFY_SENDING_TIMEOUT_SECONDS=4, NOTIFY_MAX_ATTEMPTS=10)
+    try:
+        expected = people_and_notices(setup, 15, DOCUMENT_KINDS)
+        first = worker(setup.env, tmp_path, "first")
+        processes += [first, beat(setup.env, tmp_path)]
+        wait_for(lambda: len(sink.messages()) >= 6, 20, "the batch to be under way", processes)
+        first.kill()  # SIGKILL, the worker and its pool processes
+        at_kill = len(sink.messages())
+        assert at_kill < expected and setup.statuses()[NotificationStatus.SENDING] > 0
+        processes.append(worker(setup.env, tmp_path, "second"))
+        alive = [p for p in processes if p is not first]
+        wait_for(setup.all_sent, 25, "every notice to be sent after the kill", alive)
+        time.sleep(2)
+        messages = assert_each_notice_once(setup, expected)  # one distinct Message-ID per recipient and notice
+        with setup.app.app_context():  # the rows the dead worker held were taken back and claimed again
+            assert db.session.scalar(select(func.max(Notification.attempts))) >= 2
+        again = len(messages) - expected
+        assert again <= 2, f"{again} notices mailed twice: more than were being sent when the worker died"
+        print(f"\nkilled after {at_kill} of {expected} mails; mailed twice (same Message-ID): {again}")
+    finally:
+        setup.close()
+        sink.stop()
+
+
+def _cast(setup: Setup):
+    """Two delegations with three delegates each, an officer and a draft with its language versions."""
+    from secretariat_app.services.reference_data import load_reference_data
+    from tests.documents_helpers import make_document
+    from tests.factories import DelegationFactory, MembershipFactory, delegate, officer
+
+    with setup.app.app_context():
+        load_reference_data()
+        delegations = [DelegationFactory(), DelegationFactory()]
+        for delegation in delegations:
+            MembershipFactory(state=delegation.state)
+            for _ in range(3):
+                delegate(delegation)
+        from secretariat_app.models.documents import DocumentStatus
+
+        document = make_document(status=DocumentStatus.DRAFT)
+        return officer().id, [d.id for d in delegations], document.id
+
+
+def _what_a_user_does_while_redis_is_down(setup: Setup, officer_id: int, delegation_ids: list[int],
+                                          document_id: int) -> float:
+    """Circulate the document, chase its acknowledgements, schedule a meeting: the time it took."""
+    from secretariat_app.models import Body, Document, User
+    from secretariat_app.services.documents_circulation import Audience, CirculationData, chase, circulate
+    from secretariat_app.services.meetings import MeetingData, create_meeting
+
+    started = time.monotonic()
+    with setup.app.app_context():
+        actor = db.session.get(User, officer_id)
+        document = db.session.get(Document, document_id)
+        circulate(actor, document, CirculationData(Audience.DELEGATIONS, delegation_ids))
+        assert chase(actor, document) == 6
+        soc = db.session.scalar(select(Body).where(Body.code == "SOC"))
+        day = (datetime.now(timezone.utc) + timedelta(days=20)).replace(hour=10, minute=0, second=0,
+                                                                         microsecond=0, tzinfo=None)
+        create_meeting(actor, MeetingData(body_id=soc.id, title_en="SOC session", title_ru="Сессия КСД",
+                                          starts_at=day, ends_at=day + timedelta(hours=8)))
+    return time.monotonic() - started
+
+
+def test_with_redis_stopped_user_actions_succeed_and_the_notices_go_out_later(tmp_path, own_redis, processes):
+    sink = Sink()
+    setup = Setup(tmp_path, sqlite_url(tmp_path), own_redis.url, sink)
+
+    def document_rows() -> Counter:
+        with setup.app.app_context():
+            return Counter(db.session.scalars(select(Notification.status).where(Notification.kind.in_(DOCUMENT_KINDS))))
+
+    try:
+        officer_id, delegation_ids, document_id = _cast(setup)
+        processes += [worker(setup.env, tmp_path, "worker"), beat(setup.env, tmp_path)]
+        wait_for(lambda: " ready." in processes[0].output() and "beat: Starting" in processes[1].output(), 20,
+                 "the worker and beat to start", processes)
+        own_redis.stop()
+        took = _what_a_user_does_while_redis_is_down(setup, officer_id, delegation_ids, document_id)
+        assert took < 5, f"the user waited {took:.1f} s for a broker that is down"
+        assert document_rows() == Counter({NotificationStatus.PENDING: 12})  # 6 circulated + 6 chasers
+        time.sleep(2)
+        assert sink.messages() == [] and document_rows() == Counter({NotificationStatus.PENDING: 12})
+        own_redis.start()  # the same port: worker and beat reconnect
+        wait_for(lambda: document_rows() == Counter({SENT: 12}), 28, "the notices to go out", processes)
+        time.sleep(2)
+        messages = sink.messages()
+        with setup.app.app_context():
+            rows = {r.message_id: r.recipient.email for r in db.session.scalars(
+                select(Notification).where(Notification.kind.in_(DOCUMENT_KINDS)))}
+        assert sorted(m["Message-ID"] for m in messages) == sorted(rows)  # each exactly once
+        assert all(rows[m["Message-ID"]] == m["To"] for m in messages)
+    finally:
+        setup.close()
+        sink.stop()
+
