@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -122,7 +122,8 @@ def claim_due(now: datetime | None = None, limit: int | None = None) -> list[tup
         return []
     # A materialised CTE: as a plain IN (subquery), PostgreSQL may rescan the
     # subquery per row, and each rescan skips the rows just updated: more than `room`.
-    due = (select(Notification.id).where(Notification.status == PENDING, Notification.due_at <= now)
+    due = (select(Notification.id).where(Notification.status == PENDING, Notification.due_at <= now,
+                                         or_(Notification.not_before.is_(None), Notification.not_before <= now))
            .order_by(Notification.due_at, Notification.id).limit(room).with_for_update(skip_locked=True)
            .cte("due").prefix_with("MATERIALIZED"))
     claim = (update(Notification).where(Notification.id.in_(select(due.c.id)), Notification.status == PENDING)
@@ -198,7 +199,7 @@ def record_failure(notification_id: int, attempt: int, error: str, permanent: bo
         log.error("notice %s failed after %d attempt(s): %s", notification_id, attempt, error)
         return FAILED
     delay = _config("NOTIFY_BACKOFF_SECONDS") * 2 ** (attempt - 1)
-    _finish(notification_id, attempt, status=PENDING, last_error=error, due_at=now + timedelta(seconds=delay))
+    _finish(notification_id, attempt, status=PENDING, last_error=error, not_before=now + timedelta(seconds=delay))
     log.warning("notice %s: attempt %d failed (%s); next try in %g s", notification_id, attempt, error, delay)
     return PENDING
 
@@ -269,7 +270,7 @@ def resend(ids: Iterable[int] | None = None) -> list[int]:
     statement = update(Notification).where(Notification.status == FAILED)
     if ids is not None:
         statement = statement.where(Notification.id.in_(set(ids)))
-    statement = statement.values(status=PENDING, attempts=0, claimed_at=None).returning(Notification.id)
+    statement = statement.values(status=PENDING, attempts=0, claimed_at=None, not_before=None).returning(Notification.id)
     return sorted(db.session.scalars(statement, execution_options=NO_SYNC))
 
 

@@ -192,8 +192,10 @@ def test_temporary_refusals_back_off_then_fail(settings, monkeypatch):
         assert row.attempts == number and "451 4.3.0 try again later" in row.last_error
         if number < 3:
             assert outcome == "retry"
-            assert (row.status, row.due_at) == (PENDING, moment + timedelta(seconds=60 * 2 ** (number - 1)))
-            assert claim(now=row.due_at - timedelta(seconds=1)) == []  # not before its time
+            # The identity (due_at) stays; the next try waits for not_before.
+            assert (row.status, row.due_at) == (PENDING, NOW)
+            assert row.not_before == moment + timedelta(seconds=60 * 2 ** (number - 1))
+            assert claim(now=row.not_before - timedelta(seconds=1)) == []  # not before its time
     assert (outcome, row.status) == ("failed", FAILED)
 
 
@@ -302,3 +304,15 @@ def test_officers_are_mailed_like_anyone_else(settings, outbox):
     for notification_id, attempt in claim():
         notifications.deliver(notification_id, attempt)
     assert sorted(m["To"] for m in outbox) == sorted([staff.email, other.email])
+
+
+def test_a_retried_notice_keeps_its_identity(settings, monkeypatch):
+    """Queuing the same notice again after a failed attempt adds no second row."""
+    failing(monkeypatch, smtplib.SMTPDataError(451, b"4.3.0 try again later"))
+    user, document = delegate(), make_document()
+    queued([user], subject_id=document.id)
+    with freeze_time(NOW):
+        [(notification_id, attempt)] = claim(now=NOW)
+        assert notifications.deliver(notification_id, attempt) == "retry"
+    assert queued([user], subject_id=document.id) == 0
+    assert len(rows()) == 1
