@@ -62,6 +62,10 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'secretariat.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    if SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg"):
+        # No server-side prepared statements: after a few runs PostgreSQL may switch
+        # a prepared inbox query to a generic plan that is a hundred times slower.
+        SQLALCHEMY_ENGINE_OPTIONS = {**SQLALCHEMY_ENGINE_OPTIONS, "connect_args": {"prepare_threshold": None}}
 
     CELERY = celery_settings(
         os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}"),

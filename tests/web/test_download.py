@@ -95,7 +95,7 @@ def test_a_delegate_download_is_a_receipt_and_every_download_is_audited(world, c
         assert entry.after["version_id"] == version.id and entry.after["language"] == "en"
         assert entry.at is not None
     # The download counts as reading: the inbox shows the document as read.
-    page = client.get("/inbox").get_data(as_text=True)
+    page = client.get("/inbox/").get_data(as_text=True)
     assert f'<tr class="read" data-document="{docs["L1"].id}">' in page
 
 

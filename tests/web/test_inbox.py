@@ -40,9 +40,9 @@ def receipts(user) -> int:
 
 def test_anonymous_is_sent_to_log_in_and_officers_are_refused(app_ctx, client, login):
     c = cast()
-    assert "/auth/login" in client.get("/inbox").headers["Location"]
+    assert "/auth/login" in client.get("/inbox/").headers["Location"]
     login(c.officer)
-    assert client.get("/inbox").status_code == 403
+    assert client.get("/inbox/").status_code == 403
     assert client.get("/inbox/1").status_code == 403
 
 
@@ -50,7 +50,7 @@ def test_anonymous_is_sent_to_log_in_and_officers_are_refused(app_ctx, client, l
 def test_each_delegate_sees_exactly_what_was_circulated_to_them(world, client, login, who):
     c, docs = world
     login(getattr(c, who))
-    assert keys(docs, rows(client.get("/inbox"))) == READS[who]
+    assert keys(docs, rows(client.get("/inbox/"))) == READS[who]
     for key, document in docs.items():
         expected = 200 if key in READS[who] else 404
         assert client.get(f"/inbox/{document.id}").status_code == expected, key
@@ -68,12 +68,12 @@ def test_not_circulated_is_404_exactly_like_nonexistent(world, client, login):
 def test_opening_marks_it_read_once_and_moves_it_down(world, client, login):
     c, docs = world
     login(c.b1)
-    before = rows(client.get("/inbox"))
+    before = rows(client.get("/inbox/"))
     assert all(unread for unread, _ in before)
     assert client.get(f"/inbox/{docs['G1'].id}").status_code == 200
     assert client.get(f"/inbox/{docs['G1'].id}").status_code == 200
     assert receipts(c.b1) == 1
-    after = rows(client.get("/inbox"))
+    after = rows(client.get("/inbox/"))
     assert after[-1] == (False, docs["G1"].id)
     assert [doc for _, doc in after[:-1]] == [doc for _, doc in before if doc != docs["G1"].id]
 
@@ -115,13 +115,13 @@ def test_acknowledge_once_for_the_delegation(world, client, login):
         AuditEntry.action == "document.acknowledge")) == 1
     page = client.get(f"/inbox/{docs['L1'].id}").get_data(as_text=True)
     assert "Your delegation acknowledged receipt on" in page
-    assert (True, docs["L1"].id) not in rows(client.get("/inbox"))
+    assert (True, docs["L1"].id) not in rows(client.get("/inbox/"))
 
 
 def test_acknowledging_what_was_not_circulated_to_me_is_404(world, client, login):
     c, docs = world
     login(c.g1)
-    response = post_form(client, f"/inbox/{docs['L1'].id}/acknowledge", {}, page="/inbox")
+    response = post_form(client, f"/inbox/{docs['L1'].id}/acknowledge", {}, page="/inbox/")
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(Acknowledgement.id))) == 0
 
@@ -156,16 +156,16 @@ def shelf(app_ctx):
 def test_filters_and_search_on_the_page(shelf, client, login, query, expected):
     c, items, _ = shelf
     login(c.a1)
-    assert keys(items, rows(client.get(f"/inbox?{query}"))) == expected
+    assert keys(items, rows(client.get(f"/inbox/?{query}"))) == expected
 
 
 def test_filter_by_meeting_and_body_on_the_page(shelf, client, login):
     c, items, june = shelf
     login(c.a1)
-    assert keys(items, rows(client.get(f"/inbox?meeting={june.id}"))) == {"budget"}
+    assert keys(items, rows(client.get(f"/inbox/?meeting={june.id}"))) == {"budget"}
     from tests.documents_helpers import body
-    assert keys(items, rows(client.get(f"/inbox?body={body('SWG').id}"))) == {"note"}
-    page = client.get("/inbox?year=abc").get_data(as_text=True)
+    assert keys(items, rows(client.get(f"/inbox/?body={body('SWG').id}"))) == {"note"}
+    page = client.get("/inbox/?year=abc").get_data(as_text=True)
     assert 'role="alert"' in page
 
 
@@ -176,7 +176,7 @@ def test_fifty_a_page_with_a_next_link_that_keeps_the_filters(app_ctx, client, l
                                  circulated_at=T0 + timedelta(minutes=n))
         circulate(document, c.beta)
     login(c.b1)
-    first = client.get("/inbox?q=paper")
+    first = client.get("/inbox/?q=paper")
     listed = rows(first)
     assert len(listed) == 50
     link = re.search(r'href="([^"]+)" rel="next"', first.get_data(as_text=True)).group(1).replace("&amp;", "&")

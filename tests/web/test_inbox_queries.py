@@ -64,9 +64,9 @@ def two_inboxes(app_ctx):
 
 
 def inbox_statements(client, query: str = "") -> tuple[int, int, list[str]]:
-    client.get(f"/inbox{query}")  # warm-up: nothing cached in the app may hide a statement
+    client.get(f"/inbox/{query}")  # warm-up: nothing cached in the app may hide a statement
     with counting_statements() as statements:
-        response = client.get(f"/inbox{query}")
+        response = client.get(f"/inbox/{query}")
     assert response.status_code == 200
     return rows(response.get_data(as_text=True)), len(statements), statements
 
@@ -88,7 +88,7 @@ def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app
     assert "receipt" in page_statements[0] and "acknowledgement" in page_statements[0]
 
     # The same on the next page and with every filter and a search.
-    html = large.get("/inbox").get_data(as_text=True)
+    html = large.get("/inbox/").get_data(as_text=True)
     after = re.search(r"after=([0-9_]+)", html).group(1)
     ten, next_count, _ = inbox_statements(large, f"?after={after}")
     assert ten == 10 and next_count == EXPECTED_STATEMENTS

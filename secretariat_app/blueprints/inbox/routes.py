@@ -37,7 +37,7 @@ def labels() -> dict:
     }
 
 
-@bp.route("")
+@bp.route("/")
 @access("delegate")
 def index() -> ResponseReturnValue:
     """Unread first, then the newest circulation; filters, search and paging by key."""

@@ -1,0 +1,211 @@
+"""Where one inbox request spends its time, in-process (no gunicorn, no wrk):
+
+  * every SQL statement one logged-in inbox request runs, with its time, and
+    EXPLAIN (ANALYZE, BUFFERS) of each SELECT with the request's own parameters;
+  * the average wall time of a request split into SQL (time inside the driver)
+    and the rest (Python: routing, session, Flask-Login, template);
+  * the functions cProfile finds most expensive over 200 requests.
+
+run.py --explain runs it after the measurements; alone, on a database a
+`run.py --keep` left:
+
+    BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/explain.py
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import load  # noqa: E402
+
+info = load.LoadInfo.read(Path(os.environ["BENCH_INFO"]))
+workdir = Path(os.environ["BENCH_INFO"]).parent
+# The same settings run.py serves with (production), set before config is imported.
+for name, value in load.app_env(info.pg_url, workdir, Path(info.file_store)).items():
+    os.environ.setdefault(name, value)
+key = os.environ["SECRET_KEY"]
+
+from sqlalchemy import event  # noqa: E402
+
+from config import ProductionConfig  # noqa: E402
+from secretariat_app import create_app  # noqa: E402
+from secretariat_app.extensions import db  # noqa: E402
+
+INBOX = os.environ.get("BENCH_INBOX_PATH", "/inbox/")
+UA = {"User-Agent": "cica-bench"}
+REQUESTS = 200
+
+
+def main() -> None:
+    app = create_app(ProductionConfig, {"SECRET_KEY": key})
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    client = app.test_client()
+    base = "https://localhost"       # production cookies are Secure
+    page = client.get(base + "/auth/login", headers=UA).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    # Over https Flask-WTF also wants a same-origin Referer.
+    answer = client.post(base + "/auth/login", headers={**UA, "Referer": base + "/auth/login"}, data={
+        "csrf_token": token, "email": info.bench_email, "password": info.password})
+    assert answer.status_code == 302, answer.status_code
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[list] = []
+    sql_time = [0.0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info.setdefault("bench_t", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, executemany):
+        took = time.perf_counter() - conn.info["bench_t"].pop()
+        sql_time[0] += took
+        statements.append([statement, parameters, took])
+
+    for _ in range(10):                                 # warm caches: compiled SQL, templates
+        assert client.get(base + INBOX, headers=UA).status_code == 200
+    statements.clear()
+    client.get(base + INBOX, headers=UA)
+    one = list(statements)
+
+    print(f"\nSQL statements in one GET {INBOX}: {len(one)}")
+    for n, (statement, parameters, took) in enumerate(one, 1):
+        flat = " ".join(statement.split())
+        print(f"\n[{n}] {took * 1000:.2f} ms: {flat[:6000]}{' ...' if len(flat) > 6000 else ''}")
+        print(f"    parameters: {parameters}")
+    with engine.connect() as conn:
+        for n, (statement, parameters, _) in enumerate(one, 1):
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+            print(f"\nEXPLAIN ANALYZE [{n}]")
+            for (line,) in plan:
+                print("   " + line)
+        conn.rollback()
+
+    statements.clear()
+    sql_time[0] = 0.0
+    started = time.perf_counter()
+    for _ in range(REQUESTS):
+        client.get(base + INBOX, headers=UA)
+    wall = (time.perf_counter() - started) / REQUESTS * 1000
+    sql = sql_time[0] / REQUESTS * 1000
+    print(f"\nIn-process, {REQUESTS} requests: {wall:.2f} ms a request = {sql:.2f} ms in SQL "
+          f"({len(statements) / REQUESTS:.1f} statements) + {wall - sql:.2f} ms of Python "
+          f"(one process, one core: at most ~{1000 / wall:.0f} req/s per worker)")
+
+    phases(app, base)
+
+    # The baseline, in the same process, for scale.
+    os.environ.setdefault("BENCH_DATABASE_URL", load.sqlalchemy_url(info.pg_url))
+    os.environ.setdefault("BENCH_DELEGATION_ID", str(info.bench_delegation_id))
+    os.environ.setdefault("BENCH_FILE", info.big_file)
+    import baseline_app
+    baseline = baseline_app.app.test_client()
+    for _ in range(10):
+        baseline.get("/")
+    started = time.perf_counter()
+    for _ in range(REQUESTS):
+        baseline.get("/")
+    base_wall = (time.perf_counter() - started) / REQUESTS * 1000
+    print(f"Baseline in-process, {REQUESTS} requests: {base_wall:.2f} ms a request "
+          f"(inbox/baseline time ratio {wall / base_wall:.1f})")
+
+    # The 10 MB download through the access check, against the bare send_file.
+    download = f"{base}/documents/versions/{info.big_version_id}/download"
+    statements.clear()
+    answer = client.get(download, headers=UA)
+    assert answer.status_code == 200, answer.status_code
+    print(f"\nSQL statements in one GET {download[len(base):]}: {len(statements)}")
+    for n, (statement, parameters, took) in enumerate(statements, 1):
+        print(f"  [{n}] {took * 1000:.2f} ms: {' '.join(statement.split())[:160]}")
+    for label, get in (("download (access check, receipt, audit, commit)", lambda: client.get(download, headers=UA)),
+                       ("bare send_file", lambda: baseline.get("/file"))):
+        started = time.perf_counter()
+        for _ in range(50):
+            get().get_data()
+        print(f"  {label:<50} {(time.perf_counter() - started) / 50 * 1000:7.2f} ms a request in-process")
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(REQUESTS):
+        client.get(base + INBOX, headers=UA)
+    profile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(35)
+    stats.sort_stats("tottime").print_stats(20)
+    print("\nSelected functions (cumulative over all requests):", file=out)
+    stats.sort_stats("cumulative").print_stats(
+        r"(render_template|inbox_page|_attach_languages|load_choices|validate|to_filters|load_user|"
+        r"url_for|localtime|format_datetime|to_user_timezone|gettext|_get_current_context|execute\b|"
+        r"process_response|save_session|open_session|preprocess_request|enforce_access)")
+    print(f"\ncProfile over {REQUESTS} requests (times are totals for all of them):")
+    print(out.getvalue())
+
+
+def phases(app, base: str) -> None:
+    """The inbox view's own steps, timed apart in one request context (no profiler
+    overhead). Reads the view's internals: if they changed, says so and goes on."""
+    try:
+        from flask import g, render_template, request
+        from secretariat_app.blueprints.inbox.forms import InboxFilterForm
+        from secretariat_app.localisation import current_language
+        from secretariat_app.models.people import User
+        from secretariat_app.services import inbox as inbox_service
+        from sqlalchemy import text
+
+        with app.test_request_context(INBOX, base_url=base, headers=UA):
+            user = db.session.get(User, info.bench_user_id)
+            user.roles, user.delegation  # loaded now: detached below, a rollback cannot expire them
+            db.session.expunge(user)
+            g._login_user = user
+            import inspect
+            from datetime import date
+
+            def new_form():
+                form = InboxFilterForm(request.args)
+                wanted = inspect.signature(form.load_choices).parameters
+                return form.load_choices(*([current_language(), date.today()][:len(wanted)]))
+
+            steps = {
+                "SELECT 1 (a round trip)": lambda: db.session.execute(text("SELECT 1")),
+                "filter form + choices": new_form,
+                "inbox_page (query + languages)": lambda: inbox_service.inbox_page(
+                    g._login_user, InboxFilterForm(request.args).to_filters(), None),
+            }
+            form = new_form()
+            form.validate()
+            page = inbox_service.inbox_page(g._login_user, form.to_filters(), None)
+            steps["render_template (50 rows)"] = lambda: render_template(
+                "inbox/index.html", form=form, page=page, args=form.query_args())
+            print("\nThe view's steps, each timed apart (mean of 50 after 5 warm-ups; each followed by the "
+                  "ROLLBACK a request ends with, ~0.1 ms):")
+            for name, step in steps.items():
+                # A rollback after each, as at the end of a request: without it psycopg would prepare
+                # the statement server-side and PostgreSQL switch to a generic plan (see the report).
+                for _ in range(5):
+                    step()
+                    db.session.rollback()
+                started = time.perf_counter()
+                for _ in range(50):
+                    step()
+                    db.session.rollback()
+                print(f"  {name:<34} {(time.perf_counter() - started) / 50 * 1000:8.2f} ms")
+            db.session.rollback()
+    except Exception as error:  # noqa: BLE001 - internals of another module: report, go on
+        print(f"\n(step timing skipped: {type(error).__name__}: {error})")
+
+
+if __name__ == "__main__":
+    main()

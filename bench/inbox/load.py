@@ -1,0 +1,471 @@
+"""Bulk loader of the inbox benchmark: a fresh PostgreSQL database with the
+app's schema and reference data, then 100,000 documents, 1,000 users and over
+a million circulation rows, written server-side with INSERT ... SELECT over
+generate_series (no row crosses the wire).
+
+Used by run.py; runnable alone to keep a loaded database for poking at:
+
+    .venv/bin/python bench/inbox/load.py --documents 10000 --workdir /tmp/cica-bench
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg
+from argon2 import PasswordHasher, Type
+
+ROOT = Path(__file__).resolve().parents[2]          # /work/main
+VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+DEFAULT_DB = "secretariat_bench"
+BENCH_EMAIL = "bench.delegate@bench.cica.example"
+OFFICER_EMAIL = "bench.officer@bench.cica.example"
+BENCH_STATE = "KAZ"            # the bench user's delegation: a member
+TEN_MB = 10 * 1024 * 1024
+RECEIPT_PROFILES = ("steady", "half", "none")
+N_DELEGATES = 999              # + one Secretariat officer = 1,000 users
+
+# The 39th delegation: reference data has 38 states and organisations.
+EXTRA_STATE = ("BNCH", None, "state", "Benchland (benchmark)", "Бенчландия (нагрузочный тест)",
+               "observer", "2020-01-01")
+
+DOC_TYPES = [  # value, English label, Russian label
+    ("agenda", "Agenda", "Повестка дня"),
+    ("draft_decision", "Draft decision", "Проект решения"),
+    ("decision", "Decision", "Решение"),
+    ("report", "Report", "Доклад"),
+    ("concept_paper", "Concept paper", "Концептуальная записка"),
+    ("action_plan", "Action plan", "План действий"),
+    ("note_verbale", "Note verbale", "Вербальная нота"),
+    ("information_note", "Information note", "Информационная записка"),
+    ("other", "Document", "Документ"),
+]
+TOPICS = [
+    ("confidence building measures in the economic dimension", "мерах доверия в экономическом измерении"),
+    ("new challenges and threats", "новых вызовах и угрозах"),
+    ("the environmental dimension", "экологическом измерении"),
+    ("the human dimension", "человеческом измерении"),
+    ("the military-political dimension", "военно-политическом измерении"),
+    ("the budget of the Secretariat", "бюджете Секретариата"),
+    ("energy security", "энергетической безопасности"),
+    ("food security", "продовольственной безопасности"),
+    ("information and communication technologies", "информационно-коммуникационных технологиях"),
+    ("tourism and connectivity", "туризме и взаимосвязанности"),
+    ("counter-terrorism cooperation", "сотрудничестве в борьбе с терроризмом"),
+    ("the rules of procedure", "правилах процедуры"),
+    ("the transformation of CICA", "трансформации СВМДА"),
+]
+# Body shares: SOC and SWG meet most and write most.
+BODY_WEIGHTS = [("SOC", 8), ("SWG", 6), ("MFA", 3), ("SUMMIT", 2), ("MFA_INFORMAL", 1)]
+
+
+@dataclass
+class LoadInfo:
+    db_name: str
+    pg_url: str                 # libpq URL of the bench database
+    file_store: str
+    password: str
+    bench_email: str
+    bench_user_id: int
+    bench_delegation_id: int
+    big_file: str               # path of the 10 MB file in the store
+    big_version_id: int         # a version of a document circulated to the bench delegation
+    documents: int
+    circulations: int
+    receipts: int
+    bench_inbox_size: int
+    bench_unread: int
+    seconds: dict
+    receipt_profile: str = "steady"
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def read(cls, path: Path) -> "LoadInfo":
+        return cls(**json.loads(path.read_text()))
+
+
+def db_url(pg_url: str, name: str) -> str:
+    return f"{pg_url.rstrip('/')}/{name}"
+
+
+def sqlalchemy_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def drop_database(pg_url: str, name: str) -> None:
+    with psycopg.connect(db_url(pg_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def create_database(pg_url: str, name: str) -> None:
+    drop_database(pg_url, name)
+    with psycopg.connect(db_url(pg_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def app_env(database_url: str, workdir: Path, file_store: Path, production: bool = True) -> dict:
+    """The environment the real app runs with: production settings for serving;
+    the development class for the schema step (`flask db upgrade`, `flask seed`),
+    which needs no key."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRETARIAT_ENV", "FLASK_DEBUG")}
+    env.update(
+        DATABASE_URL=database_url,
+        FILE_STORE_DIR=str(file_store),
+        INSTANCE_DIR=str(workdir / "instance"),   # keeps the repository's instance/ untouched
+        RATELIMIT_STORAGE_URI="memory://",
+        MAIL_BACKEND="console",
+        PYTHONUNBUFFERED="1",
+    )
+    if production:
+        env.update(SECRETARIAT_ENV="production", SECRET_KEY=secrets.token_urlsafe(36)[:48])
+    return env
+
+
+def build_schema(env: dict, log) -> None:
+    """The app's own schema (migrations) and reference data (+ recorded meetings)."""
+    flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
+    for args in (["db", "upgrade"], ["seed", "--no-demo"]):
+        result = subprocess.run(flask + args, cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        log(f"  flask {' '.join(args)}: ok")
+
+
+def sql_text_array(values: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]::text[]"
+
+
+def pdf_bytes(size: int, seed: int) -> bytes:
+    """A file that starts like a PDF, padded with pseudo-random bytes to `size`."""
+    head = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n"
+    tail = b"\n%%EOF\n"
+    body, block, counter = bytearray(), b"", 0
+    while len(body) < size - len(head) - len(tail):
+        block = hashlib.sha512(f"{seed}:{counter}".encode()).digest()
+        body += block * 64
+        counter += 1
+    return head + bytes(body[: size - len(head) - len(tail)]) + tail
+
+
+def store_file(root: Path, content: bytes) -> str:
+    sha = hashlib.sha256(content).hexdigest()
+    path = root / sha[:2] / sha[2:4] / sha
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return sha
+
+
+def circulation_shape(documents: int, circulations: int, delegations: int) -> tuple[int, int, float]:
+    """Each document goes to k delegations, k in [lo, hi], k = lo + floor((hi-lo+1) * u**a)
+    with u uniform: `a` is chosen so the mean k gives about `circulations` rows."""
+    mean = circulations / documents
+    hi = delegations
+    if mean >= hi:
+        return hi, hi, 1.0
+    lo = max(1, min(10, int(mean)))
+    width = hi - lo + 1
+    extra = max(mean - lo, 0.01)          # E[floor(width * u**a)] ~ width/(a+1) - 1/2
+    a = max(width / (extra + 0.5) - 1, 0.01)
+    return lo, hi, a
+
+
+def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_store: Path,
+              password_hash: str, log, receipts: str = "steady") -> dict:
+    """Everything after the schema and the reference data. Returns facts run.py needs."""
+    timings = {}
+
+    def step(name, sql, params=None):
+        started = time.perf_counter()
+        cur = conn.execute(sql, params if params is not None else {})
+        took = time.perf_counter() - started
+        timings[name] = round(took, 2)
+        rows = cur.rowcount
+        log(f"  {name:<34} {rows:>10,} rows {took:7.2f} s")
+        return cur
+
+    conn.execute("SET synchronous_commit = off")
+    conn.execute("SET maintenance_work_mem = '512MB'")
+    conn.execute("SET work_mem = '256MB'")
+    # Generated rows are consistent by construction: skip the per-row foreign key
+    # triggers while loading (superuser only; the bench connects as postgres).
+    conn.execute("SET session_replication_role = replica")
+
+    # --- the 39th delegation -------------------------------------------------
+    code, iso2, kind, name_en, name_ru, status, since = EXTRA_STATE
+    conn.execute(
+        "INSERT INTO state (code, iso2, kind, name_en, name_ru) VALUES (%s, %s, %s, %s, %s)",
+        (code, iso2, kind, name_en, name_ru))
+    conn.execute(
+        "INSERT INTO membership (state_id, status, valid_from, note) "
+        "SELECT id, %s, %s, 'benchmark' FROM state WHERE code = %s", (status, since, code))
+    conn.execute(
+        "INSERT INTO delegation (state_id, created_at) SELECT id, now() FROM state WHERE code = %s", (code,))
+    conn.execute(
+        "CREATE TEMP TABLE bench_deleg AS "
+        "SELECT (row_number() OVER (ORDER BY d.id) - 1)::int AS j, d.id, s.code "
+        "FROM delegation d JOIN state s ON s.id = d.state_id")
+    n_deleg = conn.execute("SELECT count(*) FROM bench_deleg").fetchone()[0]
+    bench_j, bench_delegation_id = conn.execute(
+        "SELECT j, id FROM bench_deleg WHERE code = %s", (BENCH_STATE,)).fetchone()
+    log(f"  delegations: {n_deleg} (bench delegation {BENCH_STATE} id {bench_delegation_id})")
+
+    # --- users: one officer, 999 delegates spread over the delegations --------
+    step("users", f"""
+        INSERT INTO user_account (id, email, name, password_hash, language, timezone, active,
+                                  delegation_id, created_at, session_token)
+        SELECT 1, %(officer)s, 'Bench Officer', %(hash)s, 'en', 'Asia/Almaty', true, NULL, now(),
+               md5(random()::text)
+        UNION ALL
+        SELECT n + 2,
+               CASE WHEN n = %(bench_n)s THEN %(bench)s ELSE format('delegate%%s@bench.cica.example', n) END,
+               format('Delegate %%s of %%s', n, d.code), %(hash)s,
+               CASE WHEN n %% 3 = 0 THEN 'ru' ELSE 'en' END, 'Asia/Almaty', true, d.id, now(),
+               md5(random()::text)
+        FROM generate_series(0, {N_DELEGATES - 1}) n JOIN bench_deleg d ON d.j = n %% {n_deleg}
+        """, {"officer": OFFICER_EMAIL, "hash": password_hash, "bench_n": bench_j, "bench": BENCH_EMAIL})
+    conn.execute("INSERT INTO user_role (user_id, role) SELECT id, "
+                 "CASE WHEN id = 1 THEN 'officer' ELSE 'delegate' END FROM user_account")
+    bench_user_id = bench_j + 2
+
+    # --- stored files: a few small ones and the 10 MB one -------------------
+    small = [store_file(file_store, pdf_bytes(20_000 + 35_000 * i, i)) for i in range(8)]
+    big_file_sha = store_file(file_store, pdf_bytes(TEN_MB, 1000))
+    for sha in small + [big_file_sha]:
+        size = (file_store / sha[:2] / sha[2:4] / sha).stat().st_size
+        conn.execute("INSERT INTO stored_file (sha256, size, content_type, extension, created_at) "
+                     "VALUES (%s, %s, 'application/pdf', 'pdf', now())", (sha, size))
+
+    # --- documents -----------------------------------------------------------
+    bodies = dict(conn.execute("SELECT code, id FROM body").fetchall())
+    body_slots = [bodies[code] for code, weight in BODY_WEIGHTS for _ in range(weight)]
+    conn.execute("CREATE TEMP TABLE bench_meeting AS SELECT body_id, "
+                 "(row_number() OVER (PARTITION BY body_id ORDER BY id) - 1)::int AS k, id, "
+                 "count(*) OVER (PARTITION BY body_id)::int AS n FROM meeting")
+    conn.execute("CREATE INDEX ON bench_meeting (body_id, k)")
+    step("documents", f"""
+        WITH g AS (
+            SELECT i,
+                   ({"ARRAY[" + ",".join(map(str, body_slots)) + "]"})[1 + abs(hashint4(i * 7 + 1)) %% {len(body_slots)}] AS body_id,
+                   2000 + abs(hashint4(i * 7 + 2)) %% 26 AS year,
+                   1 + abs(hashint4(i * 7 + 3)) %% {len(DOC_TYPES)} AS t,
+                   1 + abs(hashint4(i * 7 + 4)) %% {len(TOPICS)} AS topic,
+                   abs(hashint4(i * 7 + 5)) %% 100 AS lv,
+                   abs(hashint4(i * 7 + 6)) %% 10 AS orig
+            FROM generate_series(1, %(n)s) i
+        ), s AS (
+            SELECT g.*, row_number() OVER (PARTITION BY body_id, year ORDER BY i) AS serial,
+                   timestamptz '2000-01-01 00:00:00+00'
+                     + make_interval(years => year - 2000)
+                     + make_interval(secs => (abs(hashint4(i * 7 + 7)) %% 31449600) + (i %% 997) / 1000.0)
+                     AS circulated_at
+            FROM g
+        )
+        INSERT INTO document (id, symbol, body_id, year, serial, base_id, version_kind, version_number,
+                              title_en, title_ru, doc_type, originator, originator_delegation_id,
+                              meeting_id, agenda_item_id, level, status, status_reason, created_by_id,
+                              created_at, circulated_at)
+        SELECT s.i,
+               format('CICA/%%s/%%s/%%s', b.code, s.year, s.serial),
+               s.body_id, s.year, s.serial, NULL, NULL, NULL,
+               ({sql_text_array([t[1] for t in DOC_TYPES])})[s.t] || ' on '
+                   || ({sql_text_array([t[0] for t in TOPICS])})[s.topic] || format(' (%%s, part %%s)', s.year, 1 + s.i %% 7),
+               ({sql_text_array([t[2] for t in DOC_TYPES])})[s.t] || ' о '
+                   || ({sql_text_array([t[1] for t in TOPICS])})[s.topic] || format(' (%%s, часть %%s)', s.year, 1 + s.i %% 7),
+               ({sql_text_array([t[0] for t in DOC_TYPES])})[s.t],
+               (ARRAY['secretariat','secretariat','secretariat','chair','chair','delegation','delegation',
+                      'coordinator','organisation','secretariat'])[1 + s.orig],
+               CASE WHEN s.orig IN (5, 6) THEN (SELECT id FROM bench_deleg WHERE j = s.i %% {n_deleg}) END,
+               CASE WHEN s.i %% 3 = 0 THEN (SELECT m.id FROM bench_meeting m
+                                           WHERE m.body_id = s.body_id AND m.k = s.i %% m.n) END,
+               NULL,
+               CASE WHEN s.lv < 60 THEN 'general' WHEN s.lv < 98 THEN 'limited' ELSE 'restricted' END,
+               'circulated', '', 1, s.circulated_at - interval '2 days', s.circulated_at
+        FROM s JOIN body b ON b.id = s.body_id
+        """, {"n": documents})
+    conn.execute("SELECT setval(pg_get_serial_sequence('document', 'id'), (SELECT max(id) FROM document))")
+    conn.execute("INSERT INTO symbol_counter (body_id, year, last_serial) "
+                 "SELECT body_id, year, max(serial) FROM document GROUP BY body_id, year")
+
+    small_arr = sql_text_array(small)
+    step("document versions", f"""
+        INSERT INTO document_version (document_id, language, is_original, file_sha256, uploaded_by_id, uploaded_at)
+        SELECT id, CASE WHEN id %% 10 < 7 THEN 'en' ELSE 'ru' END, true,
+               ({small_arr})[1 + id %% {len(small)}], 1, created_at
+        FROM document
+        """)
+
+    # --- circulation: each document to k of the delegations --------------------
+    lo, hi, a = circulation_shape(documents, circulations, n_deleg)
+    width = hi - lo + 1
+    step("circulations", f"""
+        INSERT INTO circulation (document_id, delegation_id, circulated_at, circulated_by_id)
+        SELECT d.id, dl.id, d.circulated_at, 1
+        FROM document d
+        CROSS JOIN bench_deleg dl
+        WHERE (7 * dl.j + 11 * d.id) %% {n_deleg}
+              < {lo} + floor({width} * power(abs(hashint4(d.id * 7 + 8)) / 2147483648.0, {a}))
+        """)
+    # RESTRICTED documents go through named persons: the first user of each receiving
+    # delegation, and the bench user for every other one (the rest stay hidden from them).
+    step("named recipients", """
+        INSERT INTO named_recipient (document_id, user_id, added_at)
+        SELECT c.document_id, u.user_id, c.circulated_at
+        FROM circulation c JOIN document d ON d.id = c.document_id AND d.level = 'restricted'
+        JOIN LATERAL (
+            SELECT min(id) AS user_id FROM user_account WHERE delegation_id = c.delegation_id
+            UNION
+            SELECT %(bench)s WHERE c.delegation_id = %(deleg)s AND c.document_id %% 2 = 0
+        ) u ON true
+        """, {"bench": bench_user_id, "deleg": bench_delegation_id})
+
+    # --- the 10 MB file: a GENERAL document circulated to the bench delegation ---
+    big_doc = conn.execute(
+        "SELECT c.document_id FROM circulation c JOIN document d ON d.id = c.document_id "
+        "WHERE c.delegation_id = %s AND d.level = 'general' ORDER BY c.document_id LIMIT 1",
+        (bench_delegation_id,)).fetchone()[0]
+    big_version_id = conn.execute(
+        "UPDATE document_version SET file_sha256 = %s WHERE document_id = %s RETURNING id",
+        (big_file_sha, big_doc)).fetchone()[0]
+
+    # --- receipts. The bench user, by `receipts`:
+    #     steady: a delegate who keeps up: everything read but ~1 in 3,000 and half of
+    #             the 40 newest, so page 1 mixes ~30 unread (first) and read (then newest);
+    #     half:   a random half read: page 1 is 50 unread;
+    #     none:   nothing read.
+    #     And 1 in 10 other users read 1 in 10 of theirs. -------------------------
+    if receipts == "steady":
+        step("receipts (bench user)", """
+            INSERT INTO receipt (user_id, document_id, read_at)
+            SELECT %(user)s, c.document_id, c.circulated_at + interval '3 hours'
+            FROM circulation c
+            WHERE c.delegation_id = %(deleg)s AND abs(hashint4(c.document_id * 13 + 1)) %% 3000 <> 0
+              AND NOT (c.document_id IN (SELECT document_id FROM circulation WHERE delegation_id = %(deleg)s
+                                         ORDER BY circulated_at DESC LIMIT 40)
+                       AND c.document_id %% 2 = 0)
+            """, {"user": bench_user_id, "deleg": bench_delegation_id})
+    elif receipts == "half":
+        step("receipts (bench user)", """
+            INSERT INTO receipt (user_id, document_id, read_at)
+            SELECT %(user)s, c.document_id, c.circulated_at + interval '3 hours'
+            FROM circulation c
+            WHERE c.delegation_id = %(deleg)s AND abs(hashint4(c.document_id * 13 + 1)) %% 2 = 0
+            """, {"user": bench_user_id, "deleg": bench_delegation_id})
+    step("receipts (other users)", """
+        INSERT INTO receipt (user_id, document_id, read_at)
+        SELECT u.id, c.document_id, c.circulated_at + interval '1 day'
+        FROM user_account u JOIN circulation c ON c.delegation_id = u.delegation_id
+        WHERE u.id %% 10 = 0 AND u.id <> %(user)s
+          AND abs(hashint4(c.document_id * 13 + u.id)) %% 10 = 0
+        """, {"user": bench_user_id})
+    step("acknowledgements", """
+        INSERT INTO acknowledgement (document_id, delegation_id, acknowledged_at, acknowledged_by_id)
+        SELECT c.document_id, c.delegation_id, c.circulated_at + interval '2 days', u.user_id
+        FROM circulation c
+        JOIN (SELECT delegation_id, min(id) AS user_id FROM user_account
+              WHERE delegation_id IS NOT NULL GROUP BY delegation_id) u ON u.delegation_id = c.delegation_id
+        WHERE abs(hashint4(c.document_id * 13 + c.delegation_id)) %% 3 = 0
+        """)
+    conn.execute("SET session_replication_role = origin")
+
+    counts = dict(conn.execute("""
+        SELECT 'documents', count(*) FROM document UNION ALL
+        SELECT 'circulations', count(*) FROM circulation UNION ALL
+        SELECT 'receipts', count(*) FROM receipt UNION ALL
+        SELECT 'users', count(*) FROM user_account UNION ALL
+        SELECT 'delegations', count(*) FROM delegation
+        """).fetchall())
+    inbox_size, unread = conn.execute("""
+        SELECT count(*), count(*) FILTER (WHERE r.id IS NULL)
+        FROM circulation c LEFT JOIN receipt r ON r.document_id = c.document_id AND r.user_id = %s
+        WHERE c.delegation_id = %s""", (bench_user_id, bench_delegation_id)).fetchone()
+    return {
+        "timings": timings, "counts": counts, "bench_user_id": bench_user_id,
+        "bench_delegation_id": bench_delegation_id, "big_file_sha": big_file_sha,
+        "big_version_id": big_version_id, "inbox_size": inbox_size, "unread": unread,
+    }
+
+
+def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations: int, log=print,
+         receipts: str = "steady") -> LoadInfo:
+    """Create, migrate, seed and bulk-load the bench database; files go under workdir."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    file_store = workdir / "files"
+    file_store.mkdir(exist_ok=True)
+    url = db_url(pg_url, db_name)
+    seconds = {}
+    started = time.perf_counter()
+
+    create_database(pg_url, db_name)
+    build_schema(app_env(url, workdir, file_store, production=False), log)
+    seconds["schema and reference data"] = round(time.perf_counter() - started, 2)
+
+    # One hash for every user: argon2id with the production parameters (config.Config),
+    # so logging in costs what it costs in production and nothing is rehashed.
+    from config import Config
+    password = "bench-" + secrets.token_urlsafe(12)
+    t = time.perf_counter()
+    password_hash = PasswordHasher(time_cost=Config.ARGON2_TIME_COST, memory_cost=Config.ARGON2_MEMORY_COST,
+                                   parallelism=Config.ARGON2_PARALLELISM, type=Type.ID).hash(password)
+    seconds["password hash (once)"] = round(time.perf_counter() - t, 2)
+
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=False) as conn:
+        facts = bulk_load(conn, documents, circulations, file_store, password_hash, log, receipts)
+        conn.commit()
+    seconds["bulk load"] = round(time.perf_counter() - t, 2)
+    seconds.update({f"  {k}": v for k, v in facts["timings"].items()})
+
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    seconds["VACUUM ANALYZE"] = round(time.perf_counter() - t, 2)
+    seconds["total"] = round(time.perf_counter() - started, 2)
+
+    counts = facts["counts"]
+    log(f"  loaded: {counts['documents']:,} documents, {counts['circulations']:,} circulations, "
+        f"{counts['users']:,} users, {counts['delegations']} delegations, {counts['receipts']:,} receipts")
+    log(f"  bench user's inbox: {facts['inbox_size']:,} documents, {facts['unread']:,} unread")
+    big_sha = facts["big_file_sha"]
+    return LoadInfo(
+        db_name=db_name, pg_url=url, file_store=str(file_store), password=password,
+        bench_email=BENCH_EMAIL, bench_user_id=facts["bench_user_id"],
+        bench_delegation_id=facts["bench_delegation_id"],
+        big_file=str(file_store / big_sha[:2] / big_sha[2:4] / big_sha),
+        big_version_id=facts["big_version_id"], documents=counts["documents"],
+        circulations=counts["circulations"], receipts=counts["receipts"],
+        bench_inbox_size=facts["inbox_size"], bench_unread=facts["unread"], seconds=seconds,
+        receipt_profile=receipts,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--circulations", type=int, default=1_200_000)
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--db-name", default=DEFAULT_DB)
+    parser.add_argument("--receipts", choices=RECEIPT_PROFILES, default="steady")
+    parser.add_argument("--workdir", type=Path, required=True, help="where the file store and info.json go")
+    args = parser.parse_args()
+    info = load(args.pg_url, args.db_name, args.workdir, args.documents, args.circulations,
+                receipts=args.receipts)
+    info.save(args.workdir / "info.json")
+    print(f"loaded in {info.seconds['total']:.1f} s; facts in {args.workdir / 'info.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

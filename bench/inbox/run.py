@@ -1,0 +1,499 @@
+"""The inbox benchmark (issue 5, item 8), run by hand:
+
+    .venv/bin/python bench/inbox/run.py                     # full size: ~25 s of loading, ~1 minute of wrk
+    .venv/bin/python bench/inbox/run.py --documents 10000   # a quick try
+
+In one process tree it
+  1. creates a fresh PostgreSQL database, builds the schema with the app's own
+     migrations and reference data, bulk-loads 100,000 documents, 39
+     delegations, 1,000 users and over a million circulation rows, ANALYZE;
+  2. serves the real app (gunicorn, 2 workers, production settings) and the
+     baseline (bench/inbox/baseline_app.py, gunicorn, 2 workers) on the same
+     database;
+  3. logs in as a delegate and checks the inbox shows 50 rows and the 10 MB
+     download works;
+  4. loads each with wrk (16 connections, 2 threads, a warm-up, then 10 s,
+     --latency) and prints req/s, p99 and the ratios against the targets;
+and stops everything it started, and drops the database (unless --keep).
+
+Exit status: 0 targets met, 1 a target missed, 2 the benchmark could not run.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROOT = load.ROOT
+GUNICORN = str(load.VENV_BIN / "gunicorn")
+PYTHON = str(load.VENV_BIN / "python")
+USER_AGENT = "cica-bench"        # session protection "strong" hashes it: the same everywhere
+INBOX_ROUTE = ROOT / "secretariat_app/blueprints/inbox/routes.py"
+DOWNLOAD_ROUTE = ROOT / "secretariat_app/blueprints/documents/routes_download.py"
+SYMBOL = re.compile(r"CICA/[A-Z_]+/\d{4}/\d+(?:/(?:Rev|Corr|Add)\.\d+)?")
+
+TARGET_INBOX_RATIO = 0.6
+TARGET_INBOX_P99_MS = 50.0
+TARGET_DOWNLOAD_RATIO = 0.8
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --- processes ------------------------------------------------------------------
+
+class Processes:
+    """Every server this run starts, each in its own process group, so stopping
+    one stops its workers too; stopped in reverse order, by their own ids."""
+
+    def __init__(self, logdir: Path):
+        self.logdir = logdir
+        self.started: list[tuple[str, subprocess.Popen, Path]] = []
+
+    def start(self, name: str, args: list[str], env: dict, cwd: Path) -> subprocess.Popen:
+        log = self.logdir / f"{name}.log"
+        handle = open(log, "ab")
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        handle.close()
+        self.started.append((name, proc, log))
+        return proc
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        for started_name, _, log in self.started:
+            if started_name == name and log.exists():
+                return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+    def stop_all(self) -> None:
+        for name, proc, _ in reversed(self.started):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)   # the group we created: master + workers
+                except ProcessLookupError:
+                    pass
+        for name, proc, _ in reversed(self.started):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait(timeout=5)
+        self.started.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(procs: Processes, name: str, proc: subprocess.Popen, port: int, path: str,
+               timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"{name} exited with {proc.returncode}:\n{procs.log_tail(name)}")
+        try:
+            status, _, _ = http_request(port, "GET", path, timeout=5)
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise BenchError(f"{name} did not answer on port {port} within {timeout:.0f} s:\n{procs.log_tail(name)}")
+
+
+# --- HTTP by hand: production cookies are Secure, so urllib's jar would not send them back over http
+
+def http_request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None,
+                 timeout: float = 30) -> tuple[int, http.client.HTTPMessage, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
+        response = conn.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        conn.close()
+
+
+def session_cookie(headers: http.client.HTTPMessage) -> str | None:
+    for value in headers.get_all("Set-Cookie") or []:
+        match = re.match(r"\s*session=([^;]*)", value)
+        if match:
+            return match.group(1)
+    return None
+
+
+def log_in(port: int, email: str, password: str) -> str:
+    status, headers, body = http_request(port, "GET", "/auth/login")
+    if status != 200:
+        raise BenchError(f"GET /auth/login answered {status}")
+    cookie = session_cookie(headers)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body.decode()) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', body.decode())
+    if cookie is None or match is None:
+        raise BenchError("the login page gave no session cookie or no CSRF token")
+    form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": email, "password": password})
+    status, headers, body = http_request(port, "POST", "/auth/login", body=form.encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}"})
+    cookie = session_cookie(headers)
+    if status != 302 or cookie is None:
+        raise BenchError(f"logging in as {email} failed: {status}\n{body.decode(errors='replace')[:2000]}")
+    return cookie
+
+
+# --- wrk -------------------------------------------------------------------------
+
+@dataclass
+class WrkResult:
+    rps: float
+    p99_ms: float
+    requests: int
+    bad_responses: int
+    socket_errors: str
+    transfer: str
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> WrkResult:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"^\s*99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rps and p99 and total):
+        raise BenchError(f"cannot read wrk's output:\n{output}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:\s*(.*)", output)
+    transfer = re.search(r"Transfer/sec:\s+(\S+)", output)
+    return WrkResult(float(rps.group(1)), float(p99.group(1)) * UNITS_MS[p99.group(2)], int(total.group(1)),
+                     int(bad.group(1)) if bad else 0, errors.group(1).strip() if errors else "",
+                     transfer.group(1) if transfer else "")
+
+
+def median(results: list[WrkResult]) -> WrkResult | None:
+    """Median req/s and median p99 over rounds (each median taken on its own)."""
+    if not results:
+        return None
+    return WrkResult(statistics.median(r.rps for r in results), statistics.median(r.p99_ms for r in results),
+                     sum(r.requests for r in results), sum(r.bad_responses for r in results), "", "")
+
+
+def run_wrk(url: str, args, cookie: str | None, label: str) -> WrkResult:
+    headers = ["-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        headers += ["-H", f"Cookie: session={cookie}"]
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "--timeout", "10s", *headers]
+    subprocess.run(base + [f"-d{args.warmup}s", url], capture_output=True, text=True, check=True)
+    done = subprocess.run(base + [f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
+    result = parse_wrk(done.stdout)
+    note = ""
+    if result.bad_responses:
+        note += f", {result.bad_responses} non-2xx/3xx"
+    if result.socket_errors:
+        note += f", socket errors: {result.socket_errors}"
+    say(f"  {label:<34} {result.rps:9.1f} req/s  p99 {result.p99_ms:8.2f} ms  "
+        f"({result.requests:,} requests, {result.transfer}/s{note})")
+    if args.verbose:
+        say(done.stdout)
+    if result.bad_responses:
+        raise BenchError(f"{label}: {result.bad_responses} responses were not 2xx/3xx; nothing measured")
+    return result
+
+
+# --- the run ------------------------------------------------------------------------
+
+def routes_written() -> bool:
+    return ("def index" in INBOX_ROUTE.read_text(errors="replace") if INBOX_ROUTE.exists() else False) and \
+        ("def download" in DOWNLOAD_ROUTE.read_text(errors="replace") if DOWNLOAD_ROUTE.exists() else False)
+
+
+def check_app_starts(env: dict) -> None:
+    """`wsgi:app` with the production settings, imported once before gunicorn, to show why if it refuses."""
+    probe = subprocess.run([PYTHON, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=120)
+    if probe.returncode != 0:
+        raise BenchError(f"the app does not start with production settings:\n{probe.stderr[-3000:]}")
+
+
+def expected_first_page(info: load.LoadInfo, size: int = 50) -> list[str]:
+    """What the inbox should show first for the bench user: unread first, then newest
+    (RESTRICTED only where the user is a named recipient)."""
+    with psycopg.connect(info.pg_url) as conn:
+        rows = conn.execute("""
+            SELECT d.symbol FROM circulation c JOIN document d ON d.id = c.document_id
+            LEFT JOIN receipt r ON r.document_id = d.id AND r.user_id = %(user)s
+            WHERE c.delegation_id = %(deleg)s AND d.status <> 'draft'
+              AND (d.level <> 'restricted' OR EXISTS (SELECT 1 FROM named_recipient n
+                                                      WHERE n.document_id = d.id AND n.user_id = %(user)s))
+            ORDER BY (r.id IS NULL) DESC, c.circulated_at DESC, d.id DESC LIMIT %(size)s
+            """, {"user": info.bench_user_id, "deleg": info.bench_delegation_id, "size": size}).fetchall()
+    return [row[0] for row in rows]
+
+
+def check_pages(args, info: load.LoadInfo, app_port: int | None, base_port: int, cookie: str | None) -> None:
+    status, _, body = http_request(base_port, "GET", "/")
+    rows = len(set(SYMBOL.findall(body.decode())))
+    if status != 200 or rows != 50:
+        raise BenchError(f"baseline list: {status} with {rows} rows (want 200 with 50)")
+    status, headers, body = http_request(base_port, "GET", "/file")
+    if status != 200 or len(body) != load.TEN_MB:
+        raise BenchError(f"baseline send_file: {status}, {len(body)} bytes")
+    say(f"  baseline: / 200 with {rows} rows, /file 200 with {len(body):,} bytes")
+    if app_port is None:
+        return
+    status, headers, body = http_request(app_port, "GET", args.inbox_path, headers={"Cookie": f"session={cookie}"})
+    if status in (301, 308) or (status == 404 and args.inbox_path.rstrip("/") != args.inbox_path):
+        # wrk follows no redirect: measure the address that answers (the route may be /inbox, not /inbox/)
+        other = urllib.parse.urlsplit(headers.get("Location", "")).path if status != 404 \
+            else args.inbox_path.rstrip("/")
+        say(f"  NOTE: GET {args.inbox_path} answered {status}; measuring {other} instead")
+        args.inbox_path = other
+        status, headers, body = http_request(app_port, "GET", other, headers={"Cookie": f"session={cookie}"})
+    page = body.decode(errors="replace")
+    symbols = list(dict.fromkeys(SYMBOL.findall(page)))
+    if status != 200:
+        raise BenchError(f"GET {args.inbox_path} as the delegate answered {status} "
+                         f"{headers.get('Location', '')}\n{page[:2000]}")
+    if len(symbols) != 50:
+        raise BenchError(f"GET {args.inbox_path} shows {len(symbols)} documents, not 50 "
+                         "(set --inbox-path, e.g. '/inbox/?per_page=50')")
+    expected = expected_first_page(info)
+    same = symbols == expected
+    say(f"  inbox: {args.inbox_path} 200 with 50 rows, {len(page):,} bytes; first {symbols[0]}; "
+        f"order {'matches' if same else 'DIFFERS from'} 'unread first, then newest' as the bench computes it")
+    if not same and args.verbose:
+        say(f"    page:     {symbols[:10]}\n    expected: {expected[:10]}")
+    download = f"/documents/versions/{info.big_version_id}/download"
+    status, headers, body = http_request(app_port, "GET", download, headers={"Cookie": f"session={cookie}"})
+    if status != 200 or len(body) != load.TEN_MB:
+        raise BenchError(f"GET {download}: {status}, {len(body):,} bytes (want 200, {load.TEN_MB:,})")
+    say(f"  download: {download} 200, {len(body):,} bytes, "
+        f"{headers.get('Content-Disposition', 'no Content-Disposition')}")
+
+
+def cpu_idle_share(seconds: float = 2.0) -> float:
+    """Share of CPU time idle over `seconds` (from /proc/stat), before measuring."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return fields[3] + fields[4], sum(fields)
+    try:
+        idle0, total0 = sample()
+        time.sleep(seconds)
+        idle1, total1 = sample()
+        return (idle1 - idle0) / max(total1 - total0, 1)
+    except (OSError, ValueError, IndexError):
+        return 1.0
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(inbox, baseline, download, bare) -> bool:
+    say("")
+    say("RESULTS (wrk, {c} connections, {t} threads, {d} s after a {w} s warm-up{r})".format(**RESULT_SHAPE))
+    say(f"  {'':<36}{'req/s':>10}{'p99 ms':>10}{'ratio':>8}   target")
+    say(f"  {'baseline list (50 rows, 1 query)':<36}{baseline.rps:>10.1f}{baseline.p99_ms:>10.2f}")
+    met = True
+    if inbox is not None:
+        ratio = inbox.rps / baseline.rps
+        ok = ratio >= TARGET_INBOX_RATIO and inbox.p99_ms < TARGET_INBOX_P99_MS
+        met &= ok
+        say(f"  {'inbox page (50 rows, logged in)':<36}{inbox.rps:>10.1f}{inbox.p99_ms:>10.2f}{ratio:>8.2f}   "
+            f"ratio >= {TARGET_INBOX_RATIO}, p99 < {TARGET_INBOX_P99_MS:.0f} ms: {verdict(ok)}")
+    say(f"  {'bare send_file, 10 MB':<36}{bare.rps:>10.1f}{bare.p99_ms:>10.2f}")
+    if download is not None:
+        ratio = download.rps / bare.rps
+        ok = ratio >= TARGET_DOWNLOAD_RATIO
+        met &= ok
+        say(f"  {'download 10 MB, access checked':<36}{download.rps:>10.1f}{download.p99_ms:>10.2f}{ratio:>8.2f}   "
+            f"ratio >= {TARGET_DOWNLOAD_RATIO}: {verdict(ok)}")
+    return met
+
+
+RESULT_SHAPE: dict = {}
+
+
+def interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=100_000, help="documents to load (default 100,000)")
+    parser.add_argument("--circulations", type=int, default=None,
+                        help="circulation rows to aim at (default 12 per document: 1,200,000)")
+    parser.add_argument("--receipts", choices=load.RECEIPT_PROFILES, default="steady",
+                        help="what the bench user has read: steady (all but ~30: page 1 mixes unread and read; "
+                             "default), half (a random half), none")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the work directory")
+    parser.add_argument("--reuse", type=Path, metavar="WORKDIR",
+                        help="skip loading: reuse the database and files a --keep run left in WORKDIR")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="measure the baseline only (while the inbox routes are not written)")
+    parser.add_argument("--explain", action="store_true",
+                        help="afterwards, show the SQL of one inbox request with EXPLAIN ANALYZE and "
+                             "where an in-process request spends its time (bench/inbox/explain.py)")
+    parser.add_argument("--inbox-path", default="/inbox/")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the four measurements, interleaved, and report medians (a shared machine is noisy)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pg-url", default=load.DEFAULT_PG)
+    parser.add_argument("--db-name", default=load.DEFAULT_DB)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
+    args = parser.parse_args()
+    circulations = args.circulations or 12 * args.documents
+    RESULT_SHAPE.update(c=args.connections, t=args.threads, d=args.duration, w=args.warmup,
+                        r=f"; medians of {args.rounds} rounds" if args.rounds > 1 else "")
+
+    if "bench" not in args.db_name:
+        say(f"--db-name {args.db_name!r}: the run drops and re-creates it, so its name must contain 'bench'")
+        return 2
+    if shutil.which("wrk") is None:
+        say("wrk is not installed: apt-get install -y wrk")
+        return 2
+    if not args.baseline_only and not routes_written():
+        say(f"The inbox route ({INBOX_ROUTE.relative_to(ROOT)}: def index) or the download route "
+            f"({DOWNLOAD_ROUTE.relative_to(ROOT)}: def download) is not written yet; "
+            "use --baseline-only to measure the baseline alone.")
+        return 2
+
+    # SIGTERM ends the run like Ctrl-C: through the finally below.
+    signal.signal(signal.SIGTERM, interrupt)
+    workdir = args.reuse or Path(tempfile.mkdtemp(prefix="cica-bench-"))
+    logdir = workdir / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    procs = Processes(logdir)
+    status = 2
+    try:
+        if args.reuse:
+            info = load.LoadInfo.read(args.reuse / "info.json")
+            say(f"Reusing {info.db_name} ({info.documents:,} documents, {info.circulations:,} circulations)")
+        else:
+            say(f"1. Loading {args.documents:,} documents, ~{circulations:,} circulations into "
+                f"{args.db_name} (files in {workdir})")
+            info = load.load(args.pg_url, args.db_name, workdir, args.documents, circulations, log=say,
+                             receipts=args.receipts)
+            info.save(workdir / "info.json")
+            say("  loading took {:.1f} s: ".format(info.seconds["total"]) + ", ".join(
+                f"{k.strip()} {v:.1f} s" for k, v in info.seconds.items()
+                if k != "total" and not k.startswith("  ")))
+
+        say("2. Serving with gunicorn ({} workers each)".format(args.workers))
+        env = load.app_env(info.pg_url, workdir, Path(info.file_store))
+        app_port = None
+        if not args.baseline_only:
+            check_app_starts(env)
+            app_port = free_port()
+            app = procs.start("app", [GUNICORN, "-w", str(args.workers), "-b", f"127.0.0.1:{app_port}",
+                                      "--timeout", "60", "wsgi:app"], env, ROOT)
+        base_port = free_port()
+        base_env = dict(env, BENCH_DATABASE_URL=load.sqlalchemy_url(info.pg_url),
+                        BENCH_DELEGATION_ID=str(info.bench_delegation_id), BENCH_FILE=info.big_file)
+        baseline = procs.start("baseline", [GUNICORN, "-w", str(args.workers), "-b", f"127.0.0.1:{base_port}",
+                                            "--timeout", "60", "--chdir", str(HERE), "baseline_app:app"],
+                               base_env, HERE)
+        if app_port:
+            wait_ready(procs, "app", app, app_port, "/auth/login")
+            say(f"  app      http://127.0.0.1:{app_port}/  (log {logdir / 'app.log'})")
+        wait_ready(procs, "baseline", baseline, base_port, "/")
+        say(f"  baseline http://127.0.0.1:{base_port}/  (log {logdir / 'baseline.log'})")
+
+        say("3. Checking the pages")
+        cookie = log_in(app_port, info.bench_email, info.password) if app_port else None
+        if cookie:
+            say(f"  logged in as {info.bench_email} (delegation {info.bench_delegation_id}; "
+                f"{info.bench_inbox_size:,} documents circulated to it, {info.bench_unread} unread)")
+        check_pages(args, info, app_port, base_port, cookie)
+
+        say(f"4. wrk: {args.connections} connections, {args.threads} threads, "
+            f"{args.warmup} s warm-up, then {args.duration} s each")
+        idle = cpu_idle_share()
+        if idle < 0.85:
+            say(f"  WARNING: the machine is busy before measuring (CPU {idle:.0%} idle): something else is "
+                "running; req/s will be low and noisy (try --rounds 3, or a quiet moment)")
+        base_url, app_url = f"http://127.0.0.1:{base_port}", f"http://127.0.0.1:{app_port}"
+        runs: dict[str, list[WrkResult]] = {"baseline": [], "inbox": [], "bare": [], "download": []}
+        for round_number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                say(f"  round {round_number} of {args.rounds}")
+            runs["baseline"].append(run_wrk(base_url + "/", args, None, "baseline list"))
+            if not args.baseline_only:
+                runs["inbox"].append(run_wrk(app_url + args.inbox_path, args, cookie, "inbox page"))
+            runs["bare"].append(run_wrk(base_url + "/file", args, None, "bare send_file 10 MB"))
+            if not args.baseline_only:
+                runs["download"].append(run_wrk(
+                    app_url + f"/documents/versions/{info.big_version_id}/download", args, cookie,
+                    "download 10 MB"))
+        baseline_result, inbox_result, bare_result, download_result = (
+            median(runs[name]) for name in ("baseline", "inbox", "bare", "download"))
+        met = report(inbox_result, baseline_result, download_result, bare_result)
+        status = 0 if met else 1
+
+        if args.explain and not args.baseline_only:
+            procs.stop_all()
+            say("\n5. Where an inbox request spends its time (bench/inbox/explain.py)")
+            explain_env = dict(env, BENCH_INFO=str(workdir / "info.json"),
+                               BENCH_INBOX_PATH=args.inbox_path)
+            subprocess.run([PYTHON, str(HERE / "explain.py")], cwd=ROOT, env=explain_env, check=False)
+    except BenchError as error:
+        say(f"\nERROR: {error}")
+        status = 2
+    except KeyboardInterrupt:
+        say("\ninterrupted")
+        status = 2
+    except Exception as error:  # noqa: BLE001 - still clean up, then show it
+        say(f"\nERROR: {type(error).__name__}: {error}")
+        import traceback
+        traceback.print_exc()
+        status = 2
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C must not skip the clean-up
+        procs.stop_all()
+        if args.keep or args.reuse:
+            say(f"\nKept database {args.db_name if not args.reuse else info.db_name} and {workdir} "
+                f"(re-run with --reuse {workdir}; logs in {logdir})")
+        else:
+            try:
+                load.drop_database(args.pg_url, args.db_name)
+            except Exception as error:  # noqa: BLE001
+                say(f"could not drop {args.db_name}: {error}")
+            shutil.rmtree(workdir, ignore_errors=True)
+            say(f"\nDropped database {args.db_name}; removed {workdir}")
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
