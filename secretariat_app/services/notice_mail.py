@@ -133,9 +133,26 @@ def _document_context(notification: Notification, user: User) -> dict:
 
 @renderer(NotificationKind.DOCUMENT_CIRCULATED)
 def document_circulated(notification: Notification, user: User) -> Notice:
+    from secretariat_app.services.notifications import digest_rows
+
+    rows = digest_rows(notification)
+    if len(rows) > 1:
+        return document_digest(rows, user)
     context = _document_context(notification, user)
     subject = _("CICA: document %(symbol)s has been circulated", symbol=context["document"].symbol)
     return Notice(subject, *render_pair("document_circulated", subject=subject, **context))
+
+
+def document_digest(rows: list[Notification], user: User) -> Notice:
+    """One mail listing the documents of several notices (the daily digest)."""
+    items = []
+    for row in rows:
+        document = db.session.get(Document, row.subject_id)
+        if document is not None:
+            items.append({"symbol": document.symbol, "title": document.title(language_of(user)),
+                          "level": document.level.value.upper(), "link": document_link(document, user)})
+    subject = _("CICA: %(n)d documents circulated to you", n=len(items))
+    return Notice(subject, *render_pair("document_digest", user=user, items=items, subject=subject))
 
 
 @renderer(NotificationKind.ACKNOWLEDGEMENT_CHASER)

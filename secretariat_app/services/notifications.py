@@ -29,6 +29,7 @@ from secretariat_app.extensions import db
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
 from secretariat_app.models.people import User
+from secretariat_app.domain.digest import next_digest_instant
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +69,14 @@ def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_
     if not ids:
         return 0
     users = db.session.scalars(select(User).where(User.id.in_(ids)))
-    wanted = sorted(u.id for u in users if mailable(u, kind) is None)
+    wanted = sorted((u for u in users if mailable(u, kind) is None), key=lambda u: u.id)
     if not wanted:
         return 0
     now = utcnow()
-    values = [{"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "recipient_id": user_id,
-               "due_at": due_at, "status": PENDING, "attempts": 0, "last_error": "", "created_at": now}
-              for user_id in wanted]
+    values = [{"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "recipient_id": user.id,
+               "due_at": _due_for(user, kind, due_at), "status": PENDING, "attempts": 0, "last_error": "",
+               "created_at": now}
+              for user in wanted]
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     added = 0
     for start in range(0, len(values), QUEUE_CHUNK):  # within SQLite's limit on bound parameters
@@ -83,6 +85,59 @@ def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_
                      .on_conflict_do_nothing().returning(Notification.id))
         added += len(db.session.execute(statement).all())
     return added
+
+
+def _due_for(user: User, kind: NotificationKind, due_at: datetime) -> datetime:
+    """A person who chose the daily digest gets document notices together, the next morning."""
+    if kind == NotificationKind.DOCUMENT_CIRCULATED and user.document_digest:
+        return next_digest_instant(due_at, user.timezone)
+    return due_at
+
+
+def _is_digest(row: Notification) -> bool:
+    return row.kind == NotificationKind.DOCUMENT_CIRCULATED and bool(row.recipient.document_digest)
+
+
+def _siblings(row: Notification):
+    return (select(Notification).where(Notification.recipient_id == row.recipient_id, Notification.kind == row.kind,
+                                       Notification.due_at == row.due_at, Notification.id != row.id)
+            .order_by(Notification.id))
+
+
+def _carried_note(carrier_id: int) -> str:
+    return f"in the digest of notice {carrier_id}"
+
+
+def digest_rows(row: Notification) -> list[Notification]:
+    """The document notices that one digest mail carried by `row` lists (itself
+    first): those of the same morning not yet sent, and those already marked as
+    carried by it. Just [row] when the person takes no digest."""
+    if not _is_digest(row):
+        return [row]
+    others = db.session.scalars(_siblings(row).where(or_(
+        Notification.status.in_((PENDING, SENDING)), Notification.last_error == _carried_note(row.id))))
+    return [row, *others]
+
+
+def _digested_elsewhere(row: Notification) -> int | None:
+    """The id of an older notice of the same digest still to be sent: that one
+    carries `row` in its mail, so `row` sends nothing itself."""
+    if not _is_digest(row):
+        return None
+    return db.session.scalar(_siblings(row).where(Notification.id < row.id,
+                                                  Notification.status.in_((PENDING, SENDING))).limit(1)
+                             .with_only_columns(Notification.id))
+
+
+def _mark_carried(row: Notification, now: datetime) -> None:
+    """After the digest mail went out: the notices it listed are sent too."""
+    ids = [other.id for other in digest_rows(row)[1:] if other.status in (PENDING, SENDING)]
+    if ids:
+        db.session.execute(update(Notification).where(Notification.id.in_(ids),
+                                                      Notification.status.in_((PENDING, SENDING)))
+                           .values(status=SENT, sent_at=now, last_error=_carried_note(row.id)),
+                           execution_options=NO_SYNC)
+        db.session.commit()
 
 
 # Claiming, taking back -----------------------------------------------------------------------------
@@ -223,6 +278,11 @@ def deliver(notification_id: int, attempt: int | None = None) -> str:
     if attempt is None:
         return "skipped"
     row = db.session.get(Notification, notification_id, populate_existing=True)
+    carrier = _digested_elsewhere(row)
+    if carrier is not None:  # one mail per digest: the oldest notice carries it
+        db.session.rollback()
+        _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=_carried_note(carrier))
+        return "digested"
     reason = mailable(row.recipient, row.kind)
     try:
         if reason:
@@ -248,6 +308,7 @@ def deliver(notification_id: int, attempt: int | None = None) -> str:
         return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"
     if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
         log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
+    _mark_carried(db.session.get(Notification, notification_id), utcnow())
     return "sent"
 
 

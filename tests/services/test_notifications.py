@@ -316,3 +316,50 @@ def test_a_retried_notice_keeps_its_identity(settings, monkeypatch):
         assert notifications.deliver(notification_id, attempt) == "retry"
     assert queued([user], subject_id=document.id) == 0
     assert len(rows()) == 1
+
+
+# The daily digest of document notices --------------------------------------------------------------
+
+def _deliver_all(now) -> list[str]:
+    with freeze_time(now):
+        return [notifications.deliver(notification_id, attempt) for notification_id, attempt in claim(now=now)]
+
+
+def test_a_digest_reader_gets_one_morning_mail_for_all_documents(settings, outbox):
+    reader = delegate(timezone="Europe/Moscow", document_digest=True)
+    documents = [make_document() for _ in range(3)]
+    for document in documents:
+        queued([reader], subject_id=document.id)
+    morning = datetime(2025, 6, 3, 4, 0, tzinfo=timezone.utc)  # 07:00 in Moscow, the day after NOW
+    assert {row.due_at for row in rows()} == {morning}
+    assert _deliver_all(morning - timedelta(minutes=1)) == []  # nothing before the morning
+    outcomes = _deliver_all(morning)
+    assert sorted(outcomes) == ["digested", "digested", "sent"] or sorted(outcomes) == ["sent", "skipped", "skipped"]
+    assert len(outbox) == 1
+    body = outbox[0].get_body(("plain",)).get_content()
+    assert all(document.symbol in body for document in documents)
+    assert outbox[0]["Subject"] == "CICA: 3 documents circulated to you"
+    assert [row.status for row in rows()] == [SENT] * 3
+    carrier = rows()[0]
+    assert [row.last_error for row in rows()[1:]] == [f"in the digest of notice {carrier.id}"] * 2
+
+
+def test_a_notice_after_the_digest_went_out_waits_for_the_next_one(settings, outbox):
+    reader = delegate(timezone="Europe/Moscow", document_digest=True)
+    queued([reader], subject_id=make_document().id)
+    morning = datetime(2025, 6, 3, 4, 0, tzinfo=timezone.utc)
+    _deliver_all(morning)
+    later = make_document()
+    notifications.queue(CIRCULATED, "document", later.id, [reader.id], morning + timedelta(minutes=5))
+    db.session.commit()
+    assert rows()[-1].due_at == morning + timedelta(days=1)
+    _deliver_all(morning + timedelta(days=1))
+    assert len(outbox) == 2 and later.symbol in outbox[1]["Subject"]  # a single notice is an ordinary mail
+
+
+def test_without_the_digest_each_document_is_its_own_mail(settings, outbox):
+    reader = delegate(timezone="Europe/Moscow")
+    for _ in range(2):
+        queued([reader], subject_id=make_document().id)
+    assert sorted(_deliver_all(NOW)) == ["sent", "sent"]
+    assert len(outbox) == 2
