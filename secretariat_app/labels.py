@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from secretariat_app.models.documents import DocumentStatus, DocumentType
 from secretariat_app.models.people import Role
 from secretariat_app.models.staff import Position
 from secretariat_app.models.states import MembershipStatus, StateKind
@@ -26,6 +27,23 @@ BODY_LABELS = {
     "MFA_INFORMAL": _l("Informal meeting of ministers"),
     "SOC": _l("Senior Officials Committee"),
     "SWG": _l("Special Working Group"),
+}
+DOCUMENT_TYPE_LABELS = {
+    DocumentType.AGENDA: _l("agenda"),
+    DocumentType.DRAFT_DECISION: _l("draft decision"),
+    DocumentType.DECISION: _l("decision"),
+    DocumentType.REPORT: _l("report"),
+    DocumentType.CONCEPT_PAPER: _l("concept paper"),
+    DocumentType.ACTION_PLAN: _l("action plan"),
+    DocumentType.NOTE_VERBALE: _l("note verbale"),
+    DocumentType.INFORMATION_NOTE: _l("information note"),
+    DocumentType.OTHER: _l("other"),
+}
+DOCUMENT_STATUS_LABELS = {
+    DocumentStatus.DRAFT: _l("draft"),
+    DocumentStatus.CIRCULATED: _l("circulated"),
+    DocumentStatus.SUPERSEDED: _l("superseded"),
+    DocumentStatus.WITHDRAWN: _l("withdrawn"),
 }
 POSITION_LABELS = {
     Position.EXECUTIVE_DIRECTOR: _l("Executive Director / Secretary General"),

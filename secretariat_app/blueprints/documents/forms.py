@@ -22,22 +22,12 @@ from secretariat_app.models.documents import (
 from secretariat_app.models.meetings import AgendaItem, Meeting
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import Body, State
+from secretariat_app.labels import DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS
 from secretariat_app.services.documents import DocumentData, LaterVersionData
 from secretariat_app.services.documents_archive import ArchiveFilter
 from secretariat_app.services.documents_circulation import Audience, CirculationData
 from secretariat_app.services.documents_versions import UploadData
 
-TYPE_LABELS = {
-    DocumentType.AGENDA: _l("agenda"),
-    DocumentType.DRAFT_DECISION: _l("draft decision"),
-    DocumentType.DECISION: _l("decision"),
-    DocumentType.REPORT: _l("report"),
-    DocumentType.CONCEPT_PAPER: _l("concept paper"),
-    DocumentType.ACTION_PLAN: _l("action plan"),
-    DocumentType.NOTE_VERBALE: _l("note verbale"),
-    DocumentType.INFORMATION_NOTE: _l("information note"),
-    DocumentType.OTHER: _l("other"),
-}
 ORIGINATOR_LABELS = {
     Originator.SECRETARIAT: _l("the Secretariat"),
     Originator.CHAIR: _l("the Chair"),
@@ -49,12 +39,6 @@ LEVEL_LABELS = {
     DistributionLevel.GENERAL: _l("GENERAL (anyone with an account)"),
     DistributionLevel.LIMITED: _l("LIMITED (member delegations)"),
     DistributionLevel.RESTRICTED: _l("RESTRICTED (named recipients only)"),
-}
-DOCUMENT_STATUS_LABELS = {
-    DocumentStatus.DRAFT: _l("draft"),
-    DocumentStatus.CIRCULATED: _l("circulated"),
-    DocumentStatus.SUPERSEDED: _l("superseded"),
-    DocumentStatus.WITHDRAWN: _l("withdrawn"),
 }
 KIND_LABELS = {
     VersionKind.REV: _l("revision (Rev., replaces the document)"),
@@ -127,7 +111,7 @@ class ArchiveFilterForm(Form):
     def fill_choices(self, language: str, years: list[int]) -> None:
         self.body.choices = body_choices(language, _l("all bodies"))
         self.year.choices = [SelectChoice("", _l("all years")), *(SelectChoice(str(y), str(y)) for y in years)]
-        self.doc_type.choices = enum_choices(TYPE_LABELS, _l("all types"))
+        self.doc_type.choices = enum_choices(DOCUMENT_TYPE_LABELS, _l("all types"))
         self.status.choices = enum_choices(DOCUMENT_STATUS_LABELS, _l("all statuses"))
         self.level.choices = enum_choices(LEVEL_LABELS, _l("all levels"))
         self.meeting.choices = meeting_choices(language, _l("all meetings"))
@@ -158,7 +142,7 @@ class DocumentForm(FlaskForm):
             del self.year
         else:
             self.body_id.choices = body_choices(language, _l("— the meeting's —"))
-        self.doc_type.choices = enum_choices(TYPE_LABELS)
+        self.doc_type.choices = enum_choices(DOCUMENT_TYPE_LABELS)
         self.originator.choices = enum_choices(ORIGINATOR_LABELS)
         self.originator_delegation_id.choices = [SelectChoice("", _l("— none —")), *delegation_choices(language)]
         self.meeting_id.choices = meeting_choices(language, _l("— none —"))

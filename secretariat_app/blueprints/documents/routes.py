@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from secretariat_app.blueprints.documents import bp
 from secretariat_app.blueprints.documents.forms import (
-    DOCUMENT_STATUS_LABELS, KIND_LABELS, LEVEL_LABELS, ORIGINATOR_LABELS, TYPE_LABELS, ArchiveFilterForm,
+    DOCUMENT_STATUS_LABELS, KIND_LABELS, LEVEL_LABELS, ORIGINATOR_LABELS, DOCUMENT_TYPE_LABELS, ArchiveFilterForm,
     DocumentForm, LaterVersionForm, document_initial,
 )
 from secretariat_app.domain.violations import RuleViolations
@@ -48,7 +48,7 @@ def download_url(version_id: int) -> str:
 @bp.context_processor
 def _labels() -> dict:
     return {
-        "doc_type_label": lambda t: TYPE_LABELS.get(t, t),
+        "doc_type_label": lambda t: DOCUMENT_TYPE_LABELS.get(t, t),
         "originator_label": lambda o: ORIGINATOR_LABELS.get(o, o),
         "level_label": lambda lv: LEVEL_LABELS.get(lv, lv),
         "document_status_label": lambda s: DOCUMENT_STATUS_LABELS.get(s, s),

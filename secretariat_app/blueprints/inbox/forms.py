@@ -12,32 +12,16 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, Submit
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from secretariat_app.extensions import db
-from secretariat_app.models.documents import DistributionLevel, DocumentStatus, DocumentType
+from secretariat_app.models.documents import DistributionLevel, DocumentType
 from secretariat_app.models.meetings import Meeting
 from secretariat_app.models.states import Body
+from secretariat_app.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.services.inbox import OTHER_LANGUAGE, InboxFilters
 
-TYPE_LABELS = {
-    DocumentType.AGENDA: _l("agenda"),
-    DocumentType.DRAFT_DECISION: _l("draft decision"),
-    DocumentType.DECISION: _l("decision"),
-    DocumentType.REPORT: _l("report"),
-    DocumentType.CONCEPT_PAPER: _l("concept paper"),
-    DocumentType.ACTION_PLAN: _l("action plan"),
-    DocumentType.NOTE_VERBALE: _l("note verbale"),
-    DocumentType.INFORMATION_NOTE: _l("information note"),
-    DocumentType.OTHER: _l("other"),
-}
 LEVEL_LABELS = {
     DistributionLevel.GENERAL: _l("GENERAL"),
     DistributionLevel.LIMITED: _l("LIMITED"),
     DistributionLevel.RESTRICTED: _l("RESTRICTED"),
-}
-STATUS_LABELS = {
-    DocumentStatus.DRAFT: _l("draft"),
-    DocumentStatus.CIRCULATED: _l("circulated"),
-    DocumentStatus.SUPERSEDED: _l("superseded"),
-    DocumentStatus.WITHDRAWN: _l("withdrawn"),
 }
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("any language")),
@@ -73,7 +57,7 @@ class InboxFilterForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1992, max=2100)])
     doc_type = SelectField(_l("Type"), validators=[Optional()],
                            choices=[SelectChoice("", _l("any type")),
-                                    *(SelectChoice(t.value, label) for t, label in TYPE_LABELS.items())])
+                                    *(SelectChoice(t.value, label) for t, label in DOCUMENT_TYPE_LABELS.items())])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
 
     def load_choices(self, language: str, today: date) -> InboxFilterForm:

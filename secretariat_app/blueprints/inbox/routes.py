@@ -10,9 +10,9 @@ from flask_babel import get_timezone, gettext as _
 from flask_login import current_user
 
 from secretariat_app.blueprints.inbox import bp
-from secretariat_app.blueprints.inbox.forms import (
-    LEVEL_LABELS, STATUS_LABELS, TYPE_LABELS, AcknowledgeForm, InboxFilterForm,
-)
+from secretariat_app.blueprints.inbox.forms import LEVEL_LABELS, AcknowledgeForm, InboxFilterForm
+from secretariat_app.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
+from secretariat_app.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.localisation import current_language, local_time
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.documents import Document
@@ -25,7 +25,7 @@ from secretariat_app.services import reading
 def labels() -> dict:
     """Labels translated once per page (an inbox page shows fifty rows), and a
     short time in the reader's zone."""
-    types = {key: str(label) for key, label in TYPE_LABELS.items()}
+    types = {key: str(label) for key, label in DOCUMENT_TYPE_LABELS.items()}
     levels = {key: str(label) for key, label in LEVEL_LABELS.items()}
     statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
     zone = get_timezone()
