@@ -278,7 +278,8 @@ def deliver(notification_id: int, attempt: int | None = None) -> str:
     if attempt is None:
         return "skipped"
     row = db.session.get(Notification, notification_id, populate_existing=True)
-    carrier = _digested_elsewhere(row)
+    digest = _is_digest(row)
+    carrier = _digested_elsewhere(row) if digest else None
     if carrier is not None:  # one mail per digest: the oldest notice carries it
         db.session.rollback()
         _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=_carried_note(carrier))
@@ -308,7 +309,8 @@ def deliver(notification_id: int, attempt: int | None = None) -> str:
         return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"
     if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
         log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
-    _mark_carried(db.session.get(Notification, notification_id), utcnow())
+    if digest:
+        _mark_carried(db.session.get(Notification, notification_id), utcnow())
     return "sent"
 
 
