@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,7 +37,9 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import load  # noqa: E402
+from common import BenchError, Processes, free_port, say  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = load.ROOT
@@ -55,70 +55,12 @@ TARGET_INBOX_P99_MS = 50.0
 TARGET_DOWNLOAD_RATIO = 0.8
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-# --- processes ------------------------------------------------------------------
-
-class Processes:
-    """Every server this run starts, each in its own process group, so stopping
-    one stops its workers too; stopped in reverse order, by their own ids."""
-
-    def __init__(self, logdir: Path):
-        self.logdir = logdir
-        self.started: list[tuple[str, subprocess.Popen, Path]] = []
-
-    def start(self, name: str, args: list[str], env: dict, cwd: Path) -> subprocess.Popen:
-        log = self.logdir / f"{name}.log"
-        handle = open(log, "ab")
-        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-        handle.close()
-        self.started.append((name, proc, log))
-        return proc
-
-    def log_tail(self, name: str, lines: int = 30) -> str:
-        for started_name, _, log in self.started:
-            if started_name == name and log.exists():
-                return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-    def stop_all(self) -> None:
-        for name, proc, _ in reversed(self.started):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)   # the group we created: master + workers
-                except ProcessLookupError:
-                    pass
-        for name, proc, _ in reversed(self.started):
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=5)
-        self.started.clear()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_ready(procs: Processes, name: str, proc: subprocess.Popen, port: int, path: str,
                timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise BenchError(f"{name} exited with {proc.returncode}:\n{procs.log_tail(name)}")
+            raise BenchError(f"{name} exited with {proc.returncode}:\n{procs.tail(name)}")
         try:
             status, _, _ = http_request(port, "GET", path, timeout=5)
             if status < 500:
@@ -126,7 +68,7 @@ def wait_ready(procs: Processes, name: str, proc: subprocess.Popen, port: int, p
         except OSError:
             pass
         time.sleep(0.3)
-    raise BenchError(f"{name} did not answer on port {port} within {timeout:.0f} s:\n{procs.log_tail(name)}")
+    raise BenchError(f"{name} did not answer on port {port} within {timeout:.0f} s:\n{procs.tail(name)}")
 
 
 # --- HTTP by hand: production cookies are Secure, so urllib's jar would not send them back over http

@@ -48,7 +48,6 @@ import re
 import shutil
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,6 +59,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # /work/main
+sys.path.insert(0, str(ROOT / "bench"))
+from common import BenchError, Processes, free_port, say  # noqa: E402
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 CELERY = str(VENV_BIN / "celery") if (VENV_BIN / "celery").exists() else str(Path(sys.executable).parent / "celery")
@@ -69,20 +70,6 @@ DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 RECIPIENTS = 100
 TARGET_RATIO = 0.5
 TIME_ZONES = ("Asia/Almaty", "Europe/Moscow", "Asia/Tehran", "Asia/Shanghai", "UTC", "Asia/Kolkata")
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the SMTP sink (runs as `run.py _sink PORT STATS_FILE` in its own process) ---------------------------
@@ -152,56 +139,6 @@ def run_sink(port: int, stats_path: Path) -> None:
 
 
 # --- processes ------------------------------------------------------------------------------------------
-
-class Processes:
-    """Every process this run starts, each in its own session (process group),
-    stopped in reverse order by its own id: SIGTERM, then SIGKILL of its group."""
-
-    def __init__(self, logdir: Path):
-        self.logdir = logdir
-        self.started: list[tuple[str, subprocess.Popen, Path]] = []
-
-    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
-        log = self.logdir / f"{name}.log"
-        with open(log, "ab") as handle:
-            proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        self.started.append((name, proc, log))
-        return proc
-
-    def log_of(self, name: str) -> str:
-        for started_name, _, log in self.started:
-            if started_name == name and log.exists():
-                return log.read_text(errors="replace")
-        return ""
-
-    def tail(self, name: str, lines: int = 30) -> str:
-        return "\n".join(self.log_of(name).splitlines()[-lines:])
-
-    def stop(self, proc: subprocess.Popen, timeout: float = 20) -> None:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)  # celery: a warm shutdown of the main process and its pool
-            except ProcessLookupError:
-                pass
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # anything of that group left behind
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.started = [entry for entry in self.started if entry[1] is not proc]
-
-    def stop_all(self) -> None:
-        for _, proc, _ in reversed(list(self.started)):
-            self.stop(proc)
-
 
 @dataclass
 class Sink:
