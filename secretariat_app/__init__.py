@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.admin import bp as admin_bp
     from secretariat_app.blueprints.auth import bp as auth_bp
     from secretariat_app.blueprints.calendar import bp as calendar_bp
+    from secretariat_app.blueprints.cbm import bp as cbm_bp
     from secretariat_app.blueprints.chair import bp as chair_bp
     from secretariat_app.blueprints.cycles import bp as cycles_bp
     from secretariat_app.blueprints.decisions import bp as decisions_bp
@@ -79,7 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from secretariat_app.blueprints.notices_user import bp as my_notices_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp,
-                      documents_bp, inbox_bp, calendar_bp, my_notices_bp, notices_bp):
+                      documents_bp, inbox_bp, calendar_bp, my_notices_bp, notices_bp, cbm_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,5 +1,22 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.cbm import (
+    ActivityType,
+    CbmActivity,
+    CbmActivityReport,
+    CbmAnnualReport,
+    CbmArea,
+    CbmAttachment,
+    CbmCoordinator,
+    CbmCoordinatorUser,
+    CbmDimension,
+    CbmPaper,
+    CbmPaperComment,
+    CoordinatorRole,
+    PaperKind,
+    PaperStatus,
+    ReportStatus,
+)
 from secretariat_app.models.chair import Chairmanship, CycleFinding
 from secretariat_app.models.documents import (
     Acknowledgement,
@@ -32,6 +49,21 @@ from secretariat_app.models.staff import Position, StaffAppointment
 from secretariat_app.models.states import Body, Membership, MembershipStatus, State, StateKind
 
 __all__ = [
+    "ActivityType",
+    "CbmActivity",
+    "CbmActivityReport",
+    "CbmAnnualReport",
+    "CbmArea",
+    "CbmAttachment",
+    "CbmCoordinator",
+    "CbmCoordinatorUser",
+    "CbmDimension",
+    "CbmPaper",
+    "CbmPaperComment",
+    "CoordinatorRole",
+    "PaperKind",
+    "PaperStatus",
+    "ReportStatus",
     "Acknowledgement",
     "Circulation",
     "DistributionLevel",
