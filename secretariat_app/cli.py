@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from secretariat_app.services import cycle_check, demo, demo_content, history_import, reference_data
+from secretariat_app.services import cbm_catalogue, cycle_check, demo, demo_content, history_import, reference_data
 from secretariat_app.services.loading import LoadReport
 
 
@@ -17,18 +17,20 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.group("reference")
     def reference() -> None:
-        """Reference data: states, memberships, bodies."""
+        """Reference data: states, memberships, bodies, the Catalogue of CBMs."""
 
     @reference.command("load")
     def reference_load() -> None:
-        """Load states, memberships and bodies (idempotent)."""
+        """Load states, memberships, bodies and the Catalogue of CBMs (idempotent)."""
         _print_report(reference_data.load_reference_data())
+        _print_catalogue(cbm_catalogue.load_catalogue())
 
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", "with_demo", default=True, help="Also create the demo users.")
     def seed(with_demo: bool) -> None:
         """Load reference data, the recorded history and (by default) the demo users."""
         _print_report(reference_data.load_reference_data())
+        _print_catalogue(cbm_catalogue.load_catalogue())
         history = history_import.import_history(reference_data.DATA_DIR)
         click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
         if with_demo:
@@ -144,3 +146,10 @@ def _print_report(report: LoadReport) -> None:
         click.echo("Reference data: already up to date, nothing changed.")
         return
     click.echo(f"Reference data: created {report.created or 'nothing'}; updated {report.updated or 'nothing'}.")
+
+
+def _print_catalogue(report: LoadReport) -> None:
+    if not report.changed:
+        click.echo("Catalogue of CBMs: already up to date, nothing changed.")
+        return
+    click.echo(f"Catalogue of CBMs: created {report.created or 'nothing'}; updated {report.updated or 'nothing'}.")

@@ -56,6 +56,12 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict:
             "task": "workers.tasks.documents.sweep_files",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Every 15 minutes: the reminders and chaser of each draft CBM annual report, for its coordinators.
+        "sync-cbm-report-deadlines": {
+            "task": "workers.tasks.cbm.sync_report_deadlines",
+            "schedule": 900.0,
+            "options": {"expires": 900.0},
+        },
     }
 
 

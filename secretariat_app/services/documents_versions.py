@@ -167,19 +167,27 @@ def current_versions(document: Document) -> list[DocumentVersion]:
 # The sweeper ------------------------------------------------------------------------------
 
 def sweep_files(store: FileStore | None = None, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
-    """Remove the stored files no language version refers to (those of deleted
-    drafts, and uploads that never got a row), with their StoredFile rows, and
-    commit. Files younger than the grace period stay: their row may be being
-    written. Returns the hashes removed; a second run removes nothing more."""
+    """Remove the stored files no language version and no CBM attachment refers
+    to (those of deleted drafts and removed attachments, and uploads that never
+    got a row), with their StoredFile rows, and commit. Files younger than the
+    grace period stay: their row may be being written. Returns the hashes
+    removed; a second run removes nothing more."""
+    from sqlalchemy import union
+
+    from secretariat_app.models.cbm import CbmAttachment
+
+    def _referenced_hashes():  # language versions and CBM report attachments
+        return union(select(DocumentVersion.file_sha256), select(CbmAttachment.file_sha256))
+
     store = store or file_store()
-    referenced = set(db.session.scalars(select(DocumentVersion.file_sha256).distinct()))
+    referenced = set(db.session.scalars(_referenced_hashes()))
     removed = store.sweep(referenced, grace_seconds)
     unreferenced = db.session.scalars(
-        select(StoredFile.sha256).where(StoredFile.sha256.not_in(select(DocumentVersion.file_sha256)))
+        select(StoredFile.sha256).where(StoredFile.sha256.not_in(_referenced_hashes()))
     ).all()
     gone = [sha for sha in unreferenced if not store.exists(sha)]  # a young file keeps its row too
     if gone:
         db.session.execute(delete(StoredFile).where(
-            StoredFile.sha256.in_(gone), StoredFile.sha256.not_in(select(DocumentVersion.file_sha256))))
+            StoredFile.sha256.in_(gone), StoredFile.sha256.not_in(_referenced_hashes())))
     db.session.commit()
     return removed

@@ -1,0 +1,103 @@
+"""Forms of the catalogue: areas, coordinating states and coordinator users.
+Field names match the services' data, so that a broken rule lands under the
+field it names; the rules live in services.cbm_catalogue."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from secretariat_app.blueprints.documents.forms import enum_or_none, optional_id
+from secretariat_app.extensions import db
+from secretariat_app.labels import STATUS_LABELS
+from secretariat_app.models.cbm import CbmDimension, CoordinatorRole
+from secretariat_app.models.decisions import Decision
+from secretariat_app.models.people import User
+from secretariat_app.models.states import State, StateKind
+from secretariat_app.services.cbm_catalogue import AppointmentData, AreaData, appointing_decisions
+
+COORDINATOR_ROLE_LABELS = {
+    CoordinatorRole.COORDINATOR: _l("coordinator"),
+    CoordinatorRole.CO_COORDINATOR: _l("co-coordinator"),
+}
+BLANK = _l("— choose —")
+
+
+def decision_label(decision: Decision, language: str) -> str:
+    adopted = decision.adopted_on.isoformat() if decision.adopted_on else ""
+    return f"{decision.reference} · {adopted} · {decision.title(language)}"
+
+
+def decision_choices(language: str) -> list[SelectChoice]:
+    """The adopted SOC decisions, the newest first."""
+    return [SelectChoice("", BLANK), *(SelectChoice(str(d.id), decision_label(d, language))
+                                       for d in db.session.scalars(appointing_decisions()))]
+
+
+class AreaForm(FlaskForm):
+    dimension_id = SelectField(_l("Dimension"), coerce=optional_id, validate_choice=False)
+    code = StringField(_l("Code (small Latin letters, digits, - or _; e.g. energy_security)"),
+                       validators=[Optional(), Length(max=40)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    name_ru = StringField(_l("Name in Russian"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add the area"))
+
+    def fill_choices(self, language: str) -> None:
+        dimensions = db.session.scalars(select(CbmDimension).order_by(CbmDimension.position))
+        self.dimension_id.choices = [SelectChoice("", BLANK),
+                                     *(SelectChoice(str(d.id), d.name(language)) for d in dimensions)]
+
+    def to_data(self) -> AreaData:
+        return AreaData(dimension_id=self.dimension_id.data, code=self.code.data or "",
+                        name_en=self.name_en.data or "", name_ru=self.name_ru.data or "")
+
+
+class AreaNamesForm(FlaskForm):
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    name_ru = StringField(_l("Name in Russian"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save the names"))
+
+
+class AppointmentForm(FlaskForm):
+    state_id = SelectField(_l("State"), coerce=optional_id, validate_choice=False)
+    role = SelectField(_l("Role"), coerce=enum_or_none(CoordinatorRole), validate_choice=False,
+                       choices=[SelectChoice(r.value, label) for r, label in COORDINATOR_ROLE_LABELS.items()])
+    term_start = DateField(_l("Term from"), validators=[Optional()])
+    term_end = DateField(_l("Term until (blank: until the SOC decides otherwise)"), validators=[Optional()])
+    decision_id = SelectField(_l("Appointed by the SOC decision"), coerce=optional_id, validate_choice=False)
+    submit = SubmitField(_l("Record the appointment"))
+
+    def fill_choices(self, language: str, day: date) -> None:
+        """Every state with its status today; the service refuses one that is not a member on the term's start."""
+        states = db.session.scalars(select(State).where(State.kind == StateKind.STATE).order_by(State.name_en))
+        choices = [SelectChoice("", BLANK)]
+        for state in states:
+            status = state.status_on(day)
+            if not state.memberships:
+                continue
+            suffix = f" ({STATUS_LABELS[status]})" if status else ""
+            choices.append(SelectChoice(str(state.id), f"{state.name(language)}{suffix}"))
+        self.state_id.choices = choices
+        self.decision_id.choices = decision_choices(language)
+
+    def to_data(self) -> AppointmentData:
+        return AppointmentData(state_id=self.state_id.data, role=self.role.data, term_start=self.term_start.data,
+                               term_end=self.term_end.data, decision_id=self.decision_id.data)
+
+
+class EndTermForm(FlaskForm):
+    term_end = DateField(_l("Last day of the term"), validators=[Optional()])
+    submit = SubmitField(_l("End the term"))
+
+
+class CoordinatorUserForm(FlaskForm):
+    user_id = SelectField(_l("User of a coordinating delegation"), coerce=optional_id, validate_choice=False)
+    submit = SubmitField(_l("Make coordinator of this area"))
+
+    def fill_choices(self, users: list[User], language: str) -> None:
+        self.user_id.choices = [SelectChoice("", BLANK), *(
+            SelectChoice(str(u.id), f"{u.name} · {u.delegation.name(language)} · {u.email}") for u in users)]
