@@ -118,6 +118,8 @@ class Config:
     # A row "sending" longer than this is taken back (its worker died); above task_time_limit.
     NOTIFY_SENDING_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_SENDING_TIMEOUT_SECONDS", 600))
     NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", 500))  # rows in flight at most
+    NOTIFY_PER_TASK = int(os.environ.get("NOTIFY_PER_TASK", 50))  # rows one send task carries over one SMTP connection
+    NOTIFY_TASK_SECONDS = float(os.environ.get("NOTIFY_TASK_SECONDS", 120))  # then a batch hands its rest back
     NOTIFY_DISPATCH_INTERVAL_SECONDS = float(os.environ.get("NOTIFY_DISPATCH_INTERVAL_SECONDS", 60))  # beat
 
     # Languages: the working languages of CICA.

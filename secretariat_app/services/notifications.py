@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from secretariat_app import mail
 from secretariat_app.extensions import db
@@ -37,6 +40,8 @@ PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING,
 FAILED, CANCELLED = NotificationStatus.FAILED, NotificationStatus.CANCELLED
 NO_SYNC = {"synchronize_session": False}
 QUEUE_CHUNK = 500
+PER_TASK = 50  # rows one send task carries, unless NOTIFY_PER_TASK says otherwise
+TASK_SECONDS = 120.0  # a batch hands its unsent rows back after this long (below the soft time limit, 240 s)
 
 
 def _config(name: str):
@@ -191,27 +196,45 @@ def claim_due(now: datetime | None = None, limit: int | None = None) -> list[tup
 class Dispatched:
     reclaimed: int = 0
     claimed: list[tuple[int, int]] = field(default_factory=list)
-    enqueued: int = 0
+    enqueued: int = 0  # notices handed over (in `tasks` tasks)
+    tasks: int = 0
     error: str = ""
 
 
-def dispatch(enqueue: Callable[[int, int], None], now: datetime | None = None,
-             limit: int | None = None) -> Dispatched:
+def task_batch_size() -> int:
+    """How many claimed rows one send task carries (NOTIFY_PER_TASK, default 50)."""
+    return max(1, int(current_app.config.get("NOTIFY_PER_TASK", PER_TASK)))
+
+
+def dispatch(enqueue: Callable, now: datetime | None = None, limit: int | None = None, *,
+             per_task: int | None = None) -> Dispatched:
     """One pass of the dispatcher: take back stuck rows, claim due ones, commit,
-    and only then hand each (id, attempt) to `enqueue`. When enqueueing fails
-    (the broker is down) the rest stay "sending" and are taken back later."""
+    and only then hand them over. Without `per_task`, `enqueue(id, attempt)` is
+    called once per row; with it, `enqueue(pairs)` once per list of up to
+    `per_task` (id, attempt) pairs, in id order (one task each: the workers'
+    `dispatch_due` does this). When enqueueing fails (the broker is down) the
+    rest stay "sending" and are taken back later."""
     result = Dispatched(reclaimed=reclaim_stuck(now))
     result.claimed = claim_due(now, limit)
     db.session.commit()
-    for notification_id, attempt in result.claimed:
+    claimed = result.claimed
+    if per_task:
+        groups = [claimed[start:start + per_task] for start in range(0, len(claimed), per_task)]
+    else:
+        groups = [[pair] for pair in claimed]
+    for group in groups:
         try:
-            enqueue(notification_id, attempt)
+            if per_task:
+                enqueue(group)
+            else:
+                enqueue(*group[0])
         except Exception as error:  # noqa: BLE001  (the broker's many ways of being down)
             result.error = f"{type(error).__name__}: {error}"
-            log.error("could not enqueue notice %s (%s); %d claimed notices wait for the sending timeout",
-                      notification_id, result.error, len(result.claimed) - result.enqueued)
+            log.error("could not enqueue notices from %s on (%s); %d claimed notices wait for the sending timeout",
+                      group[0][0], result.error, len(claimed) - result.enqueued)
             break
-        result.enqueued += 1
+        result.enqueued += len(group)
+        result.tasks += 1
     return result
 
 
@@ -233,49 +256,215 @@ def _decode(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
-def _finish(notification_id: int, attempt: int, **values) -> bool:
-    """Write the outcome of one attempt, unless the row moved on meanwhile; commits."""
-    done = db.session.execute(
-        update(Notification).where(Notification.id == notification_id, Notification.status == SENDING,
-                                   Notification.attempts == attempt).values(**values),
-        execution_options=NO_SYNC).rowcount
+def _in_attempt(pairs: Iterable[tuple[int, int | None]]):
+    """Rows still "sending" in the given attempts (any attempt where it is None)."""
+    exact = [(i, a) for i, a in pairs if a is not None]
+    loose = [i for i, a in pairs if a is None]
+    conditions = []
+    if exact:
+        conditions.append(tuple_(Notification.id, Notification.attempts).in_(exact))
+    if loose:
+        conditions.append(Notification.id.in_(loose))
+    return and_(Notification.status == SENDING, or_(*conditions))
+
+
+def _start(connection: Connection, pairs: list[tuple[int, int | None]]) -> dict[int, int]:
+    """Start (or go on with) the attempts: claimed_at becomes now, so a row is
+    taken back only if its worker then goes silent for the timeout. Returns
+    {id: attempt} of the rows still "sending" in their attempt: a row taken
+    back meanwhile, or no longer "sending", is left out (nothing is sent)."""
+    if not pairs:
+        return {}
+    statement = (update(Notification).where(_in_attempt(pairs)).values(claimed_at=utcnow())
+                 .returning(Notification.id, Notification.attempts))
+    return {row.id: row.attempts for row in connection.execute(statement)}
+
+
+def _finish(notification_id: int, attempt: int, connection: Connection | None = None, **values) -> bool:
+    """Write the outcome of one attempt, unless the row moved on meanwhile; commits
+    (on `connection`, an autocommit connection, when given; else the session)."""
+    statement = update(Notification).where(Notification.id == notification_id, Notification.status == SENDING,
+                                           Notification.attempts == attempt).values(**values)
+    if connection is not None:
+        return bool(connection.execute(statement).rowcount)
+    done = db.session.execute(statement, execution_options=NO_SYNC).rowcount
     db.session.commit()
     return bool(done)
 
 
 def record_failure(notification_id: int, attempt: int, error: str, permanent: bool,
-                   now: datetime | None = None) -> NotificationStatus:
+                   now: datetime | None = None, connection: Connection | None = None) -> NotificationStatus:
     """After a failed attempt: failed when permanent or the last attempt, else
     pending again, due after NOTIFY_BACKOFF_SECONDS * 2**(attempt-1)."""
     now = now or utcnow()
     error = error[:2000]
     if permanent or attempt >= _config("NOTIFY_MAX_ATTEMPTS"):
-        _finish(notification_id, attempt, status=FAILED, last_error=error)
+        _finish(notification_id, attempt, connection, status=FAILED, last_error=error)
         log.error("notice %s failed after %d attempt(s): %s", notification_id, attempt, error)
         return FAILED
     delay = _config("NOTIFY_BACKOFF_SECONDS") * 2 ** (attempt - 1)
-    _finish(notification_id, attempt, status=PENDING, last_error=error, not_before=now + timedelta(seconds=delay))
+    _finish(notification_id, attempt, connection, status=PENDING, last_error=error,
+            not_before=now + timedelta(seconds=delay))
     log.warning("notice %s: attempt %d failed (%s); next try in %g s", notification_id, attempt, error, delay)
     return PENDING
 
 
 def deliver(notification_id: int, attempt: int | None = None) -> str:
     """Send one claimed row and mark it; returns what happened ("sent",
-    "retry", "failed", "cancelled" or "skipped"). Does nothing unless the row is
-    "sending" (and, given `attempt`, still in that attempt): a task delivered
-    twice, or after its row was taken back, sends nothing."""
+    "retry", "failed", "cancelled", "digested" or "skipped"). Does nothing
+    unless the row is "sending" (and, given `attempt`, still in that attempt):
+    a task delivered twice, or after its row was taken back, sends nothing."""
+    return deliver_batch([(notification_id, attempt)]).get(notification_id, "skipped")
+
+
+@dataclass
+class _Plan:
+    """One started row of a batch: a message to send, an outcome to write, or a digest row."""
+    id: int
+    attempt: int
+    message: EmailMessage | None = None
+    outcome: str = ""
+    values: dict = field(default_factory=dict)
+    digest: bool = False
+
+
+def deliver_batch(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
+    """Send a batch of claimed rows (id, attempt) over one SMTP connection and
+    mark each row on its own right after its own outcome; returns {id: outcome}
+    (the outcomes of `deliver`, and "deferred" for a row handed back to the
+    dispatcher because the batch ran out of time).
+
+    The cost is per batch, not per row: one UPDATE … RETURNING starts the
+    attempts of the batch (a row no longer "sending" in its attempt is
+    skipped: a redelivered task sends nothing); one query loads the rows with
+    their recipients (and one the recipients' roles, one the documents); the
+    messages are rendered; the read transaction ends before any SMTP. Then,
+    per row, the mail goes over the batch's connection and one autocommitted
+    UPDATE (still "sending" in this attempt) marks it: a worker killed in the
+    middle leaves at most the one mail in flight unmarked (sent again after
+    the timeout, with the same Message-ID) and the rest "sending", taken back
+    after the timeout. While the batch runs, the claimed_at of its remaining
+    rows is renewed every quarter of NOTIFY_SENDING_TIMEOUT_SECONDS, and a row
+    found taken back meanwhile is skipped. After NOTIFY_TASK_SECONDS (120) the
+    rest of the batch goes back to pending (attempt spent) for the next
+    dispatch. The rows of a daily digest take the one-row path (they look at
+    their siblings)."""
+    pairs = list({int(i): (int(i), None if a is None else int(a)) for i, a in pairs}.values())
+    outcomes = {i: "skipped" for i, _ in pairs}
+    if not pairs:
+        return outcomes
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")  # each mark is its own transaction
+        started = _start(connection, pairs)
+        if not started:
+            return outcomes
+        plans = _prepare(started)
+        with mail.connection() as mailer:
+            _send_all(plans, connection, mailer, outcomes)
+    return outcomes
+
+
+def _prepare(started: dict[int, int]) -> list[_Plan]:
+    """Load the started rows with what their mail needs and render the mails;
+    ends the session's transaction."""
+    from secretariat_app.models.documents import Document
     from secretariat_app.services import notice_mail
 
-    # Start the attempt: claimed_at becomes now, so the row is taken back only if
-    # this worker then goes silent for the timeout. Fails (nothing sent) when the
-    # row was taken back meanwhile, or is no longer "sending".
-    start = update(Notification).where(Notification.id == notification_id, Notification.status == SENDING)
-    if attempt is not None:
-        start = start.where(Notification.attempts == attempt)
-    attempt = db.session.execute(start.values(claimed_at=utcnow()).returning(Notification.attempts),
-                                 execution_options=NO_SYNC).scalar()
+    try:
+        rows = list(db.session.scalars(select(Notification).where(Notification.id.in_(started))
+                                       .options(joinedload(Notification.recipient)).order_by(Notification.id)))
+        # The subjects in the session's identity map: the renderers' session.get finds them without a query.
+        document_ids = {row.subject_id for row in rows if row.subject_type == "document"}
+        documents = list(db.session.scalars(select(Document).where(Document.id.in_(document_ids)))) \
+            if document_ids else []
+        plans = []
+        for row in rows:
+            plan = _Plan(row.id, started[row.id])
+            plans.append(plan)
+            if _is_digest(row):
+                plan.digest = True
+                continue
+            reason = mailable(row.recipient, row.kind)
+            try:
+                if reason:
+                    raise notice_mail.NotDeliverable(reason)
+                plan.message = notice_mail.build(row)
+            except notice_mail.NotDeliverable as gone:
+                plan.outcome, plan.values = "cancelled", {"status": CANCELLED, "last_error": str(gone)}
+            except SQLAlchemyError:  # the database, not the notice: the rows are taken back after the timeout
+                raise
+            except Exception as error:  # a broken template or renderer: the same every time
+                log.exception("could not render notice %s", row.id)
+                plan.outcome = "failed"
+                plan.values = {"status": FAILED, "last_error": f"could not render: {error!r}"[:2000]}
+        del documents
+        return plans
+    finally:
+        db.session.rollback()  # no transaction stays open during the SMTP conversation
+
+
+def _send_all(plans: list[_Plan], connection: Connection, mailer: mail.Mailer, outcomes: dict[int, str]) -> None:
+    renew_every = _config("NOTIFY_SENDING_TIMEOUT_SECONDS") / 4
+    budget = float(current_app.config.get("NOTIFY_TASK_SECONDS", TASK_SECONDS))
+    began = renewed = time.monotonic()
+    index = 0
+    while index < len(plans):
+        now = time.monotonic()
+        if now - began > budget:
+            _give_back(connection, plans[index:], outcomes, budget)
+            return
+        if now - renewed > renew_every:  # still ours? (and not taken back while we work)
+            alive = _start(connection, [(p.id, p.attempt) for p in plans[index:]])
+            plans[index:] = [p for p in plans[index:] if alive.get(p.id) == p.attempt]
+            renewed = now
+            if index == len(plans):
+                return
+        plan = plans[index]
+        index += 1
+        if plan.digest:
+            outcomes[plan.id] = _deliver_one(plan.id, plan.attempt, mailer)
+        elif plan.message is None:
+            _finish(plan.id, plan.attempt, connection, **plan.values)
+            outcomes[plan.id] = plan.outcome
+        else:
+            outcomes[plan.id] = _send_one(plan, connection, mailer)
+
+
+def _send_one(plan: _Plan, connection: Connection, mailer: mail.Mailer) -> str:
+    try:
+        mailer.send(plan.message)
+    except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
+        permanent, text = classify(error)
+        status = record_failure(plan.id, plan.attempt, text, permanent, connection=connection)
+        return "failed" if status == FAILED else "retry"
+    if not _finish(plan.id, plan.attempt, connection, status=SENT, sent_at=utcnow(), last_error=""):
+        log.warning("notice %s was sent but its row had moved on (taken back?)", plan.id)
+    return "sent"
+
+
+def _give_back(connection: Connection, plans: list[_Plan], outcomes: dict[int, str], budget: float) -> None:
+    """The batch ran out of time: its unsent rows go back to pending for the next
+    dispatch (their attempt stays counted, so a late copy of this task sends nothing)."""
+    if not plans:
+        return
+    note = f"not sent: its batch ran out of time ({budget:g} s); sent by a later dispatch"
+    back = connection.execute(update(Notification).where(_in_attempt([(p.id, p.attempt) for p in plans]))
+                              .values(status=PENDING, claimed_at=None, last_error=note)
+                              .returning(Notification.id))
+    for (notification_id,) in back:
+        outcomes[notification_id] = "deferred"
+    log.warning("a batch of notices ran out of time; %d handed back to the dispatcher", len(plans))
+
+
+def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str:
+    """One row the slow way, in the session: a row of a daily digest, which one
+    mail carries with its siblings (the oldest of them sends it)."""
+    from secretariat_app.services import notice_mail
+
+    start = update(Notification).where(_in_attempt([(notification_id, attempt)])).values(claimed_at=utcnow())
+    started = db.session.execute(start.returning(Notification.attempts), execution_options=NO_SYNC).scalar()
     db.session.commit()
-    if attempt is None:
+    if started is None:  # carried by a sibling's digest meanwhile, or taken back
         return "skipped"
     row = db.session.get(Notification, notification_id, populate_existing=True)
     digest = _is_digest(row)
@@ -303,7 +492,7 @@ def deliver(notification_id: int, attempt: int | None = None) -> str:
         return "failed"
     db.session.rollback()  # no transaction stays open during the SMTP conversation
     try:
-        mail.send(message)
+        mailer.send(message)
     except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
         permanent, text = classify(error)
         return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"

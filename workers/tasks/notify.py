@@ -1,10 +1,16 @@
-"""The dispatcher of notices and the task that sends one.
+"""The dispatcher of notices and the tasks that send them.
 
 Beat runs `dispatch_due` every NOTIFY_DISPATCH_INTERVAL_SECONDS (60 s): it
 takes back rows stuck in "sending", claims due rows, commits, and only then
-enqueues one `send_notification(id, attempt)` per row, without eta or
-countdown (a delay is a later due_at on the row, never a delayed task)."""
+enqueues one `send_notifications([(id, attempt), …])` per batch of up to
+NOTIFY_PER_TASK (50) rows, without eta or countdown (a delay is a later
+due_at on the row, never a delayed task). A batch goes over one SMTP
+connection and each row is marked on its own as soon as its mail is accepted.
+`send_notification(id, attempt)` sends one row (tasks queued by an earlier
+version, `flask notify dispatch`)."""
 from __future__ import annotations
+
+from collections import Counter
 
 from celery import shared_task
 
@@ -18,11 +24,30 @@ def send_notification(notification_id: int, attempt: int | None = None) -> str:
     return notifications.deliver(notification_id, attempt)
 
 
+@shared_task(name="workers.tasks.notify.send_notifications", ignore_result=True)
+def send_notifications(pairs: list) -> str:
+    """Send a batch of claimed notices, [[id, attempt], …], over one SMTP
+    connection, each row marked right after its own mail; a row no longer
+    "sending" in its attempt is skipped (so a redelivered task sends nothing
+    twice). Returns the outcomes counted, e.g. "sent: 50"."""
+    outcomes = notifications.deliver_batch((pair[0], pair[1]) for pair in pairs)
+    return ", ".join(f"{outcome}: {count}" for outcome, count in sorted(Counter(outcomes.values()).items()))
+
+
 def enqueue(notification_id: int, attempt: int) -> None:
     send_notification.apply_async((notification_id, attempt))
+
+
+def enqueue_batch(pairs: list[tuple[int, int]]) -> None:
+    send_notifications.apply_async(([list(pair) for pair in pairs],))
+
+
+def dispatch_now(now=None, limit=None) -> notifications.Dispatched:
+    """One pass of the dispatcher, handing the claimed rows to the workers in batches."""
+    return notifications.dispatch(enqueue_batch, now, limit, per_task=notifications.task_batch_size())
 
 
 @shared_task(name="workers.tasks.notify.dispatch_due", ignore_result=True)
 def dispatch_due() -> int:
     """One pass of the dispatcher; returns how many notices it handed to workers."""
-    return notifications.dispatch(enqueue).enqueued
+    return dispatch_now().enqueued
