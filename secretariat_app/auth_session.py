@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
-from secretariat_app.extensions import db, login_manager
-from secretariat_app.models.people import User
+from secretariat_app.extensions import db, login_manager, prepared_statements
+from secretariat_app.models.people import Delegation, User
+
+# What every page needs of its reader, in one statement: the roles (permissions),
+# the delegation and its state (named in the page header). Built once: the
+# statement and its cache key are reused by every request.
+USER_OPTIONS = (joinedload(User.role_rows), joinedload(User.delegation).joinedload(Delegation.state))
+READER = select(User).options(*USER_OPTIONS).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
@@ -14,7 +22,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    with prepared_statements():  # a key lookup: one plan fits every reader
+        user = db.session.execute(READER, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import request
 from flask_babel import Babel
@@ -10,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import Connection, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -53,3 +55,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+@contextmanager
+def prepared_statements() -> Iterator[Connection]:
+    """The session's connection, on which the statements run inside the block are
+    prepared on the server (PostgreSQL): planned once per connection, not on every
+    request. config.py leaves psycopg's automatic preparing off, since a generic
+    plan can be far worse than a custom one; use this only for statements whose
+    plan does not depend on the values bound (key lookups, the inbox's page).
+
+    psycopg forgets its prepared statements at a ROLLBACK: a request that only
+    reads keeps them by ending with COMMIT (the inbox does)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        yield connection
+        return
+    driver = connection.connection.driver_connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = 0
+    try:
+        yield connection
+    finally:
+        driver.prepare_threshold = threshold

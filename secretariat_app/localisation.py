@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from wtforms import SelectChoice
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from secretariat_app.extensions import babel
 
@@ -59,8 +61,34 @@ def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _page_gettext() -> dict:
+    """Jinja's `_()` and `ngettext()` bound to this page's catalogue, looked up
+    once per render rather than at every call (a page holds dozens). The same
+    behaviour as the callables Flask-Babel installs (Jinja's "newstyle" gettext:
+    escaped, then formatted with the variables)."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string: str, **variables):
+        translated = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        translated = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 def register_localisation(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.context_processor(_page_gettext)
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.filters["isodate"] = iso_date
     app.jinja_env.globals["current_locale"] = current_language

@@ -31,6 +31,7 @@ from secretariat_app.models.documents import (
     Receipt,
     StoredFile,
     SymbolCounter,
+    UnreadCirculation,
     VersionKind,
 )
 from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus, SchedulerLock
@@ -80,6 +81,7 @@ __all__ = [
     "SchedulerLock",
     "StoredFile",
     "SymbolCounter",
+    "UnreadCirculation",
     "VersionKind",
     "AgendaItem",
     "AuditEntry",

@@ -9,6 +9,7 @@ from typing import Any
 
 from secretariat_app.extensions import db
 from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.columns import utcnow
 
 
 def plain(value: Any) -> Any:
@@ -35,6 +36,14 @@ def tracking_changes(actor, action: str, object_type: str, obj: Any, fields: tup
     after = snapshot(obj, fields)
     if before != after:
         record(actor, action, object_type, obj.id, before, after)
+
+
+def entry_values(actor, action: str, object_type: str, object_id: Any,
+                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The columns of an audit entry, for a caller that inserts it with other rows
+    in one statement (a download: services.reading.record_download)."""
+    return {"at": utcnow(), "actor_id": getattr(actor, "id", None), "action": action, "object_type": object_type,
+            "object_id": str(object_id), "before": before, "after": after}
 
 
 def record(actor, action: str, object_type: str, object_id: Any,

@@ -9,8 +9,9 @@ the tests hold the two to the same answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import Integer, String, and_, bindparam, cast, delete, exists, false, func, insert, literal, null, or_, select, true, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -18,7 +19,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.domain import symbols
 from secretariat_app.domain.visibility import DocumentFacts, Reader, may_read
-from secretariat_app.extensions import db
+from secretariat_app.extensions import db, prepared_statements
+from secretariat_app.models.audit import AuditEntry
+from secretariat_app.models.columns import utcnow
 from secretariat_app.models.documents import (
     Acknowledgement,
     Circulation,
@@ -29,6 +32,7 @@ from secretariat_app.models.documents import (
     NamedRecipient,
     Receipt,
     StoredFile,
+    UnreadCirculation,
 )
 from secretariat_app.permissions import is_secretariat
 from secretariat_app.services import audit
@@ -170,7 +174,8 @@ def download_for(user, version_id: int) -> Download | None:
         .join(StoredFile, StoredFile.sha256 == DocumentVersion.file_sha256)
         .where(DocumentVersion.id == version_id)
     )
-    row = db.session.execute(query).first()
+    with prepared_statements():  # key lookups: planning them cost more than running them
+        row = db.session.execute(query).first()
     if row is None or not may_read(reader, facts_for(reader, row.status, row.level, row.circulated, row.named)):
         return None
     return Download(row.id, row.document_id, row.symbol, row.language, row.sha256, row.content_type,
@@ -179,30 +184,143 @@ def download_for(user, version_id: int) -> Download | None:
 
 def record_download(user, download: Download) -> None:
     """Every download is audited (who, what, when); a reader's first one is
-    also their receipt. Commits."""
-    if not is_secretariat(user):
-        _add_receipt(user.id, download.document_id)
-    audit.record(user, "document.download", "document", download.document_id, None, {
-        "version_id": download.version_id,
-        "symbol": download.symbol,
-        "language": download.language,
-        "sha256": download.sha256,
-    })
+    also their receipt. One transaction; on PostgreSQL one statement and the
+    commit."""
+    _write_download(user, download)
     db.session.commit()
+
+
+def _write_download(user, download: Download) -> None:
+    entry = audit.entry_values(user, "document.download", "document", download.document_id, None,
+                               _download_details(download.version_id, download.symbol, download.language,
+                                                 download.sha256))
+    reader = None if is_secretariat(user) else user.id
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = insert(AuditEntry.__table__).values(**entry)
+        if reader is not None:
+            statement = statement.add_cte(*_receipt_ctes(reader, download.document_id))
+        with prepared_statements():
+            db.session.execute(statement)
+    else:
+        if reader is not None:
+            _add_receipt(reader, download.document_id)
+        db.session.execute(insert(AuditEntry.__table__).values(**entry))
+
+
+def _download_details(version_id, symbol, language, sha256) -> dict:
+    """What the audit entry of a download says (what is json_build_object's below)."""
+    return {"version_id": version_id, "symbol": symbol, "language": language, "sha256": sha256}
+
+
+def open_download(user, version_id: int) -> Download | None:
+    """download_for and the writes of record_download at once, not committed:
+    the caller checks the stored file, then commits, or rolls back (nothing is
+    recorded of a download that does not happen).
+
+    On PostgreSQL one statement reads the version and, where `readable_clause`
+    (the rule in SQL) lets the reader read its document, writes the receipt and
+    the audit entry in CTEs; then domain.visibility.may_read decides as for any
+    download, and a refusal rolls the writes back (the tests hold the two forms
+    of the rule to the same answers). Elsewhere: download_for, then the writes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        found = download_for(user, version_id)
+        if found is not None:
+            _write_download(user, found)
+        return found
+    reader = reader_for(user)
+    statement = _open_download_statement(reader.is_secretariat, reader.delegation_id is not None)
+    params = {"version_id": version_id, "reader_id": user.id, "reader_delegation_id": user.delegation_id}
+    with prepared_statements():
+        row = db.session.execute(statement, params).first()
+    if row is None:
+        return None
+    if not may_read(reader, facts_for(reader, row.status, row.level, row.circulated, row.named)):
+        db.session.rollback()  # whatever the SQL form of the rule let through is not kept
+        return None
+    return Download(row.id, row.document_id, row.symbol, row.language, row.sha256, row.content_type,
+                    row.extension, row.size)
+
+
+# The reader, as bound parameters of the statement below (built once per kind of reader).
+_VERSION, _READER = bindparam("version_id", type_=Integer), bindparam("reader_id", type_=Integer)
+_READER_DELEGATION = bindparam("reader_delegation_id", type_=Integer)
+
+
+@lru_cache(maxsize=4)
+def _open_download_statement(secretariat: bool, has_delegation: bool):
+    """open_download's statement for a kind of reader, with the reader and the
+    version as bound parameters: built and compiled once per process, not on
+    every download."""
+    reader = Reader(user_id=_READER, delegation_id=_READER_DELEGATION if has_delegation else None,  # type: ignore[arg-type]
+                    is_secretariat=secretariat)
+    found = (
+        select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.language,
+               Document.symbol, Document.status, Document.level,
+               StoredFile.sha256, StoredFile.content_type, StoredFile.extension, StoredFile.size,
+               _circulated_to(reader).label("circulated"), _named(reader).label("named"),
+               readable_clause(reader).label("readable"))
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(StoredFile, StoredFile.sha256 == DocumentVersion.file_sha256)
+        .where(DocumentVersion.id == _VERSION)
+    ).cte("found")
+    readable = select(found.c.document_id).where(found.c.readable)
+    details = func.json_build_object(*(item for key, column in _download_details(
+        found.c.id, found.c.symbol, found.c.language, found.c.sha256).items() for item in (key, column)))
+    audited = insert(AuditEntry.__table__).from_select(
+        ["at", "actor_id", "action", "object_type", "object_id", "before", "after"],
+        select(func.now(), _READER, literal("document.download"), literal("document"),
+               cast(found.c.document_id, String), null(),
+               type_coerce(details, AuditEntry.__table__.c.after.type)).where(found.c.readable))
+    statement = select(found).add_cte(audited.cte("audited"))
+    if not secretariat:
+        table = Receipt.__table__
+        received = (postgresql.insert(table)
+                    .from_select(["user_id", "document_id", "read_at"],
+                                 select(_READER, found.c.document_id, func.now()).where(found.c.readable))
+                    .on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.document_id]))
+        unread = UnreadCirculation.__table__
+        ended = delete(unread).where(unread.c.user_id == _READER, unread.c.document_id.in_(readable))
+        statement = statement.add_cte(received.cte("receipt_added"), ended.cte("unread_ended"))
+    return statement
 
 
 # Receipts and acknowledgements ---------------------------------------------
 
-def _add_receipt(user_id: int, document_id: int) -> bool:
-    """Insert the receipt unless there is one: one statement, safe against a
-    second request racing this one."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _receipt_insert(dialect: str, user_id: int, document_id: int):
+    """The receipt unless there is one: safe against a second request racing this one."""
     table = Receipt.__table__
-    statement = (insert(table).values(user_id=user_id, document_id=document_id)
-                 .on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.document_id])
-                 .returning(table.c.id))
-    return db.session.execute(statement).first() is not None
+    return ((postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+            .values(user_id=user_id, document_id=document_id, read_at=utcnow())
+            .on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.document_id]))
+
+
+def _unread_delete(user_id: int, document_id: int):
+    table = UnreadCirculation.__table__
+    return delete(table).where(table.c.user_id == user_id, table.c.document_id == document_id)
+
+
+def _receipt_ctes(user_id: int, document_id: int):
+    """On PostgreSQL, the receipt and the end of "unread" as CTEs of another
+    statement. The trigger on receipt ends "unread" for a new receipt; the DELETE
+    here also mends the rare row a circulation committed at the very moment of
+    the first reading left behind."""
+    return (_receipt_insert("postgresql", user_id, document_id).cte("receipt_added"),
+            _unread_delete(user_id, document_id).cte("unread_ended"))
+
+
+def _add_receipt(user_id: int, document_id: int) -> bool:
+    """Insert the receipt unless there is one, and make sure the document is not
+    left "unread" (see _receipt_ctes): one statement on PostgreSQL. Returns whether
+    the receipt is new."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _receipt_insert(dialect, user_id, document_id).returning(Receipt.__table__.c.id)
+    if dialect == "postgresql":
+        statement = statement.add_cte(_unread_delete(user_id, document_id).cte("unread_ended"))
+        return db.session.execute(statement).first() is not None
+    added = db.session.execute(statement).first() is not None
+    if not added:
+        db.session.execute(_unread_delete(user_id, document_id))
+    return added
 
 
 def record_receipt(user, document_id: int) -> bool:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from secretariat_app.blueprints.documents import bp
+from secretariat_app.extensions import db
 from secretariat_app.permissions import access
 from secretariat_app.services import reading
 from secretariat_app.storage import file_store
@@ -21,7 +22,7 @@ from secretariat_app.storage import file_store
 @bp.route("/versions/<int:version_id>/download")
 @access("authenticated")
 def download(version_id: int) -> ResponseReturnValue:
-    found = reading.download_for(current_user, version_id)
+    found = reading.open_download(current_user, version_id)  # the receipt and audit entry, not committed
     if found is None:
         abort(404)
     try:
@@ -29,10 +30,11 @@ def download(version_id: int) -> ResponseReturnValue:
     except ValueError:
         path = None
     if path is None or not path.is_file():
+        db.session.rollback()  # no receipt, no audit entry: nothing was downloaded
         current_app.logger.error("stored file %s of document version %s is missing", found.sha256, version_id)
         abort(404, _("The file of this language version is missing from the archive. "
                      "The Secretariat has been told; please try again later or contact the Secretariat."))
-    reading.record_download(current_user, found)
+    db.session.commit()
     response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.file_name,
                          conditional=True, etag=found.sha256, max_age=None)
     response.headers["Content-Type"] = found.content_type  # as stored (send_file would add a second charset)

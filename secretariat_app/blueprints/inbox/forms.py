@@ -2,21 +2,17 @@
 acknowledgement of receipt (a POST with its CSRF token)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import and_, or_, select
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from secretariat_app.extensions import db
 from secretariat_app.models.documents import DistributionLevel, DocumentType
-from secretariat_app.models.meetings import Meeting
-from secretariat_app.models.states import Body
 from secretariat_app.labels import DOCUMENT_TYPE_LABELS
-from secretariat_app.services.inbox import OTHER_LANGUAGE, InboxFilters
+from secretariat_app.services.inbox import OTHER_LANGUAGE, InboxFilters, filter_choices
 
 LEVEL_LABELS = {
     DistributionLevel.GENERAL: _l("GENERAL"),
@@ -37,13 +33,18 @@ def _optional_id(value: Any) -> int | None:
     return int(value)
 
 
-class IdSelectField(SelectField):
-    """A select of ids, checked against its values only when one is chosen
-    (there can be hundreds of meetings)."""
+class OptionalSelectField(SelectField):
+    """A select checked against its values only when one is chosen (an empty
+    filter is no filter, and costs no "not a valid choice" raised and cleared)."""
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and str(self.data) not in {str(value) for value, _ in self.choices}:
+        if self.data not in (None, "") and str(self.data) not in {
+                str(choice.value if isinstance(choice, SelectChoice) else choice[0]) for choice in self.choices}:
             raise ValidationError(self.gettext("Not a valid choice."))
+
+
+class IdSelectField(OptionalSelectField):
+    """A select of ids (there can be hundreds of meetings)."""
 
 
 class InboxFilterForm(FlaskForm):
@@ -55,32 +56,41 @@ class InboxFilterForm(FlaskForm):
                             description=_l("Meetings of the year chosen, or of this year and the last."))
     body = IdSelectField(_l("Body"), coerce=_optional_id, validators=[Optional()])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1992, max=2100)])
-    doc_type = SelectField(_l("Type"), validators=[Optional()],
+    doc_type = OptionalSelectField(_l("Type"), validators=[Optional()],
                            choices=[SelectChoice("", _l("any type")),
                                     *(SelectChoice(t.value, label) for t, label in DOCUMENT_TYPE_LABELS.items())])
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
+    language = OptionalSelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
 
     def load_choices(self, language: str, today: date) -> InboxFilterForm:
-        bodies = db.session.execute(select(Body.id, Body.name_en, Body.name_ru).order_by(Body.id))
+        """Bodies and meetings from the per-process cache (services.inbox.filter_choices)."""
+        choices = filter_choices()
         self.body.choices = [("", _l("any body")),
-                             *((str(b.id), b.name_ru if language == "ru" else b.name_en) for b in bodies)]
-        self.meeting.choices = [("", _l("any meeting")), *self._meetings(language, today)]
+                             *((str(id_), name_ru if language == "ru" else name_en)
+                               for id_, name_en, name_ru in choices.bodies)]
+        self.meeting.choices = [("", _l("any meeting")), *self._meetings(choices.meetings, language, today)]
         return self
 
-    def _meetings(self, language: str, today: date) -> list[tuple[str, str]]:
-        """The meetings of the chosen year, or of this year and the last, newest
-        first; and the chosen meeting, whenever it was. The archive holds hundreds."""
+    def _meetings(self, meetings, language: str, today: date) -> list[tuple[str, str]]:
+        """The meetings of the chosen year, or of this year and the next and the last,
+        newest first; and the chosen meeting, whenever it was."""
         year = self.year.data if isinstance(self.year.data, int) and 1992 <= self.year.data <= 2100 else None
         first, last = (year, year) if year else (today.year - 1, today.year + 1)
-        in_years = and_(Meeting.starts_at >= datetime(first, 1, 1, tzinfo=timezone.utc),
-                        Meeting.starts_at < datetime(last + 1, 1, 1, tzinfo=timezone.utc))
         chosen = self.meeting.data if isinstance(self.meeting.data, int) else None
-        meetings = db.session.execute(
-            select(Meeting.id, Meeting.number, Meeting.title_en, Meeting.title_ru, Meeting.starts_at)
-            .where(or_(in_years, Meeting.id == chosen) if chosen is not None else in_years)
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        )
-        return [(str(m.id), _meeting_label(m, language)) for m in meetings]
+        return [(str(m[0]), _meeting_label(m, language)) for m in meetings
+                if first <= m[4].year <= last or m[0] == chosen]
+
+    def options(self, name: str, language: str) -> list[tuple[str, str]]:
+        """The (value, label) pairs of a select, as text: the page writes the
+        options itself (fewer calls than WTForms' widgets). The fixed lists are
+        translated once per language."""
+        key = (name, language)
+        if name in _FIXED and key in _OPTIONS:
+            return _OPTIONS[key]
+        options = [(str(value), str(label)) for value, label in
+                   ((c.value, c.label) if isinstance(c, SelectChoice) else c for c in getattr(self, name).choices)]
+        if name in _FIXED:
+            _OPTIONS[key] = options
+        return options
 
     def _value(self, name: str):
         field = getattr(self, name)
@@ -105,11 +115,14 @@ class InboxFilterForm(FlaskForm):
                 if getattr(self, name).raw_data and getattr(self, name).raw_data[0] not in (None, "")}
 
 
+_FIXED = ("doc_type", "language")  # choices that depend on the language only
+_OPTIONS: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+
 def _meeting_label(meeting, language: str) -> str:
-    title = (meeting.title_ru if language == "ru" else meeting.title_en) or meeting.title_en
-    when = meeting.starts_at
-    return f"{when.year}-{when.month:02d} · {meeting.number}. {title}" if meeting.number else \
-        f"{when.year}-{when.month:02d} · {title}"
+    _, number, title_en, title_ru, when = meeting
+    title = (title_ru if language == "ru" else title_en) or title_en
+    return f"{when.year}-{when.month:02d} · {number}. {title}" if number else f"{when.year}-{when.month:02d} · {title}"
 
 
 class AcknowledgeForm(FlaskForm):
