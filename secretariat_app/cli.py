@@ -37,9 +37,13 @@ def register_cli(app: Flask) -> None:
             users = demo.create_demo_users()
             if demo_content.create_demo_content():
                 click.echo("Demo meetings and documents: created (the December SWG and SOC).")
+            if demo_content.create_cbm_demo():
+                click.echo("Demo CBM content: created (two priority areas with their papers, activities and reports).")
+            coordinators = demo_content.demo_coordinators()
             click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
             for email, name in users:
-                click.echo(f"  {email:38} {name}")
+                areas = coordinators.get(email)
+                click.echo(f"  {email:38} {name}" + (f"; CBM coordinator: {', '.join(areas)}" if areas else ""))
 
 
     @app.cli.group("cycles")

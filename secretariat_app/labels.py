@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.models.cbm import ActivityType, CoordinatorRole, PaperKind, PaperStatus, ReportStatus
 from secretariat_app.models.documents import DocumentStatus, DocumentType
 from secretariat_app.models.people import Role
 from secretariat_app.models.staff import Position
@@ -50,6 +52,45 @@ POSITION_LABELS = {
     Position.DEPUTY_EXECUTIVE_DIRECTOR: _l("Deputy Executive Director / Deputy Secretary General"),
     Position.PROFESSIONAL: _l("Professional (seconded)"),
     Position.SUPPORT: _l("General/support (contracted)"),
+}
+
+# Confidence building measures.
+COORDINATOR_ROLE_LABELS = {
+    CoordinatorRole.COORDINATOR: _l("coordinator"),
+    CoordinatorRole.CO_COORDINATOR: _l("co-coordinator"),
+}
+PAPER_KIND_LABELS = {
+    PaperKind.CONCEPT_PAPER: _l("concept paper"),
+    PaperKind.ACTION_PLAN: _l("action plan"),
+}
+PAPER_STATUS_LABELS = {
+    PaperStatus.DRAFT: _l("draft"),
+    PaperStatus.SUBMITTED: _l("submitted"),
+    PaperStatus.UNDER_REVIEW: _l("under SWG review"),
+    PaperStatus.APPROVED: _l("approved"),
+    PaperStatus.SUPERSEDED: _l("superseded"),
+}
+# The same, keyed by the status values the step indicator of a paper uses.
+PAPER_STEP_LABELS = {status.value: label for status, label in PAPER_STATUS_LABELS.items()}
+ACTIVITY_TYPE_LABELS = {
+    ActivityType.CONFERENCE: _l("conference"),
+    ActivityType.SEMINAR: _l("seminar"),
+    ActivityType.WORKSHOP: _l("workshop"),
+    ActivityType.TRAINING: _l("training"),
+    ActivityType.EXERCISE: _l("exercise"),
+    ActivityType.PUBLICATION: _l("publication"),
+    ActivityType.OTHER: _l("other"),
+}
+ACTIVITY_STATE_LABELS = {
+    ActivityState.PLANNED: _l("planned"),
+    ActivityState.REPORTED: _l("reported"),
+    ActivityState.LATE: _l("late"),
+    ActivityState.MISSING: _l("missing"),
+}
+REPORT_STATUS_LABELS = {
+    ReportStatus.DRAFT: _l("draft"),
+    ReportStatus.SUBMITTED: _l("submitted"),
+    ReportStatus.PUBLISHED: _l("published"),
 }
 
 

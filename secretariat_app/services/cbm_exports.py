@@ -1,7 +1,7 @@
 """Exports of CBM implementation: CSV files of activities and of annual reports
 for any filter, and the compiled annual report of a dimension for a year.
 
-Each reader gets only what they may read (ReaderScope of services.cbm_overview):
+Each reader gets only what they may read (ReaderScope of domain.cbm_visibility):
 observers only what the Secretariat published, the details of a report that
 is still a draft only the Secretariat and that area's coordinators. The CSV
 files are UTF-8 with a byte order mark (so that Excel reads Russian), quoted by
@@ -12,18 +12,21 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import TypeVar
 
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
+from secretariat_app.labels import ACTIVITY_STATE_LABELS, ACTIVITY_TYPE_LABELS, REPORT_STATUS_LABELS
 from secretariat_app.models.cbm import (
-    ActivityType,
     CbmActivity,
     CbmActivityReport,
     CbmAnnualReport,
@@ -31,49 +34,23 @@ from secretariat_app.models.cbm import (
     CbmCoordinator,
     CbmDimension,
     CbmPaper,
-    CoordinatorRole,
     PaperKind,
     PaperStatus,
     ReportStatus,
 )
 from secretariat_app.models.states import State
 from secretariat_app.services.cbm_overview import (
-    SUBMITTED_STATUSES,
-    ReaderScope,
-    YearRange,
     activity_facts,
     activity_year_condition,
     annual_index,
     plan_in_force,
+    readable_statuses,
 )
 
-ACTIVITY_STATE_LABELS = {
-    ActivityState.PLANNED: _l("planned"),
-    ActivityState.REPORTED: _l("reported"),
-    ActivityState.LATE: _l("late"),
-    ActivityState.MISSING: _l("missing"),
-}
-ACTIVITY_TYPE_LABELS = {
-    ActivityType.CONFERENCE: _l("conference"),
-    ActivityType.SEMINAR: _l("seminar"),
-    ActivityType.WORKSHOP: _l("workshop"),
-    ActivityType.TRAINING: _l("training"),
-    ActivityType.EXERCISE: _l("exercise"),
-    ActivityType.PUBLICATION: _l("publication"),
-    ActivityType.OTHER: _l("other"),
-}
-REPORT_STATUS_LABELS = {
-    ReportStatus.DRAFT: _l("draft"),
-    ReportStatus.SUBMITTED: _l("submitted"),
-    ReportStatus.PUBLISHED: _l("published"),
-}
-COORDINATOR_ROLE_LABELS = {
-    CoordinatorRole.COORDINATOR: _l("coordinator"),
-    CoordinatorRole.CO_COORDINATOR: _l("co-coordinator"),
-}
 # A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 STATE_SEPARATOR = "; "
+Line = TypeVar("Line")
 
 
 @dataclass(frozen=True)
@@ -84,6 +61,17 @@ class ExportFilter:
     activity_state: ActivityState | None = None
     report_status: ReportStatus | None = None
     state_id: int | None = None  # responsible for the activity; coordinating the area for reports
+
+
+def _catalogue_conditions(filters: ExportFilter, area_id) -> list[ColumnElement[bool]]:
+    """The filters on the dimension and the priority area, given the column naming a row's area
+    (the query joins CbmArea)."""
+    conditions = []
+    if filters.dimension_id is not None:
+        conditions.append(CbmArea.dimension_id == filters.dimension_id)
+    if filters.area_id is not None:
+        conditions.append(area_id == filters.area_id)
+    return conditions
 
 
 # Writing CSV ------------------------------------------------------------------------------------
@@ -113,6 +101,13 @@ def iso_day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def translated_csv(columns: Sequence[object], row: Callable[[Line, str], Sequence[object]], lines: Iterable[Line],
+                   language: str) -> bytes:
+    """csv_bytes of one row per line, with the headers and labels (lazy strings) in `language`."""
+    with force_locale(language):
+        return csv_bytes([str(c) for c in columns], (row(line, language) for line in lines))
+
+
 def export_filename(kind: str, years: YearRange) -> str:
     """cica-cbm-activities-2026.csv, cica-cbm-reports-2022-2026.csv."""
     return f"cica-cbm-{kind}-{years.label()}.csv"
@@ -137,11 +132,8 @@ class ActivityLine:
 
 def activity_lines(scope: ReaderScope, filters: ExportFilter, now: datetime) -> list[ActivityLine]:
     """The activities matching `filters` that this reader may see, in catalogue order."""
-    conditions = [plan_in_force(now), activity_year_condition(filters.years)]
-    if filters.dimension_id is not None:
-        conditions.append(CbmArea.dimension_id == filters.dimension_id)
-    if filters.area_id is not None:
-        conditions.append(CbmPaper.area_id == filters.area_id)
+    conditions = [plan_in_force(now), activity_year_condition(filters.years),
+                  *_catalogue_conditions(filters, CbmPaper.area_id)]
     if filters.state_id is not None:
         conditions.append(CbmActivity.responsible_state_id == filters.state_id)
     activities = db.session.scalars(
@@ -215,9 +207,7 @@ def _activity_row(line: ActivityLine, language: str) -> list[object]:
 
 def activities_csv(scope: ReaderScope, filters: ExportFilter, now: datetime, language: str = "en") -> bytes:
     """One row per activity; headers, labels and names in `language`, both titles and outcomes."""
-    lines = activity_lines(scope, filters, now)
-    with force_locale(language):
-        return csv_bytes([str(c) for c in ACTIVITY_COLUMNS], (_activity_row(line, language) for line in lines))
+    return translated_csv(ACTIVITY_COLUMNS, _activity_row, activity_lines(scope, filters, now), language)
 
 
 # Annual reports ---------------------------------------------------------------------------------
@@ -231,11 +221,8 @@ class ReportLine:
 
 def report_lines(scope: ReaderScope, filters: ExportFilter, now: datetime) -> list[ReportLine]:
     """The annual reports matching `filters` that this reader may list, with their activity counts."""
-    conditions = [CbmAnnualReport.year.between(filters.years.first, filters.years.last)]
-    if filters.dimension_id is not None:
-        conditions.append(CbmArea.dimension_id == filters.dimension_id)
-    if filters.area_id is not None:
-        conditions.append(CbmAnnualReport.area_id == filters.area_id)
+    conditions = [CbmAnnualReport.year.between(filters.years.first, filters.years.last),
+                  *_catalogue_conditions(filters, CbmAnnualReport.area_id)]
     if filters.report_status is not None:
         conditions.append(CbmAnnualReport.status == filters.report_status)
     reports = db.session.scalars(
@@ -297,9 +284,7 @@ def _report_row(line: ReportLine, language: str) -> list[object]:
 
 def reports_csv(scope: ReaderScope, filters: ExportFilter, now: datetime, language: str = "en") -> bytes:
     """One row per annual report; times in UTC, ISO 8601."""
-    lines = report_lines(scope, filters, now)
-    with force_locale(language):
-        return csv_bytes([str(c) for c in REPORT_COLUMNS], (_report_row(line, language) for line in lines))
+    return translated_csv(REPORT_COLUMNS, _report_row, report_lines(scope, filters, now), language)
 
 
 # The compiled annual report of a dimension ------------------------------------------------------
@@ -337,7 +322,7 @@ class CompiledReport:
 
 def compiled_statuses(scope: ReaderScope) -> tuple[ReportStatus, ...]:
     """A compiled report shows submitted and published reports (observers: published), never drafts."""
-    return (ReportStatus.PUBLISHED,) if scope.observer else SUBMITTED_STATUSES
+    return readable_statuses(scope)
 
 
 def compiled_report(scope: ReaderScope, dimension: CbmDimension, year: int, now: datetime) -> CompiledReport:
@@ -401,7 +386,6 @@ def dimension_by_code(code: str) -> CbmDimension | None:
 
 
 __all__ = [
-    "ACTIVITY_STATE_LABELS", "ACTIVITY_TYPE_LABELS", "COORDINATOR_ROLE_LABELS", "REPORT_STATUS_LABELS",
     "ActivityLine", "CompiledReport", "ExportFilter", "ReportLine", "activities_csv", "activity_lines",
     "compiled_report", "csv_bytes", "dimension_by_code", "export_filename", "neutralise", "report_lines",
     "reports_csv",

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from secretariat_app.extensions import db
@@ -177,6 +178,11 @@ def cancel_pending(report: CbmAnnualReport) -> DeadlineChanges:
     changes = DeadlineChanges()
     _cancel(_rows(report.id), changes)
     return changes
+
+
+def subject_label(report: CbmAnnualReport, language: str = "en") -> str:
+    """What a deadline notice is about, as the notice pages name it (the report page's title)."""
+    return _("Implementation report for %(year)s: %(area)s", year=report.year, area=report.area.name(language))
 
 
 def pending_rows(report: CbmAnnualReport) -> list[Notification]:

@@ -2,8 +2,9 @@
 of their activities, the counts of activities held and of the states taking
 part, and the in-depth review rotation.
 
-What a reader sees depends on who they are (ReaderScope): officers and an
-area's coordinators see everything of that area; members see every report's
+What a reader sees depends on who they are (ReaderScope, with the rules and
+the span of years in domain.cbm_visibility): officers and an area's
+coordinators see everything of that area; members see every report's
 existence (whether an activity was reported is a fact every member may know)
 but the details of submitted and published reports only; observers and
 partners learn of a report only once the Secretariat publishes it.
@@ -15,22 +16,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from secretariat_app.domain.cbm_status import (
-    PRESSING_ORDER,
-    ActivityState,
-    activity_state,
-    cell_state,
-    default_due_at,
-    review_position,
-)
-from secretariat_app.domain.violations import N_, RuleViolations, Violation
+from secretariat_app.domain.cbm_status import PRESSING_ORDER, ActivityState, cell_state, default_due_at, review_position
+from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
 from secretariat_app.models.cbm import (
     CbmActivity,
@@ -44,131 +37,15 @@ from secretariat_app.models.cbm import (
     ReportStatus,
     cbm_activity_participant,
 )
-from secretariat_app.models.meetings import DatePrecision, Meeting, MeetingStatus
-from secretariat_app.models.states import Body, MembershipStatus, State
+from secretariat_app.models.states import MembershipStatus, State
 from secretariat_app.permissions import coordinated_area_ids, delegation_status, is_secretariat
+from secretariat_app.services.cbm_reports import december_soc_starts
 
-# The Catalogue dates from 2004; a range reaches a few years ahead for planning.
-EARLIEST_YEAR = 2004
-YEARS_AHEAD = 5
-DEFAULT_SPAN = 5
-MAX_SPAN = 15
 # The rotation table shows this many years before and after the current one.
 ROTATION_BEFORE, ROTATION_AFTER = 3, 3
-DECEMBER_SOC_BODY = "SOC"
-SUBMITTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.PUBLISHED)
-
-
-# Years -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class YearRange:
-    first: int
-    last: int
-
-    @property
-    def years(self) -> list[int]:
-        return list(range(self.first, self.last + 1))
-
-    @property
-    def start(self) -> date:
-        return date(self.first, 1, 1)
-
-    @property
-    def end(self) -> date:
-        return date(self.last, 12, 31)
-
-    def label(self) -> str:
-        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
-
-
-def default_years(today: date) -> YearRange:
-    """The last five years up to the current one."""
-    return YearRange(today.year - DEFAULT_SPAN + 1, today.year)
-
-
-def year_range(first: int | None, last: int | None, today: date) -> YearRange:
-    """The years a reader asked for; a missing end is completed to a five-year span.
-    Raises RuleViolations for a range that is reversed, too long or out of bounds."""
-    if first is None and last is None:
-        return default_years(today)
-    if first is None:
-        first = max(EARLIEST_YEAR, last - DEFAULT_SPAN + 1)
-    if last is None:
-        last = min(today.year + YEARS_AHEAD, first + DEFAULT_SPAN - 1)
-    violations = []
-    latest = today.year + YEARS_AHEAD
-    for name, value in (("from_year", first), ("to_year", last)):
-        if not EARLIEST_YEAR <= value <= latest:
-            violations.append(Violation(name, N_("Choose a year from %(first)d to %(last)d."),
-                                        {"first": EARLIEST_YEAR, "last": latest}))
-    if not violations and last < first:
-        violations.append(Violation("to_year", N_("The last year cannot come before the first.")))
-    if not violations and last - first + 1 > MAX_SPAN:
-        violations.append(Violation("to_year", N_("Show at most %(n)d years at once."), {"n": MAX_SPAN}))
-    if violations:
-        raise RuleViolations(violations)
-    return YearRange(first, last)
 
 
 # Who reads -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ReaderScope:
-    """What one reader may learn of the implementation reports."""
-
-    secretariat: bool = False
-    member: bool = False
-    coordinated_area_ids: frozenset[int] = frozenset()
-
-    @property
-    def observer(self) -> bool:
-        """Observers and partners: published reports only (outside the areas they coordinate)."""
-        return not self.secretariat and not self.member
-
-    def sees_all_of(self, area_id: int) -> bool:
-        return self.secretariat or area_id in self.coordinated_area_ids
-
-    def reads_report(self, area_id: int, status: ReportStatus | None) -> bool:
-        """Whether the details of a report of `status` (dates, states, outcome) may be shown."""
-        if status is None:
-            return False
-        if self.sees_all_of(area_id):
-            return True
-        return status == ReportStatus.PUBLISHED if self.observer else status in SUBMITTED_STATUSES
-
-    def lists_report(self, area_id: int, status: ReportStatus) -> bool:
-        """Whether an annual report's existence, status and counts may be listed."""
-        return not self.observer or self.sees_all_of(area_id) or status == ReportStatus.PUBLISHED
-
-    def activity_state(self, *, area_id: int, report_status: ReportStatus | None,
-                       annual_status: ReportStatus | None, due_at: datetime | None,
-                       now: datetime) -> ActivityState:
-        """The state of an activity as this reader may know it.
-
-        `report_status` is the status of the annual report holding the activity's
-        implementation report (None: not reported); `annual_status` that of the
-        area's annual report for the activity's year (None: not started)."""
-        if not self.observer or self.sees_all_of(area_id):
-            return activity_state(reported=report_status is not None,
-                                  annual_submitted=annual_status in SUBMITTED_STATUSES, due_at=due_at, now=now)
-        # An observer learns nothing of a report before it is published: one that
-        # was submitted and awaits publication is neither reported nor late to them.
-        awaiting = annual_status == ReportStatus.SUBMITTED
-        return activity_state(reported=report_status == ReportStatus.PUBLISHED,
-                              annual_submitted=annual_status == ReportStatus.PUBLISHED,
-                              due_at=None if awaiting else due_at, now=now)
-
-    def visible_report_condition(self, area_id, status) -> ColumnElement[bool] | None:
-        """SQL form of reads_report (None: no restriction)."""
-        if self.secretariat:
-            return None
-        statuses = (ReportStatus.PUBLISHED,) if self.observer else SUBMITTED_STATUSES
-        condition = status.in_(statuses)
-        if self.coordinated_area_ids:
-            condition = or_(condition, area_id.in_(sorted(self.coordinated_area_ids)))
-        return condition
-
 
 def scope_for(user) -> ReaderScope:
     return ReaderScope(
@@ -176,6 +53,22 @@ def scope_for(user) -> ReaderScope:
         member=delegation_status(user) == MembershipStatus.MEMBER,
         coordinated_area_ids=coordinated_area_ids(user),
     )
+
+
+def readable_statuses(scope: ReaderScope) -> tuple[ReportStatus, ...]:
+    """The statuses of the reports whose details the reader may read outside the areas they coordinate."""
+    return tuple(ReportStatus(value) for value in scope.readable_statuses())
+
+
+def visible_report_condition(scope: ReaderScope, area_id, status) -> ColumnElement[bool] | None:
+    """SQL form of ReaderScope.reads_report for the columns of an area and of a report's status
+    (None: no restriction)."""
+    if scope.secretariat:
+        return None
+    condition = status.in_(readable_statuses(scope))
+    if scope.coordinated_area_ids:
+        condition = or_(condition, area_id.in_(sorted(scope.coordinated_area_ids)))
+    return condition
 
 
 # The catalogue ---------------------------------------------------------------------------------
@@ -197,29 +90,6 @@ def load_catalogue() -> Catalogue:
 
 
 # Annual reports and due times --------------------------------------------------------------------
-
-def december_soc_starts(years: YearRange) -> dict[int, date]:
-    """The first day, where it is held, of each year's December SOC session (scheduled to the day,
-    not cancelled): services.cbm_reports.december_soc_start for a span of years in one statement."""
-    rows = db.session.execute(
-        select(Meeting.starts_at, Meeting.timezone)
-        .join(Body, Body.id == Meeting.body_id)
-        .where(Body.code == DECEMBER_SOC_BODY, Meeting.status != MeetingStatus.CANCELLED,
-               Meeting.date_precision == DatePrecision.DAY,
-               Meeting.starts_at >= datetime(years.first, 11, 29, tzinfo=timezone.utc),
-               Meeting.starts_at < datetime(years.last + 1, 1, 2, tzinfo=timezone.utc))
-    )
-    starts: dict[int, date] = {}
-    for starts_at, zone_name in rows:
-        try:
-            zone = ZoneInfo(zone_name or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        day = starts_at.astimezone(zone).date()
-        if day.month == 12 and years.first <= day.year <= years.last:
-            starts[day.year] = min(day, starts.get(day.year, day))
-    return starts
-
 
 @dataclass(frozen=True)
 class AnnualFacts:
@@ -412,7 +282,7 @@ def held_statistics(scope: ReaderScope, years: YearRange, language: str = "en",
     area_dimension = {a.id: a.dimension_id for a in catalogue.areas}
     responsible = aliased(State)
     conditions = [CbmActivityReport.held_on.between(years.start, years.end)]
-    visible = scope.visible_report_condition(CbmPaper.area_id, CbmAnnualReport.status)
+    visible = visible_report_condition(scope, CbmPaper.area_id, CbmAnnualReport.status)
     if visible is not None:
         conditions.append(visible)
 

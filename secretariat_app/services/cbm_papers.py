@@ -101,7 +101,8 @@ def _titles(data: PaperData) -> tuple[str, str]:
 def create_paper(actor: User | None, area: CbmArea, data: PaperData, today: date | None = None) -> CbmPaper:
     """Open a draft concept paper or action plan of `area`: a draft document (type
     concept paper or action plan, body SWG, LIMITED, originated by the coordinating
-    delegation) under its symbol, and the paper. Raises RuleViolations, writing nothing."""
+    delegation) under its symbol, and the paper, committed together. Raises
+    RuleViolations, writing nothing; any other failure rolls back the document too."""
     today = today or date.today()
     title_en, title_ru = _titles(data)
     violations = []
@@ -115,22 +116,21 @@ def create_paper(actor: User | None, area: CbmArea, data: PaperData, today: date
     if swg is None:
         violations.append(Violation("kind", N_("The SWG is missing from the reference data: load it first.")))
     _refuse(violations)
-    document = documents.create_document(actor, documents.DocumentData(
-        doc_type=DOCUMENT_TYPES[data.kind], originator=Originator.COORDINATOR, level=DistributionLevel.LIMITED,
-        title_en=title_en, title_ru=title_ru, body_id=swg.id, year=today.year,
-        originator_delegation_id=delegation.id), today)
-    is_plan = data.kind == PaperKind.ACTION_PLAN
-    paper = CbmPaper(area_id=area.id, kind=data.kind, status=PaperStatus.DRAFT, document_id=document.id,
-                     period_start=data.period_start if is_plan else None,
-                     period_end=data.period_end if is_plan else None, created_by_id=getattr(actor, "id", None))
     try:
+        document = documents.create_document(actor, documents.DocumentData(
+            doc_type=DOCUMENT_TYPES[data.kind], originator=Originator.COORDINATOR, level=DistributionLevel.LIMITED,
+            title_en=title_en, title_ru=title_ru, body_id=swg.id, year=today.year,
+            originator_delegation_id=delegation.id), today, commit=False)
+        is_plan = data.kind == PaperKind.ACTION_PLAN
+        paper = CbmPaper(area_id=area.id, kind=data.kind, status=PaperStatus.DRAFT, document_id=document.id,
+                         period_start=data.period_start if is_plan else None,
+                         period_end=data.period_end if is_plan else None, created_by_id=getattr(actor, "id", None))
         db.session.add(paper)
         db.session.flush()
         _record(actor, "cbm_paper.create", paper, None)
         db.session.commit()
-    except Exception:  # the document was committed on its own: take the empty draft back
+    except Exception:  # the document, its serial and the paper go back together
         db.session.rollback()
-        documents.delete_draft(actor, db.session.get(Document, document.id))
         raise
     return paper
 

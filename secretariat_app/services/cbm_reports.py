@@ -5,9 +5,10 @@ A coordinator of the area or an officer opens the report of a year covered by
 an approved action plan (once per area and year), due by default at the end of
 the day, in Astana, two weeks before the December SOC (15 November when no
 December SOC is scheduled); officers may change the due day. For each
-activity of the year the coordinator writes what happened, with attachments,
-and submits the report, which locks it; officers publish it for observers, or
-reopen it (with a reason, recorded and counted) for a correction.
+activity of the year the coordinator writes what happened, with attachments
+(services.cbm_attachments), and submits the report, which locks it; officers
+publish it for observers, or reopen it (with a reason, recorded and counted)
+for a correction.
 
 Every write locks the report row (PostgreSQL), checks the rules of
 domain.cbm_reports (RuleViolations, or StateConflict for a locked report or a
@@ -18,19 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.domain import cbm_reports as rules
 from secretariat_app.domain.cbm_status import ActivityState, activity_state, default_due_at, end_of_day_utc
+from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.models.cbm import (
-    CbmActivity, CbmActivityReport, CbmAnnualReport, CbmArea, CbmAttachment, CbmPaper, PaperKind, PaperStatus,
+    CbmActivity, CbmActivityReport, CbmAnnualReport, CbmArea, CbmPaper, PaperKind, PaperStatus,
     ReportStatus,
 )
 from secretariat_app.models.columns import utcnow
@@ -40,17 +40,15 @@ from secretariat_app.models.states import Body, Membership, MembershipStatus, St
 from secretariat_app.permissions import can
 from secretariat_app.services import audit, cbm_notices
 from secretariat_app.services.cbm_activities import plan_period
-from secretariat_app.services.documents_versions import ACCEPTED, _store_row
-from secretariat_app.storage import FileStore, RefusedFile, file_store
 
+DECEMBER_SOC_BODY = "SOC"
 REPORT_FIELDS = ("area_id", "year", "due_at", "status", "summary_en", "summary_ru", "submitted_at",
                  "published_at", "reopened_count")
 ACTIVITY_REPORT_FIELDS = ("activity_id", "annual_report_id", "held_on", "held_until", "venue", "participant_count",
                           "outcome_en", "outcome_ru")
-ATTACHMENT_FIELDS = ("activity_report_id", "file_sha256", "filename", "size")
 
 
-def _refuse(violations: list[Violation]) -> None:
+def refuse(violations: list[Violation]) -> None:
     """Nothing is written; a locked report or a step out of order is a conflict (409)."""
     db.session.rollback()
     if any(v.field == "status" for v in violations):
@@ -58,7 +56,7 @@ def _refuse(violations: list[Violation]) -> None:
     raise RuleViolations(violations)
 
 
-def _lock(report: CbmAnnualReport) -> None:
+def lock_report(report: CbmAnnualReport) -> None:
     db.session.refresh(report, with_for_update=True)  # one writer at a time (PostgreSQL)
 
 
@@ -74,26 +72,32 @@ def approved_plans(area_id: int, year: int | None = None) -> list[CbmPaper]:
     return list(db.session.scalars(query.order_by(CbmPaper.period_start)))
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+def december_soc_starts(years: YearRange) -> dict[int, date]:
+    """The first day, where it meets, of each year's December SOC session (scheduled to the day,
+    not cancelled), for a span of years in one statement; a year without one is absent."""
+    rows = db.session.execute(
+        select(Meeting.starts_at, Meeting.timezone)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(Body.code == DECEMBER_SOC_BODY, Meeting.status != MeetingStatus.CANCELLED,
+               Meeting.date_precision == DatePrecision.DAY,
+               Meeting.starts_at >= datetime(years.first, 11, 29, tzinfo=timezone.utc),
+               Meeting.starts_at < datetime(years.last + 1, 1, 2, tzinfo=timezone.utc))
+    )
+    starts: dict[int, date] = {}
+    for starts_at, zone_name in rows:
+        try:
+            zone = ZoneInfo(zone_name or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        day = starts_at.astimezone(zone).date()
+        if day.month == 12 and years.first <= day.year <= years.last:
+            starts[day.year] = min(day, starts.get(day.year, day))
+    return starts
 
 
 def december_soc_start(year: int) -> date | None:
     """The first day, where it meets, of the SOC session scheduled in December of `year` (None if none is)."""
-    query = (select(Meeting).join(Body, Body.id == Meeting.body_id)
-             .where(Body.code == "SOC", Meeting.status != MeetingStatus.CANCELLED,
-                    Meeting.date_precision == DatePrecision.DAY,
-                    Meeting.starts_at >= datetime(year, 11, 30, tzinfo=timezone.utc),
-                    Meeting.starts_at < datetime(year + 1, 1, 2, tzinfo=timezone.utc))
-             .order_by(Meeting.starts_at))
-    for meeting in db.session.scalars(query):
-        day = meeting.starts_at.astimezone(_zone(meeting.timezone)).date()
-        if (day.year, day.month) == (year, 12):
-            return day
-    return None
+    return december_soc_starts(YearRange(year, year)).get(year)
 
 
 def default_due(year: int) -> datetime:
@@ -137,10 +141,10 @@ def set_due(actor: User | None, report: CbmAnnualReport, day: date | None,
             now: datetime | None = None) -> CbmAnnualReport:
     """Make the report due at the end of `day` in Astana and commit; its pending
     reminders and chaser move with it. Only while it is a draft."""
-    _lock(report)
+    lock_report(report)
     violations = rules.check_editable(report.status.value) or rules.check_due_day(day, report.year)
     if violations:
-        _refuse(violations)
+        refuse(violations)
     with audit.tracking_changes(actor, "cbm_report.due_change", "cbm_report", report, ("due_at",)):
         report.due_at = end_of_day_utc(day)
     cbm_notices.sync_report(report, now)
@@ -150,11 +154,11 @@ def set_due(actor: User | None, report: CbmAnnualReport, day: date | None,
 
 def update_summary(actor: User | None, report: CbmAnnualReport, summary_en: str, summary_ru: str) -> CbmAnnualReport:
     """The report's overall summary, in English and/or Russian; only while it is a draft."""
-    _lock(report)
+    lock_report(report)
     summary_en, summary_ru = (summary_en or "").strip(), (summary_ru or "").strip()
     violations = rules.check_editable(report.status.value) or rules.check_summary(summary_en, summary_ru)
     if violations:
-        _refuse(violations)
+        refuse(violations)
     with audit.tracking_changes(actor, "cbm_report.summary", "cbm_report", report, ("summary_en", "summary_ru")):
         report.summary_en, report.summary_ru = summary_en, summary_ru
     db.session.commit()
@@ -164,10 +168,10 @@ def update_summary(actor: User | None, report: CbmAnnualReport, summary_en: str,
 # The state machine -------------------------------------------------------------------------
 
 def _transition(report: CbmAnnualReport, action: str, reason: str = "") -> dict:
-    _lock(report)
+    lock_report(report)
     violations = rules.check_transition(action, report.status.value, reason)
     if violations:
-        _refuse(violations)
+        refuse(violations)
     before = audit.snapshot(report, REPORT_FIELDS)
     report.status = ReportStatus(rules.status_after(action))
     return before
@@ -308,7 +312,7 @@ def save_activity_report(actor: User | None, report: CbmAnnualReport, activity: 
     members that day (named), a participant count that is not a whole number of
     0 or more, or no outcome in either language; StateConflict once the report is
     submitted."""
-    _lock(report)
+    lock_report(report)
     existing = activity.report
     plan = activity.action_plan
     in_this_report = existing is not None and existing.annual_report_id == report.id
@@ -323,7 +327,7 @@ def save_activity_report(actor: User | None, report: CbmAnnualReport, activity: 
         unknown_state_ids=unknown, non_members=outsiders,
     ))
     if violations:
-        _refuse(violations)
+        refuse(violations)
     row = existing or CbmActivityReport(activity_id=activity.id, annual_report_id=report.id)
     before = _activity_report_snapshot(existing) if existing is not None else None
     row.held_on, row.held_until = data.held_on, data.held_until
@@ -350,10 +354,10 @@ def save_activity_report(actor: User | None, report: CbmAnnualReport, activity: 
 def delete_activity_report(actor: User | None, row: CbmActivityReport) -> None:
     """Withdraw the report of one activity (and its attachments) from a draft and commit."""
     report = row.annual_report
-    _lock(report)
+    lock_report(report)
     violations = rules.check_editable(report.status.value)
     if violations:
-        _refuse(violations)
+        refuse(violations)
     before = _activity_report_snapshot(row)
     before["attachments"] = sorted(a.file_sha256 for a in row.attachments)
     row_id = row.id
@@ -362,65 +366,6 @@ def delete_activity_report(actor: User | None, row: CbmActivityReport) -> None:
     db.session.delete(row)
     db.session.flush()
     audit.record(actor, "cbm_activity_report.delete", "cbm_activity_report", row_id, before, None)
-    db.session.commit()
-
-
-# Attachments -------------------------------------------------------------------------------
-
-def _file_refusal(reason: str, max_size: int) -> Violation:
-    if reason == "empty":
-        return Violation("file", N_("The file is empty."))
-    if reason == "too large":
-        return Violation("file", N_("The file is larger than %(mb)s MB, the largest the Secretariat accepts."),
-                         {"mb": f"{max_size / (1024 * 1024):g}"})
-    return Violation("file", N_("This type of file is not accepted (the content decides, not the name). "
-                                "Send one of: %(types)s."), {"types": ACCEPTED})
-
-
-def add_attachment(actor: User | None, row: CbmActivityReport, stream: BinaryIO | None, filename: str | None,
-                   store: FileStore | None = None, max_size: int | None = None,
-                   now: datetime | None = None) -> CbmAttachment:
-    """Attach a file to the report of an activity and commit. The file is kept by
-    its content (as the documents' files are: size limit, type by content, stored
-    once under its SHA-256); the name given is only shown. Only while the report
-    is a draft (StateConflict); a refused file writes nothing."""
-    store = store or file_store()
-    max_size = max_size or current_app.config["MAX_UPLOAD_SIZE"]
-    _lock(row.annual_report)
-    violations = rules.check_editable(row.annual_report.status.value)
-    if not violations and stream is None:
-        violations = [Violation("file", N_("Choose the file to attach."))]
-    if violations:
-        _refuse(violations)
-    try:
-        stored = store.save(stream, max_size)
-    except RefusedFile as refused:
-        db.session.rollback()
-        raise RuleViolations([_file_refusal(str(refused), max_size)]) from None
-    store.path_for(stored.sha256).touch()  # a fresh mtime: the sweeper's grace period covers this upload
-    _store_row(stored)
-    attachment = CbmAttachment(activity_report_id=row.id, file_sha256=stored.sha256, size=stored.size,
-                               filename=rules.display_filename(filename, stored.type.extension),
-                               uploaded_at=now or utcnow(), uploaded_by_id=getattr(actor, "id", None))
-    db.session.add(attachment)
-    db.session.flush()
-    audit.record(actor, "cbm_attachment.create", "cbm_attachment", attachment.id, None,
-                 audit.snapshot(attachment, ATTACHMENT_FIELDS))
-    db.session.commit()
-    return attachment
-
-
-def delete_attachment(actor: User | None, attachment: CbmAttachment) -> None:
-    """Remove an attachment from a draft report and commit (the sweeper removes the file if nothing else uses it)."""
-    _lock(attachment.activity_report.annual_report)
-    violations = rules.check_editable(attachment.activity_report.annual_report.status.value)
-    if violations:
-        _refuse(violations)
-    before = audit.snapshot(attachment, ATTACHMENT_FIELDS)
-    attachment_id = attachment.id
-    db.session.delete(attachment)
-    db.session.flush()
-    audit.record(actor, "cbm_attachment.delete", "cbm_attachment", attachment_id, before, None)
     db.session.commit()
 
 

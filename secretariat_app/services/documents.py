@@ -185,9 +185,14 @@ def next_serial(body_id: int, year: int) -> int:
 
 # Creating and editing ------------------------------------------------------------------
 
-def create_document(actor: User | None, data: DocumentData, today: date | None = None) -> Document:
+def create_document(actor: User | None, data: DocumentData, today: date | None = None, *,
+                    commit: bool = True) -> Document:
     """Create a draft under the next symbol of its body and year, and commit.
-    Raises RuleViolations, writing nothing (the serial is not taken)."""
+    Raises RuleViolations, writing nothing (the serial is not taken).
+
+    With commit=False the draft, its serial and its audit entry are only flushed:
+    a caller that writes more rows for the same user action (a CBM paper) commits
+    them all at once, or rolls them all back."""
     today = today or date.today()
     data = _normalised(data)
     violations, body, year = _check(data, True, today)
@@ -200,7 +205,8 @@ def create_document(actor: User | None, data: DocumentData, today: date | None =
     db.session.add(document)
     db.session.flush()
     audit.record(actor, "document.create", "document", document.id, None, audit.snapshot(document, DOCUMENT_FIELDS))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return document
 
 

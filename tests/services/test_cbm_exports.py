@@ -22,7 +22,7 @@ from secretariat_app.services.cbm_exports import (
     neutralise,
     reports_csv,
 )
-from secretariat_app.services.cbm_overview import ReaderScope, YearRange
+from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from tests import cbm_builders as b
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)

@@ -11,16 +11,17 @@ import pytest
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.models import MeetingStatus, MembershipStatus, PaperStatus, ReportStatus
+from secretariat_app.domain.cbm_visibility import (
+    DRAFT, PUBLISHED, SUBMITTED, ReaderScope, YearRange, year_range,
+)
 from secretariat_app.services.cbm_overview import (
-    ReaderScope,
-    YearRange,
     held_statistics,
     load_catalogue,
     overview_matrix,
+    readable_statuses,
     review_rotation,
     reviewed_dimension,
     scope_for,
-    year_range,
 )
 from tests import cbm_builders as b
 from tests.documents_helpers import meeting
@@ -174,6 +175,12 @@ def test_report_details_are_for_officers_coordinators_and_members_after_submissi
     assert OBSERVER.reads_report(area_id, ReportStatus.PUBLISHED)
     assert not coordinator.reads_report(area_id + 1, ReportStatus.DRAFT)
     assert not OFFICER.reads_report(area_id, None)
+
+
+def test_the_domain_knows_the_report_statuses_by_their_values():
+    assert {s.value for s in ReportStatus} == {DRAFT, SUBMITTED, PUBLISHED}
+    assert readable_statuses(OBSERVER) == (ReportStatus.PUBLISHED,)
+    assert readable_statuses(MEMBER) == (ReportStatus.SUBMITTED, ReportStatus.PUBLISHED)
 
 
 # Activities held ------------------------------------------------------------------------------------

@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 
 from secretariat_app.domain.cbm_reports import StateConflict
 from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.models import (
     AuditEntry, CbmActivityReport, CbmAnnualReport, CbmAttachment, Meeting, MeetingStatus, MembershipStatus,
     PaperStatus, ReportStatus, StoredFile,
 )
+from secretariat_app.services import cbm_attachments as attachments
 from secretariat_app.services import cbm_reports as service
 from secretariat_app.services.cbm_reports import ActivityReportData
 from secretariat_app.services.documents_versions import sweep_files
@@ -88,6 +90,7 @@ def test_the_default_due_day_is_two_weeks_before_the_december_soc_where_it_meets
     # 1 December, 00:30 in Astana is still 30 November in UTC: the SOC's own day counts.
     soc(datetime(2026, 11, 30, 19, 30, tzinfo=UTC))
     assert service.december_soc_start(2026) == date(2026, 12, 1)
+    assert service.december_soc_starts(YearRange(2025, 2027)) == {2026: date(2026, 12, 1)}
     report = service.open_report(cast.officer, cast.area, 2026)
     assert report.due_at == datetime(2026, 11, 17, 19, 0, tzinfo=UTC)
 
@@ -229,14 +232,14 @@ def test_the_report_lists_the_years_activities_with_their_state(cast):
 def test_an_attachment_is_stored_by_content_and_kept_from_the_sweeper(cast, store):
     report = service.open_report(cast.coordinator, cast.area, 2026)
     row = service.save_activity_report(cast.coordinator, report, build.activity(cast.plan), held(cast))
-    attachment = service.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "../Programme.exe", store=store)
+    attachment = attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "../Programme.exe", store=store)
     assert (attachment.filename, attachment.size) == ("Programme.pdf", len(PDF))
     assert db.session.get(StoredFile, attachment.file_sha256).content_type == "application/pdf"
     old = time.time() - 7200
     os.utime(store.path_for(attachment.file_sha256), (old, old))
     assert sweep_files(store) == [] and store.exists(attachment.file_sha256)
     sha = attachment.file_sha256
-    service.delete_attachment(cast.coordinator, attachment)
+    attachments.delete_attachment(cast.coordinator, attachment)
     assert audit("cbm_attachment.delete")[0].before["file_sha256"] == sha
     assert sweep_files(store) == [sha] and db.session.get(StoredFile, sha) is None
 
@@ -245,10 +248,10 @@ def test_a_file_of_a_refused_type_or_size_writes_nothing(cast, store):
     report = service.open_report(cast.coordinator, cast.area, 2026)
     row = service.save_activity_report(cast.coordinator, report, build.activity(cast.plan), held(cast))
     with pytest.raises(RuleViolations) as error:
-        service.add_attachment(cast.coordinator, row, io.BytesIO(ELF), "tool.pdf", store=store)
+        attachments.add_attachment(cast.coordinator, row, io.BytesIO(ELF), "tool.pdf", store=store)
     assert "not accepted" in refused(error)["file"]
     with pytest.raises(RuleViolations) as error:
-        service.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "big.pdf", store=store, max_size=10)
+        attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "big.pdf", store=store, max_size=10)
     assert "larger than" in refused(error)["file"]
     assert db.session.scalar(select(func.count(CbmAttachment.id))) == 0
 
@@ -259,15 +262,15 @@ def test_submission_locks_the_report_and_everything_in_it(cast, store):
     activity = build.activity(cast.plan)
     report = service.open_report(cast.coordinator, cast.area, 2026)
     row = service.save_activity_report(cast.coordinator, report, activity, held(cast))
-    attachment = service.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "p.pdf", store=store)
+    attachment = attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "p.pdf", store=store)
     service.submit_report(cast.coordinator, report, now=datetime(2026, 11, 1, tzinfo=UTC))
     assert (report.status, report.submitted_by_id) == (ReportStatus.SUBMITTED, cast.coordinator.id)
     locked = [
         lambda: service.save_activity_report(cast.coordinator, report, activity, held(cast, participant_count="9")),
         lambda: service.update_summary(cast.coordinator, report, "Changed", ""),
         lambda: service.set_due(cast.officer, report, date(2026, 12, 1)),
-        lambda: service.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "q.pdf", store=store),
-        lambda: service.delete_attachment(cast.coordinator, attachment),
+        lambda: attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "q.pdf", store=store),
+        lambda: attachments.delete_attachment(cast.coordinator, attachment),
         lambda: service.delete_activity_report(cast.coordinator, row),
     ]
     for attempt in locked:

@@ -85,11 +85,12 @@ def test_seed_command_loads_data_and_demo_users_once(app):
 
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 5
-        # Demo documents: the observer's delegation got only the GENERAL agenda.
+        # Demo documents (four, and the CBM demo's concept papers and action plans,
+        # four more, circulated to members only): the observer got only the GENERAL agenda.
         from secretariat_app.models import Circulation, Delegation, Document, DocumentStatus, State
 
-        assert db.session.scalar(select(func.count(Document.id))) == 4
-        assert db.session.scalar(select(func.count(Document.id)).where(Document.status == DocumentStatus.CIRCULATED)) == 3
+        assert db.session.scalar(select(func.count(Document.id))) == 4 + 4
+        assert db.session.scalar(select(func.count(Document.id)).where(Document.status == DocumentStatus.CIRCULATED)) == 3 + 4
         japan = db.session.scalar(select(Delegation.id).join(State).where(State.code == "JPN"))
         reached = db.session.scalars(select(Document.symbol).join(Circulation).where(Circulation.delegation_id == japan)).all()
         assert reached == ["CICA/SOC/%d/1" % date.today().year]

@@ -135,6 +135,18 @@ def test_the_overview_is_in_the_readers_language(cast, client):
     assert "Энергетическая безопасность" in html and "Energy security" not in html
 
 
+def test_the_overview_headings_labels_and_filters_are_translated(cast, client):
+    cast.member.language = "ru"
+    db.session.commit()
+    log_in(client, cast.member.email)
+    html = client.get("/cbm/overview").get_data(as_text=True)
+    assert "<h1>Осуществление мер доверия</h1>" in html
+    assert "<title>Обзор осуществления мер доверия" in html
+    assert "Приоритетная область" in html and "все измерения" in html  # the filters of the exports
+    assert "доклад представлен" in html and "просрочено" in html  # the states of the activities
+    assert "Implementation of confidence building measures" not in html and "Priority area" not in html
+
+
 def test_years_and_rotation(cast, client):
     for code in b.DIMENSION_CODES:
         b.dimension(code)

@@ -11,31 +11,13 @@ from sqlalchemy import select
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from secretariat_app.blueprints.documents.forms import enum_or_none, optional_id
+from secretariat_app.blueprints.cbm.choices import BLANK, decision_choices, enum_choices, enum_or_none, optional_id
 from secretariat_app.extensions import db
-from secretariat_app.labels import STATUS_LABELS
+from secretariat_app.labels import COORDINATOR_ROLE_LABELS, STATUS_LABELS
 from secretariat_app.models.cbm import CbmDimension, CoordinatorRole
-from secretariat_app.models.decisions import Decision
 from secretariat_app.models.people import User
 from secretariat_app.models.states import State, StateKind
-from secretariat_app.services.cbm_catalogue import AppointmentData, AreaData, appointing_decisions
-
-COORDINATOR_ROLE_LABELS = {
-    CoordinatorRole.COORDINATOR: _l("coordinator"),
-    CoordinatorRole.CO_COORDINATOR: _l("co-coordinator"),
-}
-BLANK = _l("— choose —")
-
-
-def decision_label(decision: Decision, language: str) -> str:
-    adopted = decision.adopted_on.isoformat() if decision.adopted_on else ""
-    return f"{decision.reference} · {adopted} · {decision.title(language)}"
-
-
-def decision_choices(language: str) -> list[SelectChoice]:
-    """The adopted SOC decisions, the newest first."""
-    return [SelectChoice("", BLANK), *(SelectChoice(str(d.id), decision_label(d, language))
-                                       for d in db.session.scalars(appointing_decisions()))]
+from secretariat_app.services.cbm_catalogue import AppointmentData, AreaData
 
 
 class AreaForm(FlaskForm):
@@ -65,7 +47,7 @@ class AreaNamesForm(FlaskForm):
 class AppointmentForm(FlaskForm):
     state_id = SelectField(_l("State"), coerce=optional_id, validate_choice=False)
     role = SelectField(_l("Role"), coerce=enum_or_none(CoordinatorRole), validate_choice=False,
-                       choices=[SelectChoice(r.value, label) for r, label in COORDINATOR_ROLE_LABELS.items()])
+                       choices=enum_choices(COORDINATOR_ROLE_LABELS))
     term_start = DateField(_l("Term from"), validators=[Optional()])
     term_end = DateField(_l("Term until (blank: until the SOC decides otherwise)"), validators=[Optional()])
     decision_id = SelectField(_l("Appointed by the SOC decision"), coerce=optional_id, validate_choice=False)

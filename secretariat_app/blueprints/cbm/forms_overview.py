@@ -1,49 +1,23 @@
 """The GET forms of the CBM overview: the years of the matrix and the filters of
 the exports. Unknown values are ignored rather than refused; the range of years
-is checked by services.cbm_overview.year_range."""
+is checked by domain.cbm_visibility.year_range."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Form, SelectChoice, SelectField
 
+from secretariat_app.blueprints.cbm.choices import enum_choices, enum_or_none, optional_id
 from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cbm_visibility import EARLIEST_YEAR, YEARS_AHEAD, YearRange
 from secretariat_app.extensions import db
+from secretariat_app.labels import ACTIVITY_STATE_LABELS, REPORT_STATUS_LABELS
 from secretariat_app.models.cbm import ReportStatus
 from secretariat_app.models.states import State, StateKind
-from secretariat_app.services.cbm_exports import ACTIVITY_STATE_LABELS, REPORT_STATUS_LABELS, ExportFilter
-from secretariat_app.services.cbm_overview import EARLIEST_YEAR, YEARS_AHEAD, Catalogue, YearRange
-
-
-def optional_int(value: Any) -> int | None:
-    """A select's value: blank is None, garbage is None, anything else an integer."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def optional_activity_state(value: Any) -> ActivityState | None:
-    if isinstance(value, ActivityState):
-        return value
-    try:
-        return ActivityState(value)
-    except ValueError:
-        return None
-
-
-def optional_report_status(value: Any) -> ReportStatus | None:
-    if isinstance(value, ReportStatus):
-        return value
-    try:
-        return ReportStatus(value)
-    except ValueError:
-        return None
+from secretariat_app.services.cbm_exports import ExportFilter
+from secretariat_app.services.cbm_overview import Catalogue
 
 
 def year_choices(today: date) -> list[SelectChoice]:
@@ -53,8 +27,8 @@ def year_choices(today: date) -> list[SelectChoice]:
 class YearsForm(Form):
     """The years shown in the matrix (default: the last five up to this one)."""
 
-    from_year = SelectField(_l("From year"), coerce=optional_int, validate_choice=False)
-    to_year = SelectField(_l("To year"), coerce=optional_int, validate_choice=False)
+    from_year = SelectField(_l("From year"), coerce=optional_id, validate_choice=False)
+    to_year = SelectField(_l("To year"), coerce=optional_id, validate_choice=False)
 
     def fill_choices(self, today: date, years: YearRange) -> None:
         self.from_year.choices = self.to_year.choices = year_choices(today)
@@ -68,11 +42,11 @@ class YearsForm(Form):
 class ExportForm(YearsForm):
     """Filters of the CSV exports; each export ignores the status filter of the other."""
 
-    dimension = SelectField(_l("Dimension"), coerce=optional_int, validate_choice=False)
-    area = SelectField(_l("Priority area"), coerce=optional_int, validate_choice=False)
-    activity_state = SelectField(_l("Activity status"), coerce=optional_activity_state, validate_choice=False)
-    report_status = SelectField(_l("Annual report status"), coerce=optional_report_status, validate_choice=False)
-    state = SelectField(_l("Responsible or coordinating state"), coerce=optional_int, validate_choice=False)
+    dimension = SelectField(_l("Dimension"), coerce=optional_id, validate_choice=False)
+    area = SelectField(_l("Priority area"), coerce=optional_id, validate_choice=False)
+    activity_state = SelectField(_l("Activity status"), coerce=enum_or_none(ActivityState), validate_choice=False)
+    report_status = SelectField(_l("Annual report status"), coerce=enum_or_none(ReportStatus), validate_choice=False)
+    state = SelectField(_l("Responsible or coordinating state"), coerce=optional_id, validate_choice=False)
 
     def fill_filter_choices(self, language: str, catalogue: Catalogue) -> None:
         self.dimension.choices = [SelectChoice("", _l("all dimensions")),
@@ -82,10 +56,8 @@ class ExportForm(YearsForm):
         self.area.choices = [SelectChoice("", _l("all priority areas")),
                              *(SelectChoice(str(a.id), a.name(language), optgroup=names.get(a.dimension_id))
                                for a in sorted(catalogue.areas, key=lambda a: order[a.dimension_id]))]
-        self.activity_state.choices = [SelectChoice("", _l("any status")),
-                                       *(SelectChoice(s.value, ACTIVITY_STATE_LABELS[s]) for s in ActivityState)]
-        self.report_status.choices = [SelectChoice("", _l("any status")),
-                                      *(SelectChoice(s.value, REPORT_STATUS_LABELS[s]) for s in ReportStatus)]
+        self.activity_state.choices = enum_choices(ACTIVITY_STATE_LABELS, _l("any status"))
+        self.report_status.choices = enum_choices(REPORT_STATUS_LABELS, _l("any status"))
         states = db.session.scalars(select(State).where(State.kind == StateKind.STATE))
         self.state.choices = [SelectChoice("", _l("any state")),
                               *sorted((SelectChoice(str(s.id), s.name(language)) for s in states),

@@ -6,33 +6,20 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from secretariat_app.blueprints.cbm.forms_catalogue import decision_choices
-from secretariat_app.blueprints.documents.forms import UploadForm, enum_or_none, optional_id
+from secretariat_app.blueprints.cbm.choices import decision_choices, enum_choices, enum_or_none, optional_id
+from secretariat_app.blueprints.documents.forms import UploadForm
 from secretariat_app.domain import cbm_papers as rules
-from secretariat_app.models.cbm import CbmPaper, PaperKind, PaperStatus
+from secretariat_app.labels import PAPER_KIND_LABELS
+from secretariat_app.models.cbm import CbmPaper, PaperKind
 from secretariat_app.models.people import Delegation
 from secretariat_app.services.cbm_papers import PaperData
-
-PAPER_KIND_LABELS = {
-    PaperKind.CONCEPT_PAPER: _l("concept paper"),
-    PaperKind.ACTION_PLAN: _l("action plan"),
-}
-PAPER_STATUS_LABELS = {
-    PaperStatus.DRAFT: _l("draft"),
-    PaperStatus.SUBMITTED: _l("submitted"),
-    PaperStatus.UNDER_REVIEW: _l("under SWG review"),
-    PaperStatus.APPROVED: _l("approved"),
-    PaperStatus.SUPERSEDED: _l("superseded"),
-}
-# The same, keyed by the status values the step indicator uses.
-STEP_LABELS = {status.value: label for status, label in PAPER_STATUS_LABELS.items()}
 
 
 class PaperForm(FlaskForm):
     """A new paper; officers also choose the coordinating delegation it comes from."""
 
     kind = RadioField(_l("Paper"), coerce=enum_or_none(PaperKind), validate_choice=False,
-                      choices=[SelectChoice(k.value, label) for k, label in PAPER_KIND_LABELS.items()])
+                      choices=enum_choices(PAPER_KIND_LABELS))
     delegation_id = SelectField(_l("Submitted on behalf of"), coerce=optional_id, validate_choice=False)
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=400)])
     title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=400)])

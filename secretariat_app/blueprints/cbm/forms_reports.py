@@ -9,79 +9,25 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import (
     DateField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from secretariat_app.blueprints.cbm.choices import BLANK, enum_choices, enum_or_none, optional_id, state_choices
 from secretariat_app.domain.cbm_reports import OUTCOME_MAX, REASON_MAX, SUMMARY_MAX, TITLE_MAX, VENUE_MAX
-from secretariat_app.domain.cbm_status import ActivityState
-from secretariat_app.extensions import db
-from secretariat_app.labels import STATUS_LABELS
-from secretariat_app.models.cbm import ActivityType, CbmActivity, CbmActivityReport, ReportStatus
+from secretariat_app.labels import ACTIVITY_TYPE_LABELS
+from secretariat_app.models.cbm import ActivityType, CbmActivity, CbmActivityReport
 from secretariat_app.models.states import State
 from secretariat_app.services.cbm_activities import ActivityData
 from secretariat_app.services.cbm_reports import ActivityReportData
-
-ACTIVITY_TYPE_LABELS = {
-    ActivityType.CONFERENCE: _l("conference"),
-    ActivityType.SEMINAR: _l("seminar"),
-    ActivityType.WORKSHOP: _l("workshop"),
-    ActivityType.TRAINING: _l("training"),
-    ActivityType.EXERCISE: _l("exercise"),
-    ActivityType.PUBLICATION: _l("publication"),
-    ActivityType.OTHER: _l("other"),
-}
-REPORT_STATUS_LABELS = {
-    ReportStatus.DRAFT: _l("draft"),
-    ReportStatus.SUBMITTED: _l("submitted"),
-    ReportStatus.PUBLISHED: _l("published"),
-}
-ACTIVITY_STATE_LABELS = {
-    ActivityState.PLANNED: _l("planned"),
-    ActivityState.REPORTED: _l("reported"),
-    ActivityState.LATE: _l("late"),
-    ActivityState.MISSING: _l("missing"),
-}
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id (garbage: None)."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def activity_type_or_none(value: Any) -> ActivityType | None:
-    if isinstance(value, ActivityType):
-        return value
-    try:
-        return ActivityType(value)
-    except ValueError:
-        return None
-
-
-def state_choices(language: str, day: date, blank=None) -> list[SelectChoice]:
-    """Every state, with its status on `day` when it is not a member; the services judge membership."""
-    states = db.session.scalars(select(State).order_by(State.name_en))
-    choices = [SelectChoice("", blank)] if blank is not None else []
-    for state in states:
-        status = state.status_on(day)
-        suffix = "" if status is not None and status.value == "member" else \
-            f" ({STATUS_LABELS[status] if status is not None else _l('no status')})"
-        choices.append(SelectChoice(str(state.id), f"{state.name(language)}{suffix}"))
-    return choices
 
 
 class ActivityForm(FlaskForm):
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=TITLE_MAX)])
     title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=TITLE_MAX)])
-    activity_type = SelectField(_l("Type"), coerce=activity_type_or_none, validate_choice=False)
+    activity_type = SelectField(_l("Type"), coerce=enum_or_none(ActivityType), validate_choice=False)
     planned_start = DateField(_l("Planned first day"), validators=[Optional()])
     planned_end = DateField(_l("Planned last day"), validators=[Optional()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=VENUE_MAX)])
@@ -91,10 +37,9 @@ class ActivityForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, language: str, today: date) -> None:
-        self.activity_type.choices = [SelectChoice("", _l("— choose —")),
-                                      *(SelectChoice(t.value, label) for t, label in ACTIVITY_TYPE_LABELS.items())]
+        self.activity_type.choices = enum_choices(ACTIVITY_TYPE_LABELS, BLANK)
         self.host_state.choices = state_choices(language, today, _l("— none —"))
-        self.responsible_state.choices = state_choices(language, today, _l("— choose —"))
+        self.responsible_state.choices = state_choices(language, today, BLANK)
 
     def to_data(self) -> ActivityData:
         return ActivityData(title_en=self.title_en.data or "", title_ru=self.title_ru.data or "",

@@ -13,13 +13,13 @@ from flask_login import current_user
 
 from secretariat_app.blueprints.cbm import bp
 from secretariat_app.blueprints.cbm.forms_catalogue import (
-    COORDINATOR_ROLE_LABELS, AppointmentForm, AreaForm, AreaNamesForm, CoordinatorUserForm, EndTermForm,
+    AppointmentForm, AreaForm, AreaNamesForm, CoordinatorUserForm, EndTermForm,
 )
-from secretariat_app.blueprints.cbm.forms_papers import PAPER_KIND_LABELS, PAPER_STATUS_LABELS, STEP_LABELS
 from secretariat_app.domain.cbm_papers import progress
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
+from secretariat_app.labels import COORDINATOR_ROLE_LABELS, PAPER_KIND_LABELS, PAPER_STATUS_LABELS, PAPER_STEP_LABELS
 from secretariat_app.localisation import current_language
 from secretariat_app.models.cbm import CbmArea, CbmCoordinator, CbmCoordinatorUser
 from secretariat_app.permissions import access, can, coordinated_area_ids, is_secretariat, require
@@ -33,7 +33,7 @@ def _cbm_labels() -> dict:
         "coordinator_role_label": lambda r: COORDINATOR_ROLE_LABELS.get(r, r),
         "paper_kind_label": lambda k: PAPER_KIND_LABELS.get(k, k),
         "paper_status_label": lambda s: PAPER_STATUS_LABELS.get(s, s),
-        "paper_step_label": lambda s: STEP_LABELS.get(s, s),
+        "paper_step_label": lambda s: PAPER_STEP_LABELS.get(s, s),
         "paper_progress": lambda paper: progress(paper.status.value),
     }
 

@@ -16,23 +16,22 @@ from flask_login import current_user
 from secretariat_app.blueprints.cbm import bp
 from secretariat_app.blueprints.cbm.forms_overview import ExportForm
 from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cbm_visibility import EARLIEST_YEAR, YEARS_AHEAD, YearRange, default_years, year_range
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.forms import show_violations
+from secretariat_app.labels import (
+    ACTIVITY_STATE_LABELS, ACTIVITY_TYPE_LABELS, COORDINATOR_ROLE_LABELS, REPORT_STATUS_LABELS,
+)
 from secretariat_app.localisation import current_language
 from secretariat_app.permissions import access, require
 from secretariat_app.services import cbm_exports
 from secretariat_app.services.cbm_overview import (
-    EARLIEST_YEAR,
-    YEARS_AHEAD,
-    YearRange,
-    default_years,
     held_statistics,
     load_catalogue,
     overview_matrix,
     review_rotation,
     reviewed_dimension,
     scope_for,
-    year_range,
 )
 
 # Colour, symbol and words together: the state never rests on colour alone.
@@ -77,7 +76,7 @@ def overview() -> ResponseReturnValue:
         this_review=reviewed_dimension(catalogue.dimensions, today.year),
         next_review=reviewed_dimension(catalogue.dimensions, today.year + 1),
         rotation=review_rotation(catalogue.dimensions, today.year),
-        state_style=STATE_STYLE, legend_order=LEGEND_ORDER, state_label=cbm_exports.ACTIVITY_STATE_LABELS,
+        state_style=STATE_STYLE, legend_order=LEGEND_ORDER, state_label=ACTIVITY_STATE_LABELS,
     )
 
 
@@ -133,6 +132,6 @@ def compiled_report(dimension_code: str, year: int) -> ResponseReturnValue:
         return render_template(
             "cbm/compiled.html", report=report, lang=language,
             other_lang="ru" if language == "en" else "en",
-            type_label=cbm_exports.ACTIVITY_TYPE_LABELS, coordinator_roles=cbm_exports.COORDINATOR_ROLE_LABELS,
-            report_status_label=cbm_exports.REPORT_STATUS_LABELS,
+            type_label=ACTIVITY_TYPE_LABELS, coordinator_roles=COORDINATOR_ROLE_LABELS,
+            report_status_label=REPORT_STATUS_LABELS,
         )

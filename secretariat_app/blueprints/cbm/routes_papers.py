@@ -14,13 +14,13 @@ from flask_login import current_user
 
 from secretariat_app.blueprints.cbm import bp
 from secretariat_app.blueprints.cbm.forms_papers import (
-    PAPER_KIND_LABELS, ApproveForm, CommentForm, PaperEditForm, PaperForm, PaperUploadForm, ReturnForm,
-    paper_initial,
+    ApproveForm, CommentForm, PaperEditForm, PaperForm, PaperUploadForm, ReturnForm, paper_initial,
 )
 from secretariat_app.domain import cbm_papers as rules
 from secretariat_app.domain.violations import RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
+from secretariat_app.labels import PAPER_KIND_LABELS
 from secretariat_app.localisation import current_language
 from secretariat_app.models.cbm import CbmArea, CbmPaper, PaperKind
 from secretariat_app.permissions import access, can, is_coordinator_of, is_secretariat, require

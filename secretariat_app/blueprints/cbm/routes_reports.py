@@ -19,14 +19,15 @@ from flask_login import current_user
 
 from secretariat_app.blueprints.cbm import bp
 from secretariat_app.blueprints.cbm.forms_reports import (
-    ACTIVITY_STATE_LABELS, ACTIVITY_TYPE_LABELS, REPORT_STATUS_LABELS, ActivityForm, ActivityReportForm,
-    AttachmentForm, DueForm, OpenReportForm, ReopenForm, SummaryForm, activity_initial, activity_report_initial,
+    ActivityForm, ActivityReportForm, AttachmentForm, DueForm, OpenReportForm, ReopenForm, SummaryForm,
+    activity_initial, activity_report_initial,
 )
 from secretariat_app.domain.cbm_reports import StateConflict, due_day_of, locked_violation
 from secretariat_app.domain.cbm_status import SECRETARIAT_TIMEZONE
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
+from secretariat_app.labels import ACTIVITY_STATE_LABELS, ACTIVITY_TYPE_LABELS, REPORT_STATUS_LABELS
 from secretariat_app.localisation import current_language
 from secretariat_app.models.cbm import (
     CbmActivity, CbmActivityReport, CbmAnnualReport, CbmArea, CbmAttachment, CbmPaper, PaperKind, PaperStatus,
@@ -34,6 +35,7 @@ from secretariat_app.models.cbm import (
 )
 from secretariat_app.permissions import access, can, require
 from secretariat_app.services import cbm_activities as activity_service
+from secretariat_app.services import cbm_attachments as attachment_service
 from secretariat_app.services import cbm_reports as report_service
 from secretariat_app.storage import file_store
 
@@ -361,7 +363,7 @@ def attachment_new(row_id: int) -> ResponseReturnValue:
         upload = form.file.data
         stream = upload.stream if upload is not None and getattr(upload, "filename", "") else None
         try:
-            attachment = report_service.add_attachment(current_user, row, stream,
+            attachment = attachment_service.add_attachment(current_user, row, stream,
                                                        getattr(upload, "filename", None))
         except StateConflict as error:
             _conflict(error)
@@ -383,7 +385,7 @@ def attachment_delete(attachment_id: int) -> ResponseReturnValue:
     row = _activity_report_to_write(attachment.activity_report_id)
     name = attachment.filename
     try:
-        report_service.delete_attachment(current_user, attachment)
+        attachment_service.delete_attachment(current_user, attachment)
     except RuleViolations as error:
         _conflict(error)
     flash(_("%(name)s has been removed.", name=name), "success")

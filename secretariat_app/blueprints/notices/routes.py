@@ -5,16 +5,18 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from secretariat_app.blueprints.notices import bp
 from secretariat_app.extensions import db
 from secretariat_app.localisation import current_language
+from secretariat_app.models.cbm import CbmAnnualReport
 from secretariat_app.models.chair import CycleFinding
 from secretariat_app.models.documents import Document
 from secretariat_app.models.meetings import Meeting
 from secretariat_app.models.notifications import Notification, NotificationKind
 from secretariat_app.permissions import access
-from secretariat_app.services import notifications
+from secretariat_app.services import cbm_notices, notifications
 
 KIND_LABELS = {
     NotificationKind.MEETING_REMINDER: _l("Meeting reminder"),
@@ -24,11 +26,13 @@ KIND_LABELS = {
     NotificationKind.REPORT_DEADLINE: _l("Report deadline"),
     NotificationKind.CYCLE_FINDING: _l("Cycle finding"),
 }
-SUBJECT_MODELS = {"document": Document, "meeting": Meeting, "cycle_finding": CycleFinding}
+SUBJECT_MODELS = {"document": Document, "meeting": Meeting, "cycle_finding": CycleFinding,
+                  "cbm_report": CbmAnnualReport}
 
 
 def subject_label(row: Notification) -> str:
-    """What the notice is about, as officers name it: a symbol, a meeting, a finding."""
+    """What the notice is about, as officers name it: a symbol, a meeting, a finding,
+    a CBM annual report (linked to its page)."""
     model = SUBJECT_MODELS.get(row.subject_type)
     subject = db.session.get(model, row.subject_id) if model else None
     if isinstance(subject, Document):
@@ -37,6 +41,9 @@ def subject_label(row: Notification) -> str:
         return subject.title(current_language())
     if isinstance(subject, CycleFinding):
         return subject.message
+    if isinstance(subject, CbmAnnualReport):
+        return Markup('<a href="{}">{}</a>').format(url_for("cbm.annual_report", report_id=subject.id),
+                                                    cbm_notices.subject_label(subject, current_language()))
     return f"{row.subject_type} #{row.subject_id}"
 
 

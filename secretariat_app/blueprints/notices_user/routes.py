@@ -7,16 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from secretariat_app.blueprints.notices_user import bp
 from secretariat_app.blueprints.notices_user.forms import KIND_LABELS, STATUS_LABELS, PreferencesForm
 from secretariat_app.extensions import db
 from secretariat_app.localisation import current_language
+from secretariat_app.models.cbm import CbmAnnualReport
 from secretariat_app.models.documents import Document
 from secretariat_app.models.meetings import Meeting
 from secretariat_app.models.notifications import Notification, NotificationStatus
-from secretariat_app.permissions import access, is_secretariat
-from secretariat_app.services import audit
+from secretariat_app.permissions import access, can, is_secretariat
+from secretariat_app.services import audit, cbm_notices
 
 PER_PAGE = 50
 
@@ -44,6 +46,14 @@ def _subjects(rows: list[Notification]) -> dict[tuple[str, int], tuple[str, str 
         for document in db.session.scalars(select(Document).where(Document.id.in_(wanted["document"]))):
             title = document.title_ru if language == "ru" and document.title_ru else document.title_en
             found[("document", document.id)] = (f"{document.symbol} {title}".strip(), None)
+    if wanted.get("cbm_report"):
+        reports = db.session.scalars(select(CbmAnnualReport).where(CbmAnnualReport.id.in_(wanted["cbm_report"]))
+                                     .options(selectinload(CbmAnnualReport.area)))
+        for report in reports:
+            # No link to a page that would answer 404 (a draft of an area the reader no longer coordinates).
+            readable = can(current_user, "read_cbm_report", report)
+            link = url_for("cbm.annual_report", report_id=report.id) if readable else None
+            found[("cbm_report", report.id)] = (cbm_notices.subject_label(report, language), link)
     return found
 
 
