@@ -32,7 +32,7 @@ run: seed
 	PORT=$${PORT:-5000} $(BIN)/honcho --procfile Procfile.dev start
 
 test: install
-	CI=$${CI:-} $(BIN)/python -m pytest
+	CI=$${CI:-} $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

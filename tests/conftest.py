@@ -201,9 +201,22 @@ def smtp_sink():
     sink.stop()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs two workers) the tests that start
+    Celery workers, beat, Redis servers and SMTP sinks run one after another on
+    one worker: they share the Redis on 6379 and are sensitive to timing."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("services"))
+
+
 def pytest_configure(config):
-    """Compile the message catalogues when `make` did not (a bare pytest run)."""
+    """Compile the message catalogues when `make` did not (a bare pytest run);
+    once, in the controller, not in every xdist worker."""
     from pathlib import Path
+
+    if hasattr(config, "workerinput"):
+        return
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
