@@ -126,3 +126,21 @@ def test_cli_dispatch_inline_sends_due_notices(app, app_ctx, outbox, monkeypatch
     assert sorted(m["To"] for m in outbox) == sorted(p.email for p in people)
     again = app.test_cli_runner().invoke(args=["notify", "dispatch", "--inline"])
     assert "claimed: 0" in again.output and len(outbox) == 2
+
+
+def test_cli_dispatch_hands_the_workers_batches(app, app_ctx, monkeypatch):
+    """Without --inline the claimed rows go to the workers as beat sends them:
+    one task per NOTIFY_PER_TASK rows, after the claim is committed."""
+    import workers.tasks.notify as tasks
+
+    monkeypatch.setitem(app.config, "NOTIFY_PER_TASK", 2)
+    document = make_document()
+    rows = [notice(delegate(), document, status=PENDING, error="", attempts=0) for _ in range(3)]
+    batches: list[list[tuple[int, int]]] = []
+    monkeypatch.setattr(tasks, "enqueue_batch", lambda pairs: batches.append(list(pairs)))
+    result = app.test_cli_runner().invoke(args=["notify", "dispatch"])
+    assert result.exit_code == 0, result.output
+    assert "claimed: 3; handed to the workers: 3" in result.output
+    assert [len(batch) for batch in batches] == [2, 1]
+    assert sorted(pair[0] for batch in batches for pair in batch) == sorted(r.id for r in rows)
+    assert {status_of(r.id) for r in rows} == {NotificationStatus.SENDING}

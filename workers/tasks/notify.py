@@ -6,8 +6,8 @@ enqueues one `send_notifications([(id, attempt), …])` per batch of up to
 NOTIFY_PER_TASK (50) rows, without eta or countdown (a delay is a later
 due_at on the row, never a delayed task). A batch goes over one SMTP
 connection and each row is marked on its own as soon as its mail is accepted.
-`send_notification(id, attempt)` sends one row (tasks queued by an earlier
-version, `flask notify dispatch`)."""
+`flask notify dispatch` does the same by hand. `send_notification(id,
+attempt)` sends one row (tasks queued by an earlier version)."""
 from __future__ import annotations
 
 from collections import Counter
