@@ -19,20 +19,10 @@ from secretariat_app.models.columns import utcnow
 from secretariat_app.models.people import User
 from secretariat_app.services import audit
 from secretariat_app.services.cbm_reports import lock_report, refuse
-from secretariat_app.services.documents_versions import ACCEPTED, _store_row
+from secretariat_app.services.documents_versions import _store_row, file_refusal
 from secretariat_app.storage import FileStore, RefusedFile, file_store
 
 ATTACHMENT_FIELDS = ("activity_report_id", "file_sha256", "filename", "size")
-
-
-def _file_refusal(reason: str, max_size: int) -> Violation:
-    if reason == "empty":
-        return Violation("file", N_("The file is empty."))
-    if reason == "too large":
-        return Violation("file", N_("The file is larger than %(mb)s MB, the largest the Secretariat accepts."),
-                         {"mb": f"{max_size / (1024 * 1024):g}"})
-    return Violation("file", N_("This type of file is not accepted (the content decides, not the name). "
-                                "Send one of: %(types)s."), {"types": ACCEPTED})
 
 
 def add_attachment(actor: User | None, row: CbmActivityReport, stream: BinaryIO | None, filename: str | None,
@@ -54,7 +44,7 @@ def add_attachment(actor: User | None, row: CbmActivityReport, stream: BinaryIO 
         stored = store.save(stream, max_size)
     except RefusedFile as refused:
         db.session.rollback()
-        raise RuleViolations([_file_refusal(str(refused), max_size)]) from None
+        raise RuleViolations([file_refusal(str(refused), max_size, empty=N_("The file is empty."))]) from None
     store.path_for(stored.sha256).touch()  # a fresh mtime: the sweeper's grace period covers this upload
     _store_row(stored)
     attachment = CbmAttachment(activity_report_id=row.id, file_sha256=stored.sha256, size=stored.size,

@@ -38,9 +38,11 @@ class UploadData:
     is_original: bool = False
 
 
-def _refusal(reason: str, max_size: int) -> Violation:
+def file_refusal(reason: str, max_size: int,
+                 empty: str = N_("The file is empty: choose the file of this language version.")) -> Violation:
+    """The form error for a file the store refused (RefusedFile.reason)."""
     if reason == "empty":
-        return Violation("file", N_("The file is empty: choose the file of this language version."))
+        return Violation("file", empty)
     if reason == "too large":
         return Violation("file", N_("The file is larger than %(mb)s MB, the largest the Secretariat accepts."),
                          {"mb": f"{max_size / (1024 * 1024):g}"})
@@ -92,7 +94,7 @@ def upload(actor: User | None, document: Document, data: UploadData, store: File
         stored = store.save(data.stream, max_size)
     except RefusedFile as refused:
         db.session.rollback()
-        raise RuleViolations([_refusal(str(refused), max_size)]) from None
+        raise RuleViolations([file_refusal(str(refused), max_size)]) from None
     store.path_for(stored.sha256).touch()  # a fresh mtime: the sweeper's grace period covers this upload
     _store_row(stored)
     version = DocumentVersion(

@@ -288,6 +288,14 @@ def _constant(column, value) -> ColumnElement:
     return bindparam(None, value, type_=column.type, literal_execute=True)
 
 
+def _read_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list) -> Source:
+    """One list of the reader's (the delegation's circulation, or their named
+    list) in time order, less what they have not read."""
+    return Source(select(document_id.label("document_id"), at.label("at"))
+                  .join(_D, _D.id == document_id)
+                  .where(in_list, ~_unread(named, document_id), _level(named), *where), at, document_id)
+
+
 def _sources(shape: Shape, unread: bool) -> list[Source]:
     """The lists a delegate receives documents by, unread or read: their
     delegation's circulation (GENERAL, LIMITED) and their own name (RESTRICTED),
@@ -295,25 +303,12 @@ def _sources(shape: Shape, unread: bool) -> list[Source]:
     where = _document_filters(shape)
     sources = []
     if shape.delegation:
-        if unread:
-            sources.append(_unread_source(False, where, shape.dialect))
-        else:
-            # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at),
-            # less what the reader has not read.
-            at, document_id = _C.circulated_at, _C.document_id
-            sources.append(Source(select(document_id.label("document_id"), at.label("at"))
-                                  .join(_D, _D.id == document_id)
-                                  .where(_C.delegation_id == DELEGATION, ~_unread(False, document_id),
-                                         _level(False), *where), at, document_id))
-    if unread:
-        sources.append(_unread_source(True, where, shape.dialect))
-    else:
-        # The reader's named list, newest first (ix_named_recipient_user_id_added_at), less the unread.
-        at, document_id = _N.added_at, _N.document_id
-        sources.append(Source(select(document_id.label("document_id"), at.label("at"))
-                              .join(_D, _D.id == document_id)
-                              .where(_N.user_id == USER, ~_unread(True, document_id),
-                                     _level(True), *where), at, document_id))
+        # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at).
+        sources.append(_unread_source(False, where, shape.dialect) if unread else
+                       _read_source(False, _C.circulated_at, _C.document_id, _C.delegation_id == DELEGATION, where))
+    # The reader's named list, newest first (ix_named_recipient_user_id_added_at).
+    sources.append(_unread_source(True, where, shape.dialect) if unread else
+                   _read_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where))
     return sources
 
 
