@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.domain.periods import Period
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.audit import AuditEntry
 from secretariat_app.models.cbm import CbmArea, CbmCoordinator, CbmCoordinatorUser, CbmDimension, CoordinatorRole
 from secretariat_app.models.decisions import Decision, DecisionStatus
@@ -274,14 +275,16 @@ def end_term(actor: User | None, coordinator: CbmCoordinator, term_end: date | N
     return coordinator
 
 
-def current_coordinators(area_id: int, day: date | None = None) -> list[CbmCoordinator]:
-    """The states coordinating `area_id` on `day` (today): coordinators first, then co-coordinators."""
-    return current_coordinators_by_area(day, [area_id]).get(area_id, [])
+def current_coordinators(area_id: int, day: date | None = None, language: str = "en") -> list[CbmCoordinator]:
+    """The states coordinating `area_id` on `day` (today): coordinators first, then co-coordinators,
+    each by name in `language`."""
+    return current_coordinators_by_area(day, [area_id], language).get(area_id, [])
 
 
-def current_coordinators_by_area(day: date | None = None,
-                                 area_ids: list[int] | None = None) -> dict[int, list[CbmCoordinator]]:
-    """Every area's coordinating states on `day` (today), with their state and decision loaded."""
+def current_coordinators_by_area(day: date | None = None, area_ids: list[int] | None = None,
+                                 language: str = "en") -> dict[int, list[CbmCoordinator]]:
+    """Every area's coordinating states on `day` (today), with their state and decision loaded:
+    coordinators first, then co-coordinators, each by name in `language`."""
     day = day or date.today()
     query = (select(CbmCoordinator)
              .where(CbmCoordinator.term_start <= day,
@@ -293,7 +296,8 @@ def current_coordinators_by_area(day: date | None = None,
     for row in db.session.scalars(query):
         found[row.area_id].append(row)
     order = {CoordinatorRole.COORDINATOR: 0, CoordinatorRole.CO_COORDINATOR: 1}
-    return {k: sorted(v, key=lambda c: (order[c.role], c.state.name_en)) for k, v in found.items()}
+    return {k: sorted(by_name(v, language, of=lambda c: c.state), key=lambda c: order[c.role])
+            for k, v in found.items()}
 
 
 def catalogue() -> list[CbmDimension]:

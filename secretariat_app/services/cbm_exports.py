@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
+from secretariat_app.localisation import name_key
 from secretariat_app.labels import ACTIVITY_STATE_LABELS, ACTIVITY_TYPE_LABELS, REPORT_STATUS_LABELS
 from secretariat_app.models.cbm import (
     CbmActivity,
@@ -114,7 +115,7 @@ def export_filename(kind: str, years: YearRange) -> str:
 
 
 def _state_names(states: Iterable[State], language: str) -> str:
-    return STATE_SEPARATOR.join(sorted((s.name(language) for s in states), key=str.casefold))
+    return STATE_SEPARATOR.join(sorted((s.name(language) for s in states), key=name_key))
 
 
 # Activities -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from secretariat_app.domain.cbm_status import PRESSING_ORDER, ActivityState, cell_state, default_due_at, review_position
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.cbm import (
     CbmActivity,
     CbmActivityReport,
@@ -325,7 +326,7 @@ def held_statistics(scope: ReaderScope, years: YearRange, language: str = "en",
         by_state.setdefault(state_id, StateHeld(state_id, name_en, name_ru)).participated += 1
     return HeldStatistics(
         by_dimension=list(by_dimension.values()),
-        by_state=sorted(by_state.values(), key=lambda s: s.name(language).casefold()),
+        by_state=by_name(by_state.values(), language),
         activities=len(held),
         states=len(all_states),
         participants=sum(row[2] for row in held),

@@ -72,9 +72,9 @@ def _record(actor, action: str, paper: CbmPaper, before: dict | None, **extra: A
 
 # Drafting -------------------------------------------------------------------------------------------
 
-def originating_delegations(area: CbmArea, day: date | None = None) -> list[Delegation]:
-    """The delegations of the states coordinating `area` on `day`, coordinators first."""
-    state_ids = [c.state_id for c in current_coordinators(area.id, day)]
+def originating_delegations(area: CbmArea, day: date | None = None, language: str = "en") -> list[Delegation]:
+    """The delegations of the states coordinating `area` on `day`, coordinators first, each by name in `language`."""
+    state_ids = [c.state_id for c in current_coordinators(area.id, day, language)]
     found = {d.state_id: d for d in db.session.scalars(select(Delegation).where(Delegation.state_id.in_(state_ids)))}
     return [found[s] for s in dict.fromkeys(state_ids) if s in found]
 

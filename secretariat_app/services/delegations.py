@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import Membership, MembershipStatus, State
 from secretariat_app.services import audit
@@ -69,15 +70,14 @@ def create_delegation(actor: User | None, state: State) -> Delegation:
     return delegation
 
 
-def states_without_delegation() -> list[State]:
-    """States with at least one membership and no delegation, by English name."""
+def states_without_delegation(language: str = "en") -> list[State]:
+    """States with at least one membership and no delegation, by name in `language`."""
     with_delegation = select(Delegation.state_id)
     with_membership = select(Membership.state_id)
-    return list(db.session.scalars(
+    return by_name(db.session.scalars(
         select(State)
         .where(State.id.in_(with_membership), State.id.not_in(with_delegation))
-        .order_by(State.name_en)
-    ))
+    ), language)
 
 
 def user_counts() -> dict[int, int]:
@@ -90,14 +90,12 @@ def user_counts() -> dict[int, int]:
     return {delegation_id: count for delegation_id, count in rows}
 
 
-def delegations_overview(day: date) -> list[DelegationRow]:
+def delegations_overview(day: date, language: str = "en") -> list[DelegationRow]:
     """Every delegation with its state's status on `day` and its number of users,
-    by the state's English name."""
-    delegations = db.session.scalars(
+    by the state's name in `language`."""
+    delegations = by_name(db.session.scalars(
         select(Delegation)
-        .join(State, Delegation.state_id == State.id)
         .options(selectinload(Delegation.state).selectinload(State.memberships))
-        .order_by(State.name_en)
-    ).all()
+    ), language)
     counts = user_counts()
     return [DelegationRow(d, d.status_on(day), counts.get(d.id, 0)) for d in delegations]

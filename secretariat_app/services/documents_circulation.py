@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from secretariat_app.domain import visibility
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.documents import (
     Acknowledgement, Circulation, DistributionLevel, Document, DocumentStatus, NamedRecipient, VersionKind,
@@ -250,13 +251,15 @@ class AcknowledgementRow:
     acknowledgement: Acknowledgement | None
 
 
-def acknowledgement_rows(document: Document) -> list[AcknowledgementRow]:
-    """Every recipient delegation with its acknowledgement (or None), those that have not acknowledged first."""
+def acknowledgement_rows(document: Document, language: str = "en") -> list[AcknowledgementRow]:
+    """Every recipient delegation with its acknowledgement (or None), those that have not acknowledged first,
+    each group by name in `language`."""
     circulations = db.session.scalars(select(Circulation).where(Circulation.document_id == document.id))
     acks = {a.delegation_id: a for a in db.session.scalars(
         select(Acknowledgement).where(Acknowledgement.document_id == document.id))}
     rows = [AcknowledgementRow(c, acks.get(c.delegation_id)) for c in circulations]
-    return sorted(rows, key=lambda r: (r.acknowledgement is not None, r.circulation.delegation.name()))
+    return sorted(by_name(rows, language, of=lambda r: r.circulation.delegation),
+                  key=lambda r: r.acknowledgement is not None)
 
 
 def chase(actor: User | None, document: Document, now: datetime | None = None) -> int:

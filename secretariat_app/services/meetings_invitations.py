@@ -10,10 +10,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.meetings import Invitation, Meeting, MeetingStatus, Participant
 from secretariat_app.models.people import Delegation, User
@@ -50,11 +52,12 @@ def invitation_for(meeting: Meeting, delegation_id: int | None) -> Invitation | 
     )
 
 
-def uninvited_delegations(meeting: Meeting) -> list[Delegation]:
-    """Delegations that could still be invited, by name."""
+def uninvited_delegations(meeting: Meeting, language: str = "en") -> list[Delegation]:
+    """Delegations that could still be invited, by name in `language`."""
     invited = select(Invitation.delegation_id).where(Invitation.meeting_id == meeting.id)
-    delegations = db.session.scalars(select(Delegation).where(Delegation.id.not_in(invited))).all()
-    return sorted(delegations, key=lambda d: d.state.name_en)
+    delegations = db.session.scalars(select(Delegation).where(Delegation.id.not_in(invited))
+                                      .options(selectinload(Delegation.state))).all()
+    return by_name(delegations, language)
 
 
 def add_invitation(actor: User | None, meeting: Meeting, delegation_id: int | None) -> Invitation:

@@ -17,6 +17,7 @@ from secretariat_app.domain.membership import check_membership_period
 from secretariat_app.domain.periods import Period
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name
 from secretariat_app.models.people import User
 from secretariat_app.models.states import Membership, MembershipStatus, State, StateKind
 from secretariat_app.services import audit
@@ -189,27 +190,26 @@ def update_membership(actor: User | None, membership: Membership, data: Membersh
 
 # Who held which status ----------------------------------------------------
 
-def statuses_on(day: date) -> dict[MembershipStatus, list[State]]:
-    """For each status, the states holding it on `day`, by English name."""
+def statuses_on(day: date, language: str = "en") -> dict[MembershipStatus, list[State]]:
+    """For each status, the states holding it on `day`, by name in `language`."""
     rows = db.session.execute(
         select(Membership.status, State)
         .join(State, Membership.state_id == State.id)
         .where(Membership.valid_from <= day, or_(Membership.valid_to.is_(None), Membership.valid_to >= day))
-        .order_by(State.name_en)
     )
     result: dict[MembershipStatus, list[State]] = {status: [] for status in MembershipStatus}
     for status, state in rows:
         result[status].append(state)
-    return result
+    return {status: by_name(states, language) for status, states in result.items()}
 
 
-def states_without_status_on(day: date) -> list[State]:
-    """States and organisations known to the system that held no status on `day`."""
+def states_without_status_on(day: date, language: str = "en") -> list[State]:
+    """States and organisations known to the system that held no status on `day`, by name in `language`."""
     holding = (
         select(Membership.state_id)
         .where(Membership.valid_from <= day, or_(Membership.valid_to.is_(None), Membership.valid_to >= day))
     )
-    return list(db.session.scalars(select(State).where(State.id.not_in(holding)).order_by(State.name_en)))
+    return by_name(db.session.scalars(select(State).where(State.id.not_in(holding))), language)
 
 
 def state_with_history(code: str) -> State | None:

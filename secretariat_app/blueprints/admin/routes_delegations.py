@@ -28,8 +28,8 @@ from secretariat_app.services import delegations as delegation_service
 def delegations() -> ResponseReturnValue:
     """Every delegation with its state's status today and its number of users."""
     today = date.today()
-    return render_template("admin/delegations.html", rows=delegation_service.delegations_overview(today),
-                           today=today)
+    return render_template("admin/delegations.html",
+                           rows=delegation_service.delegations_overview(today, current_language()), today=today)
 
 
 @bp.route("/delegations/<int:delegation_id>")
@@ -51,7 +51,7 @@ def delegation_detail(delegation_id: int) -> ResponseReturnValue:
 def delegation_new() -> ResponseReturnValue:
     """Create the delegation of a state that has a membership and no delegation yet."""
     require("manage_delegations")
-    candidates = delegation_service.states_without_delegation()
+    candidates = delegation_service.states_without_delegation(current_language())
     form = DelegationForm() if request.method == "POST" else DelegationForm(
         data={"state": request.args.get("state", type=int)}
     )

@@ -47,9 +47,11 @@ def states() -> ResponseReturnValue:
     day = form.on.data or date.today()
     if form.on.data is None:
         form.on.data = day
+    language = current_language()
     return render_template(
         "admin/states.html", form=form, day=day, statuses=list(MembershipStatus),
-        by_status=state_service.statuses_on(day), without=state_service.states_without_status_on(day),
+        by_status=state_service.statuses_on(day, language),
+        without=state_service.states_without_status_on(day, language),
     )
 
 

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from secretariat_app.blueprints.documents.forms import enum_choices, enum_or_none, optional_id
 from secretariat_app.extensions import db
 from secretariat_app.labels import STATUS_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.models.decisions import Decision
 from secretariat_app.models.states import State
 from secretariat_app.services.cbm_catalogue import appointing_decisions
@@ -24,8 +25,9 @@ __all__ = ["BLANK", "decision_choices", "decision_label", "enum_choices", "enum_
 
 
 def state_choices(language: str, day: date, blank=None) -> list[SelectChoice]:
-    """Every state, with its status on `day` when it is not a member; the services judge membership."""
-    states = db.session.scalars(select(State).order_by(State.name_en))
+    """Every state by its name in `language`, with its status on `day` when it is not a member; the
+    services judge membership."""
+    states = by_name(db.session.scalars(select(State)), language)
     choices = [SelectChoice("", blank)] if blank is not None else []
     for state in states:
         status = state.status_on(day)

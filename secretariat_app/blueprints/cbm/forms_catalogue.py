@@ -14,6 +14,7 @@ from wtforms.validators import Length, Optional
 from secretariat_app.blueprints.cbm.choices import BLANK, decision_choices, enum_choices, enum_or_none, optional_id
 from secretariat_app.extensions import db
 from secretariat_app.labels import COORDINATOR_ROLE_LABELS, STATUS_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.models.cbm import CbmDimension, CoordinatorRole
 from secretariat_app.models.people import User
 from secretariat_app.models.states import State, StateKind
@@ -55,7 +56,7 @@ class AppointmentForm(FlaskForm):
 
     def fill_choices(self, language: str, day: date) -> None:
         """Every state with its status today; the service refuses one that is not a member on the term's start."""
-        states = db.session.scalars(select(State).where(State.kind == StateKind.STATE).order_by(State.name_en))
+        states = by_name(db.session.scalars(select(State).where(State.kind == StateKind.STATE)), language)
         choices = [SelectChoice("", BLANK)]
         for state in states:
             status = state.status_on(day)

@@ -14,6 +14,7 @@ from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import EARLIEST_YEAR, YEARS_AHEAD, YearRange
 from secretariat_app.extensions import db
 from secretariat_app.labels import ACTIVITY_STATE_LABELS, REPORT_STATUS_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.models.cbm import ReportStatus
 from secretariat_app.models.states import State, StateKind
 from secretariat_app.services.cbm_exports import ExportFilter
@@ -60,8 +61,7 @@ class ExportForm(YearsForm):
         self.report_status.choices = enum_choices(REPORT_STATUS_LABELS, _l("any status"))
         states = db.session.scalars(select(State).where(State.kind == StateKind.STATE))
         self.state.choices = [SelectChoice("", _l("any state")),
-                              *sorted((SelectChoice(str(s.id), s.name(language)) for s in states),
-                                      key=lambda c: c.label.casefold())]
+                              *(SelectChoice(str(s.id), s.name(language)) for s in by_name(states, language))]
 
     def to_filter(self, years: YearRange) -> ExportFilter:
         return ExportFilter(years=years, dimension_id=self.dimension.data, area_id=self.area.data,

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from secretariat_app.blueprints.cbm.choices import BLANK, enum_choices, enum_or_none, optional_id, state_choices
 from secretariat_app.domain.cbm_reports import OUTCOME_MAX, REASON_MAX, SUMMARY_MAX, TITLE_MAX, VENUE_MAX
 from secretariat_app.labels import ACTIVITY_TYPE_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.models.cbm import ActivityType, CbmActivity, CbmActivityReport
 from secretariat_app.models.states import State
 from secretariat_app.services.cbm_activities import ActivityData
@@ -94,7 +95,7 @@ class ActivityReportForm(FlaskForm):
     def fill_choices(self, language: str, states: list[State], chosen: list[State]) -> None:
         shown = {s.id: s for s in [*states, *chosen]}
         self.participating_states.choices = [SelectChoice(str(s.id), s.name(language))
-                                             for s in sorted(shown.values(), key=lambda s: s.name(language))]
+                                             for s in by_name(shown.values(), language)]
 
     def to_data(self) -> ActivityReportData:
         return ActivityReportData(

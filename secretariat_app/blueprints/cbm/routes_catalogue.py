@@ -51,7 +51,7 @@ def index() -> ResponseReturnValue:
     require("read_cbm_overview")
     today = date.today()
     return render_template("cbm/catalogue.html", dimensions=catalogue_service.catalogue(),
-                           coordinators=catalogue_service.current_coordinators_by_area(today),
+                           coordinators=catalogue_service.current_coordinators_by_area(today, language=current_language()),
                            my_areas=catalogue_service.areas_of_user(current_user, today),
                            officer=is_secretariat(current_user), today=today)
 
@@ -70,7 +70,8 @@ def area(area_id: int) -> ResponseReturnValue:
         "cbm/area.html", area=area_, today=today, officer=officer, coordinates=coordinates,
         may_draft=can(current_user, "coordinate_cbm_area", area_.id),
         history=sorted(area_.coordinators, key=lambda c: (c.term_start, c.id), reverse=True),
-        current=catalogue_service.current_coordinators(area_.id, today), coordinator_users=users,
+        current=catalogue_service.current_coordinators(area_.id, today, current_language()),
+        coordinator_users=users,
         papers=paper_service.readable_papers(current_user, area_),
         user_form=_user_form(area_, today) if officer else None)
 

@@ -73,7 +73,8 @@ def paper_new(area_id: int) -> ResponseReturnValue:
     officer = is_secretariat(current_user)
     kind = request.args.get("kind", PaperKind.CONCEPT_PAPER.value)
     form = PaperForm() if request.method == "POST" else PaperForm(data={"kind": kind})
-    form.fill_choices(paper_service.originating_delegations(area) if officer else [], current_language())
+    language = current_language()
+    form.fill_choices(paper_service.originating_delegations(area, language=language) if officer else [], language)
     if form.validate_on_submit():
         try:
             paper = paper_service.create_paper(current_user, area, form.to_data())

@@ -7,11 +7,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from wtforms import DateField, Form, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from secretariat_app.extensions import db
 from secretariat_app.labels import STATUS_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.models.decisions import Decision, DecisionStatus, Procedure
 from secretariat_app.models.meetings import Meeting
 from secretariat_app.models.people import Delegation
@@ -139,7 +141,8 @@ class ObjectionForm(FlaskForm):
 
     def fill_choices(self, language: str, day) -> None:
         """Every delegation, with its status today; the service refuses those that are not members."""
-        delegations = db.session.scalars(select(Delegation).join(State).order_by(State.name_en))
+        delegations = by_name(db.session.scalars(
+            select(Delegation).join(State).options(contains_eager(Delegation.state))), language)
         choices = [SelectChoice("", _l("— choose —"))]
         for delegation in delegations:
             status = delegation.status_on(day)

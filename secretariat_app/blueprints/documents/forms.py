@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from wtforms import (
     BooleanField, Form, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
@@ -23,6 +24,7 @@ from secretariat_app.models.meetings import AgendaItem, Meeting
 from secretariat_app.models.people import Delegation, User
 from secretariat_app.models.states import Body, State
 from secretariat_app.labels import DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS
+from secretariat_app.localisation import by_name
 from secretariat_app.services.documents import DocumentData, LaterVersionData
 from secretariat_app.services.documents_archive import ArchiveFilter
 from secretariat_app.services.documents_circulation import Audience, CirculationData
@@ -93,7 +95,8 @@ def meeting_choices(language: str, blank) -> list[SelectChoice]:
 
 
 def delegation_choices(language: str) -> list[SelectChoice]:
-    delegations = db.session.scalars(select(Delegation).join(State).order_by(State.name_en))
+    delegations = by_name(db.session.scalars(select(Delegation).join(State).options(contains_eager(Delegation.state))),
+                          language)
     return [SelectChoice(str(d.id), d.name(language)) for d in delegations]
 
 

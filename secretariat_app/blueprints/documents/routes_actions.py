@@ -110,7 +110,7 @@ def withdraw(document_id: int) -> ResponseReturnValue:
 def acknowledgements(document_id: int) -> ResponseReturnValue:
     """Which recipient delegations have acknowledged receipt, and which not."""
     document = get_document(document_id)
-    rows = circulation_service.acknowledgement_rows(document)
+    rows = circulation_service.acknowledgement_rows(document, current_language())
     waiting = sum(1 for row in rows if row.acknowledgement is None)
     return render_template("documents/acknowledgements.html", document=document, rows=rows, waiting=waiting)
 

@@ -17,7 +17,7 @@ from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain import reminders as reminder_rules
 from secretariat_app.extensions import db
 from secretariat_app.labels import BODY_LABELS
-from secretariat_app.localisation import timezone_choices
+from secretariat_app.localisation import by_name, timezone_choices
 from secretariat_app.models.decisions import Decision
 from secretariat_app.models.meetings import DatePrecision, Meeting, MeetingFormat, MeetingStatus
 from secretariat_app.models.states import Body, State
@@ -100,7 +100,7 @@ class MeetingForm(FlaskForm):
         self.body_id.choices = [SelectChoice("", _l("— choose —")),
                                 *(SelectChoice(str(b.id), b.name(language)) for b in bodies)]
         self.timezone.choices = timezone_choices()
-        states = db.session.scalars(select(State).order_by(State.name_en))
+        states = by_name(db.session.scalars(select(State)), language)
         self.host_state_id.choices = [SelectChoice("", _l("— none —")),
                                       *(SelectChoice(str(s.id), s.name(language)) for s in states)]
         socs = db.session.scalars(select(Meeting).join(Body).where(Body.code == SOC).order_by(Meeting.starts_at.desc()))

@@ -20,7 +20,7 @@ from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
-from secretariat_app.localisation import current_language
+from secretariat_app.localisation import by_name, current_language
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.meetings import Meeting
 from secretariat_app.permissions import access
@@ -98,7 +98,7 @@ def detail(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     day = meeting_service.start_day(meeting)
     sessions = meeting_service.preparing_sessions(meeting)
-    invitations = sorted(meeting.invitations, key=lambda i: i.delegation.name(current_language()))
+    invitations = by_name(meeting.invitations, current_language(), of=lambda i: i.delegation)
     return render_template(
         "meetings/detail.html", meeting=meeting, start_day=day, chair=chair_on(day), sessions=sessions,
         late_sessions=calendar_service.out_of_window(meeting, sessions), invitations=invitations,

@@ -15,7 +15,7 @@ from secretariat_app.blueprints.meetings.routes import get_meeting
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.forms import show_violations
-from secretariat_app.localisation import current_language
+from secretariat_app.localisation import by_name, current_language
 from secretariat_app.models.meetings import Invitation, Meeting, Participant
 from secretariat_app.permissions import access
 from secretariat_app.services import meetings as meeting_service
@@ -42,7 +42,7 @@ def invitations(meeting_id: int) -> ResponseReturnValue:
     day = meeting_service.start_day(meeting)
     form = InvitationForm()
     form.delegation_id.choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(str(d.id), d.name(language)) for d in invitation_service.uninvited_delegations(meeting)
+        SelectChoice(str(d.id), d.name(language)) for d in invitation_service.uninvited_delegations(meeting, language)
     ]
     if form.validate_on_submit():
         try:
@@ -53,7 +53,7 @@ def invitations(meeting_id: int) -> ResponseReturnValue:
             flash(_("The delegation of %(name)s has been invited.", name=invitation.delegation.name(language)),
                   "success")
             return _back(meeting)
-    rows = sorted(meeting.invitations, key=lambda i: i.delegation.name(language))
+    rows = by_name(meeting.invitations, language, of=lambda i: i.delegation)
     return render_template("meetings/invitations.html", meeting=meeting, form=form, invitations=rows,
                            start_day=day)
 
