@@ -52,6 +52,18 @@ def celery_settings(broker_url: str, result_backend: str | None) -> dict:
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
+def engine_options(database_uri: str) -> dict:
+    """SQLAlchemy engine options for a database."""
+    if database_uri.startswith("postgresql+psycopg"):
+        # No automatic server-side prepared statements: after a few runs PostgreSQL may
+        # switch a prepared inbox query to a generic plan a hundred times slower (the
+        # statements whose plan fits every value are prepared on purpose: see
+        # extensions.prepared_statements). Connections are pinged only after resting
+        # in the pool (secretariat_app/pg_connections.py), not on every checkout.
+        return {"pool_pre_ping": False, "connect_args": {"prepare_threshold": None}}
+    return {"pool_pre_ping": True}
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -61,11 +73,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'secretariat.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    if SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg"):
-        # No server-side prepared statements: after a few runs PostgreSQL may switch
-        # a prepared inbox query to a generic plan that is a hundred times slower.
-        SQLALCHEMY_ENGINE_OPTIONS = {**SQLALCHEMY_ENGINE_OPTIONS, "connect_args": {"prepare_threshold": None}}
+    # Unset: create_app() takes engine_options() of the database it is given.
 
     CELERY = celery_settings(
         os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}"),

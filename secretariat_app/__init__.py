@@ -5,7 +5,9 @@ import logging
 
 from flask import Flask
 
-from config import BASE_DIR, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env
+from config import (
+    BASE_DIR, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env, engine_options,
+)
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -18,6 +20,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     )
     app.config.from_object(config or config_from_env())
     app.config.update(overrides or {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.json.ensure_ascii = False  # Russian stays readable in JSON and the audit page
     check_production_settings(app)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -42,6 +45,7 @@ def check_production_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from secretariat_app import pg_connections
     from secretariat_app.auth_session import register_login
     from secretariat_app.extensions import csrf, db, limiter, migrate
     from secretariat_app.labels import register_labels
@@ -51,6 +55,9 @@ def register_extensions(app: Flask) -> None:
     from workers.celery_app import celery_init_app
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            pg_connections.configure(engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

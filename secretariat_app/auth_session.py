@@ -7,13 +7,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from secretariat_app.extensions import db, login_manager, prepared_statements
+from secretariat_app.pg_connections import lone_read
 from secretariat_app.models.people import Delegation, User
 
 # What every page needs of its reader, in one statement: the roles (permissions),
 # the delegation and its state (named in the page header). Built once: the
-# statement and its cache key are reused by every request.
+# statement and its cache key are reused by every request. On PostgreSQL it runs
+# outside a transaction when it comes first (pg_connections.lone_read).
 USER_OPTIONS = (joinedload(User.role_rows), joinedload(User.delegation).joinedload(Delegation.state))
-READER = select(User).options(*USER_OPTIONS).where(User.id == bindparam("user_id"))
+READER = lone_read(select(User).options(*USER_OPTIONS).where(User.id == bindparam("user_id")))
 
 
 @login_manager.user_loader

@@ -65,8 +65,8 @@ def prepared_statements() -> Iterator[Connection]:
     plan can be far worse than a custom one; use this only for statements whose
     plan does not depend on the values bound (key lookups, the inbox's page).
 
-    psycopg forgets its prepared statements at a ROLLBACK: a request that only
-    reads keeps them by ending with COMMIT (the inbox does)."""
+    psycopg forgets its prepared statements at a ROLLBACK, but not when no
+    transaction was open: the inbox's statements are lone reads (pg_connections)."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         yield connection

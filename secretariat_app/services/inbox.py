@@ -41,6 +41,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.extensions import db, prepared_statements
+from secretariat_app.pg_connections import lone_read
 from secretariat_app.models.columns import UTCDateTime
 from secretariat_app.models.documents import (
     Acknowledgement,
@@ -349,11 +350,12 @@ def _languages(dialect: str, document_id) -> ColumnElement:
 def _page_statement(shape: Shape) -> Select:
     """The page's keys joined to their documents and meetings, with the
     delegation's acknowledgement and the document's language versions: lookups
-    for the rows of the page only."""
+    for the rows of the page only. A lone read (pg_connections): after the
+    reader's row, the inbox request's only statement."""
     keys = _candidates(shape)
     acknowledged = exists().where(_A.document_id == keys.c.document_id,
                                   _A.delegation_id == DELEGATION)
-    return (
+    return lone_read(
         select(keys.c.document_id, keys.c.at, keys.c.unread, acknowledged.label("acknowledged"),
                _languages(shape.dialect, keys.c.document_id).label("languages"),
                _D.symbol, _D.title_en, _D.title_ru, _D.doc_type, _D.level,

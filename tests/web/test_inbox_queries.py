@@ -107,3 +107,25 @@ def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app
     with capsys.disabled():
         print(f"\nSQL statements per inbox request: {small_count} (5 rows), {large_count} (50 rows), "
               f"{next_count} (next page), {filtered_count} (filtered)")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_on_postgresql_the_inbox_request_opens_no_transaction(two_inboxes, app_ctx):
+    """Its two statements are lone reads (secretariat_app/pg_connections.py): no
+    BEGIN, no COMMIT, and the connection keeps its prepared page statement."""
+    c, _ = two_inboxes
+    client = app_ctx.test_client()
+    log_in(client, c.b1.email)
+    client.get("/inbox/")  # the filters' choices read once
+    seen: list[tuple[str, object]] = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement[:40], cursor.connection.info.transaction_status.name))
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        assert client.get("/inbox/").status_code == 200
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert len(seen) == EXPECTED_STATEMENTS
+    assert {state for _, state in seen} == {"IDLE"}, seen

@@ -16,7 +16,6 @@ from flask_login import current_user
 
 from secretariat_app.blueprints.inbox import bp
 from secretariat_app.blueprints.inbox.forms import LEVEL_LABELS, AcknowledgeForm, InboxFilterForm
-from secretariat_app.extensions import db
 from secretariat_app.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.localisation import current_language, local_time
@@ -77,50 +76,93 @@ def _zone(name: str) -> ZoneInfo:
 def _rows_html(rows: list[inbox_service.InboxRow], language: str) -> Markup:
     """The table rows of a page: symbol (bold and tagged when unread), title with
     its status and level tags, type, meeting, time of circulation in the reader's
-    zone, a download link per language, and whether the delegation acknowledged."""
-    labels = _labels_in(language)
-    types, levels, statuses, number = labels["types"], labels["levels"], labels["statuses"], labels["number"]
-    unread_tag, yes, no = escape(labels["unread"]), escape(labels["yes"]), escape(labels["no"])
+    zone, a download link per language, and whether the delegation acknowledged.
+    Text from the database goes through escape(); the labels were escaped once
+    (_row_pieces)."""
+    pieces = _row_pieces(language)
+    types, tags_for, number, unread_tag, yes, no = (pieces["types"], pieces["tags"], pieces["number"],
+                                                   pieces["unread"], pieces["yes"], pieces["no"])
     zone = _zone(str(get_timezone()))
     document_url = escape(url_for("inbox.document", document_id=0)[:-1])
     download_url = escape(url_for("documents.download", version_id=0)[:-10])  # less "0/download"
+    ru = language == "ru"
     html = []
     for row in rows:
         link = f'<a href="{document_url}{row.document_id}">{escape(row.symbol)}</a>'
-        tags = ""
-        if row.status in _WARNED:
-            tags += f' <span class="tag tag-warning">{escape(statuses.get(row.status, row.status.value))}</span>'
-        if row.level != DistributionLevel.GENERAL:
-            tags += f' <span class="tag">{escape(levels.get(row.level, row.level.value))}</span>'
         meeting = ""
         if row.meeting_id:
-            meeting = row.meeting_title(language)
+            meeting = (row.meeting_title_ru if ru else row.meeting_title_en) or row.meeting_title_en or ""
             if row.meeting_number:
                 meeting = f"{number % {'n': row.meeting_number}} · {meeting}"
+        when = row.circulated_at.astimezone(zone)
         html.append(_ROW.format(
             state="unread" if row.unread else "read", id=row.document_id,
-            symbol=f'<strong>{link}</strong> <span class="tag tag-info">{unread_tag}</span>' if row.unread else link,
-            title=escape(row.title(language)), tags=tags, type=escape(types.get(row.doc_type, row.doc_type.value)),
-            meeting=escape(meeting), circulated=row.circulated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            languages=" ".join(f'<a href="{download_url}{version_id}/download" lang="{escape(code)}">'
-                               f'{escape(code.upper())}</a>' for code, version_id in row.languages),
+            symbol=f'<strong>{link}</strong> {unread_tag}' if row.unread else link,
+            title=escape((row.title_ru or row.title_en) if ru else (row.title_en or row.title_ru)),
+            tags=tags_for.get((row.status, row.level), ""), type=types.get(row.doc_type) or escape(row.doc_type.value),
+            meeting=escape(meeting),
+            circulated=f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}",
+            languages=" ".join(f'<a href="{download_url}{version_id}/download" {_language_link(code)}</a>'
+                               for code, version_id in row.languages),
             acknowledged=yes if row.acknowledged else no))
     return Markup("\n    ".join(html))
+
+
+_PIECES: dict[str, dict] = {}
+
+
+def _row_pieces(language: str) -> dict:
+    """The labels of the rows, escaped, per language: types, the status and level
+    tags of each (status, level), the unread tag, yes and no."""
+    if language not in _PIECES:
+        labels = _labels_in(language)
+        levels, statuses = labels["levels"], labels["statuses"]
+        tags = {}
+        for status in DocumentStatus:
+            for level in DistributionLevel:
+                tag = ""
+                if status in _WARNED:
+                    tag += f' <span class="tag tag-warning">{escape(statuses.get(status, status.value))}</span>'
+                if level != DistributionLevel.GENERAL:
+                    tag += f' <span class="tag">{escape(levels.get(level, level.value))}</span>'
+                tags[(status, level)] = tag
+        _PIECES[language] = {
+            "types": {key: str(escape(label)) for key, label in labels["types"].items()},
+            "tags": tags,
+            "number": labels["number"],
+            "unread": f'<span class="tag tag-info">{escape(labels["unread"])}</span>',
+            "yes": str(escape(labels["yes"])),
+            "no": str(escape(labels["no"])),
+        }
+    return _PIECES[language]
+
+
+@lru_cache(maxsize=256)
+def _language_link(code: str) -> str:
+    """The rest of a language's download link: lang="ru">RU."""
+    return f'lang="{escape(code)}">{escape(code.upper())}'
 
 
 _FILTERS: OrderedDict[tuple, Markup] = OrderedDict()
 _FILTERS_KEPT = 256
 
 
-def _filters_html(form: InboxFilterForm, language: str, args: dict[str, str]) -> Markup:
+def _filter_form(language: str) -> InboxFilterForm:
+    form = InboxFilterForm(request.args).load_choices(language, utcnow().date())
+    form.validate()
+    return form
+
+
+def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, str]) -> Markup:
     """The filter form's HTML. It is a function of the request's arguments (less
     the page cursor), the language, the year and the filters' choices, so what it
-    rendered for the same ones is served again (most requests carry none)."""
+    rendered for the same ones is served again (most requests carry none, and
+    build no form: `form` is None)."""
     key = (id(current_app), language, utcnow().year, inbox_service.filter_choices().loaded_at,
            tuple(sorted((name, tuple(values)) for name, values in request.args.lists() if name != "after")))
     html = _FILTERS.get(key)
     if html is None:
-        html = Markup(render_template("inbox/_filters.html", form=form, args=args))
+        html = Markup(render_template("inbox/_filters.html", form=form or _filter_form(language), args=args))
         _FILTERS[key] = html
         while len(_FILTERS) > _FILTERS_KEPT:
             _FILTERS.popitem(last=False)
@@ -132,18 +174,13 @@ def _filters_html(form: InboxFilterForm, language: str, args: dict[str, str]) ->
 def index() -> ResponseReturnValue:
     """Unread first, then the newest circulation; filters, search and paging by key."""
     language = current_language()
-    form = InboxFilterForm(request.args).load_choices(language, utcnow().date())
-    form.validate()
+    # The unfiltered inbox (most requests) needs no form: its filters are none.
+    form = _filter_form(language) if any(name != "after" for name in request.args) else None
+    filters, args = (form.to_filters(), form.query_args()) if form else (inbox_service.InboxFilters(), {})
     cursor = inbox_service.Cursor.parse(request.args.get("after"))
-    page = inbox_service.inbox_page(current_user, form.to_filters(), cursor)
-    args = form.query_args()
-    html = render_template("inbox/index.html", filters=_filters_html(form, language, args), page=page,
+    page = inbox_service.inbox_page(current_user, filters, cursor)
+    return render_template("inbox/index.html", filters=_filters_html(form, language, args), page=page,
                            rows=_rows_html(page.rows, language), args=args)
-    # The request only read: end its transaction with COMMIT rather than the usual
-    # ROLLBACK, after which psycopg forgets the connection's prepared statements
-    # (the page statement is one: services.inbox._execute_prepared).
-    db.session.commit()
-    return html
 
 
 def _readable(document_id: int) -> Document:

@@ -1,0 +1,93 @@
+"""secretariat_app/pg_connections.py on PostgreSQL: lone reads run outside a
+transaction, everything else inside one begun as psycopg would; connections are
+pinged only after resting in the pool, and a dead one is replaced before use."""
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import select, text, update
+
+from secretariat_app import pg_connections
+from secretariat_app.extensions import db
+from secretariat_app.models.states import State
+from secretariat_app.pg_connections import lone_read
+from tests import services_available as services
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+KAZ = select(State.name_en).where(State.code == "KAZ")
+
+
+def status() -> TransactionStatus:
+    return db.session.connection().connection.driver_connection.info.transaction_status
+
+
+def test_a_lone_read_that_comes_first_opens_no_transaction(reference):
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan"
+    assert status() == TransactionStatus.IDLE
+    db.session.execute(KAZ)  # not marked: a transaction, as before
+    assert status() == TransactionStatus.INTRANS
+    db.session.rollback()
+
+
+def test_a_write_after_a_lone_read_is_in_a_transaction_a_rollback_undoes(reference):
+    db.session.execute(lone_read(KAZ))
+    db.session.execute(update(State).where(State.code == "KAZ").values(name_en="Changed"))
+    assert status() == TransactionStatus.INTRANS
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Changed"  # a lone read inside it is part of it
+    db.session.rollback()
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan"
+
+
+def test_a_committed_write_after_a_lone_read_is_kept(reference):
+    db.session.execute(lone_read(KAZ))
+    db.session.execute(update(State).where(State.code == "KAZ").values(name_en="Kazakhstan (kept)"))
+    db.session.commit()
+    with psycopg.connect(db.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")) as other:
+        assert other.execute("SELECT name_en FROM state WHERE code = 'KAZ'").fetchone()[0] == "Kazakhstan (kept)"
+
+
+def test_an_autocommit_connection_commits_each_statement(reference):
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.execute(update(State).where(State.code == "KAZ").values(name_en="Autocommitted"))
+        connection.rollback()  # nothing to undo: the statement was its own transaction
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Autocommitted"
+    # The connection the pool lends next still runs lone reads outside a transaction.
+    db.session.remove()
+    db.session.execute(lone_read(KAZ))
+    assert status() == TransactionStatus.IDLE
+
+
+@pytest.fixture
+def pings(app_ctx, monkeypatch):
+    """One pooled connection; the pings the pool sends, counted."""
+    db.session.remove()
+    db.engine.dispose()
+    sent = []
+    real = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda connection: sent.append(1) or real(connection))
+    yield sent
+    db.engine.dispose()
+
+
+def backend_pid() -> int:
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+
+
+def test_a_connection_back_from_the_pool_at_once_is_not_pinged(pings):
+    first = backend_pid()
+    assert backend_pid() == first and backend_pid() == first
+    assert pings == []
+
+
+def test_a_connection_that_rested_is_pinged_and_a_dead_one_replaced(pings, monkeypatch):
+    first = backend_pid()
+    with psycopg.connect(services.POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+    monkeypatch.setattr(pg_connections, "IDLE_PING_AFTER", 0.0)  # every connection has rested long enough
+    second = backend_pid()  # no error: the ping found the connection dead and the pool made a new one
+    assert second != first
+    assert len(pings) >= 1
