@@ -280,6 +280,19 @@ def report(inbox, baseline, download, bare) -> bool:
     return met
 
 
+def report_rounds(runs: dict[str, list[WrkResult]]) -> None:
+    """Each round's own ratios: the two of a pair are measured back to back, so a
+    slow moment of a shared machine shows as a round apart, not as a ratio of
+    medians taken from different moments."""
+    say("  ratios round by round (the median of each, and its range):")
+    for label, (app, base) in (("inbox / baseline", ("inbox", "baseline")),
+                               ("download / bare send_file", ("download", "bare"))):
+        ratios = [a.rps / b.rps for a, b in zip(runs[app], runs[base]) if b.rps]
+        if ratios:
+            say(f"    {label:<28}{' '.join(f'{r:.2f}' for r in ratios)}   median {statistics.median(ratios):.2f}, "
+                f"{min(ratios):.2f}–{max(ratios):.2f}")
+
+
 RESULT_SHAPE: dict = {}
 
 
@@ -300,6 +313,8 @@ def main() -> int:
                         help="skip loading: reuse the database and files a --keep run left in WORKDIR")
     parser.add_argument("--baseline-only", action="store_true",
                         help="measure the baseline only (while the inbox routes are not written)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="afterwards count instructions per request with valgrind (bench/inbox/instructions.py)")
     parser.add_argument("--explain", action="store_true",
                         help="afterwards, show the SQL of one inbox request with EXPLAIN ANALYZE and "
                              "where an in-process request spends its time (bench/inbox/explain.py)")
@@ -401,11 +416,18 @@ def main() -> int:
         baseline_result, inbox_result, bare_result, download_result = (
             median(runs[name]) for name in ("baseline", "inbox", "bare", "download"))
         met = report(inbox_result, baseline_result, download_result, bare_result)
+        if args.rounds > 1 and not args.baseline_only:
+            report_rounds(runs)
         status = 0 if met else 1
 
+        if args.instructions and not args.baseline_only:
+            procs.stop_all()
+            say("\n5. Instructions per request (bench/inbox/instructions.py)")
+            subprocess.run([PYTHON, str(HERE / "instructions.py")], cwd=ROOT, check=False,
+                           env=dict(env, BENCH_INFO=str(workdir / "info.json"), BENCH_INBOX_PATH=args.inbox_path))
         if args.explain and not args.baseline_only:
             procs.stop_all()
-            say("\n5. Where an inbox request spends its time (bench/inbox/explain.py)")
+            say(f"\n{6 if args.instructions else 5}. Where an inbox request spends its time (bench/inbox/explain.py)")
             explain_env = dict(env, BENCH_INFO=str(workdir / "info.json"),
                                BENCH_INBOX_PATH=args.inbox_path)
             subprocess.run([PYTHON, str(HERE / "explain.py")], cwd=ROOT, env=explain_env, check=False)
