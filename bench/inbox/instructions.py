@@ -4,7 +4,8 @@ the download in-process, against the baseline's page and bare send_file.
 wrk's requests per second on a shared two-core machine move by a third from
 one minute to the next, baseline included. An instruction count does not: the
 same code, data and requests execute the same instructions whatever else the
-machine is doing. It counts the Python process only (Flask, SQLAlchemy,
+machine is doing. The app is `wsgi.app`, as gunicorn serves it; the baseline
+is `baseline_app.app`, as gunicorn serves it. It counts the Python process only (Flask, SQLAlchemy,
 psycopg, the templates, the test client that drives it), not PostgreSQL's
 work nor the kernel's (sendfile), so it complements wrk rather than replacing
 it. Each figure is (instructions for N requests after a warm-up minus those
@@ -50,11 +51,9 @@ def child(kind: str, target: str, requests: int) -> None:
 
         client, url = baseline_app.app.test_client(), target
     else:
-        from config import ProductionConfig
-        from secretariat_app import create_app
+        import wsgi  # the app as gunicorn serves it: production settings, start-up objects frozen for the GC
 
-        app = create_app(ProductionConfig, {"SECRET_KEY": os.environ["SECRET_KEY"]})
-        client = app.test_client()
+        client = wsgi.app.test_client()
         page = client.get(BASE + "/auth/login", headers=UA).get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         answer = client.post(BASE + "/auth/login", headers={**UA, "Referer": BASE + "/auth/login"}, data={
