@@ -192,3 +192,19 @@ def test_admin_cannot_lock_themselves_out(app_ctx, client, as_admin):
 
 def test_unknown_user_is_404(app_ctx, client, as_admin):
     assert client.get("/admin/users/999999/edit").status_code == 404
+
+
+@pytest.mark.parametrize("language, counts", [
+    ("en", {1: "1 account matches.", 2: "2 accounts match."}),
+    ("ru", {1: "Найдена 1 учётная запись.", 3: "Найдены 3 учётные записи.", 5: "Найдено 5 учётных записей."}),
+])
+def test_the_count_of_accounts_agrees_with_its_number(app_ctx, client, language, counts):
+    log_in(client, officer(name="Officer", language=language).email)
+    delegation = DelegationFactory()
+    shown = 0
+    for n, caption in counts.items():
+        while shown < n:
+            delegate(delegation=delegation, name=f"Delegate {shown}")
+            shown += 1
+        html = client.get(f"/admin/users?delegation={delegation.id}").get_data(as_text=True)
+        assert f"<caption>{caption}</caption>" in html
