@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from wtforms import SelectChoice
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -44,6 +44,12 @@ def is_known_timezone(name: str | None) -> bool:
 def current_language() -> str:
     """The language the current page is rendered in (en or ru)."""
     return str(get_locale() or "en")
+
+
+def reader_language() -> str:
+    """The page's language inside a request, English outside one (CLI, Celery):
+    for names put into a message that the request translates and shows."""
+    return current_language() if has_request_context() else "en"
 
 
 T = TypeVar("T")

@@ -2,6 +2,8 @@
 'correct horse battery' unless told otherwise."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import factory
@@ -105,3 +107,16 @@ class StaffAppointmentFactory(Base):
     starts_on = date(2024, 1, 1)
     ends_on = None
     decision_reference = ""
+
+
+@contextmanager
+def reading_in(language: str) -> Iterator[User]:
+    """A request of an officer whose profile language is `language`, logged in
+    (what the web layer has when it calls a service and shows its refusal)."""
+    from flask import current_app
+    from flask_login import login_user
+
+    reader = officer(language=language)
+    with current_app.test_request_context():
+        login_user(reader)
+        yield reader

@@ -29,6 +29,7 @@ from secretariat_app.domain.cbm_status import ActivityState, activity_state, def
 from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import by_name, reader_language
 from secretariat_app.models.cbm import (
     CbmActivity, CbmActivityReport, CbmAnnualReport, CbmArea, CbmPaper, PaperKind, PaperStatus,
     ReportStatus,
@@ -298,8 +299,10 @@ def _participants(data: ActivityReportData) -> tuple[list[State], tuple[int, ...
     ids = sorted({int(i) for i in data.participating_state_ids or [] if i is not None})
     states = list(db.session.scalars(select(State).where(State.id.in_(ids)))) if ids else []
     unknown = tuple(sorted(set(ids) - {s.id for s in states}))
-    outsiders = tuple(sorted(s.name_en for s in states
-                             if data.held_on is not None and s.status_on(data.held_on) != MembershipStatus.MEMBER))
+    language = reader_language()  # the names in the refusal, in the reader's language and order
+    outsiders = tuple(s.name(language) for s in by_name(
+        [s for s in states if data.held_on is not None and s.status_on(data.held_on) != MembershipStatus.MEMBER],
+        language))
     return sorted(states, key=lambda s: s.name_en), unknown, outsiders
 
 

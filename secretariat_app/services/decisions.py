@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.domain import silence
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
+from secretariat_app.localisation import reader_language
 from secretariat_app.models.decisions import Decision, DecisionStatus, Procedure, SilenceObjection
 from secretariat_app.models.meetings import DatePrecision, Meeting
 from secretariat_app.models.people import Delegation, User
@@ -220,7 +221,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
             deadline=decision.silence_deadline,
             lodged_on=data.lodged_on,
             today=today,
-            delegation_name=delegation.state.name_en,
+            delegation_name=delegation.name(reader_language()),
             is_member=delegation.status_on(data.lodged_on) == MembershipStatus.MEMBER,
             already_objected=any(o.delegation_id == delegation.id for o in decision.objections),
             text=data.text or "",

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from secretariat_app.domain import visibility
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
-from secretariat_app.localisation import by_name
+from secretariat_app.localisation import by_name, reader_language
 from secretariat_app.models.columns import utcnow
 from secretariat_app.models.documents import (
     Acknowledgement, Circulation, DistributionLevel, Document, DocumentStatus, NamedRecipient, VersionKind,
@@ -57,7 +57,9 @@ def _refuse(violations: list[Violation]) -> None:
 
 
 def _names(delegations) -> str:
-    return ", ".join(sorted(d.name() for d in delegations))
+    """The delegations' names in the reader's language and alphabetical order."""
+    language = reader_language()
+    return ", ".join(d.name(language) for d in by_name(delegations, language))
 
 
 # Whom a circulation reaches -------------------------------------------------------------

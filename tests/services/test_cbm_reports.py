@@ -27,6 +27,7 @@ from secretariat_app.services.documents_versions import sweep_files
 from secretariat_app.storage import FileStore
 from tests import cbm_builders as build
 from tests.documents_helpers import body
+from tests.factories import reading_in
 
 UTC = timezone.utc
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -331,3 +332,18 @@ def test_a_plan_superseded_later_keeps_the_activities_already_reported(cast):
     cast.plan.status = PaperStatus.SUPERSEDED
     db.session.commit()
     assert [line.activity.id for line in service.report_lines(report)] == [activity.id]
+
+
+@pytest.mark.parametrize("language, names", [("ru", "Казахстан, Япония"), ("en", "Japan, Kazakhstan")])
+def test_participants_who_are_not_members_are_named_in_the_readers_language_and_order(cast, language, names):
+    activity = build.activity(cast.plan)
+    report = service.open_report(cast.coordinator, cast.area, 2026)
+    observer = build.member_state(MembershipStatus.OBSERVER)
+    late_joiner = build.member_state(since=date(2026, 6, 1))
+    observer.name_en, observer.name_ru = "Japan", "Япония"
+    late_joiner.name_en, late_joiner.name_ru = "Kazakhstan", "Казахстан"
+    db.session.commit()
+    with reading_in(language), pytest.raises(RuleViolations) as error:
+        service.save_activity_report(cast.coordinator, report, activity, held(cast, states=[observer, late_joiner]))
+    assert f"not members on 2026-05-12: {names}." in refused(error)["participating_states"]
+    assert activity_reports() == 0

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from secretariat_app.domain.violations import RuleViolations
@@ -25,7 +26,7 @@ from secretariat_app.services.decisions import (
     register_years,
     update_decision,
 )
-from tests.factories import officer
+from tests.factories import officer, reading_in
 
 TODAY = date(2024, 6, 27)  # the SOC approved an outcome document subject to two weeks' silence
 
@@ -264,3 +265,20 @@ def test_register_filters_by_body_year_status_and_hides_the_rest_from_delegates(
     assert refs(DecisionFilter(status=DecisionStatus.UNDER_SILENCE)) == {"SOC/2024/DEC/4"}
     assert refs(DecisionFilter(), adopted_only=True) == {"SOC/2024/DEC/3", "MFA/2021/DEC/1"}
     assert register_years()[-1] == 2021 and 2024 in register_years()
+
+
+@pytest.mark.parametrize("language, name", [("ru", "Япония"), ("en", "Japan")])
+def test_an_observers_objection_is_refused_naming_the_state_in_the_readers_language(under_silence, language, name):
+    objection = ObjectionData(delegation("JPN").id, date(2024, 7, 3), "We object.")
+    with reading_in(language):
+        with pytest.raises(RuleViolations) as caught:
+            record_objection(officer(), under_silence, objection, today=date(2024, 7, 3))
+        message = " ".join(v.render(gettext) for v in caught.value.violations)
+    assert name in message and ("Japan" in message) == (language == "en")
+
+
+def test_outside_a_request_the_objection_refusal_names_the_state_in_english(under_silence):
+    objection = ObjectionData(delegation("JPN").id, date(2024, 7, 3), "We object.")
+    with pytest.raises(RuleViolations) as caught:
+        record_objection(officer(), under_silence, objection, today=date(2024, 7, 3))
+    assert "Japan is not a member" in caught.value.violations[0].render()

@@ -18,6 +18,7 @@ from secretariat_app.services.documents_circulation import (
     Audience, CirculationData, acknowledgement_rows, chase, circulate, derestrict, withdraw,
 )
 from secretariat_app.services.documents_versions import UploadData, upload
+from tests.factories import reading_in
 from tests.services.test_documents_setup import PDF, counts, make_document, world  # noqa: F401
 
 NOW = datetime(2024, 6, 27, 9, 30, tzinfo=timezone.utc)
@@ -237,3 +238,21 @@ def test_nothing_to_chase_when_everyone_acknowledged(world):
     circulate(world.officer, document, to(Audience.DELEGATIONS, [world.member_b]), now=NOW)
     acknowledge(document, world.member_b, world.b1)
     assert "all have acknowledged" in refused(chase, world.officer, document)
+
+
+def _rename(delegation, name_en: str, name_ru: str) -> None:
+    delegation.state.name_en, delegation.state.name_ru = name_en, name_ru
+    db.session.commit()
+
+
+@pytest.mark.parametrize("language, names, observer", [("ru", "Казахстан, Япония", "Япония"),
+                                                       ("en", "Japan, Kazakhstan", "Japan")])
+def test_refusals_name_the_delegations_in_the_readers_language_and_order(world, language, names, observer):
+    _rename(world.observer, "Japan", "Япония")
+    _rename(world.former, "Kazakhstan", "Казахстан")
+    limited, restricted = make_document(world, level=LIMITED), make_document(world, level=RESTRICTED)
+    circulate(world.officer, restricted, to(Audience.PERSONS, users=[world.obs1]), now=NOW)
+    with reading_in(language):
+        refusal = refused(circulate, world.officer, limited, to(Audience.DELEGATIONS, [world.observer, world.former]))
+        assert f"not a member today: {names}." in refusal
+        assert f"reached {observer}:" in refused(derestrict, world.officer, restricted, LIMITED)
