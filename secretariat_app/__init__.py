@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from secretariat_app.extensions import csrf, db, limiter, migrate
     from secretariat_app.labels import register_labels
     from secretariat_app.localisation import register_localisation
+    from secretariat_app.navigation import register_navigation
     from secretariat_app.permissions import can, enforce_access, is_delegate, is_secretariat
     from secretariat_app.security import register_security_headers
     from workers.celery_app import celery_init_app
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     register_localisation(app)
     register_labels(app)
     register_security_headers(app)
+    register_navigation(app)
     app.before_request(enforce_access)
     app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can)
     celery_init_app(app)

@@ -158,8 +158,9 @@ def phases(app, base: str) -> None:
     """The inbox view's own steps, timed apart in one request context (no profiler
     overhead). Reads the view's internals: if they changed, says so and goes on."""
     try:
-        from flask import g, render_template, request
-        from secretariat_app.blueprints.inbox.forms import InboxFilterForm
+        from flask import g, render_template
+        from secretariat_app.auth_session import load_user
+        from secretariat_app.blueprints.inbox import routes as inbox_routes
         from secretariat_app.localisation import current_language
         from secretariat_app.models.people import User
         from secretariat_app.services import inbox as inbox_service
@@ -170,30 +171,22 @@ def phases(app, base: str) -> None:
             user.roles, user.delegation  # loaded now: detached below, a rollback cannot expire them
             db.session.expunge(user)
             g._login_user = user
-            import inspect
-            from datetime import date
-
-            def new_form():
-                form = InboxFilterForm(request.args)
-                wanted = inspect.signature(form.load_choices).parameters
-                return form.load_choices(*([current_language(), date.today()][:len(wanted)]))
-
+            session_id = f"{user.id}:{user.session_token}"
+            language = current_language()
+            page = inbox_service.inbox_page(user, inbox_service.InboxFilters(), None)
+            rows = inbox_routes._rows_html(page.rows, language)
             steps = {
-                "SELECT 1 (a round trip)": lambda: db.session.execute(text("SELECT 1")),
-                "filter form + choices": new_form,
-                "inbox_page (query + languages)": lambda: inbox_service.inbox_page(
-                    g._login_user, InboxFilterForm(request.args).to_filters(), None),
+                "SELECT 1 (BEGIN, a round trip)": lambda: db.session.execute(text("SELECT 1")),
+                "the reader's row (Flask-Login)": lambda: load_user(session_id),
+                "inbox_page (the page statement)": lambda: inbox_service.inbox_page(
+                    g._login_user, inbox_service.InboxFilters(), None),
+                "the 50 rows' HTML": lambda: inbox_routes._rows_html(page.rows, language),
+                "render_template (the page around)": lambda: render_template(
+                    "inbox/index.html", filters="", page=page, rows=rows, args={}),
             }
-            form = new_form()
-            form.validate()
-            page = inbox_service.inbox_page(g._login_user, form.to_filters(), None)
-            steps["render_template (50 rows)"] = lambda: render_template(
-                "inbox/index.html", form=form, page=page, args=form.query_args())
-            print("\nThe view's steps, each timed apart (mean of 50 after 5 warm-ups; each followed by the "
-                  "ROLLBACK a request ends with, ~0.1 ms):")
+            print("\nThe view's steps, each timed apart (mean of 50 after 5 warm-ups; each followed by a "
+                  "rollback, as a request that wrote ends):")
             for name, step in steps.items():
-                # A rollback after each, as at the end of a request: without it psycopg would prepare
-                # the statement server-side and PostgreSQL switch to a generic plan (see the report).
                 for _ in range(5):
                     step()
                     db.session.rollback()
@@ -201,7 +194,7 @@ def phases(app, base: str) -> None:
                 for _ in range(50):
                     step()
                     db.session.rollback()
-                print(f"  {name:<34} {(time.perf_counter() - started) / 50 * 1000:8.2f} ms")
+                print(f"  {name:<36} {(time.perf_counter() - started) / 50 * 1000:8.2f} ms")
             db.session.rollback()
     except Exception as error:  # noqa: BLE001 - internals of another module: report, go on
         print(f"\n(step timing skipped: {type(error).__name__}: {error})")

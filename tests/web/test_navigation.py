@@ -156,3 +156,34 @@ def test_the_menu_speaks_russian(app, app_ctx, client):
     assert page.menus[0]["summary"] == "Администрирование"
     assert ("Журнал изменений" in {link.text for link in page.menus[0]["links"]})  # "Audit log"
     assert "Administration" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_navigation_is_rendered_once_per_kind_of_reader_language_and_page(app, app_ctx):
+    """secretariat_app/navigation.py: the same reader kind, language and page reuse
+    what was rendered; another kind, language or page renders its own."""
+    from flask import template_rendered
+
+    from secretariat_app import navigation
+
+    navigation._RENDERED.clear()
+    rendered: list[str] = []
+
+    def seen(sender, template, context, **extra):
+        if template.name == "_nav.html":
+            rendered.append(template.name)
+
+    first, second, other, russian = (app.test_client() for _ in range(4))
+    log_in(first, delegate(name="D1").email)
+    log_in(second, delegate(name="D2").email)
+    log_in(other, officer(name="O").email)
+    log_in(russian, delegate(name="D3", language="ru").email)
+    with template_rendered.connected_to(seen, app):
+        pages = [first.get("/inbox/"), second.get("/inbox/"), first.get("/inbox/")]
+        assert len(rendered) == 1
+        assert all('href="/inbox/"' in page.get_data(as_text=True) for page in pages)
+        assert first.get("/delegation/").status_code == 200  # another page: aria-current moves
+        assert len(rendered) == 2
+        officer_page = other.get("/admin/").get_data(as_text=True)
+        assert len(rendered) == 3 and "Administration" in officer_page
+        russian_page = russian.get("/inbox/").get_data(as_text=True)
+        assert len(rendered) == 4 and "Входящие" in russian_page
