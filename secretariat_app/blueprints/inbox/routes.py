@@ -85,20 +85,19 @@ def _rows_html(rows: list[inbox_service.InboxRow], language: str) -> Markup:
     zone = _zone(str(get_timezone()))
     document_url = escape(url_for("inbox.document", document_id=0)[:-1])
     download_url = escape(url_for("documents.download", version_id=0)[:-10])  # less "0/download"
-    ru = language == "ru"
     html = []
     for row in rows:
         link = f'<a href="{document_url}{row.document_id}">{escape(row.symbol)}</a>'
         meeting = ""
         if row.meeting_id:
-            meeting = (row.meeting_title_ru if ru else row.meeting_title_en) or row.meeting_title_en or ""
+            meeting = row.meeting_title(language)
             if row.meeting_number:
                 meeting = f"{number % {'n': row.meeting_number}} · {meeting}"
         when = row.circulated_at.astimezone(zone)
         html.append(_ROW.format(
             state="unread" if row.unread else "read", id=row.document_id,
             symbol=f'<strong>{link}</strong> {unread_tag}' if row.unread else link,
-            title=escape((row.title_ru or row.title_en) if ru else (row.title_en or row.title_ru)),
+            title=escape(row.title(language)),
             tags=tags_for.get((row.status, row.level), ""), type=types.get(row.doc_type) or escape(row.doc_type.value),
             meeting=escape(meeting),
             circulated=f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}",
