@@ -103,6 +103,25 @@ def shelf(app_ctx):
     return c, items, june, july
 
 
+def test_each_row_carries_its_own_documents_fields(shelf):
+    """The page's columns are unpacked by position: every field must come from
+    the right column, the meeting's included."""
+    c, items, june, _ = shelf
+    june.number = 7
+    items["report"].level = items["report"].level.LIMITED
+    db.session.commit()
+    rows = {row.document_id: row for row in inbox_page(c.a1).rows}
+    assert set(rows) == {document.id for document in items.values()}
+    for document in items.values():
+        row, held = rows[document.id], document.meeting
+        assert (row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status) == (
+            document.symbol, document.title_en, document.title_ru, document.doc_type, document.level, document.status)
+        assert (row.meeting_id, row.meeting_number, row.meeting_title_en, row.meeting_title_ru) == (
+            (held.id, held.number, held.title_en, held.title_ru) if held else (None, None, None, None))
+        assert (row.unread, row.acknowledged) == (True, False)
+    assert rows[items["budget"].id].meeting_number == 7 and rows[items["report"].id].level.value == "limited"
+
+
 def found(c, items, **filters) -> set[str]:
     by_id = {d.id: key for key, d in items.items()}
     return {by_id[r.document_id] for r in inbox_page(c.a1, InboxFilters(**filters)).rows}
