@@ -150,3 +150,23 @@ def test_the_right_is_checked_on_every_request(world, app_ctx):
     db.session.execute(Circulation.__table__.delete().where(Circulation.document_id == docs["L2"].id))
     db.session.commit()
     assert client.get(url(version)).status_code == 404
+
+
+def test_when_the_rule_in_python_refuses_what_the_sql_let_through_nothing_is_kept(world, client, login, monkeypatch):
+    """open_download writes the receipt and audit entry in the statement that
+    reads the version; domain.visibility has the last word, and its refusal
+    rolls those writes back (404, no receipt, no audit entry, still unread)."""
+    from secretariat_app.services import reading
+
+    c, docs = world
+    login(c.a1)
+    version = docs["G1"].versions[0]
+    monkeypatch.setattr(reading, "may_read", lambda reader, facts: False)
+    assert client.get(url(version)).status_code == 404
+    assert downloads() == []
+    assert db.session.scalar(select(func.count(Receipt.id)).where(Receipt.user_id == c.a1.id)) == 0
+    monkeypatch.undo()
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert f'<tr class="unread" data-document="{docs["G1"].id}">' in page
+    assert client.get(url(version)).status_code == 200
+    assert len(downloads()) == 1
