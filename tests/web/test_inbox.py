@@ -184,3 +184,41 @@ def test_fifty_a_page_with_a_next_link_that_keeps_the_filters(app_ctx, client, l
     second = rows(client.get(link))
     assert len(second) == 2 and not set(second) & set(listed)
     assert 'rel="next"' not in client.get(link).get_data(as_text=True)
+
+
+def test_a_row_shows_each_field_escaped_and_in_the_readers_zone(app_ctx, client, login):
+    """One row, in full: the symbol linked (bold and tagged while unread), the
+    title escaped with its status and level tags, the type, the numbered
+    meeting, the time in the reader's zone, a link per language, and whether
+    the delegation acknowledged."""
+    from secretariat_app.models import DistributionLevel, DocumentStatus, DocumentType
+
+    c = cast()
+    held = meeting("June <SOC>")
+    held.number = 7
+    c.a1.timezone = "Asia/Almaty"  # UTC+5
+    db.session.commit()
+    document = make_document("Budget <b>&</b> plan", "Бюджет", meeting_id=held.id, level=DistributionLevel.LIMITED,
+                             status=DocumentStatus.SUPERSEDED, doc_type=DocumentType.DRAFT_DECISION,
+                             languages=("en", "ru", "zh"), circulated_at=T0)
+    circulate(document, c.alpha)
+    versions = {version.language: version.id for version in document.versions}
+    login(c.a1)
+    page = client.get("/inbox/").get_data(as_text=True)
+    row = re.search(rf'<tr class="unread" data-document="{document.id}">.*?</tr>', page, re.S).group(0)
+    cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert cells[0] == (f'<strong><a href="/inbox/{document.id}">{document.symbol}</a></strong> '
+                        '<span class="tag tag-info">unread</span>')
+    assert cells[1] == ('Budget &lt;b&gt;&amp;&lt;/b&gt; plan <span class="tag tag-warning">superseded</span> '
+                        '<span class="tag">LIMITED</span>')
+    assert cells[2] == "draft decision"
+    assert cells[3] == "No. 7 · June &lt;SOC&gt;"
+    assert cells[4] == "2024-03-01 14:00"  # 09:00 UTC in Almaty
+    assert cells[5] == " ".join(f'<a href="/documents/versions/{versions[code]}/download" lang="{code}">'
+                                f'{code.upper()}</a>' for code in ("en", "ru", "zh"))
+    assert cells[6] == "no"
+    post_form(client, f"/inbox/{document.id}/acknowledge", {}, page=f"/inbox/{document.id}")  # opening it reads it
+    row = re.search(rf'<tr class="read" data-document="{document.id}">.*?</tr>',
+                    client.get("/inbox/").get_data(as_text=True), re.S).group(0)
+    assert re.findall(r"<td>(.*?)</td>", row, re.S)[-1] == "yes"
+    assert f'<td><a href="/inbox/{document.id}">{document.symbol}</a></td>' in row
