@@ -146,9 +146,6 @@ class InboxPage:
 
 # Bound parameters, shared by every statement below.
 USER, DELEGATION = bindparam("user_id", type_=Integer), bindparam("delegation_id", type_=Integer)
-# The page size is written into the SQL: a LIMIT the planner knows plans each branch
-# as the short index walk it is (an unknown one is costed as a tenth of the table).
-LIMIT = bindparam("limit", type_=Integer, literal_execute=True)
 AFTER_AT, AFTER_ID = bindparam("after_at", type_=UTCDateTime), bindparam("after_id", type_=Integer)
 
 
@@ -165,11 +162,12 @@ class Shape:
     language: str = ""  # "", "one", "other"
     words: int = 0
     cursor: bool | None = None  # None: first page; else the cursor's unread flag
+    limit: int = 51  # rows a page statement returns: the page size and one to tell whether more follow
 
 
 def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
                       dialect: str) -> tuple[Shape, dict]:
-    params: dict = {"user_id": user.id, "delegation_id": user.delegation_id, "limit": limit}
+    params: dict = {"user_id": user.id, "delegation_id": user.delegation_id}
     for name, value in (("meeting_id", filters.meeting_id), ("body_id", filters.body_id), ("year", filters.year),
                         ("doc_type", filters.doc_type)):
         if value is not None:
@@ -184,7 +182,7 @@ def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit:
         params.update(after_at=cursor.at, after_id=cursor.document_id)
     shape = Shape(dialect, user.delegation_id is not None, filters.meeting_id is not None,
                   filters.body_id is not None, filters.year is not None, filters.doc_type is not None,
-                  language, len(filters.words), None if cursor is None else cursor.unread)
+                  language, len(filters.words), None if cursor is None else cursor.unread, limit)
     return shape, params
 
 
@@ -247,7 +245,7 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
     if only_if is not None:
         query = query.where(only_if)
     branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("unread"))
-              .order_by(source.at.desc(), source.document_id.desc()).limit(LIMIT).subquery())
+              .order_by(source.at.desc(), source.document_id.desc()).limit(_limit(shape)).subquery())
     return select(branch.c.document_id, branch.c.at, branch.c.unread)
 
 
@@ -264,7 +262,7 @@ def _unread_source(named: bool, where: list, dialect: str) -> Source:
             # A probe per row (LATERAL), not a join the planner may turn into hashing
             # the person's whole named list and sorting it: the walk in index order
             # stops at the page size.
-            query = query.join(select(_N.id).where(reached).limit(1).lateral("named"), true())
+            query = query.join(select(_N.id).where(reached).limit(literal_column("1", Integer)).lateral("named"), true())
         else:
             query = query.join(_N, reached)
     else:
@@ -283,10 +281,19 @@ def _level(named: bool) -> ColumnElement[bool]:
 
 
 def _constant(column, value) -> ColumnElement:
-    """A value written into the SQL, not bound: the same in every execution, and
-    so known to the planner when PostgreSQL plans the statement once for all
-    readers (a prepared statement's generic plan)."""
-    return bindparam(None, value, type_=column.type, literal_execute=True)
+    """An enumeration's value written into the SQL, not bound: the same in every
+    execution, and so known to the planner when PostgreSQL plans the statement
+    once for all readers (a prepared statement's generic plan). Written when the
+    statement is compiled, once per shape (a literal_execute parameter would be
+    rendered again on every execution)."""
+    return literal_column("'" + value.value.replace("'", "''") + "'", column.type)
+
+
+def _limit(shape: Shape) -> ColumnElement:
+    """The page size, written into the SQL: a LIMIT the planner knows plans each
+    branch as the short index walk it is (an unknown one is costed as a tenth of
+    the table)."""
+    return literal_column(str(int(shape.limit)), Integer)
 
 
 def _read_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list) -> Source:
@@ -319,7 +326,9 @@ def _candidates(shape: Shape):
     and cut again, and run only when the unread ones left room on the page: when
     the unread rows fill it, the database does not read them at all (a one-time
     filter)."""
-    def merged(branches, limit=LIMIT):
+    limit = _limit(shape)
+
+    def merged(branches, limit=limit):
         both = union_all(*branches).subquery()
         return select(both.c.document_id, both.c.at, both.c.unread).order_by(
             both.c.at.desc(), both.c.document_id.desc()).limit(limit)
@@ -330,12 +339,12 @@ def _candidates(shape: Shape):
         unread = union_all(*(_branch(source, True, shape) for source in _sources(shape, True))).cte("unread_rows")
         found = select(func.count()).select_from(unread).scalar_subquery()
         # The read rows: merged in time order, as many as the unread ones left room for.
-        read = merged([_branch(source, False, shape, found < LIMIT) for source in _sources(shape, False)],
-                      case((found < LIMIT, LIMIT - found), else_=literal_column("0", Integer))).subquery()
+        read = merged([_branch(source, False, shape, found < limit) for source in _sources(shape, False)],
+                      case((found < limit, limit - found), else_=literal_column("0", Integer))).subquery()
         keys = union_all(select(unread.c.document_id, unread.c.at, unread.c.unread),
                          select(read.c.document_id, read.c.at, read.c.unread)).subquery("keys")
     return (select(keys.c.document_id, keys.c.at, keys.c.unread)
-            .order_by(keys.c.unread.desc(), keys.c.at.desc(), keys.c.document_id.desc()).limit(LIMIT)
+            .order_by(keys.c.unread.desc(), keys.c.at.desc(), keys.c.document_id.desc()).limit(limit)
             .subquery("page_keys"))
 
 
