@@ -47,6 +47,7 @@ def check_production_settings(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from secretariat_app import pg_connections
     from secretariat_app.auth_session import register_login
+    from secretariat_app.csrf_tokens import register_csrf_tokens
     from secretariat_app.extensions import csrf, db, limiter, migrate
     from secretariat_app.labels import register_labels
     from secretariat_app.localisation import register_localisation
@@ -61,6 +62,7 @@ def register_extensions(app: Flask) -> None:
             pg_connections.configure(engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
+    register_csrf_tokens(app)
     limiter.init_app(app)
     register_login(app)
     register_localisation(app)
