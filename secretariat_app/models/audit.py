@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, ForeignKey, String, event
+from sqlalchemy import DDL, JSON, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.extensions import db
@@ -17,14 +17,19 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The acting user's id, without a foreign key: PostgreSQL checks one by locking
+    # the user's row (FOR KEY SHARE) at every entry, so every download wrote to
+    # user_account and concurrent ones by one person queued on multixacts (bench/inbox:
+    # a tenth of the download's throughput). Users are never deleted, only
+    # deactivated, and an append-only log must not hinge on the rows it describes.
+    actor_id: Mapped[int | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(primaryjoin="foreign(AuditEntry.actor_id) == User.id")
 
 
 class AppendOnlyError(RuntimeError):

@@ -64,3 +64,36 @@ def test_a_model_change_without_a_revision_is_detected(empty_database_url):
         assert any(d[0] == "add_table" and d[1].name == "not_migrated" for d in diffs)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_audit_entries_stay_append_only_through_every_revision(empty_database_url):
+    """The revision that takes the foreign key off audit_entry.actor_id rebuilds the
+    table on SQLite: its append-only triggers must come back, up and down."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        def refuses_changes() -> bool:
+            with db.engine.begin() as connection:
+                connection.execute(text("INSERT INTO audit_entry (at, actor_id, action, object_type, object_id) "
+                                        "VALUES (CURRENT_TIMESTAMP, NULL, 'test', 'test', '1')"))
+            refused = []
+            for statement in ("UPDATE audit_entry SET action = 'changed'", "DELETE FROM audit_entry"):
+                try:
+                    with db.engine.begin() as connection:
+                        connection.execute(text(statement))
+                    refused.append(False)
+                except DatabaseError:
+                    refused.append(True)
+            return refused == [True, True]
+
+        upgrade()
+        assert not inspect(db.engine).get_foreign_keys("audit_entry")  # an actor id names no row to lock
+        assert refuses_changes()
+        downgrade(revision="e4a6c8b0d2f1")
+        assert [fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("audit_entry")] == ["user_account"]
+        upgrade()
+        assert refuses_changes()
+        db.session.remove()
+        db.engine.dispose()
