@@ -162,24 +162,36 @@ class Download:
             return f"{safe}-{self.language}.{self.extension}"
 
 
-def download_for(user, version_id: int) -> Download | None:
-    """The file of a version, if `user` may read its document (one query)."""
-    reader = reader_for(user)
-    query = (
+def _version_query(reader: Reader):
+    """A version's file and what decides whether `reader` may read its document,
+    in the column order _readable_download unpacks (download_for and
+    open_download's statement both start from it)."""
+    return (
         select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.language,
                Document.symbol, Document.status, Document.level,
                StoredFile.sha256, StoredFile.content_type, StoredFile.extension, StoredFile.size,
                _circulated_to(reader).label("circulated"), _named(reader).label("named"))
         .join(Document, Document.id == DocumentVersion.document_id)
         .join(StoredFile, StoredFile.sha256 == DocumentVersion.file_sha256)
-        .where(DocumentVersion.id == version_id)
     )
-    with prepared_statements():  # key lookups: planning them cost more than running them
-        row = db.session.execute(query).first()
-    if row is None or not may_read(reader, facts_for(reader, row.status, row.level, row.circulated, row.named)):
+
+
+def _readable_download(reader: Reader, row) -> Download | None:
+    """The Download of a _version_query row, if domain.visibility lets `reader`
+    read it. By position, in _version_query's column order (cheaper than by name)."""
+    version_id, document_id, language, symbol, status, level, sha256, content_type, extension, size, \
+        circulated, named = row[:12]
+    if not may_read(reader, facts_for(reader, status, level, circulated, named)):
         return None
-    return Download(row.id, row.document_id, row.symbol, row.language, row.sha256, row.content_type,
-                    row.extension, row.size)
+    return Download(version_id, document_id, symbol, language, sha256, content_type, extension, size)
+
+
+def download_for(user, version_id: int) -> Download | None:
+    """The file of a version, if `user` may read its document (one query)."""
+    reader = reader_for(user)
+    with prepared_statements():  # key lookups: planning them cost more than running them
+        row = db.session.execute(_version_query(reader).where(DocumentVersion.id == version_id)).first()
+    return None if row is None else _readable_download(reader, row)
 
 
 def record_download(user, download: Download) -> None:
@@ -234,13 +246,10 @@ def open_download(user, version_id: int) -> Download | None:
         row = connection.execute(statement, params).first()
     if row is None:
         return None
-    # By position, in the statement's column order (cheaper than by name).
-    version_id, document_id, language, symbol, status, level, sha256, content_type, extension, size, \
-        circulated, named = row[:12]
-    if not may_read(reader, facts_for(reader, status, level, circulated, named)):
+    found = _readable_download(reader, row)
+    if found is None:
         db.session.rollback()  # whatever the SQL form of the rule let through is not kept
-        return None
-    return Download(version_id, document_id, symbol, language, sha256, content_type, extension, size)
+    return found
 
 
 # The reader, as bound parameters of the statement below (built once per kind of reader).
@@ -255,16 +264,8 @@ def _open_download_statement(secretariat: bool, has_delegation: bool):
     every download."""
     reader = Reader(user_id=_READER, delegation_id=_READER_DELEGATION if has_delegation else None,  # type: ignore[arg-type]
                     is_secretariat=secretariat)
-    found = (
-        select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.language,
-               Document.symbol, Document.status, Document.level,
-               StoredFile.sha256, StoredFile.content_type, StoredFile.extension, StoredFile.size,
-               _circulated_to(reader).label("circulated"), _named(reader).label("named"),
-               readable_clause(reader).label("readable"))
-        .join(Document, Document.id == DocumentVersion.document_id)
-        .join(StoredFile, StoredFile.sha256 == DocumentVersion.file_sha256)
-        .where(DocumentVersion.id == _VERSION)
-    ).cte("found")
+    found = (_version_query(reader).add_columns(readable_clause(reader).label("readable"))
+             .where(DocumentVersion.id == _VERSION).cte("found"))
     readable = select(found.c.document_id).where(found.c.readable)
     details = func.json_build_object(*(item for key, column in _download_details(
         found.c.id, found.c.symbol, found.c.language, found.c.sha256).items() for item in (key, column)))
