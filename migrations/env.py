@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -49,7 +48,7 @@ def get_metadata():
 def render_item(type_, obj, autogen_context):
     """Our column types are written as plain SQLAlchemy types, so that old
     revisions never import application code that may change later."""
-    from secretariat_app.models.columns import UTCDateTime
+    from secretariat_app.core.columns import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -4,20 +4,28 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from jinja2 import FileSystemLoader
 
 from config import (
-    BASE_DIR, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, Config, ProductionConfig, config_from_env, engine_options,
+    BASE_DIR,
+    DEVELOPMENT_SECRET_KEY,
+    INSTANCE_DIR,
+    Config,
+    ProductionConfig,
+    config_from_env,
+    engine_options,
 )
+from secretariat_app.features import import_models, template_folders
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
     """Build the application: read this function to learn the whole app."""
     app = Flask(
         __name__,
-        template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    app.jinja_loader = FileSystemLoader(template_folders())  # type: ignore[assignment]  # every feature's templates/
     app.config.from_object(config or config_from_env())
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
@@ -45,17 +53,23 @@ def check_production_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from secretariat_app import pg_connections
-    from secretariat_app.auth_session import register_login
-    from secretariat_app.csrf_tokens import register_csrf_tokens
+    from secretariat_app.accounts.login import register_login
+    from secretariat_app.core import pg_connections
+    from secretariat_app.core.csrf_tokens import register_csrf_tokens
+    from secretariat_app.core.labels import register_labels
+    from secretariat_app.core.localisation import register_localisation
+    from secretariat_app.core.navigation import register_navigation
+    from secretariat_app.core.security_headers import register_security_headers
     from secretariat_app.extensions import csrf, db, limiter, migrate
-    from secretariat_app.labels import register_labels
-    from secretariat_app.localisation import register_localisation
-    from secretariat_app.navigation import register_navigation
-    from secretariat_app.permissions import can, enforce_access, is_delegate, is_secretariat
-    from secretariat_app.security import register_security_headers
+    from secretariat_app.permissions import (
+        can,
+        enforce_access,
+        is_delegate,
+        is_secretariat,
+    )
     from workers.celery_app import celery_init_app
 
+    import_models()
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
@@ -75,28 +89,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from secretariat_app.blueprints.admin import bp as admin_bp
-    from secretariat_app.blueprints.auth import bp as auth_bp
-    from secretariat_app.blueprints.calendar import bp as calendar_bp
-    from secretariat_app.blueprints.cbm import bp as cbm_bp
-    from secretariat_app.blueprints.chair import bp as chair_bp
-    from secretariat_app.blueprints.cycles import bp as cycles_bp
-    from secretariat_app.blueprints.decisions import bp as decisions_bp
-    from secretariat_app.blueprints.delegation import bp as delegation_bp
-    from secretariat_app.blueprints.documents import bp as documents_bp
-    from secretariat_app.blueprints.inbox import bp as inbox_bp
-    from secretariat_app.blueprints.main import bp as main_bp
-    from secretariat_app.blueprints.meetings import bp as meetings_bp
-    from secretariat_app.blueprints.notices import bp as notices_bp
-    from secretariat_app.blueprints.notices_user import bp as my_notices_bp
+    from secretariat_app.features import blueprints
 
-    for blueprint in (main_bp, auth_bp, admin_bp, delegation_bp, meetings_bp, decisions_bp, chair_bp, cycles_bp,
-                      documents_bp, inbox_bp, calendar_bp, my_notices_bp, notices_bp, cbm_bp):
+    for blueprint in blueprints():
         app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from secretariat_app.errors import register_errorhandlers as register
+    from secretariat_app.core.errors import register_errorhandlers as register
 
     register(app)
 

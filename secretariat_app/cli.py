@@ -8,8 +8,13 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from secretariat_app.services import cbm_catalogue, cycle_check, demo, demo_content, history_import, reference_data
-from secretariat_app.services.loading import LoadReport
+from secretariat_app.accounts.services import reference_data
+from secretariat_app.cbm.services import catalogue as cbm_catalogue
+from secretariat_app.core.loading import LoadReport
+from secretariat_app.cycles.services import check as cycle_check
+from secretariat_app.cycles.services import history_import
+from secretariat_app.demo import accounts as demo
+from secretariat_app.demo import content as demo_content
 
 
 def register_cli(app: Flask) -> None:
@@ -99,7 +104,7 @@ def register_notify_cli(app: Flask) -> None:
         """Run one pass of the dispatcher now (what beat does every minute): the
         claimed notices go in batches, to the workers or, with --inline, over one
         SMTP connection per batch in this process."""
-        from secretariat_app.services import notifications
+        from secretariat_app.notices.services import notifications
         from workers.tasks.notify import dispatch_now
 
         outcomes: list[str] = []
@@ -124,7 +129,7 @@ def register_notify_cli(app: Flask) -> None:
     def notify_resend(ids: tuple[int, ...], all_failed: bool) -> None:
         """Make failed notices ID... (or --all-failed) pending again; the next dispatch sends them."""
         from secretariat_app.extensions import db
-        from secretariat_app.services import notifications
+        from secretariat_app.notices.services import notifications
 
         if bool(ids) == all_failed:
             raise click.UsageError("give the ids of failed notices, or --all-failed")
@@ -139,7 +144,7 @@ def register_notify_cli(app: Flask) -> None:
     @notify_group.command("failed")
     def notify_failed() -> None:
         """List the failed notices with their last error."""
-        from secretariat_app.services import notifications
+        from secretariat_app.notices.services import notifications
 
         rows = notifications.failed_notices()
         for row in rows:

@@ -13,9 +13,9 @@ from flask import abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from secretariat_app.accounts.models.people import Delegation, Role, User
+from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.extensions import db, login_manager
-from secretariat_app.models.people import Delegation, Role, User
-from secretariat_app.models.states import MembershipStatus
 
 SECRETARIAT_ROLES = (Role.ADMIN, Role.OFFICER)
 DELEGATION_ROLES = (Role.DELEGATE, Role.COORDINATOR)
@@ -116,7 +116,7 @@ def coordinated_area_ids(user, day: date | None = None) -> frozenset[int]:
         return frozenset()
     if user.delegation_id is None:
         return frozenset()
-    from secretariat_app.models.cbm import CbmCoordinator, CbmCoordinatorUser
+    from secretariat_app.cbm.models import CbmCoordinator, CbmCoordinatorUser
 
     day = day or date.today()
     rows = db.session.scalars(
@@ -145,7 +145,7 @@ def delegation_status(user, day: date | None = None) -> MembershipStatus | None:
 
 
 def _may_read_report(user, report) -> bool:
-    from secretariat_app.models.cbm import ReportStatus
+    from secretariat_app.cbm.models import ReportStatus
 
     if is_secretariat(user) or is_coordinator_of(user, report.area_id):
         return True
@@ -158,7 +158,7 @@ def _may_read_report(user, report) -> bool:
 
 
 def _may_read_paper(user, paper) -> bool:
-    from secretariat_app.models.cbm import PaperStatus
+    from secretariat_app.cbm.models import PaperStatus
 
     if is_secretariat(user) or is_coordinator_of(user, paper.area_id):
         return True
@@ -166,7 +166,7 @@ def _may_read_paper(user, paper) -> bool:
 
 
 def _may_comment_paper(user, paper) -> bool:
-    from secretariat_app.models.cbm import PaperStatus
+    from secretariat_app.cbm.models import PaperStatus
 
     return paper.status == PaperStatus.UNDER_REVIEW and delegation_status(user) == MembershipStatus.MEMBER
 

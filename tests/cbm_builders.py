@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from secretariat_app.domain.cbm_status import end_of_day_utc
-from secretariat_app.extensions import db
-from secretariat_app.models import (
+from secretariat_app.accounts.models.people import Delegation, Role, User
+from secretariat_app.accounts.models.states import MembershipStatus, State
+from secretariat_app.cbm.models import (
     ActivityType,
     CbmActivity,
     CbmActivityReport,
@@ -18,19 +18,21 @@ from secretariat_app.models import (
     CbmDimension,
     CbmPaper,
     CoordinatorRole,
-    Delegation,
-    DocumentStatus,
-    DocumentType,
-    MembershipStatus,
     PaperKind,
     PaperStatus,
     ReportStatus,
-    Role,
-    State,
-    User,
 )
+from secretariat_app.documents.models import DocumentStatus, DocumentType
+from secretariat_app.domain.cbm_status import end_of_day_utc
+from secretariat_app.extensions import db
 from tests.documents_helpers import make_document
-from tests.factories import DelegationFactory, MembershipFactory, StateFactory, UserFactory, officer
+from tests.factories import (
+    DelegationFactory,
+    MembershipFactory,
+    StateFactory,
+    UserFactory,
+    officer,
+)
 
 DIMENSION_CODES = ("economic", "new_challenges", "human", "environmental", "military_political")
 

@@ -8,14 +8,13 @@ import uuid
 
 import psycopg
 import pytest
-from sqlalchemy import text
-
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from config import TestConfig
 from secretariat_app import create_app
+from secretariat_app.audit.models import APPEND_ONLY_TRIGGERS
 from secretariat_app.extensions import db, limiter
-from secretariat_app.models.audit import APPEND_ONLY_TRIGGERS
 from tests import services_available as services
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -115,7 +114,7 @@ def app_ctx(app):
 
 @pytest.fixture
 def reference(app_ctx):
-    from secretariat_app.services.reference_data import load_reference_data
+    from secretariat_app.accounts.services.reference_data import load_reference_data
 
     return load_reference_data()
 

@@ -9,24 +9,23 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    Body,
+from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.core.storage import file_store
+from secretariat_app.documents.models import (
     Circulation,
-    Delegation,
     DistributionLevel,
     Document,
     DocumentStatus,
     DocumentType,
     DocumentVersion,
-    Meeting,
     NamedRecipient,
     Originator,
     StoredFile,
-    User,
     VersionKind,
 )
-from secretariat_app.storage import file_store
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import Meeting
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -129,7 +128,7 @@ class Cast:
 
 
 def cast() -> Cast:
-    from secretariat_app.models import MembershipStatus
+    from secretariat_app.accounts.models.states import MembershipStatus
     from tests.factories import DelegationFactory, MembershipFactory, delegate, officer
 
     alpha, beta, gamma = DelegationFactory(), DelegationFactory(), DelegationFactory()

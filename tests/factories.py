@@ -9,20 +9,16 @@ from datetime import date
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    Delegation,
+from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
+from secretariat_app.accounts.models.staff import Position, StaffAppointment
+from secretariat_app.accounts.models.states import (
     Membership,
     MembershipStatus,
-    Position,
-    Role,
-    StaffAppointment,
     State,
     StateKind,
-    User,
-    UserRole,
 )
-from secretariat_app.passwords import hash_password
+from secretariat_app.accounts.passwords import hash_password
+from secretariat_app.extensions import db
 
 PASSWORD = "correct horse battery"
 

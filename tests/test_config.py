@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from config import DEVELOPMENT_SECRET_KEY, ProductionConfig, celery_settings, normalise_database_url
+from config import (
+    DEVELOPMENT_SECRET_KEY,
+    ProductionConfig,
+    celery_settings,
+    normalise_database_url,
+)
 from secretariat_app import create_app
 
 GOOD_KEY = "k" * 48

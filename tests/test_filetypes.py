@@ -7,9 +7,22 @@ import zipfile
 
 import pytest
 
-from secretariat_app import filetypes
-from secretariat_app.filetypes import detect
-from tests.services.test_documents_setup import DOCX, ELF, JPEG, MZ, ODS, ODT, PDF, PNG, PPTX, RTF, TEXT, XLSX
+from secretariat_app.core import filetypes
+from secretariat_app.core.filetypes import detect
+from tests.services.test_documents_setup import (
+    DOCX,
+    ELF,
+    JPEG,
+    MZ,
+    ODS,
+    ODT,
+    PDF,
+    PNG,
+    PPTX,
+    RTF,
+    TEXT,
+    XLSX,
+)
 
 
 def write(tmp_path, name: str, content: bytes):

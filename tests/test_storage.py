@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from secretariat_app import storage
-from secretariat_app.storage import FileStore, RefusedFile
+from secretariat_app.core import storage
+from secretariat_app.core.storage import FileStore, RefusedFile
 from tests.services.test_documents_setup import DOCX, ELF, PDF, PNG
 
 

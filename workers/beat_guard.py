@@ -19,7 +19,7 @@ import uuid
 from celery.beat import PersistentScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from secretariat_app.services import scheduler_lock
+from secretariat_app.notices.services import scheduler_lock
 
 LOCK_NAME = "celery-beat"
 LOCK_TTL_SECONDS = 180.0

@@ -159,12 +159,13 @@ def phases(app, base: str) -> None:
     overhead). Reads the view's internals: if they changed, says so and goes on."""
     try:
         from flask import g, render_template
-        from secretariat_app.auth_session import load_user
-        from secretariat_app.blueprints.inbox import routes as inbox_routes
-        from secretariat_app.localisation import current_language
-        from secretariat_app.models.people import User
-        from secretariat_app.services import inbox as inbox_service
         from sqlalchemy import text
+
+        from secretariat_app.accounts.login import load_user
+        from secretariat_app.accounts.models.people import User
+        from secretariat_app.core.localisation import current_language
+        from secretariat_app.documents.inbox import routes as inbox_routes
+        from secretariat_app.documents.services import inbox as inbox_service
 
         with app.test_request_context(INBOX, base_url=base, headers=UA):
             user = db.session.get(User, info.bench_user_id)

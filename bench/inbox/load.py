@@ -413,7 +413,7 @@ def fill_unread(conn: psycopg.Connection, log) -> float:
     """unread_circulation from the circulations, users and receipts just loaded:
     the app's own statement (models.documents.UNREAD_BACKFILL), with the table's
     indexes dropped and re-made from their own definitions around it."""
-    from secretariat_app.models.documents import UNREAD_BACKFILL
+    from secretariat_app.documents.models import UNREAD_BACKFILL
 
     started = time.perf_counter()
     table = "unread_circulation"

@@ -46,8 +46,8 @@ ROOT = load.ROOT
 GUNICORN = str(load.VENV_BIN / "gunicorn")
 PYTHON = str(load.VENV_BIN / "python")
 USER_AGENT = "cica-bench"        # session protection "strong" hashes it: the same everywhere
-INBOX_ROUTE = ROOT / "secretariat_app/blueprints/inbox/routes.py"
-DOWNLOAD_ROUTE = ROOT / "secretariat_app/blueprints/documents/routes_download.py"
+INBOX_ROUTE = ROOT / "secretariat_app/documents/inbox/routes.py"
+DOWNLOAD_ROUTE = ROOT / "secretariat_app/documents/web/routes_download.py"
 SYMBOL = re.compile(r"CICA/[A-Z_]+/\d{4}/\d+(?:/(?:Rev|Corr|Add)\.\d+)?")
 
 TARGET_INBOX_RATIO = 0.6

@@ -62,6 +62,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # /work/main
 sys.path.insert(0, str(ROOT / "bench"))
 from common import BenchError, Processes, free_port, say  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 CELERY = str(VENV_BIN / "celery") if (VENV_BIN / "celery").exists() else str(Path(sys.executable).parent / "celery")
@@ -280,12 +281,18 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
 
     from sqlalchemy import func, select
 
+    from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
+    from secretariat_app.accounts.models.states import Body
+    from secretariat_app.documents.models import (
+        DistributionLevel,
+        Document,
+        DocumentStatus,
+        DocumentType,
+        Originator,
+    )
     from secretariat_app.extensions import db
-    from secretariat_app.models import (Body, Delegation, DistributionLevel, Document, DocumentStatus, DocumentType,
-                                        Originator, User)
-    from secretariat_app.models.notifications import NotificationKind
-    from secretariat_app.models.people import Role, UserRole
-    from secretariat_app.services import notifications
+    from secretariat_app.notices.models import NotificationKind
+    from secretariat_app.notices.services import notifications
 
     delegations = list(db.session.scalars(select(Delegation).order_by(Delegation.id)))
     if not delegations:
@@ -336,7 +343,7 @@ def status_counts() -> Counter:
     from sqlalchemy import func, select
 
     from secretariat_app.extensions import db
-    from secretariat_app.models.notifications import Notification
+    from secretariat_app.notices.models import Notification
 
     rows = db.session.execute(select(Notification.status, func.count()).group_by(Notification.status))
     db.session.rollback()
@@ -489,8 +496,8 @@ def build_messages(app) -> list:
     from sqlalchemy import select
 
     from secretariat_app.extensions import db
-    from secretariat_app.models.notifications import Notification
-    from secretariat_app.services import notice_mail
+    from secretariat_app.notices.models import Notification
+    from secretariat_app.notices.services import mail as notice_mail
 
     with app.app_context():
         rows = list(db.session.scalars(select(Notification).order_by(Notification.id)))
@@ -509,7 +516,7 @@ def plain_loop(procs: Processes, workdir: Path, name: str, messages: list, one_c
             with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as smtp:
                 for message in messages:
                     smtp.send_message(message)
-        else:  # as secretariat_app.mail.send: a connection per message (no STARTTLS, no login)
+        else:  # as secretariat_app.core.mail.send: a connection per message (no STARTTLS, no login)
             for message in messages:
                 with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as smtp:
                     smtp.send_message(message)
@@ -641,7 +648,7 @@ def main(argv=None) -> int:
             from sqlalchemy import select
 
             from secretariat_app.extensions import db
-            from secretariat_app.models.notifications import Notification
+            from secretariat_app.notices.models import Notification
 
             row_ids = {row.message_id for row in db.session.scalars(select(Notification))}
             db.session.remove()

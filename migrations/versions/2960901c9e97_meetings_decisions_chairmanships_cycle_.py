@@ -5,9 +5,8 @@ Revises: a1f0c3d2e5b7
 Create Date: 2026-11-23 15:23:25.226545
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2960901c9e97'

@@ -5,9 +5,8 @@ Revises: 9325d69e4dec
 Create Date: 2026-11-23 16:39:34.529417
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '39a459ee5f95'

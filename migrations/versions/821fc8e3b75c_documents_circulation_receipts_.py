@@ -5,9 +5,8 @@ Revises: 2960901c9e97
 Create Date: 2026-11-23 15:47:52.632253
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '821fc8e3b75c'

@@ -5,9 +5,8 @@ Revises: 821fc8e3b75c
 Create Date: 2026-11-23 16:00:00.215857
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9325d69e4dec'

@@ -12,7 +12,7 @@ down_revision = 'ddbcb74aa7c2'
 branch_labels = None
 depends_on = None
 
-# Frozen copy of secretariat_app.models.audit.APPEND_ONLY_TRIGGERS.
+# Frozen copy of secretariat_app.audit.models.APPEND_ONLY_TRIGGERS.
 UP = {
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "

@@ -5,9 +5,8 @@ Revises: 39a459ee5f95
 Create Date: 2026-12-01 22:25:44.268647
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7b1e2a4d9f0'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-23 15:03:36.838081
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ddbcb74aa7c2'

@@ -16,9 +16,8 @@ or receipt re-creates the table and loses its triggers: such a revision must
 create them again (tests/integration/test_unread_triggers.py checks they work
 after every upgrade).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e4a6c8b0d2f1'
@@ -26,7 +25,7 @@ down_revision = 'c7b1e2a4d9f0'
 branch_labels = None
 depends_on = None
 
-# Frozen copy of secretariat_app.models.documents.UNREAD_TRIGGERS and UNREAD_BACKFILL.
+# Frozen copy of secretariat_app.documents.models.UNREAD_TRIGGERS and UNREAD_BACKFILL.
 UP = {
     "postgresql": [
         "CREATE OR REPLACE FUNCTION unread_circulation_of_circulation() RETURNS trigger AS $$ BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN DELETE FROM unread_circulation WHERE document_id = OLD.document_id AND named = false AND user_id IN (SELECT id FROM user_account WHERE delegation_id = OLD.delegation_id); END IF; IF TG_OP IN ('INSERT', 'UPDATE') THEN INSERT INTO unread_circulation (document_id, user_id, named, circulated_at) SELECT NEW.document_id, u.id, false, NEW.circulated_at FROM user_account u WHERE u.delegation_id = NEW.delegation_id AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.user_id = u.id AND r.document_id = NEW.document_id) ON CONFLICT (document_id, user_id, named) DO UPDATE SET circulated_at = excluded.circulated_at; END IF; RETURN NULL; END; $$ LANGUAGE plpgsql",

@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 FOREIGN_KEY = "fk_audit_entry_actor_id_user_account"
-# Frozen copy of secretariat_app.models.audit.APPEND_ONLY_TRIGGERS["sqlite"].
+# Frozen copy of secretariat_app.audit.models.APPEND_ONLY_TRIGGERS["sqlite"].
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry "
     "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",

@@ -8,7 +8,15 @@ import pytest
 
 from secretariat_app.domain import cbm_papers as rules
 from secretariat_app.domain.cbm_papers import (
-    APPROVED, DRAFT, STEPS, SUBMITTED, SUPERSEDED, UNDER_REVIEW, Action, DecisionFacts, PaperFacts,
+    APPROVED,
+    DRAFT,
+    STEPS,
+    SUBMITTED,
+    SUPERSEDED,
+    UNDER_REVIEW,
+    Action,
+    DecisionFacts,
+    PaperFacts,
 )
 
 ALLOWED = {

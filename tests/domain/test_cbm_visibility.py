@@ -7,7 +7,14 @@ from datetime import datetime, timezone
 import pytest
 
 from secretariat_app.domain.cbm_status import ActivityState
-from secretariat_app.domain.cbm_visibility import DRAFT, PUBLISHED, SUBMITTED, ReaderScope, YearRange, default_years
+from secretariat_app.domain.cbm_visibility import (
+    DRAFT,
+    PUBLISHED,
+    SUBMITTED,
+    ReaderScope,
+    YearRange,
+    default_years,
+)
 
 AREA = 7
 OFFICER = ReaderScope(secretariat=True)

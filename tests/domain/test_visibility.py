@@ -4,7 +4,14 @@ from __future__ import annotations
 import pytest
 
 from secretariat_app.domain.visibility import (
-    DRAFT, GENERAL, LIMITED, RESTRICTED, DocumentFacts, Reader, may_read, may_receive,
+    DRAFT,
+    GENERAL,
+    LIMITED,
+    RESTRICTED,
+    DocumentFacts,
+    Reader,
+    may_read,
+    may_receive,
 )
 
 OFFICER = Reader(user_id=1, delegation_id=None, is_secretariat=True)

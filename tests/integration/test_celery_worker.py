@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from config import TestConfig, celery_settings
 from secretariat_app import create_app
+from secretariat_app.accounts.models.people import PasswordResetToken
 from secretariat_app.extensions import db
-from secretariat_app.models import PasswordResetToken
 from tests import services_available as services
 
 ROOT = Path(__file__).resolve().parents[2]

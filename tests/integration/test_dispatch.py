@@ -31,7 +31,11 @@ from sqlalchemy import func, select
 from config import TestConfig, celery_settings
 from secretariat_app import create_app
 from secretariat_app.extensions import db
-from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests import services_available as services
 from tests.conftest import free_port, log_in, post_form
 
@@ -207,7 +211,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def people_and_notices(setup: Setup, recipients: int, kinds=(NotificationKind.DOCUMENT_CIRCULATED,)) -> int:
     """`recipients` delegates and one document; one notice of each kind per delegate, due now."""
-    from secretariat_app.services import notifications
+    from secretariat_app.notices.services import notifications
     from tests.documents_helpers import make_document
     from tests.factories import delegate
 
@@ -282,7 +286,7 @@ def test_two_dispatchers_at_once_send_one_mail_per_recipient(tmp_path, redis_url
     """Two worker processes run dispatch passes at the same moments (and the
     test process runs its own between them), claiming small batches with
     FOR UPDATE SKIP LOCKED; every notice is still mailed once."""
-    from secretariat_app.services import notifications
+    from secretariat_app.notices.services import notifications
     from workers.tasks.notify import enqueue
 
     sink = Sink()

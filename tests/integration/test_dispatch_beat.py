@@ -11,9 +11,14 @@ import time
 import pytest
 
 from secretariat_app.extensions import db
-from secretariat_app.services import scheduler_lock
+from secretariat_app.notices.services import scheduler_lock
 from tests.integration.test_dispatch import (  # noqa: F401  (processes: the shared fixture)
-    ROOT, Setup, beat, processes, sqlite_url, wait_for,
+    ROOT,
+    Setup,
+    beat,
+    processes,
+    sqlite_url,
+    wait_for,
 )
 from workers.beat_guard import LOCK_NAME
 

@@ -18,10 +18,22 @@ import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.extensions import db
-from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests import services_available as services
 from tests.integration.test_dispatch import (  # noqa: F401  (processes: the shared fixture)
-    RedisServer, Setup, Sink, assert_each_notice_once, beat, people_and_notices, processes, sqlite_url, wait_for,
+    RedisServer,
+    Setup,
+    Sink,
+    assert_each_notice_once,
+    beat,
+    people_and_notices,
+    processes,
+    sqlite_url,
+    wait_for,
     worker,
 )
 
@@ -67,7 +79,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(tmp_path, own_re
 
 def _cast(setup: Setup):
     """Two delegations with three delegates each, an officer and a draft with its language versions."""
-    from secretariat_app.services.reference_data import load_reference_data
+    from secretariat_app.accounts.services.reference_data import load_reference_data
     from tests.documents_helpers import make_document
     from tests.factories import DelegationFactory, MembershipFactory, delegate, officer
 
@@ -78,7 +90,7 @@ def _cast(setup: Setup):
             MembershipFactory(state=delegation.state)
             for _ in range(3):
                 delegate(delegation)
-        from secretariat_app.models.documents import DocumentStatus
+        from secretariat_app.documents.models import DocumentStatus
 
         document = make_document(status=DocumentStatus.DRAFT)
         return officer().id, [d.id for d in delegations], document.id
@@ -87,9 +99,16 @@ def _cast(setup: Setup):
 def _what_a_user_does_while_redis_is_down(setup: Setup, officer_id: int, delegation_ids: list[int],
                                           document_id: int) -> float:
     """Circulate the document, chase its acknowledgements, schedule a meeting: the time it took."""
-    from secretariat_app.models import Body, Document, User
-    from secretariat_app.services.documents_circulation import Audience, CirculationData, chase, circulate
-    from secretariat_app.services.meetings import MeetingData, create_meeting
+    from secretariat_app.accounts.models.people import User
+    from secretariat_app.accounts.models.states import Body
+    from secretariat_app.documents.models import Document
+    from secretariat_app.documents.services.circulation import (
+        Audience,
+        CirculationData,
+        chase,
+        circulate,
+    )
+    from secretariat_app.meetings.services.meetings import MeetingData, create_meeting
 
     started = time.monotonic()
     with setup.app.app_context():

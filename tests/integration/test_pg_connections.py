@@ -6,12 +6,12 @@ from __future__ import annotations
 import psycopg
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
-from secretariat_app import pg_connections
+from secretariat_app.accounts.models.states import State
+from secretariat_app.core import pg_connections
+from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.extensions import db
-from secretariat_app.models.states import State
-from secretariat_app.pg_connections import lone_read
 from tests import services_available as services
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

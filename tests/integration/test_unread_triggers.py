@@ -14,10 +14,17 @@ from sqlalchemy import delete, select, text, update
 
 from config import TestConfig
 from secretariat_app import create_app
+from secretariat_app.accounts.models.people import User
+from secretariat_app.documents.models import (
+    UNREAD_BACKFILL,
+    Circulation,
+    DistributionLevel,
+    NamedRecipient,
+    Receipt,
+    UnreadCirculation,
+)
+from secretariat_app.documents.services import reading
 from secretariat_app.extensions import db
-from secretariat_app.models import Circulation, NamedRecipient, Receipt, User
-from secretariat_app.models.documents import UNREAD_BACKFILL, DistributionLevel, UnreadCirculation
-from secretariat_app.services import reading
 from tests import services_available as services
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.documents_helpers import T0, cast, circulate, make_document

@@ -4,10 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.audit import services as audit
+from secretariat_app.audit.models import AppendOnlyError, AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry
-from secretariat_app.models.audit import AppendOnlyError
-from secretariat_app.services import audit
 
 
 def test_entries_cannot_be_changed_or_deleted(app_ctx):

@@ -9,12 +9,14 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, Delegation, MeetingFormat, State
-from secretariat_app.services import calendar_ics
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_status as status_service
-from secretariat_app.services.meetings import MeetingData
+from secretariat_app.meetings.models import MeetingFormat
+from secretariat_app.meetings.services import ics as calendar_ics
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services import status as status_service
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
 
 UTC = timezone.utc

@@ -8,13 +8,18 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import ActivityType, CbmActivity, PaperKind, PaperStatus
+from secretariat_app.cbm.services.activities import (
+    ActivityData,
+    create_activity,
+    delete_activity,
+    update_activity,
+)
 from secretariat_app.domain.cbm_reports import StateConflict
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    ActivityType, AuditEntry, CbmActivity, MembershipStatus, PaperKind, PaperStatus,
-)
-from secretariat_app.services.cbm_activities import ActivityData, create_activity, delete_activity, update_activity
 from tests import cbm_builders as build
 
 

@@ -7,16 +7,23 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Role
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.accounts.services.reference_data import DATA_DIR
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import (
+    CbmArea,
+    CbmCoordinator,
+    CbmCoordinatorUser,
+    CbmDimension,
+    CoordinatorRole,
+)
+from secretariat_app.cbm.services import catalogue as service
+from secretariat_app.cbm.services.catalogue import AppointmentData, AreaData
+from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    AuditEntry, CbmArea, CbmCoordinator, CbmCoordinatorUser, CbmDimension, CoordinatorRole, Decision,
-    DecisionStatus, MembershipStatus, Procedure, Role,
-)
 from secretariat_app.permissions import coordinated_area_ids
-from secretariat_app.services import cbm_catalogue as service
-from secretariat_app.services.cbm_catalogue import AppointmentData, AreaData
-from secretariat_app.services.reference_data import DATA_DIR
 from tests import cbm_builders as build
 from tests.documents_helpers import body
 from tests.factories import UserFactory, officer

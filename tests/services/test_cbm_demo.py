@@ -8,15 +8,30 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.services.reference_data import load_reference_data
+from secretariat_app.cbm.models import (
+    CbmAnnualReport,
+    CbmArea,
+    CbmCoordinator,
+    CbmPaper,
+    CoordinatorRole,
+    PaperStatus,
+    ReportStatus,
+)
+from secretariat_app.cbm.services import catalogue as cbm_catalogue
+from secretariat_app.cbm.services import notices as cbm_notices
+from secretariat_app.cbm.services import reports as cbm_reports
+from secretariat_app.cbm.services.overview import (
+    ReaderScope,
+    YearRange,
+    overview_matrix,
+)
+from secretariat_app.demo import accounts as demo
+from secretariat_app.demo import content as demo_content
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    CbmAnnualReport, CbmArea, CbmCoordinator, CbmPaper, CoordinatorRole, PaperStatus, ReportStatus, User,
-)
 from secretariat_app.permissions import is_coordinator_of
-from secretariat_app.services import cbm_catalogue, cbm_notices, cbm_reports, demo, demo_content
-from secretariat_app.services.cbm_overview import ReaderScope, YearRange, overview_matrix
-from secretariat_app.services.reference_data import load_reference_data
 
 TODAY = date.today()
 

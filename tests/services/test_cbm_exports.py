@@ -9,10 +9,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from secretariat_app.domain.cbm_status import ActivityState
-from secretariat_app.extensions import db
-from secretariat_app.models import ActivityType, CoordinatorRole, ReportStatus
-from secretariat_app.services.cbm_exports import (
+from secretariat_app.cbm.models import ActivityType, CoordinatorRole, ReportStatus
+from secretariat_app.cbm.services.exports import (
     ExportFilter,
     activities_csv,
     compiled_report,
@@ -22,7 +20,9 @@ from secretariat_app.services.cbm_exports import (
     neutralise,
     reports_csv,
 )
+from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
+from secretariat_app.extensions import db
 from tests import cbm_builders as b
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)

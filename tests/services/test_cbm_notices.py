@@ -10,12 +10,17 @@ from flask_babel import force_locale, ngettext
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from secretariat_app.cbm.models import CbmCoordinatorUser, ReportStatus
+from secretariat_app.cbm.services import notices as cbm_notices
+from secretariat_app.cbm.services import reports as service
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    CbmCoordinatorUser, Notification, NotificationKind, NotificationStatus, ReportStatus,
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
 )
-from secretariat_app.services import cbm_notices, notice_mail, notifications
-from secretariat_app.services import cbm_reports as service
+from secretariat_app.notices.services import mail as notice_mail
+from secretariat_app.notices.services import notifications
 from tests import cbm_builders as build
 
 UTC = timezone.utc

@@ -8,13 +8,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from secretariat_app.domain.cbm_status import ActivityState
-from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.models import MeetingStatus, MembershipStatus, PaperStatus, ReportStatus
-from secretariat_app.domain.cbm_visibility import (
-    DRAFT, PUBLISHED, SUBMITTED, ReaderScope, YearRange, year_range,
-)
-from secretariat_app.services.cbm_overview import (
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.cbm.models import PaperStatus, ReportStatus
+from secretariat_app.cbm.services.overview import (
     held_statistics,
     load_catalogue,
     overview_matrix,
@@ -23,6 +19,17 @@ from secretariat_app.services.cbm_overview import (
     reviewed_dimension,
     scope_for,
 )
+from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cbm_visibility import (
+    DRAFT,
+    PUBLISHED,
+    SUBMITTED,
+    ReaderScope,
+    YearRange,
+    year_range,
+)
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.meetings.models import MeetingStatus
 from tests import cbm_builders as b
 from tests.documents_helpers import meeting
 

@@ -10,15 +10,30 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    AuditEntry, CbmArea, CbmPaper, CbmPaperComment, Circulation, Document, DocumentStatus, DocumentType,
-    MembershipStatus, Notification, NotificationKind, PaperKind, PaperStatus, SymbolCounter, User,
+from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import (
+    CbmArea,
+    CbmPaper,
+    CbmPaperComment,
+    PaperKind,
+    PaperStatus,
 )
-from secretariat_app.models.documents import DistributionLevel, Originator
-from secretariat_app.services import cbm_papers as service
-from secretariat_app.services.cbm_papers import PaperData
-from secretariat_app.services.documents_versions import UploadData
+from secretariat_app.cbm.services import papers as service
+from secretariat_app.cbm.services.papers import PaperData
+from secretariat_app.documents.models import (
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Originator,
+    SymbolCounter,
+)
+from secretariat_app.documents.services.versions import UploadData
+from secretariat_app.extensions import db
+from secretariat_app.notices.models import Notification, NotificationKind
 from tests import cbm_builders as build
 from tests.documents_helpers import body
 from tests.factories import officer

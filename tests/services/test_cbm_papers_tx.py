@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import CbmPaper
+from secretariat_app.cbm.services import papers as service
+from secretariat_app.documents.models import (
+    DistributionLevel,
+    Document,
+    DocumentType,
+    Originator,
+    SymbolCounter,
+)
+from secretariat_app.documents.services import documents
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, CbmPaper, Document, DocumentType, SymbolCounter
-from secretariat_app.models.documents import DistributionLevel, Originator
-from secretariat_app.services import cbm_papers as service
-from secretariat_app.services import documents
 from tests.documents_helpers import body
 from tests.services.test_cbm_papers import CONCEPT, PLAN, Pipeline, pipeline  # noqa: F401  (fixture)
 

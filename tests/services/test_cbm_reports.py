@@ -11,20 +11,27 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import (
+    CbmActivityReport,
+    CbmAnnualReport,
+    CbmAttachment,
+    PaperStatus,
+    ReportStatus,
+)
+from secretariat_app.cbm.services import attachments
+from secretariat_app.cbm.services import reports as service
+from secretariat_app.cbm.services.reports import ActivityReportData
+from secretariat_app.core.storage import FileStore
+from secretariat_app.documents.models import StoredFile
+from secretariat_app.documents.services.versions import sweep_files
 from secretariat_app.domain.cbm_reports import StateConflict
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    AuditEntry, CbmActivityReport, CbmAnnualReport, CbmAttachment, Meeting, MeetingStatus, MembershipStatus,
-    PaperStatus, ReportStatus, StoredFile,
-)
-from secretariat_app.services import cbm_attachments as attachments
-from secretariat_app.services import cbm_reports as service
-from secretariat_app.services.cbm_reports import ActivityReportData
-from secretariat_app.services.documents_versions import sweep_files
-from secretariat_app.storage import FileStore
+from secretariat_app.meetings.models import Meeting, MeetingStatus
 from tests import cbm_builders as build
 from tests.documents_helpers import body
 from tests.factories import reading_in

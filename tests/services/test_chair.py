@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.domain.periods import Period
-from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.extensions import db
-from secretariat_app.models import Chairmanship, Position, StaffAppointment, State
-from secretariat_app.models.audit import AuditEntry
-from secretariat_app.services.chair import (
+from secretariat_app.accounts.models.staff import Position, StaffAppointment
+from secretariat_app.accounts.models.states import State
+from secretariat_app.accounts.services.staff import StaffData, save_appointment
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.decisions.models import Chairmanship
+from secretariat_app.decisions.services.chair import (
     ChairmanshipData,
     chair_on,
     create_chairmanship,
@@ -20,7 +20,9 @@ from secretariat_app.services.chair import (
     ledger,
     update_chairmanship,
 )
-from secretariat_app.services.staff import StaffData, save_appointment
+from secretariat_app.domain.periods import Period
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import db
 from tests.factories import officer
 
 

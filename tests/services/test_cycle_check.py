@@ -8,11 +8,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.accounts.services.reference_data import DATA_DIR
+from secretariat_app.cycles.models import CycleFinding
+from secretariat_app.cycles.services import check as cycle_check
+from secretariat_app.cycles.services.history_import import import_history
+from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, CycleFinding, Decision, DecisionStatus, Meeting, MeetingStatus, Procedure
-from secretariat_app.services import cycle_check
-from secretariat_app.services.history_import import import_history
-from secretariat_app.services.reference_data import DATA_DIR
+from secretariat_app.meetings.models import Meeting, MeetingStatus
 from tests.factories import admin, delegate, officer
 
 AS_OF = date(2025, 6, 1)
@@ -97,7 +100,7 @@ def test_findings_are_stored_and_raised_once(history, outbox):
 def test_daily_task_queues_one_notice_per_officer_once(app_ctx, history, outbox):
     """New unjustified findings become notice rows for each officer, in the
     check's own commit; the dispatcher sends them. A second run adds none."""
-    from secretariat_app.models import Notification, NotificationKind
+    from secretariat_app.notices.models import Notification, NotificationKind
     from workers.tasks.cycles import run_daily_check
 
     o, a = officer(), admin()

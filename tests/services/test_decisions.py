@@ -8,12 +8,16 @@ import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.extensions import db
-from secretariat_app.models import Decision, DecisionStatus, Delegation, Meeting, Procedure, SilenceObjection, State
-from secretariat_app.models.audit import AuditEntry
-from secretariat_app.models.states import Body
-from secretariat_app.services.decisions import (
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.decisions.models import (
+    Decision,
+    DecisionStatus,
+    Procedure,
+    SilenceObjection,
+)
+from secretariat_app.decisions.services.decisions import (
     DecisionData,
     DecisionFilter,
     ObjectionData,
@@ -26,6 +30,9 @@ from secretariat_app.services.decisions import (
     register_years,
     update_decision,
 )
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import Meeting
 from tests.factories import officer, reading_in
 
 TODAY = date(2024, 6, 27)  # the SOC approved an outcome document subject to two weeks' silence

@@ -8,16 +8,39 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    Originator,
+    StoredFile,
+    SymbolCounter,
+    VersionKind,
+)
+from secretariat_app.documents.services import documents as service
+from secretariat_app.documents.services.archive import lineage
+from secretariat_app.documents.services.circulation import (
+    Audience,
+    CirculationData,
+    circulate,
+)
+from secretariat_app.documents.services.documents import (
+    LaterVersionData,
+    create_document,
+    create_later_version,
+)
+from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Document, DocumentVersion, StoredFile, SymbolCounter
-from secretariat_app.models.documents import DistributionLevel, DocumentStatus, Originator, VersionKind
-from secretariat_app.services import documents as service
-from secretariat_app.services.documents import LaterVersionData, create_document, create_later_version
-from secretariat_app.services.documents_archive import lineage
-from secretariat_app.services.documents_circulation import Audience, CirculationData, circulate
-from secretariat_app.services.documents_versions import UploadData, upload
-from tests.services.test_documents_setup import PDF, counts, document_data, make_document, world  # noqa: F401
+from tests.services.test_documents_setup import (  # noqa: F401
+    PDF,
+    counts,
+    document_data,
+    make_document,
+    world,
+)
 
 
 def refused(call, *args, **kwargs) -> list[str]:

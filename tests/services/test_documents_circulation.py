@@ -8,16 +8,36 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    DocumentStatus,
+    NamedRecipient,
+    VersionKind,
+)
+from secretariat_app.documents.services.circulation import (
+    Audience,
+    CirculationData,
+    acknowledgement_rows,
+    chase,
+    circulate,
+    derestrict,
+    withdraw,
+)
+from secretariat_app.documents.services.documents import (
+    LaterVersionData,
+    create_later_version,
+)
+from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import Acknowledgement, AuditEntry, Circulation, NamedRecipient, Notification
-from secretariat_app.models.documents import DistributionLevel, DocumentStatus, VersionKind
-from secretariat_app.models.notifications import NotificationKind, NotificationStatus
-from secretariat_app.services.documents import LaterVersionData, create_later_version
-from secretariat_app.services.documents_circulation import (
-    Audience, CirculationData, acknowledgement_rows, chase, circulate, derestrict, withdraw,
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
 )
-from secretariat_app.services.documents_versions import UploadData, upload
 from tests.factories import reading_in
 from tests.services.test_documents_setup import PDF, counts, make_document, world  # noqa: F401
 

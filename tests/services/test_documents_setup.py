@@ -13,15 +13,33 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    Acknowledgement, AgendaItem, AuditEntry, Body, Circulation, Delegation, Document, DocumentVersion, Invitation,
-    Meeting, MembershipStatus, NamedRecipient, Notification, StoredFile, SymbolCounter, User,
+from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.states import Body, MembershipStatus
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentType,
+    DocumentVersion,
+    NamedRecipient,
+    Originator,
+    StoredFile,
+    SymbolCounter,
 )
-from secretariat_app.models.documents import DistributionLevel, DocumentType, Originator
-from secretariat_app.services.documents import DocumentData, create_document
-from secretariat_app.services.documents_versions import UploadData, upload
-from tests.factories import DelegationFactory, MembershipFactory, StateFactory, delegate, officer
+from secretariat_app.documents.services.documents import DocumentData, create_document
+from secretariat_app.documents.services.versions import UploadData, upload
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import AgendaItem, Invitation, Meeting
+from secretariat_app.notices.models import Notification
+from tests.factories import (
+    DelegationFactory,
+    MembershipFactory,
+    StateFactory,
+    delegate,
+    officer,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17

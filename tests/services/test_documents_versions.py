@@ -10,15 +10,28 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.core.storage import FileStore
+from secretariat_app.documents.models import DocumentStatus, DocumentVersion, StoredFile
+from secretariat_app.documents.services import documents as document_service
+from secretariat_app.documents.services.versions import (
+    UploadData,
+    language_statuses,
+    sweep_files,
+    upload,
+)
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, DocumentVersion, StoredFile
-from secretariat_app.models.documents import DocumentStatus
-from secretariat_app.services import documents as document_service
-from secretariat_app.services.documents_versions import UploadData, language_statuses, sweep_files, upload
-from secretariat_app.storage import FileStore
 from tests.services.test_documents_setup import (  # noqa: F401
-    DOCX, ELF, MZ, PDF, PNG, TEXT, counts, make_document, world,
+    DOCX,
+    ELF,
+    MZ,
+    PDF,
+    PNG,
+    TEXT,
+    counts,
+    make_document,
+    world,
 )
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
@@ -169,7 +182,7 @@ def test_a_reupload_of_swept_content_is_protected_by_a_fresh_mtime(world, store)
 
 
 def test_the_sweeper_task_is_thin_and_scheduled_daily(world, store, monkeypatch):
-    from secretariat_app.services import documents_versions
+    from secretariat_app.documents.services import versions as documents_versions
     from workers.celery_app import beat_schedule
     from workers.tasks.documents import sweep_files as sweep_task
 

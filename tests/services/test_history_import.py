@@ -8,10 +8,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.services.reference_data import DATA_DIR
+from secretariat_app.cycles.services.history_import import (
+    HistoryImportError,
+    import_history,
+)
+from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.extensions import db
-from secretariat_app.models import Chairmanship, DatePrecision, Meeting, MeetingFormat, MeetingStatus
-from secretariat_app.services.history_import import HistoryImportError, import_history
-from secretariat_app.services.reference_data import DATA_DIR
+from secretariat_app.meetings.models import (
+    DatePrecision,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+)
 
 FILES = ("meetings_history.csv", "chairmanships_history.csv", "informal_ministerial_history.csv")
 
@@ -95,7 +104,7 @@ def test_a_missing_file_is_named(reference, history_dir):
 
 
 def test_cli_reports_the_error_and_exit_code(app, history_dir):
-    from secretariat_app.services.reference_data import load_reference_data
+    from secretariat_app.accounts.services.reference_data import load_reference_data
 
     with app.app_context():
         load_reference_data()

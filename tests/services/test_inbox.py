@@ -8,11 +8,21 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.documents.models import Document, DocumentType
+from secretariat_app.documents.services import reading
+from secretariat_app.documents.services.inbox import Cursor, InboxFilters, inbox_page
 from secretariat_app.extensions import db
-from secretariat_app.models import Document, DocumentType
-from secretariat_app.services import reading
-from secretariat_app.services.inbox import Cursor, InboxFilters, inbox_page
-from tests.documents_helpers import READS, T0, add_version, body, cast, circulate, library, make_document, meeting
+from tests.documents_helpers import (
+    READS,
+    T0,
+    add_version,
+    body,
+    cast,
+    circulate,
+    library,
+    make_document,
+    meeting,
+)
 
 
 @pytest.fixture

@@ -12,13 +12,21 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
-from secretariat_app import mail
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core import mail
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, Delegation, Notification, NotificationKind, NotificationStatus, State
-from secretariat_app.services import meeting_mail, notifications, reminders
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_status as status_service
-from secretariat_app.services.meetings import MeetingData
+from secretariat_app.meetings.services import mail as meeting_mail
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services import reminders
+from secretariat_app.meetings.services import status as status_service
+from secretariat_app.meetings.services.meetings import MeetingData
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from secretariat_app.notices.services import notifications
 from tests.factories import delegate, officer
 
 UTC = timezone.utc

@@ -8,14 +8,16 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import Body, MembershipStatus, State
+from secretariat_app.accounts.services.states import statuses_on
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Body, Invitation, Meeting, MeetingStatus, MembershipStatus, State
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_status as status_service
-from secretariat_app.services.meetings import MeetingData
-from secretariat_app.services.meetings_status import PostponeData
-from secretariat_app.services.states import statuses_on
+from secretariat_app.meetings.models import Invitation, Meeting, MeetingStatus
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services import status as status_service
+from secretariat_app.meetings.services.meetings import MeetingData
+from secretariat_app.meetings.services.status import PostponeData
 from tests.factories import officer
 
 UTC = timezone.utc

@@ -6,13 +6,15 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AgendaItem, AuditEntry, Body, Meeting
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_agenda as agenda
-from secretariat_app.services.meetings import MeetingData
-from secretariat_app.services.meetings_agenda import AgendaItemData
+from secretariat_app.meetings.models import AgendaItem, Meeting
+from secretariat_app.meetings.services import agenda
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services.agenda import AgendaItemData
+from secretariat_app.meetings.services.meetings import MeetingData
 
 
 @pytest.fixture

@@ -8,14 +8,17 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Body, Delegation, Invitation, Meeting, Participant, State
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_invitations as invitations
-from secretariat_app.services import meetings_status as status_service
-from secretariat_app.services.meetings import MeetingData
-from secretariat_app.services.meetings_invitations import ParticipantData
+from secretariat_app.meetings.models import Invitation, Meeting, Participant
+from secretariat_app.meetings.services import invitations
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services import status as status_service
+from secretariat_app.meetings.services.invitations import ParticipantData
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
 
 # Registration closes at 18:00 Almaty time (13:00 UTC) on 20 May 2027.
@@ -136,7 +139,11 @@ def test_a_delegate_removes_their_own_participant_only_before_the_deadline(meeti
 
 @freeze_time("2027-01-10 09:00:00")
 def test_inviting_a_delegation_gives_its_people_the_pending_reminders(meeting):
-    from secretariat_app.models import Notification, NotificationKind, NotificationStatus
+    from secretariat_app.notices.models import (
+        Notification,
+        NotificationKind,
+        NotificationStatus,
+    )
 
     japanese = delegate(delegation=delegation("JPN"))
 

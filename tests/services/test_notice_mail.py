@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from flask_babel import force_locale, gettext
 
+from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.extensions import db
-from secretariat_app.models.chair import CycleFinding
-from secretariat_app.models.notifications import Notification, NotificationKind
-from secretariat_app.services import notice_mail
+from secretariat_app.notices.models import Notification, NotificationKind
+from secretariat_app.notices.services import mail as notice_mail
 from tests.documents_helpers import make_document
 from tests.factories import delegate, officer
 

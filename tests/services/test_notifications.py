@@ -10,10 +10,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select, update
 
-from secretariat_app import mail
+from secretariat_app.core import mail
 from secretariat_app.extensions import db
-from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
-from secretariat_app.services import notifications
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from secretariat_app.notices.services import notifications
 from tests.documents_helpers import make_document
 from tests.factories import UserFactory, delegate, officer
 
@@ -233,7 +237,7 @@ def test_a_recipient_who_opted_out_meanwhile_is_not_mailed(settings, outbox):
 
 
 def test_a_notice_without_a_renderer_fails_with_the_reason(settings, outbox, monkeypatch):
-    from secretariat_app.services import notice_mail
+    from secretariat_app.notices.services import mail as notice_mail
 
     # A kind nobody writes mail for (REPORT_DEADLINE has a renderer once the CBM module is loaded).
     monkeypatch.delitem(notice_mail.RENDERERS, NotificationKind.REPORT_DEADLINE, raising=False)

@@ -15,10 +15,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from secretariat_app import mail
+from secretariat_app.core import mail
 from secretariat_app.extensions import db
-from secretariat_app.models.notifications import Notification, NotificationKind, NotificationStatus
-from secretariat_app.services import notifications
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from secretariat_app.notices.services import notifications
 from tests.conftest import free_port
 from tests.documents_helpers import make_document
 from tests.factories import delegate

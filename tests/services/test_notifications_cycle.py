@@ -8,12 +8,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.services.reference_data import DATA_DIR
+from secretariat_app.cycles.models import CycleFinding
+from secretariat_app.cycles.services import check as cycle_check
+from secretariat_app.cycles.services import officer_alerts
+from secretariat_app.cycles.services.history_import import import_history
 from secretariat_app.extensions import db
-from secretariat_app.models import CycleFinding
-from secretariat_app.models.notifications import Notification, NotificationKind
-from secretariat_app.services import cycle_check, notifications, officer_alerts
-from secretariat_app.services.history_import import import_history
-from secretariat_app.services.reference_data import DATA_DIR
+from secretariat_app.notices.models import Notification, NotificationKind
+from secretariat_app.notices.services import notifications
 from tests.factories import admin, delegate, officer
 
 AS_OF = date(2025, 6, 1)

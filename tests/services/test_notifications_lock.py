@@ -10,8 +10,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from secretariat_app.extensions import db
-from secretariat_app.services import scheduler_lock
-from workers.beat_guard import LOCK_NAME, BeatAlreadyRunning, GuardedScheduler, dead_local_holder
+from secretariat_app.notices.services import scheduler_lock
+from workers.beat_guard import (
+    LOCK_NAME,
+    BeatAlreadyRunning,
+    GuardedScheduler,
+    dead_local_holder,
+)
 from workers.celery_app import worker_settings_problem
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)

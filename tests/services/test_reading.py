@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Document,
+    DocumentVersion,
+    Receipt,
+)
+from secretariat_app.documents.services import reading
 from secretariat_app.extensions import db
-from secretariat_app.models import Acknowledgement, AuditEntry, Document, DocumentVersion, Receipt
-from secretariat_app.services import reading
 from tests.documents_helpers import READS, add_version, cast, library
 
 

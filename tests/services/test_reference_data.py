@@ -6,10 +6,17 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import (
+    Body,
+    Membership,
+    MembershipStatus,
+    State,
+    states_with_status_on,
+)
+from secretariat_app.accounts.services.reference_data import load_reference_data
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Body, Delegation, Membership, MembershipStatus, State
-from secretariat_app.models.states import states_with_status_on
-from secretariat_app.services.reference_data import load_reference_data
 
 
 def _codes(day: date, status: MembershipStatus) -> set[str]:
@@ -49,7 +56,7 @@ def test_loading_twice_changes_nothing(reference):
 
 
 def test_a_changed_name_in_the_data_is_updated_not_duplicated(reference, tmp_path):
-    from secretariat_app.services.reference_data import DATA_DIR
+    from secretariat_app.accounts.services.reference_data import DATA_DIR
 
     for name in ("states.csv", "memberships.csv", "bodies.csv"):
         text = (DATA_DIR / name).read_text(encoding="utf-8")
@@ -62,7 +69,7 @@ def test_a_changed_name_in_the_data_is_updated_not_duplicated(reference, tmp_pat
 
 
 def test_a_bad_file_loads_nothing(app_ctx, tmp_path):
-    from secretariat_app.services.reference_data import DATA_DIR
+    from secretariat_app.accounts.services.reference_data import DATA_DIR
 
     for name in ("states.csv", "bodies.csv"):
         (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
@@ -81,13 +88,19 @@ def test_seed_command_loads_data_and_demo_users_once(app):
     assert "History: created" in first.output
     second = runner.invoke(args=["seed"])
     assert "nothing changed" in second.output and "History: already up to date." in second.output
-    from secretariat_app.models import User
+    from secretariat_app.accounts.models.people import User
 
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 5
         # Demo documents (four, and the CBM demo's concept papers and action plans,
         # four more, circulated to members only): the observer got only the GENERAL agenda.
-        from secretariat_app.models import Circulation, Delegation, Document, DocumentStatus, State
+        from secretariat_app.accounts.models.people import Delegation
+        from secretariat_app.accounts.models.states import State
+        from secretariat_app.documents.models import (
+            Circulation,
+            Document,
+            DocumentStatus,
+        )
 
         assert db.session.scalar(select(func.count(Document.id))) == 4 + 4
         assert db.session.scalar(select(func.count(Document.id)).where(Document.status == DocumentStatus.CIRCULATED)) == 3 + 4

@@ -9,17 +9,27 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import Delegation, Role
+from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    Body, DatePrecision, Delegation, Invitation, Meeting, Notification, NotificationKind, NotificationStatus,
-    Participant, Role, State,
+from secretariat_app.meetings.models import (
+    DatePrecision,
+    Invitation,
+    Meeting,
+    Participant,
 )
-from secretariat_app.services import calendar_ics, reminders
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_status as status_service
-from secretariat_app.services.meetings import MeetingData
-from secretariat_app.services.meetings_status import PostponeData
+from secretariat_app.meetings.services import ics as calendar_ics
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services import reminders
+from secretariat_app.meetings.services import status as status_service
+from secretariat_app.meetings.services.meetings import MeetingData
+from secretariat_app.meetings.services.status import PostponeData
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests.factories import UserFactory, admin, delegate, officer
 
 UTC = timezone.utc

@@ -7,12 +7,16 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.staff import Position, StaffAppointment
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.services.staff import (
+    StaffData,
+    save_appointment,
+    staff_register,
+)
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import Position, StaffAppointment, State
-from secretariat_app.models.audit import AuditEntry
-from secretariat_app.models.states import Body
-from secretariat_app.services.staff import StaffData, save_appointment, staff_register
 from tests.factories import officer
 
 

@@ -7,12 +7,19 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import (
+    Membership,
+    MembershipStatus,
+    State,
+    StateKind,
+)
+from secretariat_app.accounts.services import delegations as delegation_service
+from secretariat_app.accounts.services import states as state_service
+from secretariat_app.accounts.services.states import MembershipData, StateData
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Delegation, Membership, MembershipStatus, State, StateKind
-from secretariat_app.services import delegations as delegation_service
-from secretariat_app.services import states as state_service
-from secretariat_app.services.states import MembershipData, StateData
 from tests.factories import MembershipFactory, StateFactory, officer
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import PasswordResetToken, Role, User
+from secretariat_app.accounts.services import mail as account_mail
+from secretariat_app.accounts.services import users as accounts
+from secretariat_app.accounts.services.users import UserData
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, PasswordResetToken, Role, User
-from secretariat_app.services import account_mail, accounts
-from secretariat_app.services.accounts import UserData
 from tests.factories import PASSWORD, DelegationFactory, admin, delegate, officer
 
 

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.staff import Position, StaffAppointment
+from secretariat_app.accounts.models.states import State
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import Position, StaffAppointment, State
-from secretariat_app.models.audit import AuditEntry
 from tests.conftest import post_form
 from tests.factories import StaffAppointmentFactory, delegate, officer
 

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Membership, State
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Delegation, Membership, State
 from tests.conftest import log_in, post_form
 from tests.factories import MembershipFactory, StateFactory, delegate, officer
 

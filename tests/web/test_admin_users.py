@@ -8,8 +8,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Role, User
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Role, User
 from tests.conftest import log_in, post_form
 from tests.factories import DelegationFactory, UserFactory, admin, delegate, officer
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import PasswordResetToken, User
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, PasswordResetToken, User
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import PASSWORD, officer
 

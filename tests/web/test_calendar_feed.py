@@ -10,11 +10,13 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, DatePrecision, Delegation, Invitation, Meeting, State, User
-from secretariat_app.services import feeds
-from secretariat_app.services import meetings as service
-from secretariat_app.services.meetings import MeetingData
+from secretariat_app.meetings.models import DatePrecision, Invitation, Meeting
+from secretariat_app.meetings.services import feeds
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import UserFactory, delegate, officer
 

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Role, User
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.cbm.models import CbmArea, CbmCoordinator, CbmCoordinatorUser
+from secretariat_app.decisions.models import Decision
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    CbmArea, CbmCoordinator, CbmCoordinatorUser, Decision, MembershipStatus, Role, User,
-)
 from tests import cbm_builders as build
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import DelegationFactory, UserFactory, officer

@@ -7,8 +7,11 @@ from datetime import date, datetime, timezone
 import pytest
 
 from secretariat_app.extensions import db
-from secretariat_app.models import Notification
-from secretariat_app.models.notifications import NotificationKind, NotificationStatus
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests import cbm_builders as build
 from tests.conftest import log_in
 

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
+from secretariat_app.cbm.models import ActivityType, ReportStatus
 from secretariat_app.extensions import db
-from secretariat_app.models import ActivityType, ReportStatus
 from tests import cbm_builders as b
 from tests.conftest import log_in
 from tests.factories import delegate

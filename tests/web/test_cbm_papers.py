@@ -11,10 +11,17 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    CbmArea, CbmPaper, CbmPaperComment, Document, MembershipStatus, PaperKind, PaperStatus, User,
+from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.cbm.models import (
+    CbmArea,
+    CbmPaper,
+    CbmPaperComment,
+    PaperKind,
+    PaperStatus,
 )
+from secretariat_app.documents.models import Document
+from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import csrf_token, log_in, post_form
 from tests.documents_helpers import body

@@ -10,11 +10,17 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    AuditEntry, CbmActivity, CbmActivityReport, CbmAnnualReport, CbmAttachment, MembershipStatus, ReportStatus,
+from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.cbm.models import (
+    CbmActivity,
+    CbmActivityReport,
+    CbmAnnualReport,
+    CbmAttachment,
+    ReportStatus,
 )
-from secretariat_app.services import cbm_reports as service
+from secretariat_app.cbm.services import reports as service
+from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import log_in, post_form
 

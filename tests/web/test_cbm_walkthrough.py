@@ -13,9 +13,15 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from secretariat_app.cbm.models import (
+    CbmActivity,
+    CbmAnnualReport,
+    CbmPaper,
+    PaperKind,
+    PaperStatus,
+)
+from secretariat_app.cbm.services import notices as cbm_notices
 from secretariat_app.extensions import db
-from secretariat_app.models import CbmActivity, CbmAnnualReport, CbmPaper, PaperKind, PaperStatus
-from secretariat_app.services import cbm_notices
 from tests import cbm_builders as build
 from tests.conftest import log_in, post_form
 from tests.documents_helpers import body

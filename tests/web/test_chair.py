@@ -7,9 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.staff import Position, StaffAppointment
+from secretariat_app.accounts.models.states import State
+from secretariat_app.decisions.models import Chairmanship
+from secretariat_app.decisions.services.chair import (
+    ChairmanshipData,
+    create_chairmanship,
+)
 from secretariat_app.extensions import db
-from secretariat_app.models import Chairmanship, Position, StaffAppointment, State
-from secretariat_app.services.chair import ChairmanshipData, create_chairmanship
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from flask import session
 from freezegun import freeze_time
 
-from secretariat_app import csrf_tokens
+from secretariat_app.core import csrf_tokens
 from tests.conftest import log_in
 from tests.factories import PASSWORD, delegate
 

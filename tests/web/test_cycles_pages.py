@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from secretariat_app.services.history_import import import_history
-from secretariat_app.services.reference_data import DATA_DIR
+from secretariat_app.accounts.services.reference_data import DATA_DIR
+from secretariat_app.cycles.services.history_import import import_history
 from tests.conftest import log_in, post_form
 from tests.factories import delegate, officer
 

@@ -7,10 +7,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.decisions.models import (
+    Decision,
+    DecisionStatus,
+    Procedure,
+    SilenceObjection,
+)
+from secretariat_app.decisions.services.decisions import (
+    DecisionData,
+    circulate,
+    create_decision,
+)
 from secretariat_app.extensions import db
-from secretariat_app.models import Decision, DecisionStatus, Delegation, Procedure, SilenceObjection, State
-from secretariat_app.models.states import Body
-from secretariat_app.services.decisions import DecisionData, circulate, create_decision
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 

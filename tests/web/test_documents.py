@@ -8,11 +8,24 @@ from datetime import date
 
 from sqlalchemy import select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    VersionKind,
+)
+from secretariat_app.documents.services.circulation import (
+    Audience,
+    CirculationData,
+    circulate,
+)
+from secretariat_app.documents.services.documents import (
+    LaterVersionData,
+    create_later_version,
+)
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Document
-from secretariat_app.models.documents import DistributionLevel, DocumentStatus, DocumentType, VersionKind
-from secretariat_app.services.documents import LaterVersionData, create_later_version
-from secretariat_app.services.documents_circulation import Audience, CirculationData, circulate
 from tests.conftest import post_form
 from tests.services.test_documents_setup import counts, make_document, world  # noqa: F401
 
@@ -174,7 +187,7 @@ def test_the_archive_searches_and_filters(client, login, world):
 
 
 def test_the_archive_pages(client, login, world, monkeypatch):
-    from secretariat_app.blueprints.documents import routes
+    from secretariat_app.documents.web import routes
 
     monkeypatch.setattr(routes, "PER_PAGE", 2)
     for _ in range(3):

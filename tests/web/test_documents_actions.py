@@ -9,16 +9,33 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from secretariat_app.extensions import db
-from secretariat_app.models import (
-    Acknowledgement, AuditEntry, Circulation, DocumentVersion, NamedRecipient, Notification, StoredFile,
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    DocumentStatus,
+    DocumentVersion,
+    NamedRecipient,
+    StoredFile,
 )
-from secretariat_app.models.documents import DistributionLevel, DocumentStatus
-from secretariat_app.models.notifications import NotificationKind
-from secretariat_app.services.documents_circulation import Audience, CirculationData, circulate
-from secretariat_app.services.documents_versions import UploadData, upload
+from secretariat_app.documents.services.circulation import (
+    Audience,
+    CirculationData,
+    circulate,
+)
+from secretariat_app.documents.services.versions import UploadData, upload
+from secretariat_app.extensions import db
+from secretariat_app.notices.models import Notification, NotificationKind
 from tests.conftest import post_form
-from tests.services.test_documents_setup import DOCX, ELF, PDF, counts, make_document, world  # noqa: F401
+from tests.services.test_documents_setup import (  # noqa: F401
+    DOCX,
+    ELF,
+    PDF,
+    counts,
+    make_document,
+    world,
+)
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label(?: for="(\w+)">|>[^<]*</label>\s*<ul id="(\w+)")')
 

@@ -7,11 +7,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.core.storage import file_store
+from secretariat_app.documents.models import DocumentVersion, Receipt
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, DocumentVersion, Receipt
-from secretariat_app.storage import file_store
 from tests.conftest import log_in
-from tests.documents_helpers import READS, add_version, cast, circulate, library, make_document
+from tests.documents_helpers import (
+    READS,
+    add_version,
+    cast,
+    circulate,
+    library,
+    make_document,
+)
 
 
 @pytest.fixture
@@ -70,7 +78,7 @@ def test_attachment_named_after_symbol_and_language_with_stored_type(world, clie
 def test_text_files_keep_their_charset_and_revisions_their_suffix(app_ctx, client, login):
     c = cast()
     base = make_document(languages=())
-    from secretariat_app.models import VersionKind
+    from secretariat_app.documents.models import VersionKind
 
     revision = make_document(base=base, kind=VersionKind.REV, number=2, languages=())
     text = add_version(revision, "kk", content="Қазақша мәтін\n".encode("utf-8"), is_original=True)
@@ -140,7 +148,7 @@ def test_anonymous_is_sent_to_log_in(world, client):
 def test_the_right_is_checked_on_every_request(world, app_ctx):
     """Once downloaded is not always allowed: a circulation row removed (a test
     of the check, not a supported action) closes the file at once."""
-    from secretariat_app.models import Circulation
+    from secretariat_app.documents.models import Circulation
 
     c, docs = world
     client = app_ctx.test_client()
@@ -156,7 +164,7 @@ def test_when_the_rule_in_python_refuses_what_the_sql_let_through_nothing_is_kep
     """open_download writes the receipt and audit entry in the statement that
     reads the version; domain.visibility has the last word, and its refusal
     rolls those writes back (404, no receipt, no audit entry, still unread)."""
-    from secretariat_app.services import reading
+    from secretariat_app.documents.services import reading
 
     c, docs = world
     login(c.a1)

@@ -10,10 +10,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.documents.models import Acknowledgement, Receipt
 from secretariat_app.extensions import db
-from secretariat_app.models import Acknowledgement, AuditEntry, Receipt
 from tests.conftest import post_form
-from tests.documents_helpers import READS, T0, cast, circulate, library, make_document, meeting
+from tests.documents_helpers import (
+    READS,
+    T0,
+    cast,
+    circulate,
+    library,
+    make_document,
+    meeting,
+)
 
 ROW = re.compile(r'<tr class="(unread|read)" data-document="(\d+)">')
 
@@ -191,7 +200,11 @@ def test_a_row_shows_each_field_escaped_and_in_the_readers_zone(app_ctx, client,
     title escaped with its status and level tags, the type, the numbered
     meeting, the time in the reader's zone, a link per language, and whether
     the delegation acknowledged."""
-    from secretariat_app.models import DistributionLevel, DocumentStatus, DocumentType
+    from secretariat_app.documents.models import (
+        DistributionLevel,
+        DocumentStatus,
+        DocumentType,
+    )
 
     c = cast()
     held = meeting("June <SOC>")

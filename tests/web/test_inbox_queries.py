@@ -13,12 +13,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from secretariat_app.documents.models import DocumentType
+from secretariat_app.documents.services import inbox as inbox_service
+from secretariat_app.documents.services import reading
 from secretariat_app.extensions import db
-from secretariat_app.models import DocumentType
-from secretariat_app.services import inbox as inbox_service
-from secretariat_app.services import reading
 from tests.conftest import log_in
-from tests.documents_helpers import T0, add_version, cast, circulate, make_document, meeting
+from tests.documents_helpers import (
+    T0,
+    add_version,
+    cast,
+    circulate,
+    make_document,
+    meeting,
+)
 
 # The user with roles, delegation and state (Flask-Login, the page header); the page rows.
 EXPECTED_STATEMENTS = 2

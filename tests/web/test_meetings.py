@@ -9,10 +9,12 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, Chairmanship, DatePrecision, Meeting, MeetingStatus, State
-from secretariat_app.services import meetings as service
-from secretariat_app.services.meetings import MeetingData
+from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 

@@ -6,11 +6,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.extensions import db
-from secretariat_app.models import AgendaItem, Body, Delegation, Meeting, State
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_invitations as invitations
-from secretariat_app.services.meetings import MeetingData
+from secretariat_app.meetings.models import AgendaItem, Meeting
+from secretariat_app.meetings.services import invitations
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 

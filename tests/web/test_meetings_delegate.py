@@ -10,12 +10,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, Delegation, Meeting, Participant, State
-from secretariat_app.services import meetings as service
-from secretariat_app.services import meetings_invitations as invitations
-from secretariat_app.services.meetings import MeetingData
-from secretariat_app.services.meetings_invitations import ParticipantData
+from secretariat_app.meetings.models import Meeting, Participant
+from secretariat_app.meetings.services import invitations
+from secretariat_app.meetings.services import meetings as service
+from secretariat_app.meetings.services.invitations import ParticipantData
+from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 

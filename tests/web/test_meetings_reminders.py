@@ -10,8 +10,10 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.extensions import db
-from secretariat_app.models import Body, Meeting, Notification, NotificationStatus
+from secretariat_app.meetings.models import Meeting
+from secretariat_app.notices.models import Notification, NotificationStatus
 from tests.conftest import post_form
 from tests.factories import officer
 

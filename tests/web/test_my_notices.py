@@ -7,9 +7,15 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import (
-    AuditEntry, Body, Meeting, Notification, NotificationKind, NotificationStatus, User,
+from secretariat_app.meetings.models import Meeting
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
 )
 from tests.conftest import post_form
 from tests.factories import delegate, officer

@@ -12,10 +12,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import (
+    MembershipStatus,
+    State,
+    states_with_status_on,
+)
+from secretariat_app.core.localisation import by_name, name_key
 from secretariat_app.extensions import db
-from secretariat_app.localisation import by_name, name_key
-from secretariat_app.models import Delegation, MembershipStatus, State
-from secretariat_app.models.states import states_with_status_on
 from tests.conftest import log_in
 from tests.documents_helpers import circulate, make_document, meeting
 from tests.factories import officer

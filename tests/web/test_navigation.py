@@ -163,7 +163,7 @@ def test_the_navigation_is_rendered_once_per_kind_of_reader_language_and_page(ap
     what was rendered; another kind, language or page renders its own."""
     from flask import template_rendered
 
-    from secretariat_app import navigation
+    from secretariat_app.core import navigation
 
     navigation._RENDERED.clear()
     rendered: list[str] = []

@@ -6,9 +6,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.models import AuditEntry, Notification
-from secretariat_app.models.notifications import NotificationKind, NotificationStatus
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests.conftest import csrf_token, post_form
 from tests.documents_helpers import make_document
 from tests.factories import delegate, officer

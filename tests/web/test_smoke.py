@@ -9,9 +9,11 @@ def test_login_page_renders(client):
 
 
 def test_officer_and_delegate_see_different_navigation(app_ctx, client, reference):
-    from secretariat_app.extensions import db
-    from secretariat_app.models import Delegation, State
     from sqlalchemy import select
+
+    from secretariat_app.accounts.models.people import Delegation
+    from secretariat_app.accounts.models.states import State
+    from secretariat_app.extensions import db
 
     kaz = db.session.scalar(select(Delegation).join(State).where(State.code == "KAZ"))
     o = officer(email="o@cica.example")

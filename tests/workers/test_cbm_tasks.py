@@ -7,9 +7,13 @@ from datetime import datetime, timedelta, timezone
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from secretariat_app.cbm.services import reports as cbm_reports
 from secretariat_app.extensions import db
-from secretariat_app.models import Notification, NotificationKind, NotificationStatus
-from secretariat_app.services import cbm_reports
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from tests import cbm_builders as build
 from workers.celery_app import beat_schedule
 from workers.tasks.cbm import sync_report_deadlines

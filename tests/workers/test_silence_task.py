@@ -5,11 +5,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from secretariat_app.accounts.models.people import Delegation
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
+from secretariat_app.decisions.services.decisions import (
+    DecisionData,
+    ObjectionData,
+    circulate,
+    create_decision,
+    record_objection,
+)
 from secretariat_app.extensions import db
-from secretariat_app.models import Decision, DecisionStatus, Delegation, Procedure, State
-from secretariat_app.models.audit import AuditEntry
-from secretariat_app.models.states import Body
-from secretariat_app.services.decisions import DecisionData, ObjectionData, circulate, create_decision, record_objection
 from tests.factories import officer
 from workers.celery_app import beat_schedule
 from workers.tasks.decisions import close_silence_procedures

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from secretariat_app.models.columns import utcnow
-from secretariat_app.services import cbm_notices
+from secretariat_app.cbm.services import notices as cbm_notices
+from secretariat_app.core.columns import utcnow
 
 
 @shared_task(name="workers.tasks.cbm.sync_report_deadlines", ignore_result=True)

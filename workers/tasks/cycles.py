@@ -5,8 +5,9 @@ from datetime import date
 
 from celery import shared_task
 
-from secretariat_app.models.columns import utcnow
-from secretariat_app.services import cycle_check, officer_alerts
+from secretariat_app.core.columns import utcnow
+from secretariat_app.cycles.services import check as cycle_check
+from secretariat_app.cycles.services import officer_alerts
 
 
 @shared_task(name="workers.tasks.cycles.run_daily_check")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from secretariat_app.services import decisions
+from secretariat_app.decisions.services import decisions
 
 
 @shared_task(name="workers.tasks.decisions.close_silence_procedures")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from secretariat_app.services import documents_versions
+from secretariat_app.documents.services import versions as documents_versions
 
 
 @shared_task(name="workers.tasks.documents.sweep_files")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from secretariat_app.services import accounts
+from secretariat_app.accounts.services import users as accounts
 
 
 @shared_task(name="workers.tasks.maintenance.purge_expired_reset_tokens")

@@ -14,7 +14,7 @@ from collections import Counter
 
 from celery import shared_task
 
-from secretariat_app.services import notifications
+from secretariat_app.notices.services import notifications
 
 
 @shared_task(name="workers.tasks.notify.send_notification", ignore_result=True)

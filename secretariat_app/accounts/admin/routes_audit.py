@@ -1,0 +1,34 @@
+"""The audit log: read-only, newest first, filterable."""
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from secretariat_app.accounts.admin import bp
+from secretariat_app.audit.models import AuditEntry
+from secretariat_app.extensions import db
+from secretariat_app.permissions import access, require
+
+PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+@access("secretariat")
+def audit_log():
+    require("read_audit")
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    object_type = request.args.get("object_type", "").strip()
+    object_id = request.args.get("object_id", "").strip()
+    action = request.args.get("action", "").strip()
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEntry.object_id == object_id)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    return render_template(
+        "admin/audit.html", page=page, object_types=object_types,
+        filters={"object_type": object_type, "object_id": object_id, "action": action},
+    )

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from secretariat_app.accounts.auth import routes  # noqa: E402,F401

@@ -1,0 +1,117 @@
+"""Logging in and out, changing and resetting a password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from secretariat_app.accounts.auth import bp
+from secretariat_app.accounts.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from secretariat_app.accounts.services import mail as account_mail
+from secretariat_app.accounts.services import users as accounts
+from secretariat_app.core.forms import show_violations
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import limiter
+from secretariat_app.permissions import access
+
+
+def _submitted_account() -> str:
+    return "account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _failed_login(response) -> bool:
+    """Only failed attempts count towards the throttle."""
+    return request.method == "POST" and response.status_code == 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_submitted_account,
+               methods=["POST"], deduct_when=_failed_login, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+               methods=["POST"], deduct_when=_failed_login, scope="login-address")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(_("Wrong e-mail or password."))
+    return render_template("auth/login.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would serve phishing."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.index")
+
+
+@bp.route("/logout", methods=["POST"])
+@access("authenticated")
+def logout():
+    LogoutForm().validate_on_submit()  # CSRF is checked globally; the form has nothing else
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@access("authenticated")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            login_user(user)  # keep this session under the new token; others end
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@access("public")
+@limiter.limit("5 per hour", methods=["POST"], key_func=_submitted_account, scope="reset-account")
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        issued = accounts.request_password_reset(form.email.data)  # commits
+        if issued is not None:
+            account_mail.send_reset_mail(*issued)
+        flash(_("If an account uses that address, a reset link is on its way. It works once, for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@access("public")
+def reset_password(token: str):
+    if accounts.valid_reset_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.new_password.data)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("Your password has been set. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

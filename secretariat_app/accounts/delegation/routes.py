@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+
+from secretariat_app.accounts.delegation import bp
+from secretariat_app.permissions import access
+
+
+@bp.route("/")
+@access("delegate")
+def home():
+    """The delegate's own delegation: its status in CICA and its members."""
+    delegation = current_user.delegation
+    return render_template("delegation/home.html", delegation=delegation,
+                           status=delegation.status_on(date.today()))

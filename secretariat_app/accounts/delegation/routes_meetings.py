@@ -1,0 +1,97 @@
+"""Delegate pages for meetings: the meetings the delegate's own delegation is
+invited to, one of them, and registering or removing the delegation's
+participants until the registration deadline.
+
+A delegate never sees a meeting their delegation is not invited to: such an
+address answers 404, as if the meeting did not exist."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from secretariat_app.accounts.delegation import bp
+from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forms import show_violations
+from secretariat_app.domain import meeting_rules as rules
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Participant,
+)
+from secretariat_app.meetings.services import calendar as calendar_service
+from secretariat_app.meetings.services import invitations as invitation_service
+from secretariat_app.meetings.web.forms import ParticipantForm
+from secretariat_app.permissions import access
+
+
+def _invited(meeting_id: int) -> tuple[Meeting, Invitation]:
+    found = calendar_service.meeting_for_delegation(meeting_id, current_user.delegation_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _registration_open(meeting: Meeting) -> bool:
+    return meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD) and rules.registration_open(
+        meeting.registration_deadline, meeting.starts_at, utcnow())
+
+
+def _detail(meeting: Meeting, invitation: Invitation, form: ParticipantForm) -> ResponseReturnValue:
+    return render_template("delegation/meetings_detail.html", meeting=meeting, invitation=invitation, form=form,
+                           registration_open=_registration_open(meeting))
+
+
+@bp.route("/meetings")
+@access("delegate")
+def meetings() -> ResponseReturnValue:
+    """The delegation's meetings: upcoming first, then past ones, latest first."""
+    upcoming, past = calendar_service.delegation_meetings(current_user.delegation_id, utcnow())
+    return render_template("delegation/meetings.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@access("delegate")
+def meeting_detail(meeting_id: int) -> ResponseReturnValue:
+    meeting, invitation = _invited(meeting_id)
+    return _detail(meeting, invitation, ParticipantForm(formdata=None))
+
+
+@bp.route("/meetings/<int:meeting_id>/participants", methods=["POST"])
+@access("delegate")
+def meeting_register(meeting_id: int) -> ResponseReturnValue:
+    """Register a participant of the delegate's own delegation."""
+    meeting, invitation = _invited(meeting_id)
+    form = ParticipantForm()
+    if form.validate_on_submit():
+        try:
+            participant = invitation_service.register_participant(current_user, invitation, form.to_data())
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("%(name)s has been registered.", name=participant.name), "success")
+            return redirect(url_for("delegation.meeting_detail", meeting_id=meeting.id))
+    return _detail(meeting, invitation, form)
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@access("delegate")
+def meeting_participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
+    """Remove one of the delegation's own participants, while registration is open."""
+    meeting, invitation = _invited(meeting_id)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.invitation_id != invitation.id:
+        abort(404)
+    name = participant.name
+    try:
+        invitation_service.remove_participant(current_user, participant)
+    except RuleViolations as error:
+        for violation in error.violations:
+            flash(violation.render(_), "error")
+    else:
+        flash(_("%(name)s is no longer registered.", name=name), "success")
+    return redirect(url_for("delegation.meeting_detail", meeting_id=meeting.id))

@@ -1,0 +1,1 @@
+"""Models of accounts and states, one module per aggregate: people, states, staff."""

@@ -1,0 +1,109 @@
+"""People who log in: users, their roles and the delegation they belong to."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from secretariat_app.accounts.models.states import MembershipStatus, State
+from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
+from secretariat_app.extensions import db
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"            # Secretariat administrator
+    OFFICER = "officer"        # Secretariat officer
+    DELEGATE = "delegate"      # delegate of a member's or an observer's delegation
+    COORDINATOR = "coordinator"  # CBM coordinator (areas assigned with the CBM module)
+
+
+class Delegation(db.Model):
+    """The delegation of one state or organisation."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("state.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    state: Mapped[State] = relationship()
+    users: Mapped[list[User]] = relationship(back_populates="delegation", order_by="User.name")
+
+    def name(self, language: str = "en") -> str:
+        return self.state.name(language)
+
+    def status_on(self, day) -> MembershipStatus | None:
+        return self.state.status_on(day)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    active: Mapped[bool] = mapped_column(default=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Changes whenever the password changes: old sessions stop being valid.
+    session_token: Mapped[str] = mapped_column(String(64))
+    # Secret of the personal calendar feed URL (only its SHA-256); None: no feed.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Notification kinds the person does not want by mail, and the daily digest
+    # of document notices instead of one mail each.
+    mail_opt_out: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document_digest: Mapped[bool] = mapped_column(default=False)
+
+    delegation: Mapped[Delegation | None] = relationship(back_populates="users")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: the session names the password generation too
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring reset token. Only its SHA-256 is stored."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,279 @@
+"""Accounts: creating and editing users, logging in, passwords and their reset."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from secretariat_app.accounts import passwords
+from secretariat_app.accounts.models.people import (
+    Delegation,
+    PasswordResetToken,
+    Role,
+    User,
+    UserRole,
+)
+from secretariat_app.audit import services as audit
+from secretariat_app.core.localisation import is_known_timezone
+from secretariat_app.domain.violations import N_, RuleViolations, Violation
+from secretariat_app.extensions import db
+from secretariat_app.permissions import can
+
+USER_FIELDS = ("email", "name", "language", "timezone", "active", "delegation_id", "roles")
+SECRETARIAT = {Role.ADMIN, Role.OFFICER}
+DELEGATION = {Role.DELEGATE, Role.COORDINATOR}
+
+
+@dataclass
+class UserData:
+    email: str
+    name: str
+    language: str = "en"
+    timezone: str = "UTC"
+    roles: frozenset[Role] = frozenset()
+    delegation_id: int | None = None
+    active: bool = True
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def _check_user(data: UserData, user: User | None) -> list[Violation]:
+    violations = []
+    email = normalise_email(data.email)
+    clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
+    if clash is not None and (user is None or clash != user.id):
+        violations.append(Violation("email", N_("Another account already uses this e-mail address.")))
+    if data.language not in current_app.config["LANGUAGES"]:
+        violations.append(Violation("language", N_("Choose English or Russian.")))
+    if not is_known_timezone(data.timezone):
+        violations.append(Violation("timezone", N_("Unknown time zone.")))
+    if not data.roles:
+        violations.append(Violation("roles", N_("Give the account at least one role.")))
+    if data.roles & SECRETARIAT and data.roles & DELEGATION:
+        violations.append(
+            Violation("roles", N_("Secretariat staff cannot also be delegates of a delegation."))
+        )
+    if data.roles & DELEGATION and data.delegation_id is None:
+        violations.append(Violation("delegation_id", N_("A delegate belongs to a delegation.")))
+    if data.roles & SECRETARIAT and data.delegation_id is not None:
+        violations.append(Violation("delegation_id", N_("Secretariat staff belong to no delegation.")))
+    if data.delegation_id is not None and db.session.get(Delegation, data.delegation_id) is None:
+        violations.append(Violation("delegation_id", N_("Unknown delegation.")))
+    return violations
+
+
+def _apply(user: User, data: UserData) -> None:
+    user.email = normalise_email(data.email)
+    user.name = data.name.strip()
+    user.language = data.language
+    user.timezone = data.timezone
+    user.active = data.active
+    user.delegation_id = data.delegation_id
+    wanted = set(data.roles)
+    user.role_rows = [row for row in user.role_rows if row.role in wanted]
+    for role in wanted - {row.role for row in user.role_rows}:
+        user.role_rows.append(UserRole(role=role))
+
+
+def create_user(actor: User | None, data: UserData, password: str) -> User:
+    violations = _check_user(data, None) + check_password_strength(password)
+    if violations:
+        raise RuleViolations(violations)
+    user = User(password_hash=passwords.hash_password(password), session_token=new_session_token())
+    _apply(user, data)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, None, audit.snapshot(user, USER_FIELDS))
+    db.session.commit()
+    return user
+
+
+def update_user(actor: User, user: User, data: UserData) -> User:
+    violations = _check_user(data, user)
+    if violations:
+        raise RuleViolations(violations)
+    with audit.tracking_changes(actor, "user.update", "user", user, USER_FIELDS):
+        _apply(user, data)
+        if not data.active:
+            user.session_token = new_session_token()  # a deactivated account's sessions end now
+    db.session.commit()
+    return user
+
+
+def check_password_strength(password: str, field: str = "password") -> list[Violation]:
+    if len(password) < passwords.MIN_LENGTH:
+        return [Violation(field, N_("Use at least %(n)d characters."), {"n": passwords.MIN_LENGTH})]
+    return []
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Takes a hash's time either way."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        passwords.burn_time(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(password)
+    user.session_token = new_session_token()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    violations = []
+    if not passwords.verify_password(user.password_hash, current):
+        violations.append(Violation("current_password", N_("The current password is not correct.")))
+    violations += check_password_strength(new, "new_password")
+    if violations:
+        raise RuleViolations(violations)
+    _set_password(user, new)
+    audit.record(user, "user.password_change", "user", user.id)
+    db.session.commit()
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """Create a reset token for an active account; the caller mails it after commit.
+
+    Returns None for unknown addresses (the page says the same either way)."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        return None
+    raw = _issue_reset_token(user, current_app.config["PASSWORD_RESET_TTL"])
+    audit.record(None, "user.password_reset_requested", "user", user.id)
+    db.session.commit()
+    return user, raw
+
+
+def _issue_reset_token(user: User, ttl: timedelta) -> str:
+    """Add a reset token for `user` valid for `ttl` to the transaction; returns the raw token."""
+    raw = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    db.session.add(
+        PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
+    )
+    return raw
+
+
+def valid_reset_token(raw: str) -> PasswordResetToken | None:
+    token = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(raw)))
+    if token is None or token.used_at is not None or token.expires_at <= datetime.now(timezone.utc):
+        return None
+    return token
+
+
+def reset_password(raw: str, new: str) -> User:
+    token = valid_reset_token(raw)
+    if token is None:
+        raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
+    violations = check_password_strength(new, "new_password")
+    if violations:
+        raise RuleViolations(violations)
+    # Claim the token atomically: a second use, even a concurrent one, changes no row.
+    claimed = db.session.execute(
+        PasswordResetToken.__table__.update()
+        .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=datetime.now(timezone.utc))
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
+    user = token.user
+    _set_password(user, new)
+    audit.record(user, "user.password_reset", "user", user.id)
+    db.session.commit()
+    return user
+
+
+def purge_reset_tokens() -> int:
+    now = datetime.now(timezone.utc)
+    result = db.session.execute(
+        delete(PasswordResetToken).where(
+            or_(PasswordResetToken.used_at.is_not(None), PasswordResetToken.expires_at <= now)
+        )
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+# Administration: inviting and editing accounts ------------------------------
+
+INVITE_TTL = timedelta(days=3)
+GRANT_REFUSED = {
+    Role.ADMIN: N_("Only an administrator may grant or remove the Secretariat administrator role."),
+    Role.OFFICER: N_("Only an administrator may grant or remove the Secretariat officer role."),
+}
+
+
+def check_grants(actor: User, old_roles: frozenset[Role], new_roles: frozenset[Role]) -> list[Violation]:
+    """Roles `actor` may not give or take away (only administrators manage
+    Secretariat roles), as violations on the `roles` field."""
+    refused = sorted((r for r in old_roles ^ new_roles if not can(actor, "grant_role", r)), key=lambda r: r.value)
+    return [Violation("roles", GRANT_REFUSED.get(r, N_("You may not grant or remove the role “%(role)s”.")),
+                      {"role": r.value}) for r in refused]
+
+
+def _check_self_edit(actor: User, user: User, data: UserData) -> list[Violation]:
+    """An administrator cannot lock themselves out by mistake."""
+    if actor.id != user.id:
+        return []
+    violations = []
+    if not data.active:
+        violations.append(Violation("active", N_("You cannot deactivate your own account.")))
+    if Role.ADMIN in user.roles and Role.ADMIN not in data.roles:
+        violations.append(Violation("roles", N_("You cannot remove your own administrator role.")))
+    return violations
+
+
+def invite_user(actor: User, data: UserData) -> tuple[User, str]:
+    """Create an account with a random password nobody knows and a set-password
+    token valid for INVITE_TTL (config ACCOUNT_INVITE_TTL), audited, and commit.
+
+    Returns the user and the raw token; the caller mails it after the commit.
+    Raises RuleViolations, writing nothing, for bad data or roles `actor` may not grant."""
+    violations = check_grants(actor, frozenset(), frozenset(data.roles)) + _check_user(data, None)
+    if violations:
+        raise RuleViolations(violations)
+    user = User(password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
+                session_token=new_session_token())
+    _apply(user, data)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address was saved concurrently
+        db.session.rollback()
+        raise RuleViolations([Violation("email", N_("Another account already uses this e-mail address."))]) from None
+    audit.record(actor, "user.create", "user", user.id, None, audit.snapshot(user, USER_FIELDS))
+    raw = _issue_reset_token(user, current_app.config.get("ACCOUNT_INVITE_TTL", INVITE_TTL))
+    audit.record(actor, "user.invite", "user", user.id)
+    db.session.commit()
+    return user, raw
+
+
+def edit_user(actor: User, user: User, data: UserData) -> User:
+    """update_user for the administration pages: also refuses roles `actor`
+    may not grant or remove and self-lockout. Raises RuleViolations, writing nothing."""
+    violations = check_grants(actor, user.roles, frozenset(data.roles)) + _check_self_edit(actor, user, data)
+    if violations:
+        raise RuleViolations(violations + _check_user(data, user))
+    return update_user(actor, user, data)

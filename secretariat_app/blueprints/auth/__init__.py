@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from secretariat_app.blueprints.auth import routes  # noqa: E402,F401

@@ -1,6 +1,0 @@
-"""The cycle rules: next due meetings, findings and the timeline."""
-from flask import Blueprint
-
-bp = Blueprint("cycles", __name__, url_prefix="/cycles")
-
-from secretariat_app.blueprints.cycles import routes  # noqa: E402,F401

@@ -1,6 +1,0 @@
-"""The decisions register and the silence procedure."""
-from flask import Blueprint
-
-bp = Blueprint("decisions", __name__, url_prefix="/decisions")
-
-from secretariat_app.blueprints.decisions import routes  # noqa: E402,F401

@@ -1,6 +1,0 @@
-"""Pages for delegates of member states and observers."""
-from flask import Blueprint
-
-bp = Blueprint("delegation", __name__, url_prefix="/delegation")
-
-from secretariat_app.blueprints.delegation import routes, routes_meetings  # noqa: E402,F401

@@ -1,6 +1,0 @@
-"""The clearing house for officers: documents, language versions, circulation, the archive."""
-from flask import Blueprint
-
-bp = Blueprint("documents", __name__, url_prefix="/documents")
-
-from secretariat_app.blueprints.documents import routes, routes_actions, routes_download  # noqa: E402,F401

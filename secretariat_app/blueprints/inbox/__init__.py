@@ -1,6 +1,0 @@
-"""The delegate's inbox: what was circulated to me or my delegation."""
-from flask import Blueprint
-
-bp = Blueprint("inbox", __name__, url_prefix="/inbox")
-
-from secretariat_app.blueprints.inbox import routes  # noqa: E402,F401

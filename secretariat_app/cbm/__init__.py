@@ -1,0 +1,11 @@
+"""Confidence building measures: the catalogue of areas and coordinators, the
+papers of each area through SWG review to SOC approval, activities and
+implementation reports, the overview and the exports.
+
+- `models`: CbmDimension, CbmArea, CbmCoordinator, CbmPaper, CbmActivity,
+  CbmAnnualReport, CbmActivityReport, CbmAttachment ...
+- `services/`: catalogue, papers, activities, reports, attachments, overview,
+  exports, notices and mail (report deadlines).
+- `web/`: every CBM page (blueprint "cbm").
+- The pure rules: `domain/cbm_*.py`.
+"""

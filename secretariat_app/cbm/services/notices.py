@@ -1,0 +1,222 @@
+"""Deadlines of the CBM annual reports as notification rows: reminders to the
+area's coordinators 30 and 7 days before a draft report is due, and one
+chaser when it falls due still not submitted.
+
+The report services call `sync_report` inside their own transaction, before
+they commit, whenever the report is opened, its due time changes, it is
+submitted or reopened: the rows change with the report or not at all. A
+periodic task calls `sync_all`, which writes the rows of coordinators
+assigned since (idempotent: the notification's unique key is kind, subject,
+recipient and due time, so a chaser is written, and sent, once). A reminder
+whose instant has passed is not written; a chaser is, for a report still
+overdue (it goes out at the next dispatch). Rows that are sent, being sent or
+failed are never touched; a pending row whose instant is no longer wanted is
+moved to a wanted one, or cancelled."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
+from secretariat_app.cbm.models import (
+    CbmAnnualReport,
+    CbmCoordinator,
+    CbmCoordinatorUser,
+    ReportStatus,
+)
+from secretariat_app.cbm.services import mail as cbm_mail  # noqa: F401  (registers the renderer of REPORT_DEADLINE)
+from secretariat_app.core.columns import utcnow
+from secretariat_app.extensions import db
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from secretariat_app.notices.services import notifications
+
+SUBJECT = "cbm_report"
+KIND = NotificationKind.REPORT_DEADLINE
+PENDING, CANCELLED = NotificationStatus.PENDING, NotificationStatus.CANCELLED
+SENDING, SENT = NotificationStatus.SENDING, NotificationStatus.SENT
+REMINDER_DAYS = (30, 7)
+# The chaser goes a minute after the due instant: at the instant itself the report is not yet late.
+CHASER_DELAY = timedelta(minutes=1)
+
+
+@dataclass
+class DeadlineChanges:
+    created: int = 0
+    moved: int = 0
+    revived: int = 0
+    cancelled: int = 0
+
+    @property
+    def touched(self) -> int:
+        return self.created + self.moved + self.revived + self.cancelled
+
+
+def reminder_instants(due_at: datetime) -> list[datetime]:
+    return sorted(due_at - timedelta(days=days) for days in REMINDER_DAYS)
+
+
+def chaser_instant(due_at: datetime) -> datetime:
+    return due_at + CHASER_DELAY
+
+
+def is_chaser(row: Notification, report: CbmAnnualReport) -> bool:
+    return row.due_at >= report.due_at
+
+
+def recipient_ids(report: CbmAnnualReport, day: date | None = None) -> list[int]:
+    """The users who act as coordinators of the report's area on `day`: active,
+    holding the coordinator role, assigned to the area, and of a delegation
+    whose state coordinates or co-coordinates it that day (as permissions.coordinated_area_ids)."""
+    day = day or utcnow().date()
+    query = (
+        select(User.id).distinct()
+        .join(CbmCoordinatorUser, CbmCoordinatorUser.user_id == User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .join(Delegation, Delegation.id == User.delegation_id)
+        .join(CbmCoordinator, (CbmCoordinator.state_id == Delegation.state_id)
+              & (CbmCoordinator.area_id == CbmCoordinatorUser.area_id))
+        .where(CbmCoordinatorUser.area_id == report.area_id, User.active.is_(True), UserRole.role == Role.COORDINATOR,
+               CbmCoordinator.term_start <= day,
+               or_(CbmCoordinator.term_end.is_(None), CbmCoordinator.term_end >= day))
+    )
+    return sorted(db.session.scalars(query))
+
+
+def _rows(report_id: int) -> list[Notification]:
+    """The report's rows, locked (PostgreSQL) so that a dispatcher skips them meanwhile."""
+    query = (select(Notification)
+             .where(Notification.kind == KIND, Notification.subject_type == SUBJECT,
+                    Notification.subject_id == report_id)
+             .order_by(Notification.id).with_for_update().execution_options(populate_existing=True))
+    return list(db.session.scalars(query))
+
+
+def _revive(row: Notification) -> None:
+    row.status, row.attempts, row.last_error, row.claimed_at, row.not_before = PENDING, 0, "", None, None
+
+
+def _chased_since(rows: list[Notification], due_at: datetime) -> bool:
+    """Whether the recipient was already sent a notice after the report fell due."""
+    return any(row.status == SENDING or (row.status == SENT and row.sent_at is not None and row.sent_at >= due_at)
+               for row in rows)
+
+
+def _match(rows: list[Notification], wanted: list[datetime], chaser: datetime | None, now: datetime,
+           changes: DeadlineChanges) -> list[datetime]:
+    """Make one recipient's rows match the wanted instants; returns the instants still to be written."""
+    at = {row.due_at: row for row in rows}
+    kept: set[int] = set()
+    missing: list[datetime] = []
+    for instant in wanted:
+        row = at.get(instant)
+        if row is None:
+            if instant > now:
+                missing.append(instant)
+            elif instant == chaser and not _chased_since(rows, chaser - CHASER_DELAY):
+                missing.append(instant)  # the report is late and nobody told this coordinator yet
+        elif row.status == PENDING:
+            kept.add(row.id)
+        elif row.status == CANCELLED and instant > now:
+            _revive(row)
+            kept.add(row.id)
+            changes.revived += 1
+        # sent, being sent, failed, or a cancelled instant now past: that notice is done
+    # A pending row waiting to retry after a temporary failure keeps its place while still wanted at all.
+    movable = sorted((r for r in rows if r.status == PENDING and r.id not in kept and (not r.attempts or not wanted)),
+                     key=lambda r: r.due_at)
+    to_write = []
+    for instant in missing:
+        if movable:
+            movable.pop(0).due_at = instant
+            changes.moved += 1
+        else:
+            to_write.append(instant)
+    for row in movable:
+        row.status = CANCELLED
+        changes.cancelled += 1
+    return to_write
+
+
+def sync_report(report: CbmAnnualReport, now: datetime | None = None) -> DeadlineChanges:
+    """Make the report's deadline rows match its due time, status and the area's
+    coordinators (idempotent). Call it in the transaction that changed the report."""
+    now = now or utcnow()
+    db.session.flush()
+    rows = _rows(report.id)
+    changes = DeadlineChanges()
+    if report.status != ReportStatus.DRAFT:
+        _cancel(rows, changes)
+        return changes
+    chaser = chaser_instant(report.due_at)
+    wanted = [*reminder_instants(report.due_at), chaser]
+    recipients = set(recipient_ids(report, now.date()))
+    by_recipient: dict[int, list[Notification]] = defaultdict(list)
+    for row in rows:
+        by_recipient[row.recipient_id].append(row)
+    to_insert: dict[datetime, list[int]] = defaultdict(list)
+    for rid in sorted(recipients | set(by_recipient)):
+        instants = wanted if rid in recipients else []
+        for instant in _match(by_recipient.get(rid, []), instants, chaser if instants else None, now, changes):
+            to_insert[instant].append(rid)
+    db.session.flush()  # moves and cancellations first: a new row may take a freed instant
+    for instant, ids in sorted(to_insert.items()):
+        changes.created += notifications.queue(KIND, SUBJECT, report.id, ids, instant)
+    db.session.flush()
+    return changes
+
+
+def _cancel(rows: list[Notification], changes: DeadlineChanges) -> None:
+    for row in rows:
+        if row.status == PENDING:
+            row.status = CANCELLED
+            changes.cancelled += 1
+    db.session.flush()
+
+
+def cancel_pending(report: CbmAnnualReport) -> DeadlineChanges:
+    """Cancel every deadline notice of the report not yet sent (it was submitted)."""
+    db.session.flush()
+    changes = DeadlineChanges()
+    _cancel(_rows(report.id), changes)
+    return changes
+
+
+def subject_label(report: CbmAnnualReport, language: str = "en") -> str:
+    """What a deadline notice is about, as the notice pages name it (the report page's title)."""
+    return _("Implementation report for %(year)s: %(area)s", year=report.year, area=report.area.name(language))
+
+
+def pending_rows(report: CbmAnnualReport) -> list[Notification]:
+    """The deadline notices still to go out, soonest first (for pages and tests)."""
+    return list(db.session.scalars(
+        select(Notification).where(Notification.kind == KIND, Notification.subject_type == SUBJECT,
+                                   Notification.subject_id == report.id, Notification.status == PENDING)
+        .order_by(Notification.due_at, Notification.recipient_id)))
+
+
+def sync_all(now: datetime | None = None) -> int:
+    """Re-sync every draft report, and every other report that still has pending
+    notices (for the periodic task): picks up coordinators assigned or removed
+    since. Commits after each report; returns how many rows were created,
+    moved, revived or cancelled (0 on an immediate rerun)."""
+    now = now or utcnow()
+    with_pending = select(Notification.subject_id).where(
+        Notification.kind == KIND, Notification.subject_type == SUBJECT, Notification.status == PENDING)
+    ids = list(db.session.scalars(select(CbmAnnualReport.id).where(
+        or_(CbmAnnualReport.status == ReportStatus.DRAFT, CbmAnnualReport.id.in_(with_pending)))
+        .order_by(CbmAnnualReport.id)))
+    touched = 0
+    for report_id in ids:
+        report = db.session.get(CbmAnnualReport, report_id)
+        if report is not None:
+            touched += sync_report(report, now).touched
+        db.session.commit()
+    return touched

@@ -1,0 +1,448 @@
+"""Activities and implementation reports: the activities of an area's action
+plans and its annual reports (a section of the area's page, and a page of its
+own), planning activities, opening a report for a year, writing what happened
+at each activity with attachments, and the report's steps (submit, publish,
+reopen) and due day.
+
+A report the reader may not read answers 404, exactly as one that does not
+exist. Who may act is checked with permissions.require (403); a locked report
+or a step out of order answers 409 with what to do instead."""
+from __future__ import annotations
+
+from datetime import date
+from typing import NoReturn
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from secretariat_app.cbm.models import (
+    CbmActivity,
+    CbmActivityReport,
+    CbmAnnualReport,
+    CbmArea,
+    CbmAttachment,
+    CbmPaper,
+    PaperKind,
+    PaperStatus,
+    ReportStatus,
+)
+from secretariat_app.cbm.services import activities as activity_service
+from secretariat_app.cbm.services import attachments as attachment_service
+from secretariat_app.cbm.services import reports as report_service
+from secretariat_app.cbm.web import bp
+from secretariat_app.cbm.web.forms_reports import (
+    ActivityForm,
+    ActivityReportForm,
+    AttachmentForm,
+    DueForm,
+    OpenReportForm,
+    ReopenForm,
+    SummaryForm,
+    activity_initial,
+    activity_report_initial,
+)
+from secretariat_app.core.forms import show_violations
+from secretariat_app.core.labels import (
+    ACTIVITY_STATE_LABELS,
+    ACTIVITY_TYPE_LABELS,
+    REPORT_STATUS_LABELS,
+)
+from secretariat_app.core.localisation import current_language
+from secretariat_app.core.storage import file_store
+from secretariat_app.domain.cbm_reports import (
+    StateConflict,
+    due_day_of,
+    locked_violation,
+)
+from secretariat_app.domain.cbm_status import SECRETARIAT_TIMEZONE
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import db
+from secretariat_app.permissions import access, can, require
+
+
+@bp.context_processor
+def _report_helpers() -> dict:
+    return {
+        "cbm_area_reports": lambda area: report_service.area_section(current_user, area),
+        "cbm_plannable": report_service.plannable,
+        "cbm_activity_type_label": lambda t: ACTIVITY_TYPE_LABELS.get(t, t),
+        "cbm_report_status_label": lambda s: REPORT_STATUS_LABELS.get(s, s),
+        "cbm_activity_state_label": lambda s: ACTIVITY_STATE_LABELS.get(s, s),
+        "cbm_due_day": due_day_of,
+        "secretariat_zone": SECRETARIAT_TIMEZONE,
+    }
+
+
+def _conflict(error: RuleViolations) -> NoReturn:
+    abort(409, description=" ".join(v.render(_) for v in error.violations))
+
+
+# Loading what the reader may see ----------------------------------------------------------
+
+def _report(report_id: int) -> CbmAnnualReport:
+    """The report, if the reader may read it (404 otherwise, as if it did not exist)."""
+    report = db.session.get(CbmAnnualReport, report_id)
+    if report is None or not can(current_user, "read_cbm_report", report):
+        abort(404)
+    return report
+
+
+def _report_to_write(report_id: int) -> CbmAnnualReport:
+    """A report the reader coordinates (403 otherwise), still a draft (409 otherwise)."""
+    report = _report(report_id)
+    require("coordinate_cbm_area", report.area_id)
+    if report.status != ReportStatus.DRAFT:
+        _conflict(RuleViolations([locked_violation()]))
+    return report
+
+
+def _plan(plan_id: int) -> CbmPaper:
+    plan = db.session.get(CbmPaper, plan_id)
+    if plan is None or plan.kind != PaperKind.ACTION_PLAN or not can(current_user, "read_cbm_paper", plan):
+        abort(404)
+    return plan
+
+
+def _activity(activity_id: int) -> CbmActivity:
+    activity = db.session.get(CbmActivity, activity_id)
+    if activity is None:
+        abort(404)
+    _plan(activity.action_plan_id)
+    return activity
+
+
+def _report_page(report: CbmAnnualReport) -> ResponseReturnValue:
+    return redirect(url_for("cbm.annual_report", report_id=report.id))
+
+
+def _area_page(area_id: int) -> ResponseReturnValue:
+    return redirect(url_for("cbm.area", area_id=area_id) + "#area-reports")
+
+
+# The area's activities and reports ---------------------------------------------------------
+
+@bp.route("/areas/<int:area_id>/reports")
+@access("authenticated")
+def area_reports(area_id: int) -> ResponseReturnValue:
+    """The activities of the area's action plans and its annual reports, with what the reader may do."""
+    require("read_cbm_overview")
+    area = db.get_or_404(CbmArea, area_id)
+    return render_template("cbm/report_area.html", area=area)
+
+
+# Activities --------------------------------------------------------------------------------
+
+def _activity_form(plan: CbmPaper, activity: CbmActivity | None) -> ResponseReturnValue:
+    form = ActivityForm() if request.method == "POST" else ActivityForm(data=activity_initial(activity))
+    form.fill_choices(current_language(), date.today())
+    if form.validate_on_submit():
+        try:
+            if activity is None:
+                saved = activity_service.create_activity(current_user, plan, form.to_data())
+            else:
+                saved = activity_service.update_activity(current_user, activity, form.to_data())
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("The activity %(title)s has been saved.", title=saved.title(current_language())), "success")
+            return _area_page(plan.area_id)
+    return render_template("cbm/activity_form.html", form=form, plan=plan, activity=activity)
+
+
+@bp.route("/plans/<int:plan_id>/activities/new", methods=["GET", "POST"])
+@access("authenticated")
+def activity_new(plan_id: int) -> ResponseReturnValue:
+    """Plan an activity on an action plan (its coordinators and the Secretariat)."""
+    plan = _plan(plan_id)
+    require("coordinate_cbm_area", plan.area_id)
+    if plan.status == PaperStatus.SUPERSEDED:
+        abort(409, description=_("This action plan has been superseded: its activities are kept as they were. "
+                                 "Plan activities on the action plan in force."))
+    return _activity_form(plan, None)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@access("authenticated")
+def activity_edit(activity_id: int) -> ResponseReturnValue:
+    """Change a planned activity, until its implementation is reported."""
+    activity = _activity(activity_id)
+    require("coordinate_cbm_area", activity.action_plan.area_id)
+    if activity.report is not None:
+        abort(409, description=_("The implementation of this activity has been reported: the activity stays as "
+                                 "it was planned."))
+    return _activity_form(activity.action_plan, activity)
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
+@access("authenticated")
+def activity_delete(activity_id: int) -> ResponseReturnValue:
+    activity = _activity(activity_id)
+    area_id = activity.action_plan.area_id
+    require("coordinate_cbm_area", area_id)
+    title = activity.title(current_language())
+    try:
+        activity_service.delete_activity(current_user, activity)
+    except RuleViolations as error:
+        _conflict(error)
+    flash(_("The activity %(title)s has been removed.", title=title), "success")
+    return _area_page(area_id)
+
+
+# Annual reports ------------------------------------------------------------------------------
+
+@bp.route("/areas/<int:area_id>/reports/new", methods=["GET", "POST"])
+@access("authenticated")
+def report_open(area_id: int) -> ResponseReturnValue:
+    """Open the annual report of the area for a year covered by an approved action plan."""
+    area = db.get_or_404(CbmArea, area_id)
+    require("coordinate_cbm_area", area.id)
+    proposed = report_service.area_section(current_user, area).proposed_year
+    form = OpenReportForm() if request.method == "POST" else OpenReportForm(data={"year": proposed})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            report = report_service.open_report(current_user, area, form.year.data)
+        except RuleViolations as error:
+            show_violations(form, error)
+            status = 409 if isinstance(error, StateConflict) else 200
+        else:
+            flash(_("The annual report for %(year)d has been opened.", year=report.year), "success")
+            return _report_page(report)
+    return render_template("cbm/report_open.html", form=form, area=area), status
+
+
+@bp.route("/reports/<int:report_id>")
+@access("authenticated")
+def annual_report(report_id: int) -> ResponseReturnValue:
+    """The report: each activity of the year with its implementation report, the status and the due time."""
+    report = _report(report_id)
+    coordinates = can(current_user, "coordinate_cbm_area", report.area_id)
+    return render_template(
+        "cbm/report.html", report=report, lines=report_service.report_lines(report),
+        may_write=coordinates and report.status == ReportStatus.DRAFT, coordinates=coordinates,
+        may_manage=can(current_user, "manage_cbm"),
+        reasons=report_service.reopen_reasons(report) if coordinates else [])
+
+
+@bp.route("/reports/<int:report_id>/due", methods=["GET", "POST"])
+@access("secretariat")
+def report_due(report_id: int) -> ResponseReturnValue:
+    """Set the day the report is due (by the end of that day in Astana)."""
+    report = _report(report_id)
+    if report.status != ReportStatus.DRAFT:
+        _conflict(RuleViolations([locked_violation()]))
+    form = DueForm() if request.method == "POST" else DueForm(data={"due_day": due_day_of(report.due_at)})
+    if form.validate_on_submit():
+        try:
+            report_service.set_due(current_user, report, form.due_day.data)
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("The report is now due by the end of %(day)s, Astana time; the reminders have moved with it.",
+                    day=form.due_day.data.isoformat()), "success")
+            return _report_page(report)
+    return render_template("cbm/report_due.html", form=form, report=report,
+                           default=report_service.default_due(report.year))
+
+
+@bp.route("/reports/<int:report_id>/summary", methods=["GET", "POST"])
+@access("authenticated")
+def report_summary(report_id: int) -> ResponseReturnValue:
+    report = _report_to_write(report_id)
+    form = SummaryForm() if request.method == "POST" else SummaryForm(
+        data={"summary_en": report.summary_en, "summary_ru": report.summary_ru})
+    if form.validate_on_submit():
+        try:
+            report_service.update_summary(current_user, report, form.summary_en.data, form.summary_ru.data)
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("The summary has been saved."), "success")
+            return _report_page(report)
+    return render_template("cbm/report_summary.html", form=form, report=report)
+
+
+@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@access("authenticated")
+def report_submit(report_id: int) -> ResponseReturnValue:
+    """Submit the report to the Secretariat: it is locked from then on."""
+    report = _report(report_id)
+    require("coordinate_cbm_area", report.area_id)
+    try:
+        report_service.submit_report(current_user, report)
+    except RuleViolations as error:
+        _conflict(error)
+    flash(_("The report has been submitted. It is locked now: for a correction, ask the Secretariat to reopen it."),
+          "success")
+    return _report_page(report)
+
+
+@bp.route("/reports/<int:report_id>/publish", methods=["POST"])
+@access("secretariat")
+def report_publish(report_id: int) -> ResponseReturnValue:
+    """Publish a submitted report: observers may read it from then on."""
+    report = _report(report_id)
+    try:
+        report_service.publish_report(current_user, report)
+    except RuleViolations as error:
+        _conflict(error)
+    flash(_("The report has been published."), "success")
+    return _report_page(report)
+
+
+@bp.route("/reports/<int:report_id>/reopen", methods=["GET", "POST"])
+@access("secretariat")
+def report_reopen(report_id: int) -> ResponseReturnValue:
+    """Put a submitted or published report back to draft, with the reason (recorded)."""
+    report = _report(report_id)
+    if report.status == ReportStatus.DRAFT:
+        abort(409, description=_("This report is a draft: there is nothing to reopen."))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            report_service.reopen_report(current_user, report, form.reason.data or "")
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("The report is a draft again; the coordinators can correct and submit it."), "success")
+            return _report_page(report)
+    return render_template("cbm/report_reopen.html", form=form, report=report)
+
+
+# What happened at each activity ---------------------------------------------------------------
+
+def _activity_of(report: CbmAnnualReport, activity_id: int) -> CbmActivity:
+    activity = db.session.get(CbmActivity, activity_id)
+    if activity is None or activity.action_plan.area_id != report.area_id:
+        abort(404)
+    return activity
+
+
+@bp.route("/reports/<int:report_id>/activities/<int:activity_id>", methods=["GET", "POST"])
+@access("authenticated")
+def activity_report(report_id: int, activity_id: int) -> ResponseReturnValue:
+    """Write (or correct) what happened at one activity of a draft report."""
+    report = _report_to_write(report_id)
+    activity = _activity_of(report, activity_id)
+    existing = activity.report if activity.report and activity.report.annual_report_id == report.id else None
+    form = ActivityReportForm() if request.method == "POST" else ActivityReportForm(
+        data=activity_report_initial(existing, activity))
+    form.fill_choices(current_language(), report_service.member_states_in_year(report.year),
+                      existing.participating_states if existing else [])
+    if form.validate_on_submit():
+        try:
+            report_service.save_activity_report(current_user, report, activity, form.to_data())
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("What happened at %(title)s has been recorded.", title=activity.title(current_language())),
+                  "success")
+            return _report_page(report)
+    return render_template("cbm/activity_report_form.html", form=form, report=report, activity=activity,
+                           row=existing)
+
+
+def _activity_report_to_write(row_id: int) -> CbmActivityReport:
+    row = db.session.get(CbmActivityReport, row_id)
+    if row is None:
+        abort(404)
+    _report_to_write(row.annual_report_id)
+    return row
+
+
+@bp.route("/activity-reports/<int:row_id>/delete", methods=["POST"])
+@access("authenticated")
+def activity_report_delete(row_id: int) -> ResponseReturnValue:
+    row = _activity_report_to_write(row_id)
+    report = row.annual_report
+    try:
+        report_service.delete_activity_report(current_user, row)
+    except RuleViolations as error:
+        _conflict(error)
+    flash(_("The activity report has been withdrawn from the draft."), "success")
+    return _report_page(report)
+
+
+@bp.route("/activity-reports/<int:row_id>/attachments/new", methods=["GET", "POST"])
+@access("authenticated")
+def attachment_new(row_id: int) -> ResponseReturnValue:
+    """Attach a file (programme, list of participants, photographs) to an activity report."""
+    row = _activity_report_to_write(row_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        stream = upload.stream if upload is not None and getattr(upload, "filename", "") else None
+        try:
+            attachment = attachment_service.add_attachment(current_user, row, stream,
+                                                       getattr(upload, "filename", None))
+        except StateConflict as error:
+            _conflict(error)
+        except RuleViolations as error:
+            show_violations(form, error)
+        else:
+            flash(_("%(name)s has been attached.", name=attachment.filename), "success")
+            return redirect(url_for("cbm.activity_report", report_id=row.annual_report_id,
+                                    activity_id=row.activity_id))
+    return render_template("cbm/report_attachment.html", form=form, row=row, report=row.annual_report)
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@access("authenticated")
+def attachment_delete(attachment_id: int) -> ResponseReturnValue:
+    attachment = db.session.get(CbmAttachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    row = _activity_report_to_write(attachment.activity_report_id)
+    name = attachment.filename
+    try:
+        attachment_service.delete_attachment(current_user, attachment)
+    except RuleViolations as error:
+        _conflict(error)
+    flash(_("%(name)s has been removed.", name=name), "success")
+    return redirect(url_for("cbm.activity_report", report_id=row.annual_report_id, activity_id=row.activity_id))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@access("authenticated")
+def attachment_download(attachment_id: int) -> ResponseReturnValue:
+    """The file, to whoever may read the report (checked on every request), as an attachment."""
+    attachment = db.session.get(CbmAttachment, attachment_id)
+    if attachment is None or not can(current_user, "read_cbm_report", attachment.activity_report.annual_report):
+        abort(404)
+    try:
+        path = file_store().path_for(attachment.file_sha256)
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        current_app.logger.error("stored file %s of CBM attachment %s is missing", attachment.file_sha256,
+                                 attachment.id)
+        abort(404, _("The file is missing from the archive. The Secretariat has been told; please try again "
+                     "later or contact the Secretariat."))
+    content_type = attachment.file.content_type
+    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=attachment.filename,
+                         conditional=True, etag=attachment.file_sha256, max_age=None)
+    response.headers["Content-Type"] = content_type
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

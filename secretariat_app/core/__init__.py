@@ -1,0 +1,15 @@
+"""What every feature uses: the base templates and macros, mail sending, the
+file store and file types, language and time zone, labels, error pages,
+security headers, CSRF tokens, column types and the PostgreSQL connection
+habits. Nothing here knows a feature.
+
+- `columns`: UTC timestamps and enum columns for every model.
+- `localisation`, `labels`: the reader's language and zone; translated labels.
+- `mail`, `storage`, `filetypes`: sending mail, the content-addressed store,
+  uploads recognised by content.
+- `errors`, `security_headers`, `csrf_tokens`: readable refusals, headers, tokens.
+- `navigation`, `pg_connections`: fast paths (each module says what it trades
+  and which benchmark proves it).
+- `main/`: the home page that sends each reader to their start, and /health.
+- `templates/`: base.html, macros.html, _nav.html, errors/, mail/_layout.html.
+"""

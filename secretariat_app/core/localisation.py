@@ -1,0 +1,126 @@
+"""Language and time zone of the person reading the page."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_datetime, get_locale, get_timezone, get_translations
+from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
+from wtforms import SelectChoice
+
+from secretariat_app.extensions import babel
+
+
+def select_locale() -> str:
+    """The profile's language first, then the browser's, then English."""
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if getattr(current_user, "is_authenticated", False) and is_known_timezone(current_user.timezone):
+        return current_user.timezone
+    return "UTC"
+
+
+def is_known_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def current_language() -> str:
+    """The language the current page is rendered in (en or ru)."""
+    return str(get_locale() or "en")
+
+
+def reader_language() -> str:
+    """The page's language inside a request, English outside one (CLI, Celery):
+    for names put into a message that the request translates and shows."""
+    return current_language() if has_request_context() else "en"
+
+
+T = TypeVar("T")
+
+
+def name_key(name: str) -> tuple[str, str, str]:
+    """Sort key of a name in an alphabetical list: case does not count, and
+    Russian ё sorts with е (as in dictionaries), not after я."""
+    folded = name.casefold()
+    return folded.replace("ё", "е"), folded, name
+
+
+def by_name(items: Iterable[T], language: str | None = None,
+            of: Callable[[T], Any] | None = None) -> list[T]:
+    """`items` in the alphabetical order of the names the reader sees: states,
+    delegations (anything with `.name(language)`), or rows holding one, which
+    `of` gives (e.g. `of=lambda invitation: invitation.delegation`). `language`
+    is the page's by default; services that sort are given it by their caller.
+    Python sorts what the page has loaded anyway: no statement more, and the
+    same order on SQLite and PostgreSQL whatever the database's collation."""
+    language = language or current_language()
+    named = of or (lambda item: item)
+    return sorted(items, key=lambda item: name_key(named(item).name(language)))
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
+def local_time(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A UTC timestamp shown in `zone` (a meeting's) or in the reader's zone."""
+    if value is None:
+        return ""
+    if zone and is_known_timezone(zone):
+        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone
+    return format_datetime(value, fmt)
+
+
+def iso_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _page_gettext() -> dict:
+    """Jinja's `_()` and `ngettext()` bound to this page's catalogue, looked up
+    once per render rather than at every call (a page holds dozens). The same
+    behaviour as the callables Flask-Babel installs (Jinja's "newstyle" gettext:
+    escaped, then formatted with the variables)."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string: str, **variables):
+        translated = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        translated = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
+def register_localisation(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.context_processor(_page_gettext)
+    app.jinja_env.filters["localtime"] = local_time
+    app.jinja_env.filters["isodate"] = iso_date
+    app.jinja_env.filters["by_name"] = by_name
+    app.jinja_env.globals["current_locale"] = current_language
+    app.jinja_env.globals["current_timezone"] = lambda: str(get_timezone() or "UTC")

@@ -1,0 +1,53 @@
+"""Home page and the health endpoint."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from secretariat_app.core.main import bp
+from secretariat_app.extensions import db
+from secretariat_app.permissions import access, is_delegate, is_secretariat
+
+
+@bp.route("/")
+@access("public")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if is_secretariat(current_user):
+        return redirect(url_for("admin.dashboard"))
+    if is_delegate(current_user):
+        return redirect(url_for("delegation.home"))
+    return render_template("main/home.html")
+
+
+@bp.route("/health")
+@access("public")
+def health():
+    """Reachability of the database and the broker, for load balancers and operators."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    return jsonify(status="ok" if healthy else "degraded",
+                   **{k: "ok" if v else "unreachable" for k, v in checks.items()}), (200 if healthy else 503)
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure means unreachable; the page must not fail
+        current_app.logger.warning("health: database unreachable", exc_info=True)
+        db.session.rollback()
+        return False
+
+
+def _broker_ok() -> bool:
+    celery = current_app.extensions["celery"]
+    try:
+        with celery.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2, timeout=2)
+        return True
+    except Exception:
+        current_app.logger.warning("health: broker unreachable", exc_info=True)
+        return False

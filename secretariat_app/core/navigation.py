@@ -1,0 +1,31 @@
+"""The main navigation of every page, rendered once per kind of reader,
+language and page rather than on every request: its links and labels depend
+on nothing else (about forty template calls a page otherwise)."""
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from secretariat_app.core.localisation import current_language
+from secretariat_app.permissions import is_delegate, is_secretariat
+
+_RENDERED: dict[tuple, Markup] = {}
+_KEPT = 2048  # kinds × languages × pages: a few hundred in practice
+
+
+def main_nav() -> Markup:
+    """templates/_nav.html for the reader of this request."""
+    kind = "secretariat" if is_secretariat(current_user) else "delegate" if is_delegate(current_user) else ""
+    key = (id(current_app), kind, current_language(), request.endpoint, request.script_root)
+    html = _RENDERED.get(key)
+    if html is None:
+        html = Markup(render_template("_nav.html"))
+        if len(_RENDERED) >= _KEPT:
+            _RENDERED.clear()
+        _RENDERED[key] = html
+    return html
+
+
+def register_navigation(app: Flask) -> None:
+    app.jinja_env.globals["main_nav"] = main_nav

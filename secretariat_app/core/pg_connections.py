@@ -1,0 +1,88 @@
+"""How the app uses its PostgreSQL connections: fewer round trips per request.
+
+A logged-in page that only reads used to cost five round trips before any of
+its own work: a ping, BEGIN, the reader's row, the page's statement, COMMIT.
+Two of them now remain for the inbox (the reader and the page):
+
+* Connections are pinged when they come out of the pool only if they sat idle
+  there for IDLE_PING_AFTER seconds (SQLAlchemy's pool_pre_ping pings on every
+  checkout). A connection that fails the ping is replaced before the request
+  uses it. A connection broken while in steady use fails its statement, and
+  SQLAlchemy then replaces every connection of the pool.
+
+* Lone reads run outside a transaction. The connection is in psycopg's
+  autocommit mode and this module sends BEGIN itself before any statement that
+  is not marked as a lone read, when no transaction is open: every write,
+  every SELECT … FOR UPDATE, every savepoint and every unmarked read runs in a
+  transaction begun just as psycopg would have begun it, and committed or
+  rolled back by the session as before. A marked statement (`lone_read`) that
+  comes first runs on its own. Under READ COMMITTED, PostgreSQL's default,
+  each statement of a transaction sees the data committed when it starts, so a
+  read sees the same rows inside or outside one; what changes is that a request
+  that only read ends without COMMIT and without ROLLBACK, and keeps its
+  connection's prepared statements (psycopg forgets them at a ROLLBACK).
+
+Marked: the reader's row (auth_session.READER) and the inbox's page.
+"""
+from __future__ import annotations
+
+from time import (
+    monotonic,  # bound at import: tests that stand in for time.monotonic do not reach the pool
+)
+
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql import Executable
+
+IDLE_PING_AFTER = 10.0  # seconds a connection may rest in the pool and be trusted without a ping
+LONE_READ = "secretariat_lone_read"
+_IDLE = TransactionStatus.IDLE
+
+
+def lone_read(statement: Executable) -> Executable:
+    """Mark a read-only statement that may run outside a transaction when it is
+    the first of its request (see the module's docstring)."""
+    return statement.execution_options(**{LONE_READ: True})
+
+
+def configure(engine: Engine) -> None:
+    """Install both behaviours on a PostgreSQL (psycopg 3) engine."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    dialect, dbapi_error = engine.dialect, engine.dialect.loaded_dbapi.Error
+
+    @event.listens_for(engine, "connect")
+    def connected(dbapi_connection, record) -> None:
+        if dbapi_connection.pgconn.transaction_status == _IDLE:
+            dbapi_connection.autocommit = True
+        record.info["idle_since"] = monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def checked_in(dbapi_connection, record) -> None:
+        record.info["idle_since"] = monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection, record, proxy) -> None:
+        if monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_AFTER:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dbapi_error as error:
+            raise DisconnectionError(f"connection failed its ping: {error}") from error  # the pool replaces it
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def begin_unless_lone_read(conn, cursor, statement, parameters, context, executemany) -> None:
+        raw = cursor.connection
+        if raw.pgconn.transaction_status != _IDLE:
+            return  # a transaction is open: the statement is part of it
+        options = context.execution_options if context is not None else {}
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # asked for by the caller: each statement its own transaction
+        if options.get(LONE_READ):
+            if not raw.autocommit:
+                raw.autocommit = True  # SQLAlchemy turns it off after lending the connection as AUTOCOMMIT
+            return
+        if raw.autocommit:
+            raw.execute("BEGIN")  # what psycopg sends itself outside autocommit mode

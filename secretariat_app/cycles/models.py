@@ -1,0 +1,34 @@
+"""The findings of the cycle-rule checks."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from secretariat_app.core.columns import UTCDateTime, utcnow
+from secretariat_app.extensions import db
+
+
+class CycleFinding(db.Model):
+    """A departure from a cycle rule found by the daily check, kept so that
+    officers are told of a new one once, not every day."""
+
+    __tablename__ = "cycle_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(String(16))
+    due_year: Mapped[int | None] = mapped_column(Integer)
+    held_year: Mapped[int | None] = mapped_column(Integer)
+    severity: Mapped[str] = mapped_column(String(16))
+    justified_by: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    state: Mapped[str | None] = mapped_column(String(120))
+    from_year: Mapped[int | None] = mapped_column(Integer)
+    to_year: Mapped[int | None] = mapped_column(Integer)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # no longer found
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # officers were told

@@ -1,0 +1,132 @@
+"""Running the cycle rules on the data in the database, and keeping their
+findings so that officers hear of each new departure once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.cycles.models import CycleFinding
+from secretariat_app.decisions.models import Chairmanship, Decision, DecisionStatus
+from secretariat_app.domain import cycles
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
+
+
+def _local_start(meeting: Meeting) -> datetime:
+    try:
+        return meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
+    except (KeyError, ValueError):
+        return meeting.starts_at
+
+
+def _held_meeting(meeting: Meeting) -> cycles.HeldMeeting:
+    local = _local_start(meeting)
+    return cycles.HeldMeeting(
+        body=meeting.body.code,
+        year=local.year,
+        month=local.month,
+        day=local.date() if meeting.date_precision == DatePrecision.DAY else None,
+        number=meeting.number,
+        host=meeting.host_state.name_en if meeting.host_state else None,
+        status=meeting.status.value,
+        justified_by=meeting.status_decision.reference if meeting.status_decision else None,
+        meeting_id=meeting.id,
+        prepares_id=meeting.prepares_meeting_id,
+    )
+
+
+def _chair_term(chair: Chairmanship) -> cycles.ChairTerm:
+    return cycles.ChairTerm(
+        state=chair.state.name_en,
+        start_year=chair.starts_on.year,
+        end_year=(chair.ends_on + timedelta(days=1)).year if chair.ends_on else None,
+        justified_by=chair.basis_decision.reference if chair.basis_decision else None,
+    )
+
+
+def load_history() -> cycles.CycleHistory:
+    """Everything the rules look at: meetings not cancelled, the ledger, and
+    adopted decisions that approved a departure."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.status != MeetingStatus.CANCELLED)
+        .options(selectinload(Meeting.body), selectinload(Meeting.host_state), selectinload(Meeting.status_decision))
+        .order_by(Meeting.starts_at)
+    )
+    chairs = db.session.scalars(
+        select(Chairmanship)
+        .options(selectinload(Chairmanship.state), selectinload(Chairmanship.basis_decision))
+        .order_by(Chairmanship.starts_on)
+    )
+    justifications = db.session.execute(
+        select(Body.code, Decision.justifies_year, Decision.reference)
+        .join(Body, Decision.justifies_body_id == Body.id)
+        .where(Decision.status == DecisionStatus.ADOPTED, Decision.justifies_year.is_not(None))
+    )
+    return cycles.CycleHistory(
+        meetings=tuple(_held_meeting(m) for m in meetings),
+        chairs=tuple(_chair_term(c) for c in chairs),
+        justifications=tuple(cycles.Justification(body, year, ref) for body, year, ref in justifications),
+    )
+
+
+def run_check(as_of: date) -> cycles.CheckResult:
+    return cycles.check(load_history(), as_of)
+
+
+def finding_key(finding: cycles.Finding) -> str:
+    """What makes a finding the same finding from one day to the next."""
+    parts = (finding.rule, finding.body, finding.kind, finding.due_year, finding.held_year,
+             finding.state, finding.from_year, finding.to_year)
+    return "|".join("" if p is None else str(p) for p in parts)
+
+
+@dataclass
+class RecordedCheck:
+    result: cycles.CheckResult
+    new_warnings: list[CycleFinding]
+
+
+def record_findings(as_of: date, now: datetime | None = None) -> RecordedCheck:
+    """Store today's findings: new ones are added, known ones refreshed, ones no
+    longer found are marked resolved. An unjustified finding is returned in
+    `new_warnings` only the first time it is seen (or seen again after it was
+    resolved), so officers are told once. Commits."""
+    now = now or datetime.now(timezone.utc)
+    result = run_check(as_of)
+    stored = {f.key: f for f in db.session.scalars(select(CycleFinding))}
+    seen: set[str] = set()
+    new_warnings: list[CycleFinding] = []
+    for finding in result.findings:
+        key = finding_key(finding)
+        seen.add(key)
+        row = stored.get(key)
+        if row is None:
+            row = CycleFinding(key=key, first_seen_at=now)
+            db.session.add(row)
+        elif row.resolved_at is not None:
+            row.resolved_at, row.raised_at = None, None  # it came back: tell again
+        row.rule, row.body, row.due_year, row.held_year = finding.rule, finding.body, finding.due_year, finding.held_year
+        row.severity, row.justified_by, row.message = finding.severity, finding.justified_by, finding.message
+        row.state, row.from_year, row.to_year = finding.state, finding.from_year, finding.to_year
+        row.last_seen_at = now
+        if finding.severity == cycles.WARNING and row.raised_at is None:
+            row.raised_at = now
+            new_warnings.append(row)
+    for key, row in stored.items():
+        if key not in seen and row.resolved_at is None:
+            row.resolved_at = now
+    db.session.commit()
+    return RecordedCheck(result, new_warnings)
+
+
+def open_findings() -> list[CycleFinding]:
+    return list(db.session.scalars(
+        select(CycleFinding).where(CycleFinding.resolved_at.is_(None))
+        .order_by(CycleFinding.severity.desc(), CycleFinding.due_year, CycleFinding.from_year)
+    ))

@@ -1,0 +1,49 @@
+"""The cycle rules for officers: next due meetings, open findings, the timeline."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from secretariat_app.cycles.services import check as cycle_check
+from secretariat_app.cycles.services import officer_alerts
+from secretariat_app.cycles.services.timeline import timeline_as_of
+from secretariat_app.cycles.web import bp
+from secretariat_app.permissions import access
+
+
+def _as_of() -> date:
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, _("Use a date of the form YYYY-MM-DD."))
+
+
+@bp.route("/")
+@access("secretariat")
+def overview():
+    as_of = _as_of()
+    timeline, result = timeline_as_of(cycle_check.load_history(), as_of)
+    return render_template("cycles/overview.html", as_of=as_of, result=result, timeline=timeline,
+                           stored=cycle_check.open_findings())
+
+
+@bp.route("/timeline.svg")
+@access("secretariat")
+def timeline_svg():
+    timeline, _result = timeline_as_of(cycle_check.load_history(), _as_of())
+    return render_template("cycles/timeline.svg", t=timeline), 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
+
+
+@bp.route("/check", methods=["POST"])
+@access("secretariat")
+def run_now():
+    """Run the daily check now; new unjustified findings are mailed after the commit."""
+    recorded = cycle_check.record_findings(date.today())
+    officer_alerts.send_cycle_alerts(recorded.new_warnings)
+    flash(_("The check ran: %(n)d new departure(s) from the rules.", n=len(recorded.new_warnings)), "info")
+    return redirect(url_for("cycles.overview"))

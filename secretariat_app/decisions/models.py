@@ -1,0 +1,116 @@
+"""Decisions of the bodies, taken at a meeting or by the silence procedure, and
+the chairmanship ledger (a chairmanship rests on a decision)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
+from secretariat_app.extensions import db
+
+if TYPE_CHECKING:  # meetings.models imports this module
+    from secretariat_app.meetings.models import Meeting
+
+
+class Procedure(enum.Enum):
+    MEETING = "meeting"  # adopted by consensus at a meeting
+    SILENCE = "silence"  # circulated with a deadline; adopted if nobody breaks silence
+
+
+class DecisionStatus(enum.Enum):
+    DRAFT = "draft"
+    UNDER_SILENCE = "under_silence"  # circulated, deadline not yet passed
+    ADOPTED = "adopted"
+    STOPPED = "stopped"  # silence broken by an objection
+
+
+class Decision(db.Model):
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. SOC/2024/DEC/3
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    procedure: Mapped[Procedure] = mapped_column(enum_column(Procedure, "decision_procedure"))
+    status: Mapped[DecisionStatus] = mapped_column(
+        enum_column(DecisionStatus, "decision_status"), default=DecisionStatus.DRAFT
+    )
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_ru: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    text_ru: Mapped[str] = mapped_column(Text, default="")
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+    # Silence procedure: circulated on, deadline (inclusive); adopted the day after.
+    silence_circulated_on: Mapped[date | None] = mapped_column(Date)
+    silence_deadline: Mapped[date | None] = mapped_column(Date)
+    # A departure from a cycle rule this decision approved (e.g. the 6th MFA postponed to 2021).
+    justifies_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    justifies_year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    body: Mapped[Body] = relationship(foreign_keys=[body_id])
+    justifies_body: Mapped[Body | None] = relationship(foreign_keys=[justifies_body_id])
+    objections: Mapped[list[SilenceObjection]] = relationship(
+        back_populates="decision", order_by="SilenceObjection.id", cascade="all, delete-orphan"
+    )
+
+    def title(self, language: str = "en") -> str:
+        return self.title_ru if language == "ru" else self.title_en
+
+
+class SilenceObjection(db.Model):
+    """A member's written objection that breaks the silence."""
+
+    __tablename__ = "silence_objection"
+    __table_args__ = (UniqueConstraint("decision_id", "delegation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
+    lodged_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decision: Mapped[Decision] = relationship(back_populates="objections")
+    delegation: Mapped[Delegation] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class Chairmanship(db.Model):
+    """One state's chairmanship: from `starts_on` to `ends_on` (inclusive; open while current)."""
+
+    __tablename__ = "chairmanship"
+    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="term_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("state.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    year_precision: Mapped[bool] = mapped_column(default=False)  # imported history knows years only
+    basis: Mapped[str] = mapped_column(Text, default="")
+    basis_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    basis_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+
+    state: Mapped[State] = relationship()
+    basis_decision: Mapped[Decision | None] = relationship()
+    basis_meeting: Mapped[Meeting | None] = relationship()
+
+    @property
+    def handover_year(self) -> int | None:
+        """The year the successor takes over, as the record writes terms ("2002-2010")."""
+        return (self.ends_on + timedelta(days=1)).year if self.ends_on else None

@@ -1,0 +1,1 @@
+"""Use cases of decisions and the chairmanship, one transaction each."""

@@ -1,0 +1,6 @@
+"""The decisions register and the silence procedure."""
+from flask import Blueprint
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+from secretariat_app.decisions.web import routes  # noqa: E402,F401

@@ -1,0 +1,12 @@
+"""Documents and the inbox: symbols, language versions, circulation, reading,
+acknowledgements, the archive and the delegate's inbox.
+
+- `models`: Document, DocumentVersion, StoredFile, Circulation, Receipt,
+  Acknowledgement, UnreadCirculation ...
+- `services/`: documents (register), versions (upload), circulation (circulate,
+  derestrict, withdraw), reading (who may read, downloads), inbox (the fast
+  path of the delegate's list), archive.
+- `web/`: the officers' clearing house and downloads (blueprint "documents").
+- `inbox/`: what reached me or my delegation (blueprint "inbox").
+- The pure rules: `domain/visibility.py` (who may read a document), `domain/symbols.py`.
+"""

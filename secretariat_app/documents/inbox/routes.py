@@ -1,0 +1,236 @@
+"""The delegate's inbox: the documents circulated to my delegation or to me by
+name, one of them, and acknowledging its receipt.
+
+A document not circulated to the delegate answers 404, as if it did not exist."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from secretariat_app.core.columns import utcnow
+from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
+from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
+from secretariat_app.core.localisation import current_language, local_time
+from secretariat_app.documents.inbox import bp
+from secretariat_app.documents.inbox.forms import (
+    LEVEL_LABELS,
+    AcknowledgeForm,
+    InboxFilterForm,
+)
+from secretariat_app.documents.models import DistributionLevel, Document, DocumentStatus
+from secretariat_app.documents.services import inbox as inbox_service
+from secretariat_app.documents.services import reading
+from secretariat_app.permissions import access
+
+_LABELS: dict[str, dict] = {}
+
+
+def _labels_in(language: str) -> dict:
+    """The enumerations' labels in `language`, translated once per process."""
+    if language not in _LABELS:
+        _LABELS[language] = {
+            "types": {key: str(label) for key, label in DOCUMENT_TYPE_LABELS.items()},
+            "levels": {key: str(label) for key, label in LEVEL_LABELS.items()},
+            "statuses": {key: str(label) for key, label in STATUS_LABELS.items()},
+            "number": _("No. %(n)d"),
+            "unread": _("unread"),
+            "yes": _("yes"),
+            "no": _("no"),
+        }
+    return _LABELS[language]
+
+
+@bp.context_processor
+def labels() -> dict:
+    """Labels translated once (an inbox page shows fifty rows), and a short time
+    in the reader's zone."""
+    labels = _labels_in(current_language())
+    types, levels, statuses = labels["types"], labels["levels"], labels["statuses"]
+    zone = get_timezone()
+    return {
+        "type_label": lambda t: types.get(t, t),
+        "level_label": lambda level: levels.get(level, level),
+        "doc_status_label": lambda s: statuses.get(s, s),
+        "short_time": lambda value: value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "",
+    }
+
+
+# The fifty rows are written here rather than by a template loop: about forty
+# pieces of text and ten escapes a row, which Jinja's generator makes cost a
+# third of the page (see bench/inbox). Every value from the database goes through
+# _escape (markupsafe's rules); one f-string a row (str.format would parse its
+# template again for every row).
+_WARNED = (DocumentStatus.SUPERSEDED, DocumentStatus.WITHDRAWN)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _escape(text: str) -> str:
+    return str(escape(text))
+
+
+def _rows_html(rows: list[inbox_service.InboxRow], language: str) -> Markup:
+    """The table rows of a page: symbol (bold and tagged when unread), title with
+    its status and level tags, type, meeting, time of circulation in the reader's
+    zone, a download link per language, and whether the delegation acknowledged.
+    Text from the database is escaped; the labels were escaped once (_row_pieces)."""
+    pieces = _row_pieces(language)
+    types, tags_for, number, unread_tag, yes, no = (pieces["types"], pieces["tags"], pieces["number"],
+                                                   pieces["unread"], pieces["yes"], pieces["no"])
+    zone = _zone(str(get_timezone()))
+    document_url = _escape(url_for("inbox.document", document_id=0)[:-1])
+    download_url = _escape(url_for("documents.download", version_id=0)[:-10])  # less "0/download"
+    html = []
+    for row in rows:
+        link = f'<a href="{document_url}{row.document_id}">{_escape(row.symbol)}</a>'
+        meeting = ""
+        if row.meeting_id:
+            meeting = row.meeting_title(language)
+            if row.meeting_number:
+                meeting = f"{number % {'n': row.meeting_number}} · {meeting}"
+            meeting = _escape(meeting)
+        # "2025-03-01 10:00" in the reader's zone (str() of a datetime is its ISO form).
+        when = str(row.circulated_at.astimezone(zone))[:16]
+        languages = " ".join(f'<a href="{download_url}{version_id}/download" {_language_link(code)}</a>'
+                             for code, version_id in row.languages)
+        html.append(
+            f'<tr class="{"unread" if row.unread else "read"}" data-document="{row.document_id}">\n'
+            f'      <td>{f"<strong>{link}</strong> {unread_tag}" if row.unread else link}</td>\n'
+            f'      <td>{_escape(row.title(language))}{tags_for.get((row.status, row.level), "")}</td>\n'
+            f'      <td>{types.get(row.doc_type) or _escape(row.doc_type.value)}</td>\n'
+            f'      <td>{meeting}</td>\n      <td>{when}</td>\n      <td>{languages}</td>\n'
+            f'      <td>{yes if row.acknowledged else no}</td>\n    </tr>')
+    return Markup("\n    ".join(html))
+
+
+_PIECES: dict[str, dict] = {}
+
+
+def _row_pieces(language: str) -> dict:
+    """The labels of the rows, escaped, per language: types, the status and level
+    tags of each (status, level), the unread tag, yes and no."""
+    if language not in _PIECES:
+        labels = _labels_in(language)
+        levels, statuses = labels["levels"], labels["statuses"]
+        tags = {}
+        for status in DocumentStatus:
+            for level in DistributionLevel:
+                tag = ""
+                if status in _WARNED:
+                    tag += f' <span class="tag tag-warning">{escape(statuses.get(status, status.value))}</span>'
+                if level != DistributionLevel.GENERAL:
+                    tag += f' <span class="tag">{escape(levels.get(level, level.value))}</span>'
+                tags[(status, level)] = tag
+        _PIECES[language] = {
+            "types": {key: str(escape(label)) for key, label in labels["types"].items()},
+            "tags": tags,
+            "number": labels["number"],
+            "unread": f'<span class="tag tag-info">{escape(labels["unread"])}</span>',
+            "yes": str(escape(labels["yes"])),
+            "no": str(escape(labels["no"])),
+        }
+    return _PIECES[language]
+
+
+@lru_cache(maxsize=256)
+def _language_link(code: str) -> str:
+    """The rest of a language's download link: lang="ru">RU."""
+    return f'lang="{escape(code)}">{escape(code.upper())}'
+
+
+_FILTERS: OrderedDict[tuple, Markup] = OrderedDict()
+_FILTERS_KEPT = 256
+
+
+def _filter_form(language: str) -> InboxFilterForm:
+    form = InboxFilterForm(request.args).load_choices(language, utcnow().date())
+    form.validate()
+    return form
+
+
+def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, str]) -> Markup:
+    """The filter form's HTML. It is a function of the request's arguments (less
+    the page cursor), the language, the year and the filters' choices, so what it
+    rendered for the same ones is served again (most requests carry none, and
+    build no form: `form` is None)."""
+    key = (id(current_app), language, utcnow().year, inbox_service.filter_choices().loaded_at,
+           tuple(sorted((name, tuple(values)) for name, values in request.args.lists() if name != "after")))
+    html = _FILTERS.get(key)
+    if html is None:
+        html = Markup(render_template("inbox/_filters.html", form=form or _filter_form(language), args=args))
+        _FILTERS[key] = html
+        while len(_FILTERS) > _FILTERS_KEPT:
+            _FILTERS.popitem(last=False)
+    return html
+
+
+@bp.route("/")
+@access("delegate")
+def index() -> ResponseReturnValue:
+    """Unread first, then the newest circulation; filters, search and paging by key."""
+    language = current_language()
+    # The unfiltered inbox (most requests) needs no form: its filters are none.
+    form = _filter_form(language) if any(name != "after" for name in request.args) else None
+    filters, args = (form.to_filters(), form.query_args()) if form else (inbox_service.InboxFilters(), {})
+    cursor = inbox_service.Cursor.parse(request.args.get("after"))
+    page = inbox_service.inbox_page(current_user, filters, cursor)
+    return render_template("inbox/index.html", filters=_filters_html(form, language, args), page=page,
+                           rows=_rows_html(page.rows, language), args=args)
+
+
+def _readable(document_id: int) -> Document:
+    document = reading.readable_document(current_user, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route("/<int:document_id>")
+@access("delegate")
+def document(document_id: int) -> ResponseReturnValue:
+    """The document, its language versions and its lineage; opening it marks it read."""
+    if not reading.may_read_document(current_user, document_id):
+        abort(404)
+    reading.record_receipt(current_user, document_id)
+    return _page(reading.load_document(document_id), AcknowledgeForm(formdata=None))
+
+
+def _page(document: Document, form: AcknowledgeForm) -> ResponseReturnValue:
+    related = reading.related_documents(current_user, document)
+    return render_template(
+        "inbox/document.html", document=document, related=related, form=form,
+        superseded_by=reading.superseded_by(document, related),
+        acknowledgement=reading.acknowledgement_of(current_user.delegation_id, document.id),
+        receipt=reading.receipt_of(current_user.id, document.id),
+    )
+
+
+@bp.route("/<int:document_id>/acknowledge", methods=["POST"])
+@access("delegate")
+def acknowledge(document_id: int) -> ResponseReturnValue:
+    """Acknowledge receipt on behalf of my delegation, once."""
+    document = _readable(document_id)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(url_for("inbox.document", document_id=document.id))
+    acknowledgement, new = reading.acknowledge(current_user, document)
+    if new:
+        flash(_("Receipt of %(symbol)s acknowledged on behalf of your delegation.", symbol=document.symbol),
+              "success")
+    else:
+        who = acknowledgement.acknowledged_by.name if acknowledgement.acknowledged_by else _("a colleague")
+        flash(_("Your delegation already acknowledged receipt of %(symbol)s (%(who)s, %(when)s).",
+                symbol=document.symbol, who=who, when=local_time(acknowledgement.acknowledged_at)), "info")
+    return redirect(url_for("inbox.document", document_id=document.id))

@@ -1,0 +1,491 @@
+"""The delegate's inbox: documents circulated to the delegate's delegation
+(GENERAL, LIMITED) or to the delegate by name (RESTRICTED), never drafts;
+unread first, then the newest circulation first.
+
+One page is ONE statement: a UNION ALL of up to four small branches (delegation
+unread, delegation read, named unread, named read), each walking its own index
+in circulation order and stopping at the page size, joined to the document, its
+meeting, the delegation's acknowledgement and the document's language versions,
+sorted and cut. Paging is by key (the last row's unread flag, circulation time
+and document id), so the hundredth page costs what the first does.
+
+What a reader may see comes from circulation (their delegation's list) and
+named_recipient (their own), with the document's level and status, on every
+request; which of it they have not read comes from unread_circulation (kept by
+triggers, see models.documents.UnreadCirculation). So the unread branches walk
+the reader's few unread rows in time order instead of the delegation's whole
+history, and the read branches walk the lists in time order and skip them:
+each branch reads about as many index entries as it returns rows, whether the
+reader keeps up or has read nothing. A named recipient received the document
+when they were named (the circulation that named them).
+
+The statements are built once per shape (which filters, how many search words,
+where the cursor is) with bound parameters, and reused: a request only binds
+its values."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from itertools import chain
+
+from flask import current_app, has_app_context
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    event,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
+
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.core.columns import UTCDateTime
+from secretariat_app.core.pg_connections import lone_read
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+    NamedRecipient,
+    UnreadCirculation,
+)
+from secretariat_app.extensions import db, prepared_statements
+from secretariat_app.meetings.models import Meeting
+
+PAGE_SIZE = 50
+# Short names in the SQL (document AS d, ...): the page statement stays under the
+# length up to which psycopg keeps its parsed form (4,096 characters).
+_D, _C, _U, _N = (aliased(Document, name="d"), aliased(Circulation, name="c"),
+                  aliased(UnreadCirculation, name="u"), aliased(NamedRecipient, name="n"))
+_V, _A, _M = aliased(DocumentVersion, name="v"), aliased(Acknowledgement, name="a"), aliased(Meeting, name="m")
+MAIN_LANGUAGES = ("en", "ru")
+OTHER_LANGUAGE = "other"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    meeting_id: int | None = None
+    body_id: int | None = None
+    year: int | None = None
+    doc_type: DocumentType | None = None
+    language: str | None = None  # en, ru, another code, or "other" (any but en and ru)
+    search: str = ""
+
+    @property
+    def words(self) -> list[str]:
+        return [word for word in self.search.split() if word][:10]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after the row with these keys."""
+
+    unread: bool
+    at: datetime
+    document_id: int
+
+    def token(self) -> str:
+        micros = (self.at - _EPOCH) // timedelta(microseconds=1)
+        return f"{int(self.unread)}_{micros}_{self.document_id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> Cursor | None:
+        try:
+            unread, micros, document_id = (token or "").split("_")
+            if unread not in ("0", "1"):
+                return None
+            return cls(unread == "1", _EPOCH + timedelta(microseconds=int(micros)), int(document_id))
+        except (ValueError, OverflowError):
+            return None
+
+
+@dataclass
+class InboxRow:
+    document_id: int
+    symbol: str
+    title_en: str
+    title_ru: str
+    doc_type: DocumentType
+    level: DistributionLevel
+    status: DocumentStatus
+    circulated_at: datetime
+    unread: bool
+    acknowledged: bool
+    meeting_id: int | None
+    meeting_number: int | None
+    meeting_title_en: str | None
+    meeting_title_ru: str | None
+    languages: list[tuple[str, int]] = field(default_factory=list)  # (language, latest version id)
+
+    def title(self, language: str = "en") -> str:
+        if language == "ru":
+            return self.title_ru or self.title_en
+        return self.title_en or self.title_ru
+
+    def meeting_title(self, language: str = "en") -> str:
+        title = (self.meeting_title_ru if language == "ru" else self.meeting_title_en) or ""
+        return title or self.meeting_title_en or ""
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.unread, self.circulated_at, self.document_id)
+
+
+@dataclass
+class InboxPage:
+    rows: list[InboxRow]
+    next_cursor: Cursor | None
+    first: bool
+
+
+# Bound parameters, shared by every statement below.
+USER, DELEGATION = bindparam("user_id", type_=Integer), bindparam("delegation_id", type_=Integer)
+AFTER_AT, AFTER_ID = bindparam("after_at", type_=UTCDateTime), bindparam("after_id", type_=Integer)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What makes two inbox statements differ; the values are bound."""
+
+    dialect: str
+    delegation: bool
+    meeting: bool = False
+    body: bool = False
+    year: bool = False
+    doc_type: bool = False
+    language: str = ""  # "", "one", "other"
+    words: int = 0
+    cursor: bool | None = None  # None: first page; else the cursor's unread flag
+    limit: int = 51  # rows a page statement returns: the page size and one to tell whether more follow
+
+
+def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
+                      dialect: str) -> tuple[Shape, dict]:
+    params: dict = {"user_id": user.id, "delegation_id": user.delegation_id}
+    for name, value in (("meeting_id", filters.meeting_id), ("body_id", filters.body_id), ("year", filters.year),
+                        ("doc_type", filters.doc_type)):
+        if value is not None:
+            params[name] = value
+    language = "" if not filters.language else "other" if filters.language == OTHER_LANGUAGE else "one"
+    if language == "one":
+        params["language"] = filters.language
+    for n, word in enumerate(filters.words):
+        for suffix, variant in zip("lucw", (word.lower(), word.upper(), word.capitalize(), word)):
+            params[f"w{n}{suffix}"] = "%" + _escape(variant) + "%"
+    if cursor is not None:
+        params.update(after_at=cursor.at, after_id=cursor.document_id)
+    shape = Shape(dialect, user.delegation_id is not None, filters.meeting_id is not None,
+                  filters.body_id is not None, filters.year is not None, filters.doc_type is not None,
+                  language, len(filters.words), None if cursor is None else cursor.unread, limit)
+    return shape, params
+
+
+def _escape(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [_D.status != _constant(_D.status, DocumentStatus.DRAFT)]
+    for present, column, name in ((shape.meeting, _D.meeting_id, "meeting_id"),
+                                  (shape.body, _D.body_id, "body_id"), (shape.year, _D.year, "year"),
+                                  (shape.doc_type, _D.doc_type, "doc_type")):
+        if present:
+            clauses.append(column == bindparam(name))
+    if shape.language:
+        in_language = (_V.language.not_in(MAIN_LANGUAGES) if shape.language == "other"
+                       else _V.language == bindparam("language"))
+        clauses.append(exists().where(_V.document_id == _D.id, in_language))
+    for n in range(shape.words):
+        clauses.append(or_(*(_contains(column, n, shape.dialect)
+                             for column in (_D.symbol, _D.title_en, _D.title_ru))))
+    return clauses
+
+
+def _contains(column, n: int, dialect: str) -> ColumnElement[bool]:
+    """Case-insensitive containment of word n in any script. PostgreSQL lowers
+    Cyrillic; SQLite lowers ASCII only, so there the usual spellings are tried too."""
+    lowered = func.lower(column).like(bindparam(f"w{n}l"), escape="/")
+    if dialect == "postgresql":
+        return lowered
+    return or_(lowered, *(column.like(bindparam(f"w{n}{suffix}"), escape="/") for suffix in "ucw"))
+
+
+def _unread(named: bool, document_id) -> ColumnElement[bool]:
+    """Whether the reader has not read the document (a probe of unread_circulation's key)."""
+    return exists().where(_U.document_id == document_id, _U.user_id == USER,
+                          _U.named == (true() if named else false()))
+
+
+def _after(at, document_id) -> ColumnElement[bool]:
+    """Rows after the cursor in (circulation time, document id) descending order,
+    written so that an index on the time can serve it."""
+    return and_(at <= AFTER_AT, or_(at < AFTER_AT, document_id < AFTER_ID))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One branch: rows (document_id, at) in the order of `at`, `document_id`."""
+
+    query: Select
+    at: ColumnElement
+    document_id: ColumnElement
+
+
+def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[bool] | None = None):
+    """One list, read or unread, in circulation order after the cursor, cut at the page size."""
+    query = source.query
+    if shape.cursor is not None and shape.cursor == unread:
+        query = query.where(_after(source.at, source.document_id))
+    if only_if is not None:
+        query = query.where(only_if)
+    branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("unread"))
+              .order_by(source.at.desc(), source.document_id.desc()).limit(_limit(shape)).subquery())
+    return select(branch.c.document_id, branch.c.at, branch.c.unread)
+
+
+def _unread_source(named: bool, where: list, dialect: str) -> Source:
+    """The reader's unread rows of one list, newest first, walking
+    ix_unread_circulation_user_id_named_circulated_at; each row still checked
+    against the list itself (circulation to the reader's delegation, or the
+    named_recipient row) and the document."""
+    at, document_id = _U.circulated_at, _U.document_id
+    if named:
+        reached = and_(_N.document_id == document_id, _N.user_id == USER)
+        query = select(document_id.label("document_id"), at.label("at"))
+        if dialect == "postgresql":
+            # A probe per row (LATERAL), not a join the planner may turn into hashing
+            # the person's whole named list and sorting it: the walk in index order
+            # stops at the page size.
+            query = query.join(select(_N.id).where(reached).limit(literal_column("1", Integer)).lateral("named"), true())
+        else:
+            query = query.join(_N, reached)
+    else:
+        reached = and_(_C.document_id == document_id, _C.delegation_id == DELEGATION)
+        query = select(document_id.label("document_id"), at.label("at")).join(_C, reached)
+    query = (query.join(_D, _D.id == document_id)
+             .where(_U.user_id == USER, _U.named == (true() if named else false()),
+                    _level(named), *where))
+    return Source(query, at, document_id)
+
+
+def _level(named: bool) -> ColumnElement[bool]:
+    """A named recipient reads RESTRICTED documents; the delegation, the others."""
+    restricted = _constant(_D.level, DistributionLevel.RESTRICTED)
+    return _D.level == restricted if named else _D.level != restricted
+
+
+def _constant(column, value) -> ColumnElement:
+    """An enumeration's value written into the SQL, not bound: the same in every
+    execution, and so known to the planner when PostgreSQL plans the statement
+    once for all readers (a prepared statement's generic plan). Written when the
+    statement is compiled, once per shape (a literal_execute parameter would be
+    rendered again on every execution)."""
+    return literal_column("'" + value.value.replace("'", "''") + "'", column.type)
+
+
+def _limit(shape: Shape) -> ColumnElement:
+    """The page size, written into the SQL: a LIMIT the planner knows plans each
+    branch as the short index walk it is (an unknown one is costed as a tenth of
+    the table)."""
+    return literal_column(str(int(shape.limit)), Integer)
+
+
+def _read_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list) -> Source:
+    """One list of the reader's (the delegation's circulation, or their named
+    list) in time order, less what they have not read."""
+    return Source(select(document_id.label("document_id"), at.label("at"))
+                  .join(_D, _D.id == document_id)
+                  .where(in_list, ~_unread(named, document_id), _level(named), *where), at, document_id)
+
+
+def _sources(shape: Shape, unread: bool) -> list[Source]:
+    """The lists a delegate receives documents by, unread or read: their
+    delegation's circulation (GENERAL, LIMITED) and their own name (RESTRICTED),
+    each at the time it reached them (circulated to the delegation; named)."""
+    where = _document_filters(shape)
+    sources = []
+    if shape.delegation:
+        # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at).
+        sources.append(_unread_source(False, where, shape.dialect) if unread else
+                       _read_source(False, _C.circulated_at, _C.document_id, _C.delegation_id == DELEGATION, where))
+    # The reader's named list, newest first (ix_named_recipient_user_id_added_at).
+    sources.append(_unread_source(True, where, shape.dialect) if unread else
+                   _read_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where))
+    return sources
+
+
+def _candidates(shape: Shape):
+    """The keys (document id, time, unread flag) of the page, sorted and cut.
+    Each branch stops at the page size; the read ones are merged in time order
+    and cut again, and run only when the unread ones left room on the page: when
+    the unread rows fill it, the database does not read them at all (a one-time
+    filter)."""
+    limit = _limit(shape)
+
+    def merged(branches, limit=limit):
+        both = union_all(*branches).subquery()
+        return select(both.c.document_id, both.c.at, both.c.unread).order_by(
+            both.c.at.desc(), both.c.document_id.desc()).limit(limit)
+
+    if shape.cursor is False:
+        keys = merged([_branch(source, False, shape) for source in _sources(shape, False)]).subquery("keys")
+    else:
+        unread = union_all(*(_branch(source, True, shape) for source in _sources(shape, True))).cte("unread_rows")
+        found = select(func.count()).select_from(unread).scalar_subquery()
+        # The read rows: merged in time order, as many as the unread ones left room for.
+        read = merged([_branch(source, False, shape, found < limit) for source in _sources(shape, False)],
+                      case((found < limit, limit - found), else_=literal_column("0", Integer))).subquery()
+        keys = union_all(select(unread.c.document_id, unread.c.at, unread.c.unread),
+                         select(read.c.document_id, read.c.at, read.c.unread)).subquery("keys")
+    return (select(keys.c.document_id, keys.c.at, keys.c.unread)
+            .order_by(keys.c.unread.desc(), keys.c.at.desc(), keys.c.document_id.desc()).limit(limit)
+            .subquery("page_keys"))
+
+
+def _languages(dialect: str, document_id) -> ColumnElement:
+    """The document's versions as 'language:id,language:id' (one subquery per row)."""
+    pair = _V.language + ":" + cast(_V.id, String)
+    joined = func.string_agg(pair, ",") if dialect == "postgresql" else func.group_concat(pair, ",")
+    return select(joined).where(_V.document_id == document_id).scalar_subquery()
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: Shape) -> Select:
+    """The page's keys joined to their documents and meetings, with the
+    delegation's acknowledgement and the document's language versions: lookups
+    for the rows of the page only. A lone read (pg_connections): after the
+    reader's row, the inbox request's only statement. inbox_page unpacks its
+    columns by position: keep the two in the same order."""
+    keys = _candidates(shape)
+    acknowledged = exists().where(_A.document_id == keys.c.document_id,
+                                  _A.delegation_id == DELEGATION)
+    return lone_read(
+        select(keys.c.document_id, keys.c.at, keys.c.unread, acknowledged.label("acknowledged"),
+               _languages(shape.dialect, keys.c.document_id).label("languages"),
+               _D.symbol, _D.title_en, _D.title_ru, _D.doc_type, _D.level,
+               _D.status, _D.meeting_id, _M.number, _M.title_en.label("meeting_title_en"),
+               _M.title_ru.label("meeting_title_ru"))
+        .join(_D, _D.id == keys.c.document_id)
+        .outerjoin(_M, _M.id == _D.meeting_id)
+        .order_by(keys.c.unread.desc(), keys.c.at.desc(), keys.c.document_id.desc())
+    )
+
+
+def inbox_page(user, filters: InboxFilters = InboxFilters(), cursor: Cursor | None = None,
+               per_page: int = PAGE_SIZE) -> InboxPage:
+    """One page of the inbox of `user` (a delegate), after `cursor`: one statement."""
+    shape, params = _shape_and_params(user, filters, cursor, per_page + 1, db.session.get_bind().dialect.name)
+    # Unpacked by position, in _page_statement's column order: a Row's attributes
+    # are looked up by name one at a time, which cost four times as much (bench/inbox).
+    rows = [
+        InboxRow(document_id, symbol, title_en, title_ru, doc_type, level, status, at, bool(unread),
+                 bool(acknowledged), meeting_id, meeting_number, meeting_title_en, meeting_title_ru,
+                 _latest_languages(languages))
+        for (document_id, at, unread, acknowledged, languages, symbol, title_en, title_ru, doc_type, level, status,
+             meeting_id, meeting_number, meeting_title_en, meeting_title_ru)
+        in _execute_prepared(_page_statement(shape), params)
+    ]
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return InboxPage(rows=rows, next_cursor=rows[-1].cursor if more else None, first=cursor is None)
+
+
+def _execute_prepared(statement: Select, params: dict) -> list:
+    """Run the page statement (Core rows, no ORM layer); on PostgreSQL as a
+    prepared statement, planned once per connection and shape rather than on
+    every request (planning it costs more than running it). Its generic plan is
+    the same index walks as its custom plans: the page size and the constant
+    values are written into the SQL, and nothing in it depends on who reads."""
+    with prepared_statements() as connection:
+        return connection.execute(statement, params).all()
+
+
+_LANGUAGE_ORDER = {code: n for n, code in enumerate(MAIN_LANGUAGES)}
+
+
+def _latest_languages(versions: str | None) -> list[tuple[str, int]]:
+    """'en:3,ru:4,en:7' -> [("en", 7), ("ru", 4)]: the latest version of each
+    language, English and Russian first, then the others by code."""
+    latest: dict[str, int] = {}
+    for item in (versions or "").split(","):
+        language, _, version_id = item.rpartition(":")
+        if language and version_id.isdigit():
+            latest[language] = max(latest.get(language, 0), int(version_id))
+    return sorted(latest.items(), key=lambda item: (_LANGUAGE_ORDER.get(item[0], len(_LANGUAGE_ORDER)), item[0]))
+
+
+# The filters' choices: bodies and meetings, cached per process ---------------------------
+
+CHOICES_KEY = "inbox_filter_choices"
+CHOICES_TTL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the inbox's filters offer: every body, and every meeting newest first
+    (the form shows those of a year or two; the archive holds hundreds)."""
+
+    loaded_at: float
+    bodies: tuple[tuple[int, str, str], ...]  # id, name_en, name_ru
+    meetings: tuple[tuple[int, int | None, str, str, datetime], ...]  # id, number, title_en, title_ru, starts_at
+
+
+def filter_choices() -> FilterChoices:
+    """The choices, read at most once a minute per process (two statements).
+    A body or meeting written in this process is seen at once (forget_choices
+    runs on flush and commit); one written by another process within a minute."""
+    ttl = current_app.config.get("INBOX_CHOICES_TTL_SECONDS", CHOICES_TTL_SECONDS)
+    cached = current_app.extensions.get(CHOICES_KEY)
+    now = time.monotonic()
+    if cached is not None and now - cached.loaded_at < ttl:
+        return cached
+    bodies = tuple(tuple(row) for row in db.session.execute(
+        select(Body.id, Body.name_en, Body.name_ru).order_by(Body.id)))
+    meetings = tuple(tuple(row) for row in db.session.execute(
+        select(Meeting.id, Meeting.number, Meeting.title_en, Meeting.title_ru, Meeting.starts_at)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
+    cached = FilterChoices(now, bodies, meetings)
+    current_app.extensions[CHOICES_KEY] = cached
+    return cached
+
+
+def forget_choices() -> None:
+    if has_app_context():
+        current_app.extensions.pop(CHOICES_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _choices_changed(session, _flush_context) -> None:
+    if any(isinstance(obj, (Body, Meeting)) for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info[CHOICES_KEY] = True
+        forget_choices()
+
+
+@event.listens_for(Session, "after_commit")
+def _choices_committed(session) -> None:
+    # Again after the commit: a page drawn between the flush and the commit read the old rows.
+    if session.info.pop(CHOICES_KEY, False):
+        forget_choices()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _choices_rolled_back(session, _previous_transaction) -> None:
+    session.info.pop(CHOICES_KEY, None)

@@ -1,0 +1,44 @@
+"""Downloading a language version: the reader's right is checked on every
+request (domain.visibility through services.reading), the stored file is
+streamed as an attachment named after the symbol and language
+(CICA-SOC-2024-17-ru.pdf), and every download is audited.
+
+A version the reader may not read answers 404, exactly as one that does not
+exist, so that neither ids nor existence leak."""
+from __future__ import annotations
+
+from flask import abort, current_app, send_file
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from secretariat_app.core.storage import file_store
+from secretariat_app.documents.services import reading
+from secretariat_app.documents.web import bp
+from secretariat_app.extensions import db
+from secretariat_app.permissions import access
+
+
+@bp.route("/versions/<int:version_id>/download")
+@access("authenticated")
+def download(version_id: int) -> ResponseReturnValue:
+    found = reading.open_download(current_user, version_id)  # the receipt and audit entry, not committed
+    if found is None:
+        abort(404)
+    try:
+        path = file_store().path_for(found.sha256)
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        db.session.rollback()  # no receipt, no audit entry: nothing was downloaded
+        current_app.logger.error("stored file %s of document version %s is missing", found.sha256, version_id)
+        abort(404, _("The file of this language version is missing from the archive. "
+                     "The Secretariat has been told; please try again later or contact the Secretariat."))
+    db.session.commit()
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.file_name,
+                         conditional=True, etag=found.sha256, max_age=None)
+    response.headers["Content-Type"] = found.content_type  # as stored (send_file would add a second charset)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Kept by the reader's browser only, and asked for again each time: the right is checked on every request.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,43 @@
+"""The features of the app, each a package with its models, services, pages and
+templates (see each package's docstring for what it holds), and what
+create_app takes from each: its blueprints, its models, its templates."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from flask import Blueprint
+
+PACKAGE = Path(__file__).resolve().parent
+
+# In the order a newcomer reads them; core first, whose templates (base.html) every page extends.
+FEATURES = ("core", "accounts", "audit", "meetings", "decisions", "cycles", "documents", "notices", "cbm")
+
+# Each feature's blueprints: the module that defines `bp`.
+BLUEPRINTS = (
+    "core.main",
+    "accounts.auth", "accounts.admin", "accounts.delegation",
+    "meetings.web", "meetings.calendar",
+    "decisions.web", "decisions.chair",
+    "cycles.web",
+    "documents.web", "documents.inbox",
+    "notices.my_notices", "notices.web",
+    "cbm.web",
+)
+
+
+def template_folders() -> list[str]:
+    """Every feature's templates/ folder: one Jinja search path for the whole app,
+    so a mail rendered by a worker finds its template as a page does."""
+    return [str(PACKAGE / feature / "templates") for feature in FEATURES if (PACKAGE / feature / "templates").is_dir()]
+
+
+def import_models() -> None:
+    """Import every feature's models, so that the metadata (create_all, Alembic) knows every table."""
+    for feature in FEATURES:
+        if (PACKAGE / feature / "models.py").exists() or (PACKAGE / feature / "models").is_dir():
+            importlib.import_module(f"secretariat_app.{feature}.models")
+
+
+def blueprints() -> list[Blueprint]:
+    return [importlib.import_module(f"secretariat_app.{name}").bp for name in BLUEPRINTS]

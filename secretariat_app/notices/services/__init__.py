@@ -1,0 +1,1 @@
+"""The notice pipeline: queueing, dispatching, sending, rendering."""

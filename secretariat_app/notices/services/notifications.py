@@ -1,0 +1,540 @@
+"""Notices as rows: queued in the transaction of whatever causes them, claimed
+by the dispatcher, delivered by workers that take row ids, retried with
+exponential backoff, failed after the last try and resent by an officer.
+
+The life of a row: pending → (claim: attempts + 1) sending → sent; or, after a
+temporary SMTP refusal or a lost connection, back to pending with a later
+due_at; or failed (a permanent 5xx refusal, or the last attempt); or cancelled
+(the recipient can no longer be mailed, or the subject is gone). A row left
+"sending" by a dead worker is taken back after NOTIFY_SENDING_TIMEOUT_SECONDS.
+Every write that ends a delivery is conditional on the row still being
+"sending" with the same attempt, so a task that arrives late, or twice, does
+nothing. A worker that starts sending a row sets its claimed_at again: a row
+is taken back only when no worker has touched it for the timeout."""
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
+
+from secretariat_app.accounts.models.people import User
+from secretariat_app.core import mail
+from secretariat_app.core.columns import utcnow
+from secretariat_app.domain.digest import next_digest_instant
+from secretariat_app.extensions import db
+from secretariat_app.notices.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
+FAILED, CANCELLED = NotificationStatus.FAILED, NotificationStatus.CANCELLED
+NO_SYNC = {"synchronize_session": False}
+QUEUE_CHUNK = 500
+PER_TASK = 50  # rows one send task carries, unless NOTIFY_PER_TASK says otherwise
+TASK_SECONDS = 120.0  # a batch hands its unsent rows back after this long (below the soft time limit, 240 s)
+
+
+def _config(name: str):
+    return current_app.config[name]
+
+
+# Queuing -----------------------------------------------------------------------------------------
+
+def mailable(user: User | None, kind: NotificationKind) -> str | None:
+    """Why `user` is not to be mailed a notice of `kind` (None: they are)."""
+    if user is None:
+        return "the recipient no longer exists"
+    if not user.active:
+        return "the recipient's account is deactivated"
+    if not (user.email or "").strip():
+        return "the recipient has no e-mail address"
+    if kind.value in (user.mail_opt_out or []):
+        return "the recipient chose not to receive this kind of notice by mail"
+    return None
+
+
+def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_ids: Iterable[int],
+          due_at: datetime) -> int:
+    """Add one pending row per recipient to the caller's transaction (the caller
+    commits); returns how many were added. A notice that exists already (same
+    kind, subject, recipient and due time), a recipient who opted out of this
+    kind by mail, has no e-mail or is deactivated, is skipped. Never talks to
+    the broker, so it works while Redis is down."""
+    ids = sorted(set(recipient_ids))
+    if not ids:
+        return 0
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    wanted = sorted((u for u in users if mailable(u, kind) is None), key=lambda u: u.id)
+    if not wanted:
+        return 0
+    now = utcnow()
+    values = [{"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "recipient_id": user.id,
+               "due_at": _due_for(user, kind, due_at), "status": PENDING, "attempts": 0, "last_error": "",
+               "created_at": now}
+              for user in wanted]
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    added = 0
+    for start in range(0, len(values), QUEUE_CHUNK):  # within SQLite's limit on bound parameters
+        # ON CONFLICT DO NOTHING: two requests queuing the same notice at once do not fail either one.
+        statement = (dialect.insert(Notification).values(values[start:start + QUEUE_CHUNK])
+                     .on_conflict_do_nothing().returning(Notification.id))
+        added += len(db.session.execute(statement).all())
+    return added
+
+
+def _due_for(user: User, kind: NotificationKind, due_at: datetime) -> datetime:
+    """A person who chose the daily digest gets document notices together, the next morning."""
+    if kind == NotificationKind.DOCUMENT_CIRCULATED and user.document_digest:
+        return next_digest_instant(due_at, user.timezone)
+    return due_at
+
+
+def _is_digest(row: Notification) -> bool:
+    return row.kind == NotificationKind.DOCUMENT_CIRCULATED and bool(row.recipient.document_digest)
+
+
+def _siblings(row: Notification):
+    return (select(Notification).where(Notification.recipient_id == row.recipient_id, Notification.kind == row.kind,
+                                       Notification.due_at == row.due_at, Notification.id != row.id)
+            .order_by(Notification.id))
+
+
+def _carried_note(carrier_id: int) -> str:
+    return f"in the digest of notice {carrier_id}"
+
+
+def digest_rows(row: Notification) -> list[Notification]:
+    """The document notices that one digest mail carried by `row` lists (itself
+    first): those of the same morning not yet sent, and those already marked as
+    carried by it. Just [row] when the person takes no digest."""
+    if not _is_digest(row):
+        return [row]
+    others = db.session.scalars(_siblings(row).where(or_(
+        Notification.status.in_((PENDING, SENDING)), Notification.last_error == _carried_note(row.id))))
+    return [row, *others]
+
+
+def _digested_elsewhere(row: Notification) -> int | None:
+    """The id of an older notice of the same digest still to be sent: that one
+    carries `row` in its mail, so `row` sends nothing itself."""
+    if not _is_digest(row):
+        return None
+    return db.session.scalar(_siblings(row).where(Notification.id < row.id,
+                                                  Notification.status.in_((PENDING, SENDING))).limit(1)
+                             .with_only_columns(Notification.id))
+
+
+def _mark_carried(row: Notification, now: datetime) -> None:
+    """After the digest mail went out: the notices it listed are sent too."""
+    ids = [other.id for other in digest_rows(row)[1:] if other.status in (PENDING, SENDING)]
+    if ids:
+        db.session.execute(update(Notification).where(Notification.id.in_(ids),
+                                                      Notification.status.in_((PENDING, SENDING)))
+                           .values(status=SENT, sent_at=now, last_error=_carried_note(row.id)),
+                           execution_options=NO_SYNC)
+        db.session.commit()
+
+
+# Claiming, taking back -----------------------------------------------------------------------------
+
+def reclaim_stuck(now: datetime | None = None) -> int:
+    """Rows "sending" for longer than NOTIFY_SENDING_TIMEOUT_SECONDS (their worker
+    died or their task was lost) go back to pending, or to failed when that was
+    the last attempt. Returns how many were taken back. The caller commits."""
+    now = now or utcnow()
+    timeout = _config("NOTIFY_SENDING_TIMEOUT_SECONDS")
+    stuck = (Notification.status == SENDING, Notification.claimed_at < now - timedelta(seconds=timeout))
+    note = f"taken back: still sending after {timeout:g} s (worker lost?)"
+    last = Notification.attempts >= _config("NOTIFY_MAX_ATTEMPTS")
+    failed = db.session.execute(update(Notification).where(*stuck, last)
+                                .values(status=FAILED, last_error=note), execution_options=NO_SYNC).rowcount
+    back = db.session.execute(update(Notification).where(*stuck, ~last)
+                              .values(status=PENDING, last_error=note), execution_options=NO_SYNC).rowcount
+    if failed or back:
+        log.warning("notices taken back from a lost worker: %d to retry, %d failed", back, failed)
+    return back + failed
+
+
+def claim_due(now: datetime | None = None, limit: int | None = None) -> list[tuple[int, int]]:
+    """Mark due pending rows "sending" (attempts + 1) and return their (id, attempt).
+
+    One statement: on PostgreSQL the inner SELECT locks the rows it picks and
+    skips rows another dispatcher holds (FOR UPDATE SKIP LOCKED); SQLite
+    serialises writers, so its UPDATE … RETURNING is atomic as it is. Two
+    claims never return the same row. At most `limit` (NOTIFY_BATCH_SIZE) rows
+    are in flight at once: rows still "sending" count against it, so a slow
+    worker is not buried under tasks that would outlive the sending timeout.
+    The caller commits before it enqueues anything."""
+    now = now or utcnow()
+    limit = _config("NOTIFY_BATCH_SIZE") if limit is None else limit
+    room = limit - db.session.scalar(select(func.count(Notification.id)).where(Notification.status == SENDING))
+    if room <= 0:
+        return []
+    # A materialised CTE: as a plain IN (subquery), PostgreSQL may rescan the
+    # subquery per row, and each rescan skips the rows just updated: more than `room`.
+    due = (select(Notification.id).where(Notification.status == PENDING, Notification.due_at <= now,
+                                         or_(Notification.not_before.is_(None), Notification.not_before <= now))
+           .order_by(Notification.due_at, Notification.id).limit(room).with_for_update(skip_locked=True)
+           .cte("due").prefix_with("MATERIALIZED"))
+    claim = (update(Notification).where(Notification.id.in_(select(due.c.id)), Notification.status == PENDING)
+             .values(status=SENDING, attempts=Notification.attempts + 1, claimed_at=now)
+             .returning(Notification.id, Notification.attempts))
+    return sorted((row.id, row.attempts) for row in db.session.execute(claim, execution_options=NO_SYNC))
+
+
+@dataclass
+class Dispatched:
+    reclaimed: int = 0
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+    enqueued: int = 0  # notices handed over (in `tasks` tasks)
+    tasks: int = 0
+    error: str = ""
+
+
+def task_batch_size() -> int:
+    """How many claimed rows one send task carries (NOTIFY_PER_TASK, default 50)."""
+    return max(1, int(current_app.config.get("NOTIFY_PER_TASK", PER_TASK)))
+
+
+def dispatch(enqueue: Callable, now: datetime | None = None, limit: int | None = None, *,
+             per_task: int | None = None) -> Dispatched:
+    """One pass of the dispatcher: take back stuck rows, claim due ones, commit,
+    and only then hand them over. Without `per_task`, `enqueue(id, attempt)` is
+    called once per row; with it, `enqueue(pairs)` once per list of up to
+    `per_task` (id, attempt) pairs, in id order (one task each: the workers'
+    `dispatch_due` does this). When enqueueing fails (the broker is down) the
+    rest stay "sending" and are taken back later."""
+    result = Dispatched(reclaimed=reclaim_stuck(now))
+    result.claimed = claim_due(now, limit)
+    db.session.commit()
+    claimed = result.claimed
+    if per_task:
+        groups = [claimed[start:start + per_task] for start in range(0, len(claimed), per_task)]
+    else:
+        groups = [[pair] for pair in claimed]
+    for group in groups:
+        try:
+            if per_task:
+                enqueue(group)
+            else:
+                enqueue(*group[0])
+        except Exception as error:  # noqa: BLE001  (the broker's many ways of being down)
+            result.error = f"{type(error).__name__}: {error}"
+            log.error("could not enqueue notices from %s on (%s); %d claimed notices wait for the sending timeout",
+                      group[0][0], result.error, len(claimed) - result.enqueued)
+            break
+        result.enqueued += len(group)
+        result.tasks += 1
+    return result
+
+
+# Delivering -------------------------------------------------------------------------------------------
+
+def classify(error: BaseException) -> tuple[bool, str]:
+    """(permanent, text) for an error raised while sending. A 5xx answer is a
+    permanent refusal; a 4xx, a lost or refused connection, a timeout, are temporary."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        text = "; ".join(f"{addr}: {code} {_decode(msg)}" for addr, (code, msg) in error.recipients.items())
+        return bool(codes) and all(500 <= code < 600 for code in codes), f"recipient refused: {text}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600, f"{error.smtp_code} {_decode(error.smtp_error)}"
+    return False, f"{type(error).__name__}: {error}"
+
+
+def _decode(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _in_attempt(pairs: Iterable[tuple[int, int | None]]):
+    """Rows still "sending" in the given attempts (any attempt where it is None)."""
+    exact = [(i, a) for i, a in pairs if a is not None]
+    loose = [i for i, a in pairs if a is None]
+    conditions = []
+    if exact:
+        conditions.append(tuple_(Notification.id, Notification.attempts).in_(exact))
+    if loose:
+        conditions.append(Notification.id.in_(loose))
+    return and_(Notification.status == SENDING, or_(*conditions))
+
+
+def _start(connection: Connection, pairs: list[tuple[int, int | None]]) -> dict[int, int]:
+    """Start (or go on with) the attempts: claimed_at becomes now, so a row is
+    taken back only if its worker then goes silent for the timeout. Returns
+    {id: attempt} of the rows still "sending" in their attempt: a row taken
+    back meanwhile, or no longer "sending", is left out (nothing is sent)."""
+    if not pairs:
+        return {}
+    statement = (update(Notification).where(_in_attempt(pairs)).values(claimed_at=utcnow())
+                 .returning(Notification.id, Notification.attempts))
+    return {row.id: row.attempts for row in connection.execute(statement)}
+
+
+def _finish(notification_id: int, attempt: int, connection: Connection | None = None, **values) -> bool:
+    """Write the outcome of one attempt, unless the row moved on meanwhile; commits
+    (on `connection`, an autocommit connection, when given; else the session)."""
+    statement = update(Notification).where(Notification.id == notification_id, Notification.status == SENDING,
+                                           Notification.attempts == attempt).values(**values)
+    if connection is not None:
+        return bool(connection.execute(statement).rowcount)
+    done = db.session.execute(statement, execution_options=NO_SYNC).rowcount
+    db.session.commit()
+    return bool(done)
+
+
+def record_failure(notification_id: int, attempt: int, error: str, permanent: bool,
+                   now: datetime | None = None, connection: Connection | None = None) -> NotificationStatus:
+    """After a failed attempt: failed when permanent or the last attempt, else
+    pending again, due after NOTIFY_BACKOFF_SECONDS * 2**(attempt-1)."""
+    now = now or utcnow()
+    error = error[:2000]
+    if permanent or attempt >= _config("NOTIFY_MAX_ATTEMPTS"):
+        _finish(notification_id, attempt, connection, status=FAILED, last_error=error)
+        log.error("notice %s failed after %d attempt(s): %s", notification_id, attempt, error)
+        return FAILED
+    delay = _config("NOTIFY_BACKOFF_SECONDS") * 2 ** (attempt - 1)
+    _finish(notification_id, attempt, connection, status=PENDING, last_error=error,
+            not_before=now + timedelta(seconds=delay))
+    log.warning("notice %s: attempt %d failed (%s); next try in %g s", notification_id, attempt, error, delay)
+    return PENDING
+
+
+def deliver(notification_id: int, attempt: int | None = None) -> str:
+    """Send one claimed row and mark it; returns what happened ("sent",
+    "retry", "failed", "cancelled", "digested" or "skipped"). Does nothing
+    unless the row is "sending" (and, given `attempt`, still in that attempt):
+    a task delivered twice, or after its row was taken back, sends nothing."""
+    return deliver_batch([(notification_id, attempt)]).get(notification_id, "skipped")
+
+
+@dataclass
+class _Plan:
+    """One started row of a batch: a message to send, an outcome to write, or a digest row."""
+    id: int
+    attempt: int
+    message: EmailMessage | None = None
+    outcome: str = ""
+    values: dict = field(default_factory=dict)
+    digest: bool = False
+
+
+def deliver_batch(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
+    """Send a batch of claimed rows (id, attempt) over one SMTP connection and
+    mark each row on its own right after its own outcome; returns {id: outcome}
+    (the outcomes of `deliver`, and "deferred" for a row handed back to the
+    dispatcher because the batch ran out of time).
+
+    The cost is per batch, not per row: one UPDATE … RETURNING starts the
+    attempts of the batch (a row no longer "sending" in its attempt is
+    skipped: a redelivered task sends nothing); one query loads the rows with
+    their recipients (and one the recipients' roles, one the documents); the
+    messages are rendered; the read transaction ends before any SMTP. Then,
+    per row, the mail goes over the batch's connection and one autocommitted
+    UPDATE (still "sending" in this attempt) marks it: a worker killed in the
+    middle leaves at most the one mail in flight unmarked (sent again after
+    the timeout, with the same Message-ID) and the rest "sending", taken back
+    after the timeout. While the batch runs, the claimed_at of its remaining
+    rows is renewed every quarter of NOTIFY_SENDING_TIMEOUT_SECONDS, and a row
+    found taken back meanwhile is skipped. After NOTIFY_TASK_SECONDS (120) the
+    rest of the batch goes back to pending (attempt spent) for the next
+    dispatch. The rows of a daily digest take the one-row path (they look at
+    their siblings)."""
+    pairs = list({int(i): (int(i), None if a is None else int(a)) for i, a in pairs}.values())
+    outcomes = {i: "skipped" for i, _ in pairs}
+    if not pairs:
+        return outcomes
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")  # each mark is its own transaction
+        started = _start(connection, pairs)
+        if not started:
+            return outcomes
+        plans = _prepare(started)
+        with mail.connection() as mailer:
+            _send_all(plans, connection, mailer, outcomes)
+    return outcomes
+
+
+def _prepare(started: dict[int, int]) -> list[_Plan]:
+    """Load the started rows with what their mail needs and render the mails;
+    ends the session's transaction."""
+    from secretariat_app.documents.models import Document
+    from secretariat_app.notices.services import mail as notice_mail
+
+    try:
+        rows = list(db.session.scalars(select(Notification).where(Notification.id.in_(started))
+                                       .options(joinedload(Notification.recipient)).order_by(Notification.id)))
+        # The subjects in the session's identity map: the renderers' session.get finds them without a query.
+        document_ids = {row.subject_id for row in rows if row.subject_type == "document"}
+        documents = list(db.session.scalars(select(Document).where(Document.id.in_(document_ids)))) \
+            if document_ids else []
+        plans = []
+        for row in rows:
+            plan = _Plan(row.id, started[row.id])
+            plans.append(plan)
+            if _is_digest(row):
+                plan.digest = True
+                continue
+            reason = mailable(row.recipient, row.kind)
+            try:
+                if reason:
+                    raise notice_mail.NotDeliverable(reason)
+                plan.message = notice_mail.build(row)
+            except notice_mail.NotDeliverable as gone:
+                plan.outcome, plan.values = "cancelled", {"status": CANCELLED, "last_error": str(gone)}
+            except SQLAlchemyError:  # the database, not the notice: the rows are taken back after the timeout
+                raise
+            except Exception as error:  # a broken template or renderer: the same every time
+                log.exception("could not render notice %s", row.id)
+                plan.outcome = "failed"
+                plan.values = {"status": FAILED, "last_error": f"could not render: {error!r}"[:2000]}
+        del documents
+        return plans
+    finally:
+        db.session.rollback()  # no transaction stays open during the SMTP conversation
+
+
+def _send_all(plans: list[_Plan], connection: Connection, mailer: mail.Mailer, outcomes: dict[int, str]) -> None:
+    renew_every = _config("NOTIFY_SENDING_TIMEOUT_SECONDS") / 4
+    budget = float(current_app.config.get("NOTIFY_TASK_SECONDS", TASK_SECONDS))
+    began = renewed = time.monotonic()
+    index = 0
+    while index < len(plans):
+        now = time.monotonic()
+        if now - began > budget:
+            _give_back(connection, plans[index:], outcomes, budget)
+            return
+        if now - renewed > renew_every:  # still ours? (and not taken back while we work)
+            alive = _start(connection, [(p.id, p.attempt) for p in plans[index:]])
+            plans[index:] = [p for p in plans[index:] if alive.get(p.id) == p.attempt]
+            renewed = now
+            if index == len(plans):
+                return
+        plan = plans[index]
+        index += 1
+        if plan.digest:
+            outcomes[plan.id] = _deliver_one(plan.id, plan.attempt, mailer)
+        elif plan.message is None:
+            _finish(plan.id, plan.attempt, connection, **plan.values)
+            outcomes[plan.id] = plan.outcome
+        else:
+            outcomes[plan.id] = _send_one(plan, connection, mailer)
+
+
+def _send_one(plan: _Plan, connection: Connection, mailer: mail.Mailer) -> str:
+    try:
+        mailer.send(plan.message)
+    except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
+        permanent, text = classify(error)
+        status = record_failure(plan.id, plan.attempt, text, permanent, connection=connection)
+        return "failed" if status == FAILED else "retry"
+    if not _finish(plan.id, plan.attempt, connection, status=SENT, sent_at=utcnow(), last_error=""):
+        log.warning("notice %s was sent but its row had moved on (taken back?)", plan.id)
+    return "sent"
+
+
+def _give_back(connection: Connection, plans: list[_Plan], outcomes: dict[int, str], budget: float) -> None:
+    """The batch ran out of time: its unsent rows go back to pending for the next
+    dispatch (their attempt stays counted, so a late copy of this task sends nothing)."""
+    if not plans:
+        return
+    note = f"not sent: its batch ran out of time ({budget:g} s); sent by a later dispatch"
+    back = connection.execute(update(Notification).where(_in_attempt([(p.id, p.attempt) for p in plans]))
+                              .values(status=PENDING, claimed_at=None, last_error=note)
+                              .returning(Notification.id))
+    for (notification_id,) in back:
+        outcomes[notification_id] = "deferred"
+    log.warning("a batch of notices ran out of time; %d handed back to the dispatcher", len(plans))
+
+
+def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str:
+    """One row the slow way, in the session: a row of a daily digest, which one
+    mail carries with its siblings (the oldest of them sends it)."""
+    from secretariat_app.notices.services import mail as notice_mail
+
+    start = update(Notification).where(_in_attempt([(notification_id, attempt)])).values(claimed_at=utcnow())
+    started = db.session.execute(start.returning(Notification.attempts), execution_options=NO_SYNC).scalar()
+    db.session.commit()
+    if started is None:  # carried by a sibling's digest meanwhile, or taken back
+        return "skipped"
+    row = db.session.get(Notification, notification_id, populate_existing=True)
+    digest = _is_digest(row)
+    carrier = _digested_elsewhere(row) if digest else None
+    if carrier is not None:  # one mail per digest: the oldest notice carries it
+        db.session.rollback()
+        _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=_carried_note(carrier))
+        return "digested"
+    reason = mailable(row.recipient, row.kind)
+    try:
+        if reason:
+            raise notice_mail.NotDeliverable(reason)
+        message = notice_mail.build(row)
+    except notice_mail.NotDeliverable as gone:
+        db.session.rollback()
+        _finish(notification_id, attempt, status=CANCELLED, last_error=str(gone))
+        return "cancelled"
+    except SQLAlchemyError:  # the database, not the notice: the row is taken back after the timeout
+        db.session.rollback()
+        raise
+    except Exception as error:  # a broken template or renderer: the same every time
+        log.exception("could not render notice %s", notification_id)
+        db.session.rollback()
+        _finish(notification_id, attempt, status=FAILED, last_error=f"could not render: {error!r}"[:2000])
+        return "failed"
+    db.session.rollback()  # no transaction stays open during the SMTP conversation
+    try:
+        mailer.send(message)
+    except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
+        permanent, text = classify(error)
+        return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"
+    if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
+        log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
+    if digest:
+        _mark_carried(db.session.get(Notification, notification_id), utcnow())
+    return "sent"
+
+
+# Failed notices and resending ---------------------------------------------------------------------------
+
+def failed_notices(limit: int = 500) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.status == FAILED)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def count_failed() -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(Notification.status == FAILED))
+
+
+def resend(ids: Iterable[int] | None = None) -> list[int]:
+    """Failed rows (those in `ids`, or all of them when None) become pending
+    with their attempts at 0; returns the ids. Their due time is already past,
+    so the next dispatch takes them (their unique key is left as it was). The
+    caller commits."""
+    statement = update(Notification).where(Notification.status == FAILED)
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(set(ids)))
+    statement = statement.values(status=PENDING, attempts=0, claimed_at=None, not_before=None).returning(Notification.id)
+    return sorted(db.session.scalars(statement, execution_options=NO_SYNC))
+
+
+def record_resend(actor, ids: list[int], by: str) -> None:
+    """Note the resend in the audit log (the caller commits)."""
+    from secretariat_app.audit import services as audit
+
+    if ids:
+        object_id = str(ids[0]) if len(ids) == 1 else f"{len(ids)} notices"
+        audit.record(actor, "notification.resend", "notification", object_id,
+                     {"status": FAILED.value}, {"status": PENDING.value, "ids": ids, "by": by})
