@@ -3,7 +3,7 @@ services are tested through their own functions). Shared by every CBM test."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.models.states import MembershipStatus, State
@@ -99,7 +99,7 @@ def paper(area_: CbmArea, kind: PaperKind = PaperKind.ACTION_PLAN, status: Paper
     row = CbmPaper(area=area_, kind=kind, status=status, document=document,
                    period_start=period[0] if period and kind == PaperKind.ACTION_PLAN else None,
                    period_end=period[1] if period and kind == PaperKind.ACTION_PLAN else None,
-                   approved_at=datetime(2025, 1, 1, tzinfo=timezone.utc) if status == PaperStatus.APPROVED else None)
+                   approved_at=datetime(2025, 1, 1, tzinfo=UTC) if status == PaperStatus.APPROVED else None)
     db.session.add(row)
     db.session.commit()
     return row
@@ -121,7 +121,7 @@ def annual_report(area_: CbmArea, year: int = 2026, due: date = date(2026, 11, 2
                   status: ReportStatus = ReportStatus.DRAFT) -> CbmAnnualReport:
     row = CbmAnnualReport(area=area_, year=year, due_at=end_of_day_utc(due), status=status)
     if status != ReportStatus.DRAFT:
-        row.submitted_at = datetime(year, 11, 1, tzinfo=timezone.utc)
+        row.submitted_at = datetime(year, 11, 1, tzinfo=UTC)
     db.session.add(row)
     db.session.commit()
     return row

@@ -93,7 +93,7 @@ class LoadInfo:
         path.write_text(json.dumps(asdict(self), indent=2))
 
     @classmethod
-    def read(cls, path: Path) -> "LoadInfo":
+    def read(cls, path: Path) -> LoadInfo:
         return cls(**json.loads(path.read_text()))
 
 

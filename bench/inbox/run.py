@@ -367,7 +367,7 @@ def main() -> int:
                 f"{k.strip()} {v:.1f} s" for k, v in info.seconds.items()
                 if k != "total" and not k.startswith("  ")))
 
-        say("2. Serving with gunicorn ({} workers each)".format(args.workers))
+        say(f"2. Serving with gunicorn ({args.workers} workers each)")
         env = load.app_env(info.pg_url, workdir, Path(info.file_store))
         app_port = None
         if not args.baseline_only:

@@ -61,6 +61,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # /work/main
 sys.path.insert(0, str(ROOT / "bench"))
+from datetime import UTC
+
 from common import BenchError, Processes, free_port, say  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -277,7 +279,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     `notices` due DOCUMENT_CIRCULATED notices (one per (document, recipient)).
     Returns (users, documents, queued)."""
     import secrets
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import func, select
 
@@ -313,7 +315,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     year = 2031  # no recorded document has this year: symbols cannot clash
     first_serial = (db.session.scalar(select(func.max(Document.serial)).where(
         Document.body_id == body.id, Document.year == year)) or 0) + 1
-    circulated = datetime.now(timezone.utc) - timedelta(minutes=5)
+    circulated = datetime.now(UTC) - timedelta(minutes=5)
     count = math.ceil(notices / RECIPIENTS)
     documents = []
     for n in range(count):
@@ -328,7 +330,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     db.session.add_all(documents)
     db.session.commit()
 
-    due = datetime.now(timezone.utc) - timedelta(seconds=1)
+    due = datetime.now(UTC) - timedelta(seconds=1)
     user_ids = [user.id for user in users]
     queued, left = 0, notices
     for document in documents:

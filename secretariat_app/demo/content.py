@@ -5,7 +5,7 @@ on a fresh machine; and the CBM module in use (create_cbm_demo below)."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -133,7 +133,7 @@ DUE_MARGIN = timedelta(days=2)
 
 
 def _at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
 def _state_id(code: str) -> int:
@@ -214,7 +214,7 @@ def _energy_security(kaz: User, officer: User, plan: CbmPaper, today: date) -> N
     _activity(kaz, plan, ("Workshop on regional electricity grids", "Семинар по региональным энергосетям"),
               ActivityType.WORKSHOP, _year_fraction(today, 0.75), "Almaty", "KAZ")
     report = cbm_reports.open_report(kaz, plan.area, today.year)
-    if report.due_at < datetime.now(timezone.utc) + DUE_MARGIN:
+    if report.due_at < datetime.now(UTC) + DUE_MARGIN:
         cbm_reports.set_due(officer, report, today + timedelta(days=14))
     _held(kaz, report, forum, 64, ("Experts of five member states agreed on a list of joint projects.",
                                    "Эксперты пяти государств-членов согласовали перечень совместных проектов."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # The Secretariat sits in Astana: a due date is the end of that day there.
@@ -54,7 +54,7 @@ def cell_state(states: Iterable[ActivityState]) -> ActivityState | None:
 def end_of_day_utc(day: date, zone: str = SECRETARIAT_TIMEZONE) -> datetime:
     """The instant a due *day* ends in `zone` (midnight after it), in UTC."""
     local = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def default_due_day(year: int, december_soc_start: date | None) -> date:

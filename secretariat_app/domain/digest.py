@@ -2,7 +2,7 @@
 recipient's own morning."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DIGEST_HOUR = 7
@@ -18,4 +18,4 @@ def next_digest_instant(after: datetime, zone: str, hour: int = DIGEST_HOUR) -> 
     candidate = datetime.combine(local.date(), time(hour), tzinfo=tz)
     if candidate < local:
         candidate = datetime.combine(local.date() + timedelta(days=1), time(hour), tzinfo=tz)
-    return candidate.astimezone(timezone.utc)
+    return candidate.astimezone(UTC)

@@ -5,7 +5,7 @@ local date-times an officer types (in the meeting's own IANA zone) to UTC
 with `to_utc` before asking."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from secretariat_app.domain.violations import N_, Violation
@@ -50,20 +50,20 @@ def to_utc(local: datetime | None, zone: str) -> datetime | None:
     if tz is None:
         raise ValueError(f"unknown time zone {zone!r}")
     if local.tzinfo is not None:
-        return local.astimezone(timezone.utc)
-    return local.replace(tzinfo=tz).astimezone(timezone.utc)
+        return local.astimezone(UTC)
+    return local.replace(tzinfo=tz).astimezone(UTC)
 
 
 def to_local(moment: datetime | None, zone: str) -> datetime | None:
     """An aware time as the naive wall-clock time in `zone` (for a form)."""
     if moment is None:
         return None
-    return moment.astimezone(zone_of(zone) or timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(zone_of(zone) or UTC).replace(tzinfo=None)
 
 
 def local_day(moment: datetime, zone: str) -> date:
     """The calendar day of `moment` where the meeting takes place."""
-    return moment.astimezone(zone_of(zone) or timezone.utc).date()
+    return moment.astimezone(zone_of(zone) or UTC).date()
 
 
 def check_titles(title_en: str, title_ru: str, limit: int = TITLE_MAX) -> list[Violation]:

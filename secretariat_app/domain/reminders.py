@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from secretariat_app.domain.violations import N_, Violation
@@ -85,9 +85,9 @@ def check_offsets(offsets: list[int] | None) -> list[Violation]:
 
 def _zone(name: str | None) -> ZoneInfo | timezone:
     try:
-        return ZoneInfo(name) if name else timezone.utc
+        return ZoneInfo(name) if name else UTC
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def due_instant(starts_at: datetime, zone: str | None, days: int) -> datetime:
@@ -101,7 +101,7 @@ def due_instant(starts_at: datetime, zone: str | None, days: int) -> datetime:
         raise ValueError("starts_at must be timezone-aware")
     tz = _zone(zone)
     wall = starts_at.astimezone(tz).replace(tzinfo=None) - timedelta(days=days)
-    return wall.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
+    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def due_instants(starts_at: datetime, zone: str | None, offsets: Iterable[int],

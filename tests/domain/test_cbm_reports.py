@@ -1,7 +1,7 @@
 """The rules of CBM implementation reporting, without a database."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -90,7 +90,7 @@ def test_the_due_day_lies_in_the_year_or_the_next():
 
 def test_the_due_day_is_read_back_from_the_instant_in_astana():
     due = end_of_day_utc(date(2026, 11, 20))
-    assert due == datetime(2026, 11, 20, 19, 0, tzinfo=timezone.utc)  # Astana is UTC+5
+    assert due == datetime(2026, 11, 20, 19, 0, tzinfo=UTC)  # Astana is UTC+5
     assert rules.due_day_of(due) == date(2026, 11, 20)
     assert rules.due_day_of(due, "Asia/Tokyo") == date(2026, 11, 21)  # 04:00 on the 21st there
 

@@ -2,7 +2,7 @@
 statuses are given as their values, as the domain module knows them."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -22,8 +22,8 @@ MEMBER = ReaderScope(member=True)
 OBSERVER = ReaderScope()
 COORDINATOR = ReaderScope(member=True, coordinated_area_ids=frozenset({AREA}))
 OBSERVING_COORDINATOR = ReaderScope(coordinated_area_ids=frozenset({AREA}))
-DUE = datetime(2026, 11, 15, 19, 0, tzinfo=timezone.utc)
-AFTER = datetime(2026, 12, 1, tzinfo=timezone.utc)
+DUE = datetime(2026, 11, 15, 19, 0, tzinfo=UTC)
+AFTER = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("scope, readable", [

@@ -1,13 +1,13 @@
 """The pure rules of the meetings calendar."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from secretariat_app.domain import meeting_rules as rules
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def fields(violations) -> list[str]:

@@ -3,7 +3,7 @@ the offsets an officer may type, and instants across daylight-saving changes
 and time zones (the same local hour where the meeting takes place)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from secretariat_app.domain import reminders as rules
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def local(zone: str, *args) -> datetime:

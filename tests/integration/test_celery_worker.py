@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +78,7 @@ def test_worker_runs_a_task_in_the_app_context(environment, tmp_path):
     from tests.factories import officer
 
     app, env = environment
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         user = officer()
         db.session.add(PasswordResetToken(user_id=user.id, token_hash="a" * 64,

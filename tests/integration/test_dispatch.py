@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -218,7 +218,7 @@ def people_and_notices(setup: Setup, recipients: int, kinds=(NotificationKind.DO
     with setup.app.app_context():
         users = [delegate() for _ in range(recipients)]
         document = make_document()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         queued = sum(notifications.queue(kind, "document", document.id, [u.id for u in users], now) for kind in kinds)
         db.session.commit()
         return queued

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -117,7 +117,7 @@ def _what_a_user_does_while_redis_is_down(setup: Setup, officer_id: int, delegat
         circulate(actor, document, CirculationData(Audience.DELEGATIONS, delegation_ids))
         assert chase(actor, document) == 6
         soc = db.session.scalar(select(Body).where(Body.code == "SOC"))
-        day = (datetime.now(timezone.utc) + timedelta(days=20)).replace(hour=10, minute=0, second=0,
+        day = (datetime.now(UTC) + timedelta(days=20)).replace(hour=10, minute=0, second=0,
                                                                          microsecond=0, tzinfo=None)
         create_meeting(actor, MeetingData(body_id=soc.id, title_en="SOC session", title_ru="Сессия КСД",
                                           starts_at=day, ends_at=day + timedelta(hours=8)))

@@ -2,7 +2,7 @@
 with a stable UID, the meeting's SEQUENCE, UTC times and the reader's language."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -19,7 +19,7 @@ from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def body(code: str) -> Body:

@@ -3,7 +3,7 @@ with approved papers and a due report, the overview shows several states, and
 seeding again adds nothing."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -83,7 +83,7 @@ def test_approved_papers_and_this_years_report_with_one_activity_reported(seeded
     assert sorted(p.kind.value for p in papers) == ["action_plan", "concept_paper"]
     assert all(p.status == PaperStatus.APPROVED and p.approval_decision.body.code == "SOC" for p in papers)
     report = cbm_reports.find_report(energy.id, TODAY.year)
-    assert report.status == ReportStatus.DRAFT and report.due_at > datetime.now(timezone.utc)
+    assert report.status == ReportStatus.DRAFT and report.due_at > datetime.now(UTC)
     lines = cbm_reports.report_lines(report)
     assert len(lines) == 2 and [line.report is not None for line in lines] == [True, False]
     assert all(line.activity.planned_start.year == TODAY.year for line in lines)
@@ -95,7 +95,7 @@ def test_approved_papers_and_this_years_report_with_one_activity_reported(seeded
 
 def test_the_overview_shows_reported_planned_and_missing_cells(seeded):
     years = YearRange(TODAY.year - 1, TODAY.year)
-    matrix = overview_matrix(ReaderScope(secretariat=True), years, datetime.now(timezone.utc))
+    matrix = overview_matrix(ReaderScope(secretariat=True), years, datetime.now(UTC))
     states = {(row.area.code, cell.year): cell.state
               for block in matrix.dimensions for row in block.areas for cell in row.cells if cell.state}
     assert states[(demo_content.KAZ_AREA, TODAY.year)] == ActivityState.PLANNED

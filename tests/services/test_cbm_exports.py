@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -25,7 +25,7 @@ from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
 from tests import cbm_builders as b
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 YEARS = YearRange(2025, 2027)
 OFFICER = ReaderScope(secretariat=True)
 MEMBER = ReaderScope(member=True)
@@ -88,7 +88,7 @@ def data(app_ctx):
     exercise = b.activity(ict_plan, start=date(2025, 10, 1), responsible=host, title="Cyber exercise",
                           activity_type=ActivityType.EXERCISE)
     ict_2025 = b.annual_report(ict, 2025, due=date(2025, 11, 15), status=ReportStatus.PUBLISHED)
-    ict_2025.published_at = datetime(2025, 12, 20, 8, 30, tzinfo=timezone.utc)
+    ict_2025.published_at = datetime(2025, 12, 20, 8, 30, tzinfo=UTC)
     b.activity_report(exercise, ict_2025, participants=12, states=[host], outcome_en="Done.")
     db.session.commit()
     return {"cast": cast, "host": host, "guest": guest, "seminar": seminar, "workshop": workshop,

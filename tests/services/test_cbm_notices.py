@@ -3,7 +3,7 @@ draft report is due and one chaser after it, kept in step with the due time
 and the report's status; the mail they become, in English and Russian."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, ngettext
@@ -23,7 +23,7 @@ from secretariat_app.notices.services import mail as notice_mail
 from secretariat_app.notices.services import notifications
 from tests import cbm_builders as build
 
-UTC = timezone.utc
+UTC = UTC
 KIND = NotificationKind.REPORT_DEADLINE
 PENDING, SENT, CANCELLED = NotificationStatus.PENDING, NotificationStatus.SENT, NotificationStatus.CANCELLED
 DUE = datetime(2026, 11, 15, 19, 0, tzinfo=UTC)  # the end of 15 November in Astana (the default)

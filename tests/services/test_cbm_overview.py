@@ -4,7 +4,7 @@ and the in-depth review rotation."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -33,7 +33,7 @@ from secretariat_app.meetings.models import MeetingStatus
 from tests import cbm_builders as b
 from tests.documents_helpers import meeting
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # after the 2026 reports were due (20 November)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # after the 2026 reports were due (20 November)
 YEARS = YearRange(2024, 2027)
 OFFICER = ReaderScope(secretariat=True)
 MEMBER = ReaderScope(member=True)
@@ -71,9 +71,9 @@ def test_one_reported_and_one_late(two_activities):
 def test_before_the_due_time_the_unreported_activity_is_planned(two_activities):
     cast, _ = two_activities
     # Due at the end of 20 November in Astana: 19:00 UTC.
-    before = cell(MEMBER, cast.area, now=datetime(2026, 11, 20, 18, 59, tzinfo=timezone.utc))
+    before = cell(MEMBER, cast.area, now=datetime(2026, 11, 20, 18, 59, tzinfo=UTC))
     assert before.counts == Counter({REPORTED: 1, PLANNED: 1}) and before.state == PLANNED
-    after = cell(MEMBER, cast.area, now=datetime(2026, 11, 20, 19, 0, tzinfo=timezone.utc))
+    after = cell(MEMBER, cast.area, now=datetime(2026, 11, 20, 19, 0, tzinfo=UTC))
     assert after.counts == Counter({REPORTED: 1, LATE: 1})
 
 
@@ -81,7 +81,7 @@ def test_a_submitted_report_without_an_activity_makes_it_missing(two_activities)
     cast, annual = two_activities
     annual.status = ReportStatus.SUBMITTED
     b.db.session.commit()
-    found = cell(MEMBER, cast.area, now=datetime(2026, 11, 1, tzinfo=timezone.utc))  # even before the due time
+    found = cell(MEMBER, cast.area, now=datetime(2026, 11, 1, tzinfo=UTC))  # even before the due time
     assert found.counts == Counter({REPORTED: 1, MISSING: 1}) and found.state == MISSING
 
 
@@ -108,19 +108,19 @@ def test_without_an_annual_report_the_due_time_comes_from_the_december_soc(app_c
     cast = b.cbm_cast()
     b.activity(cast.plan, start=date(2026, 6, 1))
     # The December SOC opens on 10 December in Astana: reports are due by the end of 26 November.
-    meeting("SOC December", code="SOC", start=datetime(2026, 12, 10, 4, 0, tzinfo=timezone.utc))
-    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)).state == PLANNED
-    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 26, 19, 0, tzinfo=timezone.utc)).state == LATE
+    meeting("SOC December", code="SOC", start=datetime(2026, 12, 10, 4, 0, tzinfo=UTC))
+    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 26, 18, 0, tzinfo=UTC)).state == PLANNED
+    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 26, 19, 0, tzinfo=UTC)).state == LATE
 
 
 def test_a_cancelled_december_soc_leaves_the_15_november_default(app_ctx):
     cast = b.cbm_cast()
     b.activity(cast.plan, start=date(2026, 6, 1))
-    soc = meeting("SOC December", code="SOC", start=datetime(2026, 12, 10, 4, 0, tzinfo=timezone.utc))
+    soc = meeting("SOC December", code="SOC", start=datetime(2026, 12, 10, 4, 0, tzinfo=UTC))
     soc.status = MeetingStatus.CANCELLED
     b.db.session.commit()
-    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 15, 19, 0, tzinfo=timezone.utc)).state == LATE
-    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 15, 18, 59, tzinfo=timezone.utc)).state == PLANNED
+    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 15, 19, 0, tzinfo=UTC)).state == LATE
+    assert cell(MEMBER, cast.area, now=datetime(2026, 11, 15, 18, 59, tzinfo=UTC)).state == PLANNED
 
 
 def test_only_approved_plans_count_and_superseded_ones_for_past_years(app_ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -41,7 +41,7 @@ from tests.services.test_cbm_catalogue import refused, soc_decision
 from tests.services.test_documents_setup import PDF
 
 TODAY = date.today()
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 PLAN = PaperData(PaperKind.ACTION_PLAN, "Action plan on SMEs 2027-2029", "План действий по МСП на 2027-2029 годы",
                  date(2027, 1, 1), date(2029, 12, 31))
 CONCEPT = PaperData(PaperKind.CONCEPT_PAPER, "Concept paper on SMEs", "")

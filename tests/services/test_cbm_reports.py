@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -36,7 +36,7 @@ from tests import cbm_builders as build
 from tests.documents_helpers import body
 from tests.factories import reading_in
 
-UTC = timezone.utc
+UTC = UTC
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 64
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -73,10 +73,10 @@ def _adopt_justification(body_code: str, year: int, reference: str) -> None:
 
 def test_findings_are_stored_and_raised_once(history, outbox):
     officer(), admin(), delegate()
-    first = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 1, 3, tzinfo=timezone.utc))
+    first = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 1, 3, tzinfo=UTC))
     assert first.new_warnings and all(f.severity == "warning" for f in first.new_warnings)
     stored = db.session.scalar(select(func.count(CycleFinding.id)))
-    second = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 2, 3, tzinfo=timezone.utc))
+    second = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 2, 3, tzinfo=UTC))
     assert second.new_warnings == []
     assert db.session.scalar(select(func.count(CycleFinding.id))) == stored
 

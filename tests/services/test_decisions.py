@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import gettext
@@ -71,7 +71,7 @@ def refused(call, *args, **kwargs) -> list[str]:
 
 
 def soc_meeting(day: date = date(2024, 6, 27), code: str = "SOC") -> Meeting:
-    start = datetime(day.year, day.month, day.day, 4, 0, tzinfo=timezone.utc)
+    start = datetime(day.year, day.month, day.day, 4, 0, tzinfo=UTC)
     meeting = Meeting(body_id=body(code).id, title_en="SOC", title_ru="КСДЛ", starts_at=start,
                       ends_at=start + timedelta(hours=6), timezone="Asia/Almaty")
     db.session.add(meeting)

@@ -3,7 +3,7 @@ rows, supersession, derestriction, withdrawal and chasing acknowledgements."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -41,7 +41,7 @@ from secretariat_app.notices.models import (
 from tests.factories import reading_in
 from tests.services.test_documents_setup import PDF, counts, make_document, world  # noqa: F401
 
-NOW = datetime(2024, 6, 27, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 27, 9, 30, tzinfo=UTC)
 GENERAL, LIMITED, RESTRICTED = DistributionLevel.GENERAL, DistributionLevel.LIMITED, DistributionLevel.RESTRICTED
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -122,8 +122,8 @@ def world(app_ctx) -> World:
     member_b = _delegation("Borduria", MembershipStatus.MEMBER)
     observer = _delegation("Carpania", MembershipStatus.OBSERVER)
     former = _delegation("Dystopia", MembershipStatus.MEMBER, valid_to=date(2010, 1, 1))
-    meeting, item = _meeting(soc, "SOC 2027", datetime(2027, 6, 1, 4, tzinfo=timezone.utc), [member_a, observer])
-    other, other_item = _meeting(swg, "SWG 2027", datetime(2027, 3, 1, 4, tzinfo=timezone.utc), [member_b])
+    meeting, item = _meeting(soc, "SOC 2027", datetime(2027, 6, 1, 4, tzinfo=UTC), [member_a, observer])
+    other, other_item = _meeting(swg, "SWG 2027", datetime(2027, 3, 1, 4, tzinfo=UTC), [member_b])
     return World(
         soc=soc, swg=swg, member_a=member_a, member_b=member_b, observer=observer, former=former,
         officer=officer(), a1=delegate(member_a), a2=delegate(member_a), a_inactive=delegate(member_a, active=False),

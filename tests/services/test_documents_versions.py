@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from tests.services.test_documents_setup import (  # noqa: F401
     world,
 )
 
-T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -29,7 +29,7 @@ from secretariat_app.notices.models import (
 from secretariat_app.notices.services import notifications
 from tests.factories import delegate, officer
 
-UTC = timezone.utc
+UTC = UTC
 REMINDER, CANCELLED = NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED
 
 

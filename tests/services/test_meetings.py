@@ -2,7 +2,7 @@
 the default invitations, the sequence, and the status changes."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -20,7 +20,7 @@ from secretariat_app.meetings.services.meetings import MeetingData
 from secretariat_app.meetings.services.status import PostponeData
 from tests.factories import officer
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def body(code: str) -> Body:

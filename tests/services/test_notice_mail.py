@@ -2,7 +2,7 @@
 time zone, the link to the right page, the row's Message-ID."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -15,7 +15,7 @@ from tests.documents_helpers import make_document
 from tests.factories import delegate, officer
 
 BASE = "http://127.0.0.1:5000"
-RAISED = datetime(2025, 6, 1, 3, 0, tzinfo=timezone.utc)
+RAISED = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
 
 
 def notice(kind: NotificationKind, subject_type: str, subject_id: int, user) -> Notification:

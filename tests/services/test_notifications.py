@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -21,7 +21,7 @@ from secretariat_app.notices.services import notifications
 from tests.documents_helpers import make_document
 from tests.factories import UserFactory, delegate, officer
 
-NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 CIRCULATED = NotificationKind.DOCUMENT_CIRCULATED
 PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
 FAILED, CANCELLED = NotificationStatus.FAILED, NotificationStatus.CANCELLED
@@ -338,7 +338,7 @@ def test_a_digest_reader_gets_one_morning_mail_for_all_documents(settings, outbo
     documents = [make_document() for _ in range(3)]
     for document in documents:
         queued([reader], subject_id=document.id)
-    morning = datetime(2025, 6, 3, 4, 0, tzinfo=timezone.utc)  # 07:00 in Moscow, the day after NOW
+    morning = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)  # 07:00 in Moscow, the day after NOW
     assert {row.due_at for row in rows()} == {morning}
     assert _deliver_all(morning - timedelta(minutes=1)) == []  # nothing before the morning
     outcomes = _deliver_all(morning)
@@ -355,7 +355,7 @@ def test_a_digest_reader_gets_one_morning_mail_for_all_documents(settings, outbo
 def test_a_notice_after_the_digest_went_out_waits_for_the_next_one(settings, outbox):
     reader = delegate(timezone="Europe/Moscow", document_digest=True)
     queued([reader], subject_id=make_document().id)
-    morning = datetime(2025, 6, 3, 4, 0, tzinfo=timezone.utc)
+    morning = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)
     _deliver_all(morning)
     later = make_document()
     notifications.queue(CIRCULATED, "document", later.id, [reader.id], morning + timedelta(minutes=5))

@@ -10,7 +10,7 @@ import email.policy
 import smtplib
 import threading
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -27,7 +27,7 @@ from tests.conftest import free_port
 from tests.documents_helpers import make_document
 from tests.factories import delegate
 
-NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 CIRCULATED = NotificationKind.DOCUMENT_CIRCULATED
 PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
 FAILED = NotificationStatus.FAILED
@@ -245,7 +245,7 @@ def test_a_digest_in_a_batch_is_one_mail(settings, outbox):
     other = delegate()
     for _ in range(3):
         queued([reader, other])
-    morning = datetime(2025, 6, 3, 4, 0, tzinfo=timezone.utc)  # 07:00 in Moscow, the day after NOW
+    morning = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)  # 07:00 in Moscow, the day after NOW
     outcomes = notifications.deliver_batch(claim(now=morning))
     assert Counter(outcomes.values()) == Counter({"sent": 4, "skipped": 2})  # 3 plain + the digest; 2 carried
     assert Counter(m["To"] for m in outbox) == Counter({other.email: 3, reader.email: 1})

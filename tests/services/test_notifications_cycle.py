@@ -2,7 +2,7 @@
 in the check's own transaction, once."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -19,7 +19,7 @@ from secretariat_app.notices.services import notifications
 from tests.factories import admin, delegate, officer
 
 AS_OF = date(2025, 6, 1)
-CHECKED = datetime(2025, 6, 1, 3, 0, tzinfo=timezone.utc)
+CHECKED = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture

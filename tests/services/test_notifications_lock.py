@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from workers.beat_guard import (
 )
 from workers.celery_app import worker_settings_problem
 
-NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 
 def test_a_live_lease_refuses_another_holder(app_ctx):

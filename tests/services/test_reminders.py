@@ -2,7 +2,7 @@
 happens to them when the meeting moves, is postponed, cancelled or held."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -32,7 +32,7 @@ from secretariat_app.notices.models import (
 )
 from tests.factories import UserFactory, admin, delegate, officer
 
-UTC = timezone.utc
+UTC = UTC
 REMINDER, CANCELLED = NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED
 PENDING = NotificationStatus.PENDING
 # 10:00 in Almaty (UTC+5) on 1 June 2027.

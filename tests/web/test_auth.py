@@ -4,7 +4,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import func, select
@@ -127,7 +127,7 @@ def test_reset_token_expires(app_ctx, client, outbox):
     user = officer()
     post_form(client, "/auth/reset", {"email": user.email})
     link = _reset_link(outbox[0])
-    with freeze_time(datetime.now(timezone.utc) + timedelta(hours=1, minutes=1)):
+    with freeze_time(datetime.now(UTC) + timedelta(hours=1, minutes=1)):
         assert client.get(link).status_code == 404
         token = csrf_token(client)
         response = client.post(link, data={"new_password": "brand new password", "confirm": "brand new password",

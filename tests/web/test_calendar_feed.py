@@ -3,7 +3,7 @@ wrong, revoked or altered token answering a plain 404; the settings page."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -20,7 +20,7 @@ from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import UserFactory, delegate, officer
 
-UTC = timezone.utc
+UTC = UTC
 NOW = "2027-03-01 12:00:00"
 FEED_URL_RE = re.compile(r'value="(https?://[^"]+/calendar/feed/([A-Za-z0-9_-]+)\.ics)"')
 

@@ -2,7 +2,7 @@
 area) and link to the report's page, not "cbm_report #id"."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from secretariat_app.notices.models import (
 from tests import cbm_builders as build
 from tests.conftest import log_in
 
-DUE = datetime(2026, 10, 21, 19, 0, tzinfo=timezone.utc)
+DUE = datetime(2026, 10, 21, 19, 0, tzinfo=UTC)
 
 
 def notice(user, report, status: NotificationStatus) -> Notification:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -276,7 +276,7 @@ def test_an_officer_moves_the_due_day_and_others_may_not(app_ctx, cast, draft):
     officer = client_of(app_ctx, cast.officer)
     assert 'value="2026-11-20"' in officer.get(f"/cbm/reports/{draft.id}/due").get_data(as_text=True)
     assert post_form(officer, f"/cbm/reports/{draft.id}/due", {"due_day": "2026-12-01"}).status_code == 302
-    assert refresh(CbmAnnualReport, draft.id).due_at == datetime(2026, 12, 1, 19, 0, tzinfo=timezone.utc)
+    assert refresh(CbmAnnualReport, draft.id).due_at == datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
     coordinator = client_of(app_ctx, cast.coordinator)
     assert coordinator.get(f"/cbm/reports/{draft.id}/due").status_code == 403
 

@@ -4,7 +4,7 @@ session's, and signed afresh once the minute is over."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import session
 from freezegun import freeze_time
@@ -33,7 +33,7 @@ def counting_signatures(monkeypatch) -> list:
 def test_the_same_signed_token_within_the_minute_and_it_is_accepted(app_ctx, client, monkeypatch):
     user = delegate()
     log_in(client, user.email, PASSWORD)
-    with freeze_time(datetime.now(timezone.utc)) as clock:
+    with freeze_time(datetime.now(UTC)) as clock:
         first = header_token(client)  # (the first inbox page of a process also builds its filter form)
         signed = counting_signatures(monkeypatch)
         clock.tick(5)  # a signature made now would carry another timestamp

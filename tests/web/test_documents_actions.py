@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -109,7 +109,7 @@ def test_an_oversized_request_gets_a_readable_413(client, login, world, app, mon
 
 def test_the_page_shows_missing_and_stale_languages(client, login, world):
     document = make_document(world, with_file=False)
-    t0 = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    t0 = datetime(2024, 5, 1, tzinfo=UTC)
     for language, content, when in (("en", PDF, t0), ("ru", PDF + b"ru", t0 + timedelta(hours=1))):
         upload(world.officer, document, UploadData(language, io.BytesIO(content)), now=when)
     login(world.officer)

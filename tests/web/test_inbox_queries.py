@@ -63,7 +63,7 @@ def two_inboxes(app_ctx):
         document = make_document(f"Large {n}", f"Большой {n}", meeting_id=june.id if n % 2 else None,
                                  doc_type=DocumentType.REPORT, circulated_at=T0 + timedelta(minutes=n))
         if n % 3 == 0:
-            add_version(document, "zh", content=f"原文 {n}\n".encode("utf-8"), is_original=True)
+            add_version(document, "zh", content=f"原文 {n}\n".encode(), is_original=True)
         circulate(document, c.beta)
         if n % 4 == 0:
             reading.record_receipt(c.b1, document.id)

@@ -3,7 +3,7 @@ invited to, and registering its participants until the deadline. Also the
 time-zone display, seen by a reader in another zone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,7 +156,7 @@ def test_an_almaty_meeting_seen_from_bangkok(client, login, reference):
     stored = db.session.get(Meeting, almaty.id).starts_at
     # tzdata (2024a and later): Asia/Almaty is UTC+5 all year, Asia/Bangkok UTC+7.
     assert local.replace(tzinfo=ZoneInfo("Asia/Almaty")).utcoffset() == timedelta(hours=5)
-    assert stored == datetime(2027, 6, 1, 5, 0, tzinfo=timezone.utc)
+    assert stored == datetime(2027, 6, 1, 5, 0, tzinfo=UTC)
     bangkok = stored.astimezone(ZoneInfo("Asia/Bangkok"))
     assert bangkok.hour == 12
 

@@ -4,7 +4,7 @@ form moves the reminders."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -17,7 +17,7 @@ from secretariat_app.notices.models import Notification, NotificationStatus
 from tests.conftest import post_form
 from tests.factories import officer
 
-UTC = timezone.utc
+UTC = UTC
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 

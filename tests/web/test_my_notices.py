@@ -2,7 +2,7 @@
 times in my zone; the preferences page saves my mail opt-outs and the digest."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from secretariat_app.notices.models import (
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 
-UTC = timezone.utc
+UTC = UTC
 KINDS = [k.value for k in NotificationKind]
 
 

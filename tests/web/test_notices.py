@@ -1,7 +1,7 @@
 """The officer page of failed notices, its resend buttons, and the `flask notify` commands."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from tests.conftest import csrf_token, post_form
 from tests.documents_helpers import make_document
 from tests.factories import delegate, officer
 
-DUE = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+DUE = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 FAILED, PENDING, SENT = NotificationStatus.FAILED, NotificationStatus.PENDING, NotificationStatus.SENT
 ERROR = "554 5.7.1 <dl@state.example>: Relay access denied"
 

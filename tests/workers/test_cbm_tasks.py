@@ -2,7 +2,7 @@
 of an hour, idempotent, run in the app context as the worker runs it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -43,5 +43,5 @@ def test_the_registered_task_writes_late_coordinators_rows_once(app_ctx):
     task = app_ctx.extensions["celery"].tasks[TASK_NAME]
     assert task() == 3  # FlaskTask: pushes the app context, as the worker does
     assert task() == 0
-    due = datetime(2026, 11, 15, 19, 0, tzinfo=timezone.utc)
+    due = datetime(2026, 11, 15, 19, 0, tzinfo=UTC)
     assert pending_for(later) == {due - timedelta(days=30), due - timedelta(days=7), due + timedelta(minutes=1)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
@@ -168,7 +168,7 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
 def _issue_reset_token(user: User, ttl: timedelta) -> str:
     """Add a reset token for `user` valid for `ttl` to the transaction; returns the raw token."""
     raw = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     db.session.add(
         PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
     )
@@ -177,7 +177,7 @@ def _issue_reset_token(user: User, ttl: timedelta) -> str:
 
 def valid_reset_token(raw: str) -> PasswordResetToken | None:
     token = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(raw)))
-    if token is None or token.used_at is not None or token.expires_at <= datetime.now(timezone.utc):
+    if token is None or token.used_at is not None or token.expires_at <= datetime.now(UTC):
         return None
     return token
 
@@ -193,7 +193,7 @@ def reset_password(raw: str, new: str) -> User:
     claimed = db.session.execute(
         PasswordResetToken.__table__.update()
         .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=datetime.now(timezone.utc))
+        .values(used_at=datetime.now(UTC))
     ).rowcount
     if claimed != 1:
         db.session.rollback()
@@ -206,7 +206,7 @@ def reset_password(raw: str, new: str) -> User:
 
 
 def purge_reset_tokens() -> int:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     result = db.session.execute(
         delete(PasswordResetToken).where(
             or_(PasswordResetToken.used_at.is_not(None), PasswordResetToken.expires_at <= now)

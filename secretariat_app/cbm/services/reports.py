@@ -18,7 +18,7 @@ Who may act is the route's check (permissions: coordinate_cbm_area, manage_cbm).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
@@ -98,8 +98,8 @@ def december_soc_starts(years: YearRange) -> dict[int, date]:
         .join(Body, Body.id == Meeting.body_id)
         .where(Body.code == DECEMBER_SOC_BODY, Meeting.status != MeetingStatus.CANCELLED,
                Meeting.date_precision == DatePrecision.DAY,
-               Meeting.starts_at >= datetime(years.first, 11, 29, tzinfo=timezone.utc),
-               Meeting.starts_at < datetime(years.last + 1, 1, 2, tzinfo=timezone.utc))
+               Meeting.starts_at >= datetime(years.first, 11, 29, tzinfo=UTC),
+               Meeting.starts_at < datetime(years.last + 1, 1, 2, tzinfo=UTC))
     )
     starts: dict[int, date] = {}
     for starts_at, zone_name in rows:

@@ -6,7 +6,7 @@ Every page is for readers of the overview (officers, members and observers);
 what each shows depends on the reader (services.cbm_overview.ReaderScope)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -63,7 +63,7 @@ LEGEND_ORDER = (ActivityState.PLANNED, ActivityState.REPORTED, ActivityState.LAT
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _years(form: ExportForm, today: date) -> YearRange:

@@ -3,7 +3,7 @@ findings so that officers hear of each new departure once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -97,7 +97,7 @@ def record_findings(as_of: date, now: datetime | None = None) -> RecordedCheck:
     longer found are marked resolved. An unjustified finding is returned in
     `new_warnings` only the first time it is seen (or seen again after it was
     resolved), so officers are told once. Commits."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     result = run_check(as_of)
     stored = {f.key: f for f in db.session.scalars(select(CycleFinding))}
     seen: set[str] = set()

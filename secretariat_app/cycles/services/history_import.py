@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -197,13 +197,13 @@ def _find_meeting(row: MeetingRow, body: Body) -> Meeting | None:
     if row.number is not None:
         query = query.where(Meeting.number == row.number)
     else:
-        start = datetime(row.year, row.month, 1, tzinfo=timezone.utc)
+        start = datetime(row.year, row.month, 1, tzinfo=UTC)
         query = query.where(Meeting.starts_at == start, Meeting.date_precision == DatePrecision.MONTH)
     return db.session.scalar(query)
 
 
 def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today: date, report: LoadReport) -> None:
-    start = datetime(row.year, row.month, 1, tzinfo=timezone.utc)
+    start = datetime(row.year, row.month, 1, tzinfo=UTC)
     title_en, title_ru = _title(row, body)
     meeting = _find_meeting(row, body)
     created = meeting is None

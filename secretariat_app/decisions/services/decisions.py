@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, or_, select
@@ -280,8 +280,8 @@ def _in_year(year: int):
     return or_(
         Decision.adopted_on.between(first, last),
         and_(Decision.adopted_on.is_(None), Decision.silence_circulated_on.between(first, last)),
-        and_(undated, Decision.created_at >= datetime(year, 1, 1, tzinfo=timezone.utc),
-             Decision.created_at < datetime(year + 1, 1, 1, tzinfo=timezone.utc)),
+        and_(undated, Decision.created_at >= datetime(year, 1, 1, tzinfo=UTC),
+             Decision.created_at < datetime(year + 1, 1, 1, tzinfo=UTC)),
     )
 
 

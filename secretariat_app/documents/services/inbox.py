@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
@@ -77,7 +77,7 @@ _D, _C, _U, _N = (aliased(Document, name="d"), aliased(Circulation, name="c"),
 _V, _A, _M = aliased(DocumentVersion, name="v"), aliased(Acknowledgement, name="a"), aliased(Meeting, name="m")
 MAIN_LANGUAGES = ("en", "ru")
 OTHER_LANGUAGE = "other"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

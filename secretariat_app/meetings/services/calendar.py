@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -33,8 +33,8 @@ def upcoming_meetings(now: datetime, body_id: int | None = None) -> list[Meeting
 
 def _between(first: date, last: date, body_id: int | None = None) -> list[Meeting]:
     """Meetings whose local start day is from `first` to `last`, in start order."""
-    low = datetime.combine(first, datetime.min.time(), timezone.utc) - _SLACK
-    high = datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc) + _SLACK
+    low = datetime.combine(first, datetime.min.time(), UTC) - _SLACK
+    high = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC) + _SLACK
     query = _listed().where(Meeting.starts_at >= low, Meeting.starts_at < high)
     if body_id is not None:
         query = query.where(Meeting.body_id == body_id)

@@ -43,7 +43,7 @@ class PreferencesForm(FlaskForm):
     submit = SubmitField(_l("Save my preferences"))
 
     @classmethod
-    def for_user(cls, user: User) -> "PreferencesForm":
+    def for_user(cls, user: User) -> PreferencesForm:
         """A form with a box per kind the person can receive, ticked when they get it by mail."""
         kinds = kinds_for(user)
 
