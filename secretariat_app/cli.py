@@ -72,15 +72,25 @@ def register_cli(app: Flask) -> None:
     @cycles_group.command("check")
     @click.option("--as-of", "as_of", default=None, help="Check as of this day (YYYY-MM-DD); default today.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    def check(as_of: str | None, as_json: bool) -> None:
-        """Print when each body is next due and every departure from the rules."""
+    @click.option("--record", is_flag=True,
+                  help="Run the daily check now (what beat does at 03:00 UTC): store the findings as of today and "
+                       "queue the officers' notices of new ones.")
+    def check(as_of: str | None, as_json: bool, record: bool) -> None:
+        """Print when each body is next due and every departure from the rules;
+        with --record, also store them as the daily check does."""
+        if record and as_of:
+            raise click.UsageError("--record checks as of today: leave out --as-of")
         try:
             day = date.fromisoformat(as_of) if as_of else date.today()
         except ValueError:
             raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--as-of") from None
-        result = cycle_check.run_check(day)
+        recorded = cycle_check.check_and_record(day) if record else None
+        result = recorded.result if recorded else cycle_check.run_check(day)
         if as_json:
-            click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            data = result.as_dict()
+            if recorded:
+                data["recorded"] = {"new_findings": len(recorded.new_warnings), "notices_queued": recorded.queued}
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
         click.echo(f"As of {day.isoformat()}")
         click.echo("Next due:")
@@ -90,6 +100,9 @@ def register_cli(app: Flask) -> None:
         for finding in result.findings:
             justified = f" (justified by {finding.justified_by})" if finding.justified_by else ""
             click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}{justified}")
+        if recorded:
+            click.echo(f"Recorded: {len(recorded.new_warnings)} new departure(s) from the rules; "
+                       f"{recorded.queued} notice(s) queued for the officers.")
 
 
 def register_notify_cli(app: Flask) -> None:

@@ -2,7 +2,8 @@
 departures, the history import and the timeline.
 
 - `models`: CycleFinding (a departure, kept so officers hear of it once).
-- `services/`: check (the one cycle check: beat, CLI and the button), history_import,
+- `services/`: check (`check_and_record`, the one cycle check of beat, `flask cycles
+  check --record` and the button: findings and officer notices in one commit), history_import,
   timeline, officer_alerts (the notices a new finding raises).
 - `web/`: the overview and timeline pages (blueprint "cycles").
 - The pure rules: `domain/cycles*.py`.

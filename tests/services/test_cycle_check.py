@@ -40,7 +40,8 @@ def test_real_history_as_of_2025(history):
     assert (mfa.held_year, mfa.severity) == (2021, "warning")
     chair = [f for f in result.findings if f.kind == "wrong_chair" and f.state == "Türkiye"]
     assert [(f.from_year, f.to_year) for f in chair] == [(2012, 2014)]
-    on_rhythm = {("SUMMIT", y) for y in (2002, 2006, 2010, 2014, 2022)} | {("MFA", y) for y in (1999, 2004, 2008, 2012, 2016, 2024)}
+    on_rhythm = ({("SUMMIT", y) for y in (2002, 2006, 2010, 2014, 2022)}
+                 | {("MFA", y) for y in (1999, 2004, 2008, 2012, 2016, 2024)})
     assert not [f for f in result.findings if (f.body, f.held_year) in on_rhythm]
 
 
@@ -73,15 +74,15 @@ def _adopt_justification(body_code: str, year: int, reference: str) -> None:
 
 def test_findings_are_stored_and_raised_once(history, outbox):
     officer(), admin(), delegate()
-    first = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 1, 3, tzinfo=UTC))
+    first = cycle_check.check_and_record(AS_OF, now=datetime(2025, 6, 1, 3, tzinfo=UTC))
     assert first.new_warnings and all(f.severity == "warning" for f in first.new_warnings)
     stored = db.session.scalar(select(func.count(CycleFinding.id)))
-    second = cycle_check.record_findings(AS_OF, now=datetime(2025, 6, 2, 3, tzinfo=UTC))
+    second = cycle_check.check_and_record(AS_OF, now=datetime(2025, 6, 2, 3, tzinfo=UTC))
     assert second.new_warnings == []
     assert db.session.scalar(select(func.count(CycleFinding.id))) == stored
 
     _adopt_justification("MFA", 2020, "SOC/2020/DEC/1")
-    third = cycle_check.record_findings(AS_OF)
+    third = cycle_check.check_and_record(AS_OF)
     assert third.new_warnings == []
     row = db.session.scalar(select(CycleFinding).where(CycleFinding.body == "MFA", CycleFinding.due_year == 2020))
     assert (row.severity, row.justified_by) == ("info", "SOC/2020/DEC/1")
@@ -90,7 +91,7 @@ def test_findings_are_stored_and_raised_once(history, outbox):
     fifth = db.session.scalar(select(Meeting).where(Meeting.number == 5, Meeting.city == "Dushanbe"))
     fifth.status = MeetingStatus.CANCELLED
     db.session.commit()
-    fourth = cycle_check.record_findings(AS_OF)
+    fourth = cycle_check.check_and_record(AS_OF)
     rhythm = [f for f in fourth.new_warnings if f.rule != "chair-follows-host"]  # the chair rule reacts too
     assert [(f.body, f.due_year, f.held_year) for f in rhythm] == [("SUMMIT", 2018, None)]
     late = db.session.scalar(select(CycleFinding).where(CycleFinding.body == "SUMMIT", CycleFinding.held_year == 2019))

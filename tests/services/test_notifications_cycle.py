@@ -74,9 +74,10 @@ def test_findings_and_their_notices_are_committed_together(history, monkeypatch)
 
 
 def test_queuing_again_after_the_commit_adds_nothing(history):
-    """The "run the check now" page records first and queues after its commit."""
+    """The unique key of a notice makes queuing a finding's notices twice harmless."""
     staff = officer()
-    recorded = cycle_check.record_findings(AS_OF, CHECKED)
-    assert officer_alerts.send_cycle_alerts(recorded.new_warnings) == len(recorded.new_warnings)
-    assert officer_alerts.send_cycle_alerts(recorded.new_warnings) == 0
+    recorded = cycle_check.check_and_record(AS_OF, CHECKED)
+    assert recorded.queued == len(recorded.new_warnings) > 0
+    assert officer_alerts.queue_cycle_alerts(recorded.new_warnings) == 0
+    db.session.commit()
     assert notices() == sorted((f.id, staff.id) for f in recorded.new_warnings)

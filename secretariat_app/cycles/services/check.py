@@ -1,16 +1,20 @@
 """Running the cycle rules on the data in the database, and keeping their
-findings so that officers hear of each new departure once."""
+findings so that officers hear of each new departure once: `check_and_record`
+is the one cycle check (beat, the command line and the button); `run_check`
+only reads (the pages and `flask cycles check` without --record)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.states import Body
+from secretariat_app.core.columns import utcnow
 from secretariat_app.cycles.models import CycleFinding
+from secretariat_app.cycles.services import officer_alerts
 from secretariat_app.decisions.models import Chairmanship, Decision, DecisionStatus
 from secretariat_app.domain import cycles
 from secretariat_app.extensions import db
@@ -89,17 +93,42 @@ def finding_key(finding: cycles.Finding) -> str:
 @dataclass
 class RecordedCheck:
     result: cycles.CheckResult
-    new_warnings: list[CycleFinding]
+    new_warnings: list[CycleFinding]  # raised by this run: the officers are told of these
+    queued: int = 0  # CYCLE_FINDING notices queued for them
 
 
-def record_findings(as_of: date, now: datetime | None = None) -> RecordedCheck:
-    """Store today's findings: new ones are added, known ones refreshed, ones no
-    longer found are marked resolved. An unjustified finding is returned in
-    `new_warnings` only the first time it is seen (or seen again after it was
-    resolved), so officers are told once. Commits."""
-    now = now or datetime.now(UTC)
-    result = run_check(as_of)
-    stored = {f.key: f for f in db.session.scalars(select(CycleFinding))}
+def check_and_record(as_of: date | None = None, now: datetime | None = None) -> RecordedCheck:
+    """The cycle check: the one path of beat (workers.tasks.cycles), the command
+    line (`flask cycles check --record`) and the officers' "Run the check now".
+
+    Runs the rules as of `as_of` (today) and, in one transaction: stores the
+    findings (new ones added, known ones refreshed, ones no longer found
+    resolved) and queues a CYCLE_FINDING notice per newly raised unjustified
+    finding and officer (officer_alerts); then commits once. A failure anywhere,
+    the commit included, rolls everything back: no finding is stored without its
+    notices, and the next run raises it again. Idempotent: a finding is raised
+    the first time it is seen (or seen again after it was resolved), so a second
+    run queues nothing more. Nothing is mailed here: the dispatcher sends the
+    notices after the commit."""
+    now = now or utcnow()
+    as_of = as_of or date.today()
+    try:
+        result = run_check(as_of)
+        new_warnings = _record_findings(result, now)
+        queued = officer_alerts.queue_cycle_alerts(new_warnings)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return RecordedCheck(result, new_warnings, queued)
+
+
+def _record_findings(result: cycles.CheckResult, now: datetime) -> list[CycleFinding]:
+    """Store the findings in the current transaction (flushed, not committed);
+    returns the unjustified ones raised now: new, or back after being resolved."""
+    # Locked (PostgreSQL) so that two checks at once do not both raise a finding.
+    stored = {f.key: f for f in db.session.scalars(
+        select(CycleFinding).with_for_update().execution_options(populate_existing=True))}
     seen: set[str] = set()
     new_warnings: list[CycleFinding] = []
     for finding in result.findings:
@@ -111,7 +140,8 @@ def record_findings(as_of: date, now: datetime | None = None) -> RecordedCheck:
             db.session.add(row)
         elif row.resolved_at is not None:
             row.resolved_at, row.raised_at = None, None  # it came back: tell again
-        row.rule, row.body, row.due_year, row.held_year = finding.rule, finding.body, finding.due_year, finding.held_year
+        row.rule, row.body = finding.rule, finding.body
+        row.due_year, row.held_year = finding.due_year, finding.held_year
         row.severity, row.justified_by, row.message = finding.severity, finding.justified_by, finding.message
         row.state, row.from_year, row.to_year = finding.state, finding.from_year, finding.to_year
         row.last_seen_at = now
@@ -121,8 +151,8 @@ def record_findings(as_of: date, now: datetime | None = None) -> RecordedCheck:
     for key, row in stored.items():
         if key not in seen and row.resolved_at is None:
             row.resolved_at = now
-    db.session.commit()
-    return RecordedCheck(result, new_warnings)
+    db.session.flush()  # the new findings get their ids
+    return new_warnings
 
 
 def open_findings() -> list[CycleFinding]:

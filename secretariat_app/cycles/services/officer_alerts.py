@@ -2,17 +2,13 @@
 
 Each new unjustified finding becomes one CYCLE_FINDING notice per active
 officer or administrator (subject "cycle_finding", the finding's id, due when
-it was raised), written in the transaction that records the finding: the
-dispatcher mails them, with retries. A finding is raised once (record_findings
-sets raised_at once), and the unique key of a notice makes queuing it twice
-harmless."""
+it was raised). check.check_and_record calls `queue_cycle_alerts` in the
+transaction that records the findings, before its one commit; the dispatcher
+mails them afterwards, with retries. A finding is raised once (raised_at is set
+once), and the unique key of a notice makes queuing it twice harmless."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from secretariat_app.accounts.models.people import Role, User, UserRole
 from secretariat_app.cycles.models import CycleFinding
@@ -31,42 +27,13 @@ def secretariat_recipients() -> list[User]:
 def queue_cycle_alerts(findings: list[CycleFinding]) -> int:
     """One CYCLE_FINDING notice per finding and officer, due when the finding was
     raised, in the current transaction (the caller commits). Returns how many were new."""
+    if not findings:
+        return 0
     officers = [user.id for user in secretariat_recipients()]
+    if any(finding.id is None for finding in findings):
+        db.session.flush()
     queued = 0
     for finding in findings:
-        if finding.id is None:
-            db.session.flush()
         queued += notifications.queue(NotificationKind.CYCLE_FINDING, SUBJECT_TYPE, finding.id, officers,
                                       finding.raised_at or finding.last_seen_at)
-    return queued
-
-
-@contextmanager
-def alerts_in_the_same_transaction(raised_at: datetime) -> Iterator[None]:
-    """While the block runs, the session's commit also queues the notices of
-    every finding raised at `raised_at` (record_findings(as_of, now=raised_at)
-    sets it on each new unjustified finding), so that the findings and their
-    notices are committed together or not at all."""
-    session = db.session()
-
-    def queue_before_commit(committing) -> None:
-        # New findings, and known ones (flushed or not) the check raised again.
-        raised = {obj for obj in (*committing.new, *committing.identity_map.values())
-                  if isinstance(obj, CycleFinding) and obj.raised_at == raised_at}
-        if raised:
-            committing.flush()  # the new findings get their ids
-            queue_cycle_alerts(sorted(raised, key=lambda finding: finding.id))
-
-    event.listen(session, "before_commit", queue_before_commit)
-    try:
-        yield
-    finally:
-        event.remove(session, "before_commit", queue_before_commit)
-
-
-def send_cycle_alerts(findings: list[CycleFinding]) -> int:
-    """For callers that recorded the findings already (the "run the check now"
-    page): queue their notices and commit. Returns how many were new."""
-    queued = queue_cycle_alerts(findings)
-    db.session.commit()
     return queued

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from secretariat_app.cycles.services import check as cycle_check
-from secretariat_app.cycles.services import officer_alerts
 from secretariat_app.cycles.services.timeline import timeline_as_of
 from secretariat_app.cycles.web import bp
 from secretariat_app.permissions import access
@@ -42,8 +41,8 @@ def timeline_svg():
 @bp.route("/check", methods=["POST"])
 @access("secretariat")
 def run_now():
-    """Run the daily check now; new unjustified findings are mailed after the commit."""
-    recorded = cycle_check.record_findings(date.today())
-    officer_alerts.send_cycle_alerts(recorded.new_warnings)
+    """Run the daily check now (check_and_record, as beat does); the officers'
+    notices of new findings are mailed by the dispatcher after its commit."""
+    recorded = cycle_check.check_and_record()
     flash(_("The check ran: %(n)d new departure(s) from the rules.", n=len(recorded.new_warnings)), "info")
     return redirect(url_for("cycles.overview"))
