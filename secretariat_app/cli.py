@@ -8,13 +8,11 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from secretariat_app.accounts.services import reference_data
-from secretariat_app.cbm.services import catalogue as cbm_catalogue
 from secretariat_app.core.loading import LoadReport
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import history_import
 from secretariat_app.demo import accounts as demo
-from secretariat_app.demo import content as demo_content
+from secretariat_app.demo import seed as seeding
 
 
 def register_cli(app: Flask) -> None:
@@ -27,29 +25,28 @@ def register_cli(app: Flask) -> None:
     @reference.command("load")
     def reference_load() -> None:
         """Load states, memberships, bodies and the Catalogue of CBMs (idempotent)."""
-        _print_report(reference_data.load_reference_data())
-        _print_catalogue(cbm_catalogue.load_catalogue())
+        report = seeding.load_reference()
+        _print_report(report.reference)
+        _print_catalogue(report.catalogue)
 
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", "with_demo", default=True, help="Also create the demo users.")
     def seed(with_demo: bool) -> None:
         """Load reference data, the recorded history and (by default) the demo users."""
-        _print_report(reference_data.load_reference_data())
-        _print_catalogue(cbm_catalogue.load_catalogue())
-        history = history_import.import_history(reference_data.DATA_DIR)
+        report = seeding.seed(with_demo=with_demo)
+        _print_report(report.reference)
+        _print_catalogue(report.catalogue)
+        history = report.history
         click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
         if with_demo:
-            users = demo.create_demo_users()
-            if demo_content.create_demo_content():
+            if report.demo_content:
                 click.echo("Demo meetings and documents: created (the December SWG and SOC).")
-            if demo_content.create_cbm_demo():
+            if report.cbm_demo:
                 click.echo("Demo CBM content: created (two priority areas with their papers, activities and reports).")
-            coordinators = demo_content.demo_coordinators()
             click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
-            for email, name in users:
-                areas = coordinators.get(email)
+            for email, name in report.demo_users:
+                areas = report.coordinators.get(email)
                 click.echo(f"  {email:38} {name}" + (f"; CBM coordinator: {', '.join(areas)}" if areas else ""))
-
 
     @app.cli.group("cycles")
     def cycles_group() -> None:

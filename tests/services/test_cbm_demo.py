@@ -29,6 +29,7 @@ from secretariat_app.cbm.services.overview import (
 )
 from secretariat_app.demo import accounts as demo
 from secretariat_app.demo import content as demo_content
+from secretariat_app.demo import seed as seeding
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.extensions import db
 from secretariat_app.permissions import is_coordinator_of
@@ -38,11 +39,7 @@ TODAY = date.today()
 
 def seed_demo() -> None:
     """What `flask seed` does for the demo, without the recorded history."""
-    load_reference_data()
-    cbm_catalogue.load_catalogue()
-    demo.create_demo_users()
-    demo_content.create_demo_content()
-    demo_content.create_cbm_demo()
+    seeding.seed(with_history=False)
 
 
 def row_counts() -> dict[str, int]:
