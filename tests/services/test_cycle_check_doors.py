@@ -177,3 +177,39 @@ def test_the_command_line_without_record_stores_nothing(app, staff):
     result = app.test_cli_runner().invoke(args=["cycles", "check"])
     assert result.exit_code == 0, result.output
     assert count(CycleFinding) == 0 and count(Notification) == 0
+
+
+def test_a_check_racing_another_starts_again_and_raises_nothing_twice(staff, monkeypatch):
+    """The button pressed while beat runs: the other check stores a new finding
+    between this one's reading and its writing; the unique key refuses this
+    one's copy, and it starts again, seeing the finding as known."""
+    real_key = cycle_check.finding_key
+    raced: list[str] = []
+
+    def finding_key(finding):
+        key = real_key(finding)
+        if not raced and finding.severity == "warning":
+            raced.append(key)
+            with db.engine.begin() as other:  # the other check, on its own connection, commits first
+                other.execute(CycleFinding.__table__.insert().values(
+                    key=key, rule=finding.rule, body=finding.body, severity=finding.severity,
+                    message=finding.message, first_seen_at=CHECKED, last_seen_at=CHECKED, raised_at=CHECKED))
+        return key
+
+    runs: list[date] = []
+    real_run = cycle_check.run_check
+
+    def run_check(as_of):
+        runs.append(as_of)
+        return real_run(as_of)
+
+    monkeypatch.setattr(cycle_check, "finding_key", finding_key)
+    monkeypatch.setattr(cycle_check, "run_check", run_check)
+    with freeze_time(CHECKED):
+        recorded = cycle_check.check_and_record()
+    assert raced and runs == [AS_OF, AS_OF]  # refused once, then again from the start
+    assert recorded.new_warnings
+    assert raced[0] not in {f.key for f in recorded.new_warnings}  # the other check told the officers of it
+    assert recorded.queued == 2 * len(recorded.new_warnings)
+    assert {key for key, *_ in notices()} == {f.key for f in recorded.new_warnings}
+    assert db.session.scalar(select(func.count(CycleFinding.id)).where(CycleFinding.key == raced[0])) == 1

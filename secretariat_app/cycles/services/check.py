@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.states import Body
@@ -109,17 +110,27 @@ def check_and_record(as_of: date | None = None, now: datetime | None = None) -> 
     notices, and the next run raises it again. Idempotent: a finding is raised
     the first time it is seen (or seen again after it was resolved), so a second
     run queues nothing more. Nothing is mailed here: the dispatcher sends the
-    notices after the commit."""
+    notices after the commit. When a check running at the same moment (the
+    button while beat runs) stored a new finding first, this one starts again
+    once: the finding is known then, and not raised twice."""
     now = now or utcnow()
     as_of = as_of or date.today()
     try:
-        result = run_check(as_of)
-        new_warnings = _record_findings(result, now)
-        queued = officer_alerts.queue_cycle_alerts(new_warnings)
-        db.session.commit()
+        try:
+            return _check_record_and_queue(as_of, now)
+        except IntegrityError:  # the unique key of a finding the other check stored
+            db.session.rollback()
+            return _check_record_and_queue(as_of, now)
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _check_record_and_queue(as_of: date, now: datetime) -> RecordedCheck:
+    result = run_check(as_of)
+    new_warnings = _record_findings(result, now)
+    queued = officer_alerts.queue_cycle_alerts(new_warnings)
+    db.session.commit()
     return RecordedCheck(result, new_warnings, queued)
 
 
