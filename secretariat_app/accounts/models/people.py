@@ -38,6 +38,9 @@ class Delegation(db.Model):
     def status_on(self, day) -> MembershipStatus | None:
         return self.state.status_on(day)
 
+    def is_member_on(self, day) -> bool:
+        return self.state.is_member_on(day)
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"

@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, or_, select
+from sqlalchemy import CheckConstraint, ColumnElement, Date, ForeignKey, String, and_, exists, or_, select
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.core.columns import enum_column
@@ -47,6 +48,18 @@ class State(db.Model):
                 return membership.status
         return None
 
+    @hybrid_method
+    def is_member_on(self, day: date) -> bool:
+        """Whether the state is a member of CICA on `day`: the one definition of membership on a day.
+        On the class, the same rule as SQL (an EXISTS over its memberships), for queries of states."""
+        return self.status_on(day) == MembershipStatus.MEMBER
+
+    @is_member_on.inplace.expression
+    @classmethod
+    def _is_member_on_expression(cls, day: date) -> ColumnElement[bool]:
+        return exists().where(Membership.state_id == cls.id, Membership.status == MembershipStatus.MEMBER,
+                              Membership.covers(day))
+
     def __repr__(self) -> str:
         return f"<State {self.code}>"
 
@@ -70,8 +83,25 @@ class Membership(db.Model):
 
     state: Mapped[State] = relationship(back_populates="memberships")
 
+    @hybrid_method
     def covers(self, day: date) -> bool:
+        """Whether the period includes `day` (its last day included); on the class, the same as SQL."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @covers.inplace.expression
+    @classmethod
+    def _covers_expression(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.valid_from <= day, or_(cls.valid_to.is_(None), cls.valid_to >= day))
+
+    @hybrid_method
+    def meets(self, first: date, last: date) -> bool:
+        """Whether the period shares a day with first..last; on the class, the same as SQL."""
+        return self.valid_from <= last and (self.valid_to is None or self.valid_to >= first)
+
+    @meets.inplace.expression
+    @classmethod
+    def _meets_expression(cls, first: date, last: date) -> ColumnElement[bool]:
+        return and_(cls.valid_from <= last, or_(cls.valid_to.is_(None), cls.valid_to >= first))
 
 
 def states_with_status_on(day: date, *statuses: MembershipStatus):
@@ -79,11 +109,7 @@ def states_with_status_on(day: date, *statuses: MembershipStatus):
     return (
         select(State)
         .join(Membership)
-        .where(
-            Membership.status.in_(statuses),
-            Membership.valid_from <= day,
-            or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
-        )
+        .where(Membership.status.in_(statuses), Membership.covers(day))
         .order_by(State.name_en)
     )
 

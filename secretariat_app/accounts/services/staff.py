@@ -12,7 +12,6 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
 from secretariat_app.accounts.models.states import (
     Body,
-    MembershipStatus,
     State,
     StateKind,
 )
@@ -62,7 +61,7 @@ class StaffRegister:
 
 
 def _is_member(state: State | None, day: date) -> bool:
-    return state is not None and state.status_on(day) == MembershipStatus.MEMBER
+    return state is not None and state.is_member_on(day)
 
 
 def _state(state_id: int | None, field_name: str, violations: list[Violation]) -> State | None:

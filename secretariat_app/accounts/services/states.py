@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -200,7 +200,7 @@ def statuses_on(day: date, language: str = "en") -> dict[MembershipStatus, list[
     rows = db.session.execute(
         select(Membership.status, State)
         .join(State, Membership.state_id == State.id)
-        .where(Membership.valid_from <= day, or_(Membership.valid_to.is_(None), Membership.valid_to >= day))
+        .where(Membership.covers(day))
     )
     result: dict[MembershipStatus, list[State]] = {status: [] for status in MembershipStatus}
     for status, state in rows:
@@ -212,7 +212,7 @@ def states_without_status_on(day: date, language: str = "en") -> list[State]:
     """States and organisations known to the system that held no status on `day`, by name in `language`."""
     holding = (
         select(Membership.state_id)
-        .where(Membership.valid_from <= day, or_(Membership.valid_to.is_(None), Membership.valid_to >= day))
+        .where(Membership.covers(day))
     )
     return by_name(db.session.scalars(select(State).where(State.id.not_in(holding))), language)
 

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts.models.people import User
-from secretariat_app.accounts.models.states import MembershipStatus, State
+from secretariat_app.accounts.models.states import State
 from secretariat_app.audit import services as audit
 from secretariat_app.cbm.models import (
     ActivityType,
@@ -61,7 +61,7 @@ def _check(plan: CbmPaper, data: ActivityData) -> list[Violation]:
     responsible = _state(data.responsible_state_id)
     host = _state(data.host_state_id)
     member = (responsible is not None and data.planned_start is not None
-              and responsible.status_on(data.planned_start) == MembershipStatus.MEMBER)
+              and responsible.is_member_on(data.planned_start))
     return rules.check_activity(rules.ActivityFacts(
         title_en=data.title_en or "", title_ru=data.title_ru or "",
         type_given=isinstance(data.activity_type, ActivityType),

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
 from secretariat_app.accounts.models.states import (
     Body,
-    MembershipStatus,
     State,
     StateKind,
 )
@@ -234,7 +233,7 @@ def _check_appointment(area: CbmArea, data: AppointmentData) -> list[Violation]:
     violations += check_soc_decision(data.decision_id)
     if violations:
         return violations
-    if state.status_on(data.term_start) != MembershipStatus.MEMBER:
+    if not state.is_member_on(data.term_start):
         violations.append(Violation("state_id", N_("%(state)s is not a member state of CICA on %(day)s: only "
                                                    "member states coordinate priority areas."),
                                     {"state": state.name_en, "day": data.term_start.isoformat()}))

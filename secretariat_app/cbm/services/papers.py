@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.people import Delegation, User
-from secretariat_app.accounts.models.states import Body, MembershipStatus
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.cbm.models import (
@@ -287,7 +287,7 @@ def add_comment(actor: User, paper: CbmPaper, text: str, now: datetime | None = 
     now = now or utcnow()
     text = (text or "").strip()
     delegation = actor.delegation
-    is_member = delegation is not None and delegation.status_on(now.date()) == MembershipStatus.MEMBER
+    is_member = delegation is not None and delegation.is_member_on(now.date())
     _refuse(rules.check_comment(paper.status.value, is_member, text))
     comment = CbmPaperComment(paper_id=paper.id, delegation_id=delegation.id, author_id=actor.id, text=text,
                               created_at=now)

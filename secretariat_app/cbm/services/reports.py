@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts.models.people import User
@@ -285,8 +285,8 @@ def report_lines(report: CbmAnnualReport, now: datetime | None = None) -> list[R
 def member_states_in_year(year: int) -> list[State]:
     """States that are members on some day of `year` (the choices of participating states)."""
     query = (select(State).join(Membership, Membership.state_id == State.id)
-             .where(Membership.status == MembershipStatus.MEMBER, Membership.valid_from <= date(year, 12, 31),
-                    or_(Membership.valid_to.is_(None), Membership.valid_to >= date(year, 1, 1)))
+             .where(Membership.status == MembershipStatus.MEMBER,
+                    Membership.meets(date(year, 1, 1), date(year, 12, 31)))
              .distinct().order_by(State.name_en))
     return list(db.session.scalars(query))
 
@@ -318,7 +318,7 @@ def _participants(data: ActivityReportData) -> tuple[list[State], tuple[int, ...
     unknown = tuple(sorted(set(ids) - {s.id for s in states}))
     language = reader_language()  # the names in the refusal, in the reader's language and order
     outsiders = tuple(s.name(language) for s in by_name(
-        [s for s in states if data.held_on is not None and s.status_on(data.held_on) != MembershipStatus.MEMBER],
+        [s for s in states if data.held_on is not None and not s.is_member_on(data.held_on)],
         language))
     return sorted(states, key=lambda s: s.name_en), unknown, outsiders
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
-from secretariat_app.accounts.models.states import MembershipStatus, State, StateKind
+from secretariat_app.accounts.models.states import State, StateKind
 from secretariat_app.audit import services as audit
 from secretariat_app.decisions.models import Chairmanship, Decision
 from secretariat_app.domain.chair_ledger import (
@@ -89,7 +89,7 @@ def _check(data: ChairmanshipData, exclude_id: int | None) -> list[Violation]:
         violations.append(Violation("basis_meeting", N_("Unknown meeting.")))
     if violations:
         return violations
-    is_member = state.status_on(data.starts_on) == MembershipStatus.MEMBER
+    is_member = state.is_member_on(data.starts_on)
     return check_chairmanship(Period(data.starts_on, data.ends_on), _other_terms(exclude_id),
                               state_is_member=is_member)
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.people import Delegation, User
-from secretariat_app.accounts.models.states import Body, MembershipStatus
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit import services as audit
 from secretariat_app.core.localisation import reader_language
 from secretariat_app.decisions.models import (
@@ -227,7 +227,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
             lodged_on=data.lodged_on,
             today=today,
             delegation_name=delegation.name(reader_language()),
-            is_member=delegation.status_on(data.lodged_on) == MembershipStatus.MEMBER,
+            is_member=delegation.is_member_on(data.lodged_on),
             already_objected=any(o.delegation_id == delegation.id for o in decision.objections),
             text=data.text or "",
         ))

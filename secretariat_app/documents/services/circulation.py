@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts.models.people import Delegation, User
-from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
 from secretariat_app.core.localisation import by_name, reader_language
@@ -97,7 +96,8 @@ def _chosen_persons(document: Document, ids: list[int]) -> tuple[list[User], lis
     return users, []
 
 
-def recipients(document: Document, data: CirculationData, today) -> tuple[list[Delegation], list[User], list[Violation]]:
+def recipients(document: Document, data: CirculationData,
+               today) -> tuple[list[Delegation], list[User], list[Violation]]:
     """The delegations (and, for RESTRICTED, the persons) `data` names, or what is wrong with it."""
     audience = data.audience
     if audience == Audience.PERSONS:
@@ -120,7 +120,7 @@ def recipients(document: Document, data: CirculationData, today) -> tuple[list[D
 def check_level(level: DistributionLevel, delegations: list[Delegation], named: bool, today) -> list[Violation]:
     """domain.visibility.may_receive for each delegation: LIMITED to members only, RESTRICTED to named persons only."""
     refused = [d for d in delegations
-               if not visibility.may_receive(level.value, d.status_on(today) == MembershipStatus.MEMBER, named)]
+               if not visibility.may_receive(level.value, d.is_member_on(today), named)]
     if not refused:
         return []
     if level == DistributionLevel.RESTRICTED:
@@ -187,7 +187,8 @@ def circulate(actor: User | None, document: Document, data: CirculationData,
                         circulated_by_id=getattr(actor, "id", None)) for d in new_delegations]
     db.session.add_all(rows)
     db.session.add_all(NamedRecipient(document_id=document.id, user_id=u.id, added_at=now) for u in new_users)
-    told = [u.id for u in new_users] if data.audience == Audience.PERSONS else _active_users(d.id for d in new_delegations)
+    told = ([u.id for u in new_users] if data.audience == Audience.PERSONS
+            else _active_users(d.id for d in new_delegations))
     notices = _notify(NotificationKind.DOCUMENT_CIRCULATED, document, told, now)
     before = audit.snapshot(document, CIRCULATION_FIELDS)
     first = document.status == DocumentStatus.DRAFT
@@ -199,8 +200,9 @@ def circulate(actor: User | None, document: Document, data: CirculationData,
         db.session.flush()
     except IntegrityError:  # the same recipients added at the same moment by someone else
         db.session.rollback()
-        raise RuleViolations([Violation("audience", N_("The document was circulated at the same moment by "
-                                                       "someone else: reload the page and check its recipients."))])
+        raise RuleViolations([Violation("audience", N_(
+            "The document was circulated at the same moment by "
+            "someone else: reload the page and check its recipients."))]) from None
     audit.record(actor, "document.circulate", "document", document.id, before, {
         **audit.snapshot(document, CIRCULATION_FIELDS), "audience": data.audience.value,
         "delegation_ids": sorted(d.id for d in new_delegations), "named_user_ids": sorted(u.id for u in new_users),
@@ -221,7 +223,7 @@ def derestrict(actor: User | None, document: Document, level: DistributionLevel,
     if level == DistributionLevel.LIMITED:
         reached = db.session.scalars(select(Delegation).join(Circulation, Circulation.delegation_id == Delegation.id)
                                      .where(Circulation.document_id == document.id))
-        outside = [d for d in reached if d.status_on(today) != MembershipStatus.MEMBER]
+        outside = [d for d in reached if not d.is_member_on(today)]
         if outside:
             _refuse([Violation("level", N_("A LIMITED document goes to member delegations only, and this one "
                                            "reached %(names)s: derestrict it to GENERAL instead."),
@@ -240,7 +242,8 @@ def withdraw(actor: User | None, document: Document, reason: str) -> Document:
     if document.status == DocumentStatus.DRAFT:
         violations.append(Violation("reason", N_("A draft is not withdrawn: delete it instead.")))
     elif document.status == DocumentStatus.WITHDRAWN:
-        violations.append(Violation("reason", N_("%(symbol)s has been withdrawn already."), {"symbol": document.symbol}))
+        violations.append(Violation("reason", N_("%(symbol)s has been withdrawn already."),
+                                    {"symbol": document.symbol}))
     if not reason:
         violations.append(Violation("reason", N_("Give the reason for the withdrawal.")))
     elif len(reason) > 2000:
