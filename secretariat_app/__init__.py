@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     from secretariat_app.core.security_headers import register_security_headers
     from secretariat_app.extensions import csrf, db, limiter, migrate
     from secretariat_app.permissions import (
+        Action,
         can,
         enforce_access,
         is_delegate,
@@ -84,7 +85,7 @@ def register_extensions(app: Flask) -> None:
     register_security_headers(app)
     register_navigation(app)
     app.before_request(enforce_access)
-    app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can)
+    app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can, Action=Action)
     celery_init_app(app)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from secretariat_app.domain import cbm_papers
 from secretariat_app.domain.cbm_status import ActivityState, activity_state
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 
@@ -88,13 +89,36 @@ def status_value(status: Enum | str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class ReportRule:
+    """Which annual reports a reader may read, as data that both Python (`admits`) and SQL
+    (permissions.cbm.report_condition) evaluate, so that the two answers cannot drift apart:
+    every report (`all_areas`), every report of the areas in `area_ids`, and elsewhere the
+    reports whose status is one of `statuses` (values of models.cbm.ReportStatus)."""
+
+    all_areas: bool
+    area_ids: frozenset[int]
+    statuses: tuple[str, ...]
+
+    def admits(self, area_id: int, status: Enum | str | None) -> bool:
+        """Whether a report of `area_id` in `status` may be read (None: there is no report)."""
+        if status_value(status) is None:
+            return False
+        return self.all_areas or area_id in self.area_ids or status_value(status) in self.statuses
+
+
+@dataclass(frozen=True)
 class ReaderScope:
     """What one reader may learn of the implementation reports. A status is
-    ReportStatus of models.cbm or its value; None where there is no report."""
+    ReportStatus of models.cbm or its value; None where there is no report.
+
+    `member`: the reader's delegation is of a member state today. `outsider`: the
+    reader is neither of the Secretariat nor of a delegation whose state holds a
+    status today (they read the reports of the areas they coordinate, nothing else)."""
 
     secretariat: bool = False
     member: bool = False
     coordinated_area_ids: frozenset[int] = frozenset()
+    outsider: bool = False
 
     @property
     def observer(self) -> bool:
@@ -106,16 +130,26 @@ class ReaderScope:
 
     def readable_statuses(self) -> tuple[str, ...]:
         """The status values of the reports whose details this reader may read outside their own areas."""
-        return (PUBLISHED,) if self.observer else SUBMITTED_VALUES
+        if self.secretariat or self.member:
+            return SUBMITTED_VALUES
+        return () if self.outsider else (PUBLISHED,)
+
+    def report_rule(self) -> ReportRule:
+        """The one definition of which reports this reader may read."""
+        return ReportRule(self.secretariat, self.coordinated_area_ids, self.readable_statuses())
 
     def reads_report(self, area_id: int, status: Enum | str | None) -> bool:
         """Whether the details of a report of `status` (dates, states, outcome) may be shown."""
-        value = status_value(status)
-        if value is None:
-            return False
-        if self.sees_all_of(area_id):
-            return True
-        return value in self.readable_statuses()
+        return self.report_rule().admits(area_id, status)
+
+    def reads_paper(self, area_id: int, status: Enum | str) -> bool:
+        """Papers (models.cbm.PaperStatus): the Secretariat and the area's coordinators read every
+        paper of the area, drafts included; members read every paper once it left the draft."""
+        return self.sees_all_of(area_id) or (self.member and status_value(status) != cbm_papers.DRAFT)
+
+    def comments_on_paper(self, status: Enum | str) -> bool:
+        """Member delegations comment on a paper while it is under SWG review."""
+        return self.member and status_value(status) == cbm_papers.UNDER_REVIEW
 
     def lists_report(self, area_id: int, status: Enum | str) -> bool:
         """Whether an annual report's existence, status and counts may be listed."""

@@ -1,203 +1,189 @@
 """The one policy module: who may use each page and do each action.
 
-Every view declares its audience with @access(...). A request to a view that
-declares none is refused (deny by default), and a test walks the URL map to
-prove that every endpoint declared one."""
+Every view declares its requirement with @access(...): an Audience (who may
+open it), or the Action it does (enum members, so that a misspelt name fails
+at import). A request to a view that declares none is refused (deny by
+default), and a test walks the URL map to prove that every endpoint declared
+one.
+
+- @access(Audience.X): checked before the view runs.
+- @access(Action.X) for an action that needs no object: its audience and its
+  rule are checked before the view runs (403).
+- @access(Action.X, load=Load(...)) for an action on the object a URL names:
+  the view receives the object instead of its id. A missing object, or one the
+  reader may not see (Load.see, an action that hides), answers 404 as if it did
+  not exist; then the action is checked on it (403, or 404 if the action hides).
+
+can(user, action, obj) answers the same questions anywhere (templates get
+`can` and `Action` as globals). The rules are RULES below; the CBM ones are in
+permissions.cbm."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import abort, current_app, request
 from flask_login import current_user
-from sqlalchemy import or_, select
 
-from secretariat_app.accounts.models.people import Delegation, Role, User
-from secretariat_app.accounts.models.states import MembershipStatus
-from secretariat_app.extensions import db, login_manager
+from secretariat_app.accounts.models.people import User
+from secretariat_app.decisions.models import Decision, DecisionStatus
+from secretariat_app.extensions import login_manager
+from secretariat_app.permissions import cbm as _cbm
+from secretariat_app.permissions.actions import Action
+from secretariat_app.permissions.cbm import (
+    coordinated_area_ids,
+    delegation_status,
+    is_coordinator_of,
+)
+from secretariat_app.permissions.roles import (
+    DELEGATION_ROLES,
+    SECRETARIAT_ROLES,
+    Audience,
+    is_admin,
+    is_authenticated,
+    is_delegate,
+    is_secretariat,
+)
 
-SECRETARIAT_ROLES = (Role.ADMIN, Role.OFFICER)
-DELEGATION_ROLES = (Role.DELEGATE, Role.COORDINATOR)
+__all__ = [
+    "DELEGATION_ROLES", "RULES", "SECRETARIAT_ROLES", "Action", "Audience", "Load", "access", "audience_of",
+    "can", "coordinated_area_ids", "delegation_status", "enforce_access", "is_admin", "is_coordinator_of",
+    "is_delegate", "is_secretariat", "require", "requirement_of",
+]
 
 
-def is_secretariat(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*SECRETARIAT_ROLES)
+# The rules ------------------------------------------------------------------------------------
+
+def _may_grant(user, role) -> bool:
+    """Only administrators make people Secretariat staff."""
+    return is_admin(user) or (is_secretariat(user) and role in DELEGATION_ROLES)
 
 
-def is_admin(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.ADMIN)
+def _may_edit_user(user, other: User) -> bool:
+    """Officers manage delegates; Secretariat accounts are the administrators'."""
+    return is_admin(user) or (is_secretariat(user) and not is_secretariat(other))
 
 
-def is_delegate(user) -> bool:
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and user.delegation_id is not None
-        and user.has_role(*DELEGATION_ROLES)
-    )
+def _may_read_decision(user, decision: Decision) -> bool:
+    """Outside the Secretariat, the register shows adopted decisions only."""
+    return is_secretariat(user) or decision.status == DecisionStatus.ADOPTED
 
 
-AUDIENCES: dict[str, Callable[[object], bool]] = {
-    "public": lambda user: True,
-    "authenticated": lambda user: bool(getattr(user, "is_authenticated", False)),
-    "secretariat": is_secretariat,
-    "admin": is_admin,
-    "delegate": is_delegate,
+RULES: dict[Action, Callable[[Any, Any], bool]] = {
+    Action.GRANT_ROLE: _may_grant,
+    Action.INVITE_USER: lambda user, obj: _may_grant(user, DELEGATION_ROLES[0]),
+    Action.EDIT_USER: _may_edit_user,
+    Action.MANAGE_REFERENCE_DATA: lambda user, obj: is_secretariat(user),
+    Action.MANAGE_STAFF: lambda user, obj: is_secretariat(user),
+    Action.MANAGE_DELEGATIONS: lambda user, obj: is_secretariat(user),
+    Action.READ_AUDIT: lambda user, obj: is_secretariat(user),
+    Action.VIEW_DELEGATION: lambda user, delegation: (
+        is_secretariat(user) or (is_delegate(user) and user.delegation_id == delegation.id)),
+    Action.READ_DECISION: _may_read_decision,
+    **_cbm.RULES,
 }
+_missing = set(Action) - set(RULES)
+if _missing:  # pragma: no cover - caught at import by every test
+    raise RuntimeError(f"actions without a rule: {sorted(a.value for a in _missing)}")
 
 
-def access(audience: str):
-    """Declare who may use a view: one of AUDIENCES."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}")
+def can(user, action: Action, obj=None) -> bool:
+    """Whether `user` may do `action` (on `obj`)."""
+    if not isinstance(action, Action):
+        raise TypeError(f"can() takes an Action, not {action!r}")
+    if not is_authenticated(user):
+        return False
+    return RULES[action](user, obj)
+
+
+def require(action: Action, obj=None) -> None:
+    if not can(current_user, action, obj):
+        abort(403)
+
+
+# The decorator ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Load:
+    """How a view finds the object its action is done on: `find` takes the URL argument `arg`
+    and returns the object, or None when there is none. The view receives the object as `name`
+    in place of `arg`. An object the reader may not `see` answers 404, as one that does not exist."""
+
+    arg: str
+    name: str
+    find: Callable[[Any], object | None]
+    see: Action | None = None
+
+
+def access(requirement: Audience | Action, *, load: Load | None = None, within: Audience | None = None):
+    """Declare what a view requires (see the module's docstring). `within` narrows the audience of
+    an action to the part of the site the page belongs to (an officers' page, for example)."""
+    if not isinstance(requirement, Audience | Action):
+        raise TypeError(f"@access takes an Audience or an Action, not {requirement!r}")
+    if isinstance(requirement, Audience) and load is not None:
+        raise TypeError("@access(Audience...) loads nothing: name the Action done on the object")
+    if isinstance(requirement, Action) and requirement.on_object and load is None:
+        raise TypeError(f"{requirement} is done on an object: say how the view loads it (load=Load(...))")
+    if load is not None and load.see is not None and not isinstance(load.see, Action):
+        raise TypeError(f"Load.see takes an Action, not {load.see!r}")
+    audience = within or (requirement.audience if isinstance(requirement, Action) else requirement)
 
     def decorate(view):
-        view.access_audience = audience
-        return view
+        target = view
+        if load is not None:
+            @wraps(view)
+            def target(**kwargs):
+                found = load.find(kwargs.pop(load.arg))
+                if found is None or (load.see is not None and not can(current_user, load.see, found)):
+                    abort(404)
+                if requirement.on_object and requirement is not load.see and not can(current_user, requirement,
+                                                                                     found):
+                    abort(404 if requirement.hides else 403)
+                kwargs[load.name] = found
+                return view(**kwargs)
+
+        target.access_requirement = requirement
+        target.access_audience = audience
+        return target
 
     return decorate
 
 
-def audience_of(endpoint: str | None) -> str | None:
+def requirement_of(endpoint: str | None) -> Audience | Action | None:
     if endpoint is None:
         return None
     if endpoint == "static":
-        return "public"
+        return Audience.PUBLIC
     view = current_app.view_functions.get(endpoint)
-    return getattr(view, "access_audience", None)
+    return getattr(view, "access_requirement", None)
+
+
+def audience_of(endpoint: str | None) -> Audience | None:
+    """Who may open the endpoint at all (for an action: its audience)."""
+    if endpoint == "static":
+        return Audience.PUBLIC
+    if requirement_of(endpoint) is None:
+        return None
+    return getattr(current_app.view_functions.get(endpoint), "access_audience", None)
 
 
 def enforce_access():
     """before_request hook: refuse anything a view did not open to this user."""
     if request.endpoint is None:  # no route matched: let the 404/405 handler answer
         return None
-    audience = audience_of(request.endpoint)
-    if audience is None:
-        current_app.logger.error("endpoint %s declares no audience: refused", request.endpoint)
+    requirement = requirement_of(request.endpoint)
+    if requirement is None:
+        current_app.logger.error("endpoint %s declares no requirement: refused", request.endpoint)
         abort(403)
-    if audience == "public":
+    audience = audience_of(request.endpoint)
+    if audience == Audience.PUBLIC:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not AUDIENCES[audience](current_user):
+    if not audience.admits(current_user):
+        abort(403)
+    if isinstance(requirement, Action) and not requirement.on_object and not can(current_user, requirement):
         abort(403)
     return None
-
-
-# Actions on objects -------------------------------------------------------
-
-def can(user: User, action: str, obj=None) -> bool:
-    """Whether `user` may do `action` (on `obj`)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if action == "grant_role":
-        # Only administrators make people Secretariat staff.
-        return is_admin(user) or (is_secretariat(user) and obj in DELEGATION_ROLES)
-    if action == "edit_user":
-        # Officers manage delegates; Secretariat accounts are the administrators'.
-        return is_admin(user) or (is_secretariat(user) and not is_secretariat(obj))
-    if action in {"manage_reference_data", "manage_staff", "manage_delegations", "read_audit"}:
-        return is_secretariat(user)
-    if action == "view_delegation":
-        return is_secretariat(user) or (is_delegate(user) and user.delegation_id == obj.id)
-    if action in CBM_ACTIONS:
-        return CBM_ACTIONS[action](user, obj)
-    return False
-
-
-# Confidence building measures ---------------------------------------------
-# Coordinators act for an area only while (a) they hold the coordinator role,
-# (b) the Secretariat assigned them to the area, and (c) their delegation's
-# state coordinates or co-coordinates the area today.
-
-def coordinated_area_ids(user, day: date | None = None) -> frozenset[int]:
-    """The areas `user` may act for as coordinator on `day` (today by default)."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.COORDINATOR):
-        return frozenset()
-    if user.delegation_id is None:
-        return frozenset()
-    from secretariat_app.cbm.models import CbmCoordinator, CbmCoordinatorUser
-
-    day = day or date.today()
-    rows = db.session.scalars(
-        select(CbmCoordinatorUser.area_id)
-        .join(CbmCoordinator, CbmCoordinator.area_id == CbmCoordinatorUser.area_id)
-        .join(Delegation, Delegation.state_id == CbmCoordinator.state_id)
-        .where(
-            CbmCoordinatorUser.user_id == user.id,
-            Delegation.id == user.delegation_id,
-            CbmCoordinator.term_start <= day,
-            or_(CbmCoordinator.term_end.is_(None), CbmCoordinator.term_end >= day),
-        )
-    )
-    return frozenset(rows)
-
-
-def is_coordinator_of(user, area_id: int) -> bool:
-    return area_id in coordinated_area_ids(user)
-
-
-def delegation_status(user, day: date | None = None) -> MembershipStatus | None:
-    """The membership status today of the state whose delegation `user` belongs to."""
-    if not is_delegate(user) or user.delegation is None:
-        return None
-    return user.delegation.status_on(day or date.today())
-
-
-def _may_read_report(user, report) -> bool:
-    from secretariat_app.cbm.models import ReportStatus
-
-    if is_secretariat(user) or is_coordinator_of(user, report.area_id):
-        return True
-    status = delegation_status(user)
-    if report.status == ReportStatus.PUBLISHED:
-        return status is not None
-    if report.status == ReportStatus.SUBMITTED:
-        return status == MembershipStatus.MEMBER
-    return False
-
-
-def _may_read_paper(user, paper) -> bool:
-    from secretariat_app.cbm.models import PaperStatus
-
-    if is_secretariat(user) or is_coordinator_of(user, paper.area_id):
-        return True
-    return paper.status != PaperStatus.DRAFT and delegation_status(user) == MembershipStatus.MEMBER
-
-
-def _may_comment_paper(user, paper) -> bool:
-    from secretariat_app.cbm.models import PaperStatus
-
-    return paper.status == PaperStatus.UNDER_REVIEW and delegation_status(user) == MembershipStatus.MEMBER
-
-
-CBM_ACTIONS: dict[str, Callable[[object, object], bool]] = {
-    # catalogue, appointments, SWG review, SOC approval, due dates, reopening, publishing
-    "manage_cbm": lambda user, obj: is_secretariat(user),
-    # draft papers, plan activities, write and submit reports of one area (obj: the area id)
-    "coordinate_cbm_area": lambda user, area_id: is_secretariat(user) or is_coordinator_of(user, area_id),
-    "read_cbm_report": _may_read_report,
-    "read_cbm_paper": _may_read_paper,
-    "comment_cbm_paper": _may_comment_paper,
-    # the overview, the catalogue and exports of what the reader may see
-    "read_cbm_overview": lambda user, obj: is_secretariat(user) or delegation_status(user) is not None,
-}
-
-
-def require(action: str, obj=None) -> None:
-    if not can(current_user, action, obj):
-        abort(403)
-
-
-def with_permission(action: str):
-    """Decorator form of require() for actions that need no object."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            require(action)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate

@@ -14,10 +14,8 @@ from secretariat_app.cbm.services.overview import (
     held_statistics,
     load_catalogue,
     overview_matrix,
-    readable_statuses,
     review_rotation,
     reviewed_dimension,
-    scope_for,
 )
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import (
@@ -30,6 +28,8 @@ from secretariat_app.domain.cbm_visibility import (
 )
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.meetings.models import MeetingStatus
+from secretariat_app.permissions.cbm import readable_statuses
+from secretariat_app.permissions.cbm import reader_scope as scope_for
 from tests import cbm_builders as b
 from tests.documents_helpers import meeting
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from secretariat_app.permissions import audience_of
+from secretariat_app.permissions import Action, Audience, audience_of, requirement_of
 from tests.conftest import csrf_token, log_in
 from tests.factories import delegate, officer
 
@@ -43,12 +43,14 @@ def _request(client, method: str, url: str, token: str):
 def test_every_endpoint_declares_an_audience(app):
     with app.test_request_context():
         missing = [r.endpoint for r in app.url_map.iter_rules() if audience_of(r.endpoint) is None]
+        declared = {requirement_of(r.endpoint) for r in app.url_map.iter_rules()}
     assert missing == []
+    assert all(isinstance(r, Audience | Action) for r in declared)
 
 
 def test_public_endpoints_are_exactly_the_listed_ones(app):
     with app.test_request_context():
-        public = {r.endpoint for r in app.url_map.iter_rules() if audience_of(r.endpoint) == "public"}
+        public = {r.endpoint for r in app.url_map.iter_rules() if audience_of(r.endpoint) == Audience.PUBLIC}
     assert public == PUBLIC
 
 
@@ -71,7 +73,8 @@ def _audience_routes(app, audiences):
         return [(e, m, u) for e, m, u in _routes(app) if audience_of(e) in audiences]
 
 
-@pytest.mark.parametrize("who,forbidden", [("delegate", {"secretariat", "admin"}), ("officer", {"delegate"})])
+@pytest.mark.parametrize("who,forbidden", [("delegate", {Audience.SECRETARIAT, Audience.ADMIN}),
+                                           ("officer", {Audience.DELEGATE})])
 def test_roles_are_kept_to_their_own_pages(app_ctx, client, who, forbidden):
     user = delegate() if who == "delegate" else officer()
     log_in(client, user.email)

@@ -38,12 +38,12 @@ def test_unknown_id_in_admin_is_404(app_ctx, client):
 def test_unexpected_error_is_a_readable_500():
     from config import TestConfig
     from secretariat_app import create_app
-    from secretariat_app.permissions import access
+    from secretariat_app.permissions import Audience, access
 
     app = create_app(TestConfig)
 
     @app.route("/__boom")
-    @access("public")
+    @access(Audience.PUBLIC)
     def boom():
         raise RuntimeError("boom")
 

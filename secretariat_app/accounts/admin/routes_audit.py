@@ -7,15 +7,14 @@ from sqlalchemy import select
 from secretariat_app.accounts.admin import bp
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, require
+from secretariat_app.permissions import Action, access
 
 PAGE_SIZE = 50
 
 
 @bp.route("/audit")
-@access("secretariat")
+@access(Action.READ_AUDIT)
 def audit_log():
-    require("read_audit")
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     object_type = request.args.get("object_type", "").strip()
     object_id = request.args.get("object_id", "").strip()

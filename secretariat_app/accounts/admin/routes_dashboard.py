@@ -14,11 +14,11 @@ from secretariat_app.accounts.models.states import (
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 @bp.route("/")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def dashboard():
     today = date.today()
     members = db.session.scalars(states_with_status_on(today, MembershipStatus.MEMBER)).all()

@@ -19,11 +19,11 @@ from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, require
+from secretariat_app.permissions import Action, Audience, Load, access
 
 
 @bp.route("/delegations")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def delegations() -> ResponseReturnValue:
     """Every delegation with its state's status today and its number of users."""
     today = date.today()
@@ -32,11 +32,10 @@ def delegations() -> ResponseReturnValue:
 
 
 @bp.route("/delegations/<int:delegation_id>")
-@access("secretariat")
-def delegation_detail(delegation_id: int) -> ResponseReturnValue:
+@access(Action.VIEW_DELEGATION, within=Audience.SECRETARIAT,
+        load=Load("delegation_id", "delegation", lambda delegation_id: db.session.get(Delegation, delegation_id)))
+def delegation_detail(delegation: Delegation) -> ResponseReturnValue:
     """One delegation: its state, status today and its user accounts."""
-    delegation = db.get_or_404(Delegation, delegation_id)
-    require("view_delegation", delegation)
     users = db.session.scalars(
         select(User).where(User.delegation_id == delegation.id).order_by(User.name)
     ).all()
@@ -46,10 +45,9 @@ def delegation_detail(delegation_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/delegations/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_DELEGATIONS)
 def delegation_new() -> ResponseReturnValue:
     """Create the delegation of a state that has a membership and no delegation yet."""
-    require("manage_delegations")
     candidates = delegation_service.states_without_delegation(current_language())
     form = DelegationForm() if request.method == "POST" else DelegationForm(
         data={"state": request.args.get("state", type=int)}

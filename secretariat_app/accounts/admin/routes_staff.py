@@ -17,28 +17,25 @@ from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.terms import official_title
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, require
+from secretariat_app.permissions import Action, access
 
 
 @bp.route("/staff")
-@access("secretariat")
+@access(Action.MANAGE_STAFF)
 def staff() -> ResponseReturnValue:
-    require("manage_staff")
     register = staff_service.staff_register(date.today())
     return render_template("admin/staff.html", register=register, title_of=_title_of)
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_STAFF)
 def staff_new() -> ResponseReturnValue:
-    require("manage_staff")
     return _edit(None)
 
 
 @bp.route("/staff/<int:appointment_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_STAFF)
 def staff_edit(appointment_id: int) -> ResponseReturnValue:
-    require("manage_staff")
     return _edit(db.get_or_404(StaffAppointment, appointment_id))
 
 

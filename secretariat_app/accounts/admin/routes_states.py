@@ -24,7 +24,7 @@ from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, require
+from secretariat_app.permissions import Action, Audience, access
 
 
 def _state_or_404(code: str) -> State:
@@ -35,7 +35,7 @@ def _state_or_404(code: str) -> State:
 
 
 @bp.route("/states")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def states() -> ResponseReturnValue:
     """Who was a member, observer or partner on ?on=YYYY-MM-DD (today by default).
 
@@ -55,7 +55,7 @@ def states() -> ResponseReturnValue:
 
 
 @bp.route("/states/<code>")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def state_detail(code: str) -> ResponseReturnValue:
     """A state's names, ISO code, membership history and delegation."""
     state = _state_or_404(code)
@@ -64,16 +64,14 @@ def state_detail(code: str) -> ResponseReturnValue:
 
 
 @bp.route("/states/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_REFERENCE_DATA)
 def state_new() -> ResponseReturnValue:
-    require("manage_reference_data")
     return _edit_state(None)
 
 
 @bp.route("/states/<code>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_REFERENCE_DATA)
 def state_edit(code: str) -> ResponseReturnValue:
-    require("manage_reference_data")
     return _edit_state(_state_or_404(code))
 
 
@@ -95,17 +93,15 @@ def _edit_state(state: State | None) -> ResponseReturnValue:
 
 
 @bp.route("/states/<code>/memberships/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_REFERENCE_DATA)
 def membership_new(code: str) -> ResponseReturnValue:
-    require("manage_reference_data")
     state = _state_or_404(code)
     return _edit_membership(state, None)
 
 
 @bp.route("/memberships/<int:membership_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_REFERENCE_DATA)
 def membership_edit(membership_id: int) -> ResponseReturnValue:
-    require("manage_reference_data")
     membership = db.get_or_404(Membership, membership_id)
     return _edit_membership(membership.state, membership)
 

@@ -25,7 +25,7 @@ from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, can, require
+from secretariat_app.permissions import Action, Audience, Load, access, can
 
 PAGE_SIZE = 25
 NO_DELEGATION = "none"
@@ -42,7 +42,7 @@ def _all_delegations() -> list[Delegation]:
 def _grantable(user: User | None = None) -> list[Role]:
     """Roles the reader may grant, plus those `user` holds (shown checked)."""
     held = user.roles if user is not None else frozenset()
-    return [r for r in Role if can(current_user, "grant_role", r) or r in held]
+    return [r for r in Role if can(current_user, Action.GRANT_ROLE, r) or r in held]
 
 
 def _role_filter(value: str) -> Role | None:
@@ -62,7 +62,7 @@ def _delegation_filter(value: str) -> int | str | None:
 
 
 @bp.route("/users")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def users() -> ResponseReturnValue:
     """User accounts by name, filtered by ?role= and ?delegation= (an id, or
     `none` for Secretariat staff), PAGE_SIZE a page. Unknown filter values are ignored."""
@@ -86,11 +86,10 @@ def users() -> ResponseReturnValue:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.INVITE_USER)
 def user_new() -> ResponseReturnValue:
     """Invite a new user: the account is created without a usable password and
     its owner is mailed a link to choose one."""
-    require("grant_role", Role.DELEGATE)
     if request.method == "POST":
         form = UserForm()
     else:
@@ -113,12 +112,10 @@ def user_new() -> ResponseReturnValue:
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
-def user_edit(user_id: int) -> ResponseReturnValue:
+@access(Action.EDIT_USER, load=Load("user_id", "user", lambda user_id: db.session.get(User, user_id)))
+def user_edit(user: User) -> ResponseReturnValue:
     """Edit an account. Officers edit delegation accounts only; only
     administrators edit Secretariat accounts and grant Secretariat roles."""
-    user = db.get_or_404(User, user_id)
-    require("edit_user", user)
     form = UserEditForm() if request.method == "POST" else UserEditForm(data=user_initial(user))
     form.fill_choices(_grantable(user), _all_delegations(), current_language())
     if form.validate_on_submit():
@@ -134,4 +131,4 @@ def user_edit(user_id: int) -> ResponseReturnValue:
 
 def _form_page(form: UserForm, user: User | None) -> ResponseReturnValue:
     return render_template("admin/user_form.html", form=form, user=user,
-                           grants_secretariat_roles=can(current_user, "grant_role", Role.ADMIN))
+                           grants_secretariat_roles=can(current_user, Action.GRANT_ROLE, Role.ADMIN))

@@ -20,7 +20,7 @@ from secretariat_app.accounts.services import users as accounts
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import limiter
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 def _submitted_account() -> str:
@@ -33,7 +33,7 @@ def _failed_login(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@access("public")
+@access(Audience.PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_submitted_account,
                methods=["POST"], deduct_when=_failed_login, scope="login-account")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
@@ -61,7 +61,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/logout", methods=["POST"])
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def logout():
     LogoutForm().validate_on_submit()  # CSRF is checked globally; the form has nothing else
     logout_user()
@@ -70,7 +70,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -87,7 +87,7 @@ def change_password():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@access("public")
+@access(Audience.PUBLIC)
 @limiter.limit("5 per hour", methods=["POST"], key_func=_submitted_account, scope="reset-account")
 def reset_request():
     form = ResetRequestForm()
@@ -101,7 +101,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@access("public")
+@access(Audience.PUBLIC)
 def reset_password(token: str):
     if accounts.valid_reset_token(token) is None:
         return render_template("auth/reset_invalid.html"), 404

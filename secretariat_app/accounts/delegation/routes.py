@@ -6,11 +6,11 @@ from flask import render_template
 from flask_login import current_user
 
 from secretariat_app.accounts.delegation import bp
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 @bp.route("/")
-@access("delegate")
+@access(Audience.DELEGATE)
 def home():
     """The delegate's own delegation: its status in CICA and its members."""
     delegation = current_user.delegation

@@ -26,7 +26,7 @@ from secretariat_app.meetings.models import (
 from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 def _invited(meeting_id: int) -> tuple[Meeting, Invitation]:
@@ -47,7 +47,7 @@ def _detail(meeting: Meeting, invitation: Invitation, form: ParticipantForm) -> 
 
 
 @bp.route("/meetings")
-@access("delegate")
+@access(Audience.DELEGATE)
 def meetings() -> ResponseReturnValue:
     """The delegation's meetings: upcoming first, then past ones, latest first."""
     upcoming, past = calendar_service.delegation_meetings(current_user.delegation_id, utcnow())
@@ -55,14 +55,14 @@ def meetings() -> ResponseReturnValue:
 
 
 @bp.route("/meetings/<int:meeting_id>")
-@access("delegate")
+@access(Audience.DELEGATE)
 def meeting_detail(meeting_id: int) -> ResponseReturnValue:
     meeting, invitation = _invited(meeting_id)
     return _detail(meeting, invitation, ParticipantForm(formdata=None))
 
 
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["POST"])
-@access("delegate")
+@access(Audience.DELEGATE)
 def meeting_register(meeting_id: int) -> ResponseReturnValue:
     """Register a participant of the delegate's own delegation."""
     meeting, invitation = _invited(meeting_id)
@@ -79,7 +79,7 @@ def meeting_register(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>/remove", methods=["POST"])
-@access("delegate")
+@access(Audience.DELEGATE)
 def meeting_participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove one of the delegation's own participants, while registration is open."""
     meeting, invitation = _invited(meeting_id)

@@ -22,7 +22,7 @@ from secretariat_app.audit import services as audit
 from secretariat_app.core.localisation import is_known_timezone
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
-from secretariat_app.permissions import can
+from secretariat_app.permissions import Action, can
 
 USER_FIELDS = ("email", "name", "language", "timezone", "active", "delegation_id", "roles")
 SECRETARIAT = {Role.ADMIN, Role.OFFICER}
@@ -228,7 +228,7 @@ GRANT_REFUSED = {
 def check_grants(actor: User, old_roles: frozenset[Role], new_roles: frozenset[Role]) -> list[Violation]:
     """Roles `actor` may not give or take away (only administrators manage
     Secretariat roles), as violations on the `roles` field."""
-    refused = sorted((r for r in old_roles ^ new_roles if not can(actor, "grant_role", r)), key=lambda r: r.value)
+    refused = sorted((r for r in old_roles ^ new_roles if not can(actor, Action.GRANT_ROLE, r)), key=lambda r: r.value)
     return [Violation("roles", GRANT_REFUSED.get(r, N_("You may not grant or remove the role “%(role)s”.")),
                       {"role": r.value}) for r in refused]
 

@@ -41,7 +41,6 @@ from secretariat_app.cbm.services.overview import (
     activity_year_condition,
     annual_index,
     plan_in_force,
-    readable_statuses,
 )
 from secretariat_app.core.labels import (
     ACTIVITY_STATE_LABELS,
@@ -52,6 +51,7 @@ from secretariat_app.core.localisation import name_key
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
+from secretariat_app.permissions.cbm import readable_statuses
 
 # A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -3,7 +3,8 @@ of their activities, the counts of activities held and of the states taking
 part, and the in-depth review rotation.
 
 What a reader sees depends on who they are (ReaderScope, with the rules and
-the span of years in domain.cbm_visibility): officers and an area's
+the span of years in domain.cbm_visibility; permissions.cbm.reader_scope and,
+for SQL, permissions.cbm.report_condition): officers and an area's
 coordinators see everything of that area; members see every report's
 existence (whether an activity was reported is a fact every member may know)
 but the details of submitted and published reports only; observers and
@@ -22,7 +23,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from secretariat_app.accounts.models.states import MembershipStatus, State
+from secretariat_app.accounts.models.states import State
 from secretariat_app.cbm.models import (
     CbmActivity,
     CbmActivityReport,
@@ -46,40 +47,10 @@ from secretariat_app.domain.cbm_status import (
 )
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
-from secretariat_app.permissions import (
-    coordinated_area_ids,
-    delegation_status,
-    is_secretariat,
-)
+from secretariat_app.permissions.cbm import report_condition
 
 # The rotation table shows this many years before and after the current one.
 ROTATION_BEFORE, ROTATION_AFTER = 3, 3
-
-
-# Who reads -------------------------------------------------------------------------------------
-
-def scope_for(user) -> ReaderScope:
-    return ReaderScope(
-        secretariat=is_secretariat(user),
-        member=delegation_status(user) == MembershipStatus.MEMBER,
-        coordinated_area_ids=coordinated_area_ids(user),
-    )
-
-
-def readable_statuses(scope: ReaderScope) -> tuple[ReportStatus, ...]:
-    """The statuses of the reports whose details the reader may read outside the areas they coordinate."""
-    return tuple(ReportStatus(value) for value in scope.readable_statuses())
-
-
-def visible_report_condition(scope: ReaderScope, area_id, status) -> ColumnElement[bool] | None:
-    """SQL form of ReaderScope.reads_report for the columns of an area and of a report's status
-    (None: no restriction)."""
-    if scope.secretariat:
-        return None
-    condition = status.in_(readable_statuses(scope))
-    if scope.coordinated_area_ids:
-        condition = or_(condition, area_id.in_(sorted(scope.coordinated_area_ids)))
-    return condition
 
 
 # The catalogue ---------------------------------------------------------------------------------
@@ -293,7 +264,7 @@ def held_statistics(scope: ReaderScope, years: YearRange, language: str = "en",
     area_dimension = {a.id: a.dimension_id for a in catalogue.areas}
     responsible = aliased(State)
     conditions = [CbmActivityReport.held_on.between(years.start, years.end)]
-    visible = visible_report_condition(scope, CbmPaper.area_id, CbmAnnualReport.status)
+    visible = report_condition(scope, CbmPaper.area_id, CbmAnnualReport.status)
     if visible is not None:
         conditions.append(visible)
 

@@ -54,7 +54,7 @@ from secretariat_app.extensions import db
 from secretariat_app.meetings.services.meetings import default_delegations
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.notices.services import notifications
-from secretariat_app.permissions import can, is_coordinator_of, is_secretariat
+from secretariat_app.permissions import Action, can, is_coordinator_of, is_secretariat
 
 PAPER_FIELDS = ("area_id", "kind", "status", "document_id", "period_start", "period_end", "submitted_at",
                 "review_started_at", "approved_at", "approval_decision_id", "superseded_by_id")
@@ -312,7 +312,8 @@ def readable_papers(user, area: CbmArea) -> list[CbmPaper]:
     papers = db.session.scalars(select(CbmPaper).where(CbmPaper.area_id == area.id)
                                 .options(selectinload(CbmPaper.document), selectinload(CbmPaper.approval_decision)))
     kinds = list(PaperKind)
-    return sorted((p for p in papers if can(user, "read_cbm_paper", p)), key=lambda p: (kinds.index(p.kind), -p.id))
+    readable = (p for p in papers if can(user, Action.READ_CBM_PAPER, p))
+    return sorted(readable, key=lambda p: (kinds.index(p.kind), -p.id))
 
 
 def comments_for(user, paper: CbmPaper) -> list[CbmPaperComment]:
@@ -354,7 +355,7 @@ def last_return(paper: CbmPaper) -> HistoryEntry | None:
 def draft_file(user, paper: CbmPaper, version_id: int) -> Download | None:
     """A file of the paper's document for one of the area's coordinators, who may
     not read the document in the clearing house until it is circulated (None: not theirs)."""
-    if not can(user, "coordinate_cbm_area", paper.area_id):
+    if not can(user, Action.COORDINATE_CBM_AREA, paper):
         return None
     row = db.session.execute(
         select(DocumentVersion.id, DocumentVersion.language, StoredFile.sha256, StoredFile.content_type,

@@ -14,7 +14,7 @@ Every write locks the report row (PostgreSQL), checks the rules of
 domain.cbm_reports (RuleViolations, or StateConflict for a locked report or a
 step out of order; nothing written), writes the rows, their audit entries and
 the deadline notices (services.cbm_notices) in one transaction, and commits.
-Who may act is the route's check (permissions: coordinate_cbm_area, manage_cbm)."""
+Who may act is the route's check (permissions.Action: COORDINATE_CBM_AREA, MANAGE_CBM)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,7 +57,7 @@ from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
-from secretariat_app.permissions import can
+from secretariat_app.permissions import Action, can
 
 DECEMBER_SOC_BODY = "SOC"
 REPORT_FIELDS = ("area_id", "year", "due_at", "status", "summary_en", "summary_ru", "submitted_at",
@@ -413,15 +413,15 @@ def area_section(user, area: CbmArea, today: date | None = None) -> AreaSection:
     plans = db.session.scalars(select(CbmPaper).where(CbmPaper.area_id == area.id,
                                                       CbmPaper.kind == PaperKind.ACTION_PLAN)
                                .order_by(CbmPaper.period_start.desc().nulls_last(), CbmPaper.id.desc()))
-    readable_plans = [p for p in plans if can(user, "read_cbm_paper", p)]
+    readable_plans = [p for p in plans if can(user, Action.READ_CBM_PAPER, p)]
     reports = list(db.session.scalars(select(CbmAnnualReport).where(CbmAnnualReport.area_id == area.id)
                                       .order_by(CbmAnnualReport.year.desc())))
-    readable = [r for r in reports if can(user, "read_cbm_report", r)]
+    readable = [r for r in reports if can(user, Action.READ_CBM_REPORT, r)]
     taken = {r.year for r in reports}
     covered = sorted({year for plan in approved_plans(area.id)
                       for year in range(plan.period_start.year, plan.period_end.year + 1)} - taken)
     proposed = next((y for y in covered if y >= today.year), covered[-1] if covered else None)
     return AreaSection(plans=readable_plans, reports=readable,
-                       may_coordinate=can(user, "coordinate_cbm_area", area.id),
-                       may_manage=can(user, "manage_cbm"), proposed_year=proposed)
+                       may_coordinate=can(user, Action.COORDINATE_CBM_AREA, area),
+                       may_manage=can(user, Action.MANAGE_CBM), proposed_year=proposed)
 

@@ -34,11 +34,11 @@ from secretariat_app.domain.cbm_papers import progress
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.permissions import (
+    Action,
     access,
     can,
     coordinated_area_ids,
     is_secretariat,
-    require,
 )
 
 
@@ -60,22 +60,21 @@ def _area_page(area: CbmArea) -> ResponseReturnValue:
 # Reading --------------------------------------------------------------------------------------------
 
 @bp.route("/")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def index() -> ResponseReturnValue:
     """The catalogue in the reader's language with today's coordinators, and the reader's own areas."""
-    require("read_cbm_overview")
     today = date.today()
+    coordinators = catalogue_service.current_coordinators_by_area(today, language=current_language())
     return render_template("cbm/catalogue.html", dimensions=catalogue_service.catalogue(),
-                           coordinators=catalogue_service.current_coordinators_by_area(today, language=current_language()),
+                           coordinators=coordinators,
                            my_areas=catalogue_service.areas_of_user(current_user, today),
                            officer=is_secretariat(current_user), today=today)
 
 
 @bp.route("/areas/<int:area_id>")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def area(area_id: int) -> ResponseReturnValue:
     """An area: its coordinators over time, its papers at their step, and what the reader may do there."""
-    require("read_cbm_overview")
     area_ = db.get_or_404(CbmArea, area_id)
     today = date.today()
     officer = is_secretariat(current_user)
@@ -83,7 +82,7 @@ def area(area_id: int) -> ResponseReturnValue:
     users = catalogue_service.coordinator_users(area_, today) if officer or coordinates else []
     return render_template(
         "cbm/area.html", area=area_, today=today, officer=officer, coordinates=coordinates,
-        may_draft=can(current_user, "coordinate_cbm_area", area_.id),
+        may_draft=can(current_user, Action.COORDINATE_CBM_AREA, area_),
         history=sorted(area_.coordinators, key=lambda c: (c.term_start, c.id), reverse=True),
         current=catalogue_service.current_coordinators(area_.id, today, current_language()),
         coordinator_users=users,
@@ -94,7 +93,7 @@ def area(area_id: int) -> ResponseReturnValue:
 # Areas --------------------------------------------------------------------------------------------------
 
 @bp.route("/areas/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def area_new() -> ResponseReturnValue:
     """Add a priority area to a dimension (?dimension=<id> proposes one)."""
     initial = {"dimension_id": request.args.get("dimension", type=int)}
@@ -112,7 +111,7 @@ def area_new() -> ResponseReturnValue:
 
 
 @bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def area_edit(area_id: int) -> ResponseReturnValue:
     """Correct the English and Russian names of an area (its code stays)."""
     area_ = db.get_or_404(CbmArea, area_id)
@@ -132,7 +131,7 @@ def area_edit(area_id: int) -> ResponseReturnValue:
 # Coordinating states ----------------------------------------------------------------------------------------
 
 @bp.route("/areas/<int:area_id>/coordinators/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def coordinator_new(area_id: int) -> ResponseReturnValue:
     """Record the state an SOC decision appointed as coordinator or co-coordinator, for a term."""
     area_ = db.get_or_404(CbmArea, area_id)
@@ -151,7 +150,7 @@ def coordinator_new(area_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/coordinators/<int:coordinator_id>/end", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def coordinator_end(coordinator_id: int) -> ResponseReturnValue:
     """End a coordinating state's term (or end it earlier)."""
     row = db.get_or_404(CbmCoordinator, coordinator_id)
@@ -177,7 +176,7 @@ def _user_form(area_: CbmArea, today: date) -> CoordinatorUserForm:
 
 
 @bp.route("/areas/<int:area_id>/coordinator-users/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def coordinator_user_new(area_id: int) -> ResponseReturnValue:
     """Let a user of a coordinating delegation act as the area's coordinator."""
     area_ = db.get_or_404(CbmArea, area_id)
@@ -195,7 +194,7 @@ def coordinator_user_new(area_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/coordinator-users/<int:assignment_id>/revoke", methods=["POST"])
-@access("secretariat")
+@access(Action.MANAGE_CBM)
 def coordinator_user_revoke(assignment_id: int) -> ResponseReturnValue:
     """Stop a user acting as coordinator of the area (with their last area, the role goes)."""
     assignment = db.get_or_404(CbmCoordinatorUser, assignment_id)

@@ -3,7 +3,7 @@ in-depth review rotation), the CSV exports of activities and annual reports,
 and the printable compiled annual report of a dimension, in English or Russian.
 
 Every page is for readers of the overview (officers, members and observers);
-what each shows depends on the reader (services.cbm_overview.ReaderScope)."""
+what each shows depends on the reader (permissions.cbm.reader_scope)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -29,7 +29,6 @@ from secretariat_app.cbm.services.overview import (
     overview_matrix,
     review_rotation,
     reviewed_dimension,
-    scope_for,
 )
 from secretariat_app.cbm.web import bp
 from secretariat_app.cbm.web.forms_overview import ExportForm
@@ -50,7 +49,8 @@ from secretariat_app.domain.cbm_visibility import (
     year_range,
 )
 from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.permissions import access, require
+from secretariat_app.permissions import Action, access
+from secretariat_app.permissions.cbm import reader_scope
 
 # Colour, symbol and words together: the state never rests on colour alone.
 STATE_STYLE = {
@@ -76,14 +76,13 @@ def _years(form: ExportForm, today: date) -> YearRange:
 
 
 @bp.route("/overview")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def overview() -> ResponseReturnValue:
     """The matrix of priority areas by year, the activities held and the review rotation."""
-    require("read_cbm_overview")
     today, now, language = date.today(), _now(), current_language()
     form = ExportForm(request.args)
     years = _years(form, today)
-    scope = scope_for(current_user)
+    scope = reader_scope(current_user)
     catalogue = load_catalogue()
     matrix = overview_matrix(scope, years, now, catalogue)
     held = held_statistics(scope, years, language, catalogue)
@@ -99,7 +98,6 @@ def overview() -> ResponseReturnValue:
 
 
 def _export(kind: str, build) -> ResponseReturnValue:
-    require("read_cbm_overview")
     today = date.today()
     form = ExportForm(request.args)
     try:
@@ -108,7 +106,7 @@ def _export(kind: str, build) -> ResponseReturnValue:
         for violation in error.violations:
             flash(violation.render(gettext), "error")
         return redirect(url_for("cbm.overview", **request.args))
-    body = build(scope_for(current_user), form.to_filter(years), _now(), current_language())
+    body = build(reader_scope(current_user), form.to_filter(years), _now(), current_language())
     response = Response(body, status=200)
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{cbm_exports.export_filename(kind, years)}"'
@@ -118,24 +116,23 @@ def _export(kind: str, build) -> ResponseReturnValue:
 
 
 @bp.route("/export/activities.csv")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def export_activities() -> ResponseReturnValue:
     """CSV of the activities matching the filters, as far as the reader may see them."""
     return _export("activities", cbm_exports.activities_csv)
 
 
 @bp.route("/export/reports.csv")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def export_reports() -> ResponseReturnValue:
     """CSV of the annual reports matching the filters, as far as the reader may see them."""
     return _export("reports", cbm_exports.reports_csv)
 
 
 @bp.route("/compiled/<dimension_code>/<int:year>")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def compiled_report(dimension_code: str, year: int) -> ResponseReturnValue:
     """The compiled annual report of a dimension, printable, in ?lang=en|ru whatever the interface language."""
-    require("read_cbm_overview")
     language = request.args.get("lang") or current_language()
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
@@ -145,7 +142,7 @@ def compiled_report(dimension_code: str, year: int) -> ResponseReturnValue:
     dimension = cbm_exports.dimension_by_code(dimension_code)
     if dimension is None:
         abort(404)
-    report = cbm_exports.compiled_report(scope_for(current_user), dimension, year, _now())
+    report = cbm_exports.compiled_report(reader_scope(current_user), dimension, year, _now())
     with force_locale(language):
         return render_template(
             "cbm/compiled.html", report=report, lang=language,

@@ -3,8 +3,9 @@ language files (the area's coordinators, or an officer for them), submitting
 it, the SWG review with the member delegations' comments, returning it for
 revision and recording the SOC's approval (officers).
 
-A paper the reader may not read answers 404, as one that does not exist; a
-step the paper's status does not allow answers 409 with the reason."""
+A paper the reader may not read answers 404, as one that does not exist (the
+loaders of cbm.web.loaders); who may act is each route's @access (403); a step
+the paper's status does not allow answers 409 with the reason."""
 from __future__ import annotations
 
 from flask import (
@@ -33,6 +34,7 @@ from secretariat_app.cbm.web.forms_papers import (
     ReturnForm,
     paper_initial,
 )
+from secretariat_app.cbm.web.loaders import AREA, PAPER
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.labels import PAPER_KIND_LABELS
 from secretariat_app.core.localisation import current_language
@@ -41,28 +43,15 @@ from secretariat_app.documents.services import reading
 from secretariat_app.documents.services.versions import language_statuses
 from secretariat_app.domain import cbm_papers as rules
 from secretariat_app.domain.violations import RuleViolations, Violation
-from secretariat_app.extensions import db
 from secretariat_app.permissions import (
+    Action,
+    Audience,
     access,
     can,
     is_coordinator_of,
     is_secretariat,
     require,
 )
-
-
-def _readable(paper_id: int) -> CbmPaper:
-    """The paper, if the reader may read it: 404 otherwise, so that its existence does not leak."""
-    paper = paper_service.load_paper(paper_id)
-    if paper is None or not can(current_user, "read_cbm_paper", paper):
-        abort(404)
-    return paper
-
-
-def _coordinated(paper_id: int) -> CbmPaper:
-    paper = _readable(paper_id)
-    require("coordinate_cbm_area", paper.area_id)
-    return paper
 
 
 def _conflict(violations: list[Violation]) -> None:
@@ -86,11 +75,9 @@ def _flash_refusal(error: RuleViolations) -> None:
 # Drafting --------------------------------------------------------------------------------------------
 
 @bp.route("/areas/<int:area_id>/papers/new", methods=["GET", "POST"])
-@access("authenticated")
-def paper_new(area_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=AREA)
+def paper_new(area: CbmArea) -> ResponseReturnValue:
     """Open a draft concept paper or action plan of the area (its coordinators, or an officer)."""
-    area = db.get_or_404(CbmArea, area_id)
-    require("coordinate_cbm_area", area.id)
     officer = is_secretariat(current_user)
     kind = request.args.get("kind", PaperKind.CONCEPT_PAPER.value)
     form = PaperForm() if request.method == "POST" else PaperForm(data={"kind": kind})
@@ -109,10 +96,9 @@ def paper_new(area_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/edit", methods=["GET", "POST"])
-@access("authenticated")
-def paper_edit(paper_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=PAPER)
+def paper_edit(paper: CbmPaper) -> ResponseReturnValue:
     """Change a draft's titles or an action plan's period."""
-    paper = _coordinated(paper_id)
     _editable(paper)
     form = PaperEditForm() if request.method == "POST" else PaperEditForm(data=paper_initial(paper))
     if form.validate_on_submit():
@@ -128,10 +114,9 @@ def paper_edit(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/upload", methods=["GET", "POST"])
-@access("authenticated")
-def paper_upload(paper_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=PAPER)
+def paper_upload(paper: CbmPaper) -> ResponseReturnValue:
     """Upload the paper's file in one language (a draft, or a paper returned for revision)."""
-    paper = _coordinated(paper_id)
     _editable(paper)
     initial = {"language": request.args.get("language", "en")}
     form = PaperUploadForm() if request.method == "POST" else PaperUploadForm(data=initial)
@@ -150,10 +135,9 @@ def paper_upload(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/files/<int:version_id>")
-@access("authenticated")
-def paper_file(paper_id: int, version_id: int) -> ResponseReturnValue:
+@access(Action.READ_CBM_PAPER, load=PAPER)
+def paper_file(paper: CbmPaper, version_id: int) -> ResponseReturnValue:
     """A file of the paper for the area's coordinators, before the clearing house circulates it to them."""
-    paper = _readable(paper_id)
     found = paper_service.draft_file(current_user, paper, version_id)
     if found is None:
         abort(404)
@@ -181,14 +165,14 @@ def _file_endpoint(paper: CbmPaper) -> str | None:
     read the document there, the area's own link for its coordinators before that."""
     if reading.may_read_document(current_user, paper.document_id):
         return "documents.download"
-    if can(current_user, "coordinate_cbm_area", paper.area_id):
+    if can(current_user, Action.COORDINATE_CBM_AREA, paper):
         return "cbm.paper_file"
     return None
 
 
 def _render_paper(paper: CbmPaper, comment_form: CommentForm | None = None) -> ResponseReturnValue:
     officer = is_secretariat(current_user)
-    may_comment = can(current_user, "comment_cbm_paper", paper)
+    may_comment = can(current_user, Action.COMMENT_CBM_PAPER, paper)
     if may_comment and comment_form is None:
         comment_form = CommentForm(formdata=None)
     document_page = None
@@ -199,7 +183,7 @@ def _render_paper(paper: CbmPaper, comment_form: CommentForm | None = None) -> R
     return render_template(
         "cbm/paper.html", paper=paper, area=paper.area, document=paper.document, officer=officer,
         coordinates=is_coordinator_of(current_user, paper.area_id),
-        may_coordinate=can(current_user, "coordinate_cbm_area", paper.area_id),
+        may_coordinate=can(current_user, Action.COORDINATE_CBM_AREA, paper),
         may_edit=rules.may_edit(paper.status.value), languages=language_statuses(paper.document),
         file_endpoint=_file_endpoint(paper), document_page=document_page,
         history=paper_service.history(paper), returned=paper_service.last_return(paper),
@@ -208,18 +192,17 @@ def _render_paper(paper: CbmPaper, comment_form: CommentForm | None = None) -> R
 
 
 @bp.route("/papers/<int:paper_id>")
-@access("authenticated")
-def paper(paper_id: int) -> ResponseReturnValue:
+@access(Action.READ_CBM_PAPER, load=PAPER)
+def paper(paper: CbmPaper) -> ResponseReturnValue:
     """The paper, its document and files, its steps so far, the comments and the reader's buttons."""
-    return _render_paper(_readable(paper_id))
+    return _render_paper(paper)
 
 
 # The steps ------------------------------------------------------------------------------------------------------
 
 @bp.route("/papers/<int:paper_id>/submit", methods=["POST"])
-@access("authenticated")
-def paper_submit(paper_id: int) -> ResponseReturnValue:
-    paper = _coordinated(paper_id)
+@access(Action.COORDINATE_CBM_AREA, load=PAPER)
+def paper_submit(paper: CbmPaper) -> ResponseReturnValue:
     try:
         paper_service.submit(current_user, paper)
     except RuleViolations as error:
@@ -232,10 +215,9 @@ def paper_submit(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/review", methods=["POST"])
-@access("secretariat")
-def paper_review(paper_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=PAPER)
+def paper_review(paper: CbmPaper) -> ResponseReturnValue:
     """Put a submitted paper to the SWG: its document goes to the member delegations."""
-    paper = _readable(paper_id)
     try:
         paper_service.start_review(current_user, paper)
     except RuleViolations as error:
@@ -248,10 +230,9 @@ def paper_review(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/return", methods=["GET", "POST"])
-@access("secretariat")
-def paper_return(paper_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=PAPER)
+def paper_return(paper: CbmPaper) -> ResponseReturnValue:
     """Return a submitted or reviewed paper to the coordinator, with the reason."""
-    paper = _readable(paper_id)
     refused = rules.refusal(rules.Action.RETURN, paper.status.value)
     _conflict([refused] if refused else [])
     form = ReturnForm()
@@ -269,10 +250,9 @@ def paper_return(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/approve", methods=["GET", "POST"])
-@access("secretariat")
-def paper_approve(paper_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=PAPER)
+def paper_approve(paper: CbmPaper) -> ResponseReturnValue:
     """Record the SOC decision approving a reviewed paper."""
-    paper = _readable(paper_id)
     refused = rules.refusal(rules.Action.APPROVE, paper.status.value)
     _conflict([refused] if refused else [])
     form = ApproveForm()
@@ -290,13 +270,13 @@ def paper_approve(paper_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/papers/<int:paper_id>/comments", methods=["POST"])
-@access("delegate")
-def paper_comment(paper_id: int) -> ResponseReturnValue:
-    """A member delegation's comment during the SWG review."""
-    paper = _readable(paper_id)
+@access(Action.READ_CBM_PAPER, load=PAPER, within=Audience.DELEGATE)
+def paper_comment(paper: CbmPaper) -> ResponseReturnValue:
+    """A member delegation's comment during the SWG review (a paper not under review answers 409
+    before the check that the reader's delegation may comment, 403)."""
     if paper.status.value != rules.UNDER_REVIEW:
         abort(409, description=_("Comments are taken while the paper is under SWG review."))
-    require("comment_cbm_paper", paper)
+    require(Action.COMMENT_CBM_PAPER, paper)
     form = CommentForm()
     if form.validate_on_submit():
         try:

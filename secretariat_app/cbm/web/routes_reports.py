@@ -5,8 +5,8 @@ at each activity with attachments, and the report's steps (submit, publish,
 reopen) and due day.
 
 A report the reader may not read answers 404, exactly as one that does not
-exist. Who may act is checked with permissions.require (403); a locked report
-or a step out of order answers 409 with what to do instead."""
+exist. Who may act is each route's @access (403; the loaders are cbm.web.loaders);
+a locked report or a step out of order answers 409 with what to do instead."""
 from __future__ import annotations
 
 from datetime import date
@@ -33,7 +33,6 @@ from secretariat_app.cbm.models import (
     CbmArea,
     CbmAttachment,
     CbmPaper,
-    PaperKind,
     PaperStatus,
     ReportStatus,
 )
@@ -52,6 +51,14 @@ from secretariat_app.cbm.web.forms_reports import (
     activity_initial,
     activity_report_initial,
 )
+from secretariat_app.cbm.web.loaders import (
+    ACTIVITY,
+    ACTIVITY_REPORT,
+    AREA,
+    ATTACHMENT,
+    PLAN,
+    REPORT,
+)
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.labels import (
     ACTIVITY_STATE_LABELS,
@@ -68,7 +75,7 @@ from secretariat_app.domain.cbm_reports import (
 from secretariat_app.domain.cbm_status import SECRETARIAT_TIMEZONE
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, can, require
+from secretariat_app.permissions import Action, access, can
 
 
 @bp.context_processor
@@ -88,38 +95,13 @@ def _conflict(error: RuleViolations) -> NoReturn:
     abort(409, description=" ".join(v.render(_) for v in error.violations))
 
 
-# Loading what the reader may see ----------------------------------------------------------
+# What a coordinator may still change ---------------------------------------------------------
 
-def _report(report_id: int) -> CbmAnnualReport:
-    """The report, if the reader may read it (404 otherwise, as if it did not exist)."""
-    report = db.session.get(CbmAnnualReport, report_id)
-    if report is None or not can(current_user, "read_cbm_report", report):
-        abort(404)
-    return report
-
-
-def _report_to_write(report_id: int) -> CbmAnnualReport:
-    """A report the reader coordinates (403 otherwise), still a draft (409 otherwise)."""
-    report = _report(report_id)
-    require("coordinate_cbm_area", report.area_id)
+def _draft(report: CbmAnnualReport) -> CbmAnnualReport:
+    """A report still a draft (409 otherwise: it is locked)."""
     if report.status != ReportStatus.DRAFT:
         _conflict(RuleViolations([locked_violation()]))
     return report
-
-
-def _plan(plan_id: int) -> CbmPaper:
-    plan = db.session.get(CbmPaper, plan_id)
-    if plan is None or plan.kind != PaperKind.ACTION_PLAN or not can(current_user, "read_cbm_paper", plan):
-        abort(404)
-    return plan
-
-
-def _activity(activity_id: int) -> CbmActivity:
-    activity = db.session.get(CbmActivity, activity_id)
-    if activity is None:
-        abort(404)
-    _plan(activity.action_plan_id)
-    return activity
 
 
 def _report_page(report: CbmAnnualReport) -> ResponseReturnValue:
@@ -133,10 +115,9 @@ def _area_page(area_id: int) -> ResponseReturnValue:
 # The area's activities and reports ---------------------------------------------------------
 
 @bp.route("/areas/<int:area_id>/reports")
-@access("authenticated")
+@access(Action.READ_CBM_OVERVIEW)
 def area_reports(area_id: int) -> ResponseReturnValue:
     """The activities of the area's action plans and its annual reports, with what the reader may do."""
-    require("read_cbm_overview")
     area = db.get_or_404(CbmArea, area_id)
     return render_template("cbm/report_area.html", area=area)
 
@@ -163,11 +144,9 @@ def _activity_form(plan: CbmPaper, activity: CbmActivity | None) -> ResponseRetu
 
 
 @bp.route("/plans/<int:plan_id>/activities/new", methods=["GET", "POST"])
-@access("authenticated")
-def activity_new(plan_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=PLAN)
+def activity_new(plan: CbmPaper) -> ResponseReturnValue:
     """Plan an activity on an action plan (its coordinators and the Secretariat)."""
-    plan = _plan(plan_id)
-    require("coordinate_cbm_area", plan.area_id)
     if plan.status == PaperStatus.SUPERSEDED:
         abort(409, description=_("This action plan has been superseded: its activities are kept as they were. "
                                  "Plan activities on the action plan in force."))
@@ -175,11 +154,9 @@ def activity_new(plan_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@access("authenticated")
-def activity_edit(activity_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=ACTIVITY)
+def activity_edit(activity: CbmActivity) -> ResponseReturnValue:
     """Change a planned activity, until its implementation is reported."""
-    activity = _activity(activity_id)
-    require("coordinate_cbm_area", activity.action_plan.area_id)
     if activity.report is not None:
         abort(409, description=_("The implementation of this activity has been reported: the activity stays as "
                                  "it was planned."))
@@ -187,11 +164,9 @@ def activity_edit(activity_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
-@access("authenticated")
-def activity_delete(activity_id: int) -> ResponseReturnValue:
-    activity = _activity(activity_id)
+@access(Action.COORDINATE_CBM_AREA, load=ACTIVITY)
+def activity_delete(activity: CbmActivity) -> ResponseReturnValue:
     area_id = activity.action_plan.area_id
-    require("coordinate_cbm_area", area_id)
     title = activity.title(current_language())
     try:
         activity_service.delete_activity(current_user, activity)
@@ -204,11 +179,9 @@ def activity_delete(activity_id: int) -> ResponseReturnValue:
 # Annual reports ------------------------------------------------------------------------------
 
 @bp.route("/areas/<int:area_id>/reports/new", methods=["GET", "POST"])
-@access("authenticated")
-def report_open(area_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=AREA)
+def report_open(area: CbmArea) -> ResponseReturnValue:
     """Open the annual report of the area for a year covered by an approved action plan."""
-    area = db.get_or_404(CbmArea, area_id)
-    require("coordinate_cbm_area", area.id)
     proposed = report_service.area_section(current_user, area).proposed_year
     form = OpenReportForm() if request.method == "POST" else OpenReportForm(data={"year": proposed})
     status = 200
@@ -225,25 +198,22 @@ def report_open(area_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>")
-@access("authenticated")
-def annual_report(report_id: int) -> ResponseReturnValue:
+@access(Action.READ_CBM_REPORT, load=REPORT)
+def annual_report(report: CbmAnnualReport) -> ResponseReturnValue:
     """The report: each activity of the year with its implementation report, the status and the due time."""
-    report = _report(report_id)
-    coordinates = can(current_user, "coordinate_cbm_area", report.area_id)
+    coordinates = can(current_user, Action.COORDINATE_CBM_AREA, report)
     return render_template(
         "cbm/report.html", report=report, lines=report_service.report_lines(report),
         may_write=coordinates and report.status == ReportStatus.DRAFT, coordinates=coordinates,
-        may_manage=can(current_user, "manage_cbm"),
+        may_manage=can(current_user, Action.MANAGE_CBM),
         reasons=report_service.reopen_reasons(report) if coordinates else [])
 
 
 @bp.route("/reports/<int:report_id>/due", methods=["GET", "POST"])
-@access("secretariat")
-def report_due(report_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=REPORT)
+def report_due(report: CbmAnnualReport) -> ResponseReturnValue:
     """Set the day the report is due (by the end of that day in Astana)."""
-    report = _report(report_id)
-    if report.status != ReportStatus.DRAFT:
-        _conflict(RuleViolations([locked_violation()]))
+    _draft(report)
     form = DueForm() if request.method == "POST" else DueForm(data={"due_day": due_day_of(report.due_at)})
     if form.validate_on_submit():
         try:
@@ -261,9 +231,9 @@ def report_due(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/summary", methods=["GET", "POST"])
-@access("authenticated")
-def report_summary(report_id: int) -> ResponseReturnValue:
-    report = _report_to_write(report_id)
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+def report_summary(report: CbmAnnualReport) -> ResponseReturnValue:
+    _draft(report)
     form = SummaryForm() if request.method == "POST" else SummaryForm(
         data={"summary_en": report.summary_en, "summary_ru": report.summary_ru})
     if form.validate_on_submit():
@@ -280,11 +250,9 @@ def report_summary(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/submit", methods=["POST"])
-@access("authenticated")
-def report_submit(report_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+def report_submit(report: CbmAnnualReport) -> ResponseReturnValue:
     """Submit the report to the Secretariat: it is locked from then on."""
-    report = _report(report_id)
-    require("coordinate_cbm_area", report.area_id)
     try:
         report_service.submit_report(current_user, report)
     except RuleViolations as error:
@@ -295,10 +263,9 @@ def report_submit(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/publish", methods=["POST"])
-@access("secretariat")
-def report_publish(report_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=REPORT)
+def report_publish(report: CbmAnnualReport) -> ResponseReturnValue:
     """Publish a submitted report: observers may read it from then on."""
-    report = _report(report_id)
     try:
         report_service.publish_report(current_user, report)
     except RuleViolations as error:
@@ -308,10 +275,9 @@ def report_publish(report_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/reports/<int:report_id>/reopen", methods=["GET", "POST"])
-@access("secretariat")
-def report_reopen(report_id: int) -> ResponseReturnValue:
+@access(Action.MANAGE_CBM, load=REPORT)
+def report_reopen(report: CbmAnnualReport) -> ResponseReturnValue:
     """Put a submitted or published report back to draft, with the reason (recorded)."""
-    report = _report(report_id)
     if report.status == ReportStatus.DRAFT:
         abort(409, description=_("This report is a draft: there is nothing to reopen."))
     form = ReopenForm()
@@ -338,10 +304,10 @@ def _activity_of(report: CbmAnnualReport, activity_id: int) -> CbmActivity:
 
 
 @bp.route("/reports/<int:report_id>/activities/<int:activity_id>", methods=["GET", "POST"])
-@access("authenticated")
-def activity_report(report_id: int, activity_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+def activity_report(report: CbmAnnualReport, activity_id: int) -> ResponseReturnValue:
     """Write (or correct) what happened at one activity of a draft report."""
-    report = _report_to_write(report_id)
+    _draft(report)
     activity = _activity_of(report, activity_id)
     existing = activity.report if activity.report and activity.report.annual_report_id == report.id else None
     form = ActivityReportForm() if request.method == "POST" else ActivityReportForm(
@@ -363,19 +329,10 @@ def activity_report(report_id: int, activity_id: int) -> ResponseReturnValue:
                            row=existing)
 
 
-def _activity_report_to_write(row_id: int) -> CbmActivityReport:
-    row = db.session.get(CbmActivityReport, row_id)
-    if row is None:
-        abort(404)
-    _report_to_write(row.annual_report_id)
-    return row
-
-
 @bp.route("/activity-reports/<int:row_id>/delete", methods=["POST"])
-@access("authenticated")
-def activity_report_delete(row_id: int) -> ResponseReturnValue:
-    row = _activity_report_to_write(row_id)
-    report = row.annual_report
+@access(Action.COORDINATE_CBM_AREA, load=ACTIVITY_REPORT)
+def activity_report_delete(row: CbmActivityReport) -> ResponseReturnValue:
+    report = _draft(row.annual_report)
     try:
         report_service.delete_activity_report(current_user, row)
     except RuleViolations as error:
@@ -385,10 +342,10 @@ def activity_report_delete(row_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/activity-reports/<int:row_id>/attachments/new", methods=["GET", "POST"])
-@access("authenticated")
-def attachment_new(row_id: int) -> ResponseReturnValue:
+@access(Action.COORDINATE_CBM_AREA, load=ACTIVITY_REPORT)
+def attachment_new(row: CbmActivityReport) -> ResponseReturnValue:
     """Attach a file (programme, list of participants, photographs) to an activity report."""
-    row = _activity_report_to_write(row_id)
+    _draft(row.annual_report)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -408,12 +365,10 @@ def attachment_new(row_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
-@access("authenticated")
-def attachment_delete(attachment_id: int) -> ResponseReturnValue:
-    attachment = db.session.get(CbmAttachment, attachment_id)
-    if attachment is None:
-        abort(404)
-    row = _activity_report_to_write(attachment.activity_report_id)
+@access(Action.COORDINATE_CBM_AREA, load=ATTACHMENT)
+def attachment_delete(attachment: CbmAttachment) -> ResponseReturnValue:
+    row = attachment.activity_report
+    _draft(row.annual_report)
     name = attachment.filename
     try:
         attachment_service.delete_attachment(current_user, attachment)
@@ -424,12 +379,9 @@ def attachment_delete(attachment_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/attachments/<int:attachment_id>")
-@access("authenticated")
-def attachment_download(attachment_id: int) -> ResponseReturnValue:
+@access(Action.READ_CBM_REPORT, load=ATTACHMENT)
+def attachment_download(attachment: CbmAttachment) -> ResponseReturnValue:
     """The file, to whoever may read the report (checked on every request), as an attachment."""
-    attachment = db.session.get(CbmAttachment, attachment_id)
-    if attachment is None or not can(current_user, "read_cbm_report", attachment.activity_report.annual_report):
-        abort(404)
     try:
         path = file_store().path_for(attachment.file_sha256)
     except ValueError:

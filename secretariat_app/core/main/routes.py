@@ -7,11 +7,11 @@ from sqlalchemy import text
 
 from secretariat_app.core.main import bp
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access, is_delegate, is_secretariat
+from secretariat_app.permissions import Audience, access, is_delegate, is_secretariat
 
 
 @bp.route("/")
-@access("public")
+@access(Audience.PUBLIC)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
@@ -23,7 +23,7 @@ def index():
 
 
 @bp.route("/health")
-@access("public")
+@access(Audience.PUBLIC)
 def health():
     """Reachability of the database and the broker, for load balancers and operators."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services.timeline import timeline_as_of
 from secretariat_app.cycles.web import bp
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 def _as_of() -> date:
@@ -23,7 +23,7 @@ def _as_of() -> date:
 
 
 @bp.route("/")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def overview():
     as_of = _as_of()
     timeline, result = timeline_as_of(cycle_check.load_history(), as_of)
@@ -32,14 +32,14 @@ def overview():
 
 
 @bp.route("/timeline.svg")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def timeline_svg():
     timeline, _result = timeline_as_of(cycle_check.load_history(), _as_of())
     return render_template("cycles/timeline.svg", t=timeline), 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
 
 
 @bp.route("/check", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def run_now():
     """Run the daily check now (check_and_record, as beat does); the officers'
     notices of new findings are mailed by the dispatcher after its commit."""

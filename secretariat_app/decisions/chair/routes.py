@@ -19,11 +19,11 @@ from secretariat_app.decisions.services import chair as chair_service
 from secretariat_app.domain.chair_ledger import LEDGER_START
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 @bp.route("/")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def index() -> ResponseReturnValue:
     """The ledger, oldest first; gaps, overlaps and Executive Director warnings above it."""
     ledger = chair_service.ledger(date.today())
@@ -33,13 +33,13 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def new() -> ResponseReturnValue:
     return _edit(None)
 
 
 @bp.route("/<int:chairmanship_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def edit(chairmanship_id: int) -> ResponseReturnValue:
     return _edit(db.get_or_404(Chairmanship, chairmanship_id))
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
-from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
+from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions as decision_service
 from secretariat_app.decisions.web import bp
 from secretariat_app.decisions.web.forms import (
@@ -30,7 +30,7 @@ from secretariat_app.domain.silence import default_deadline
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
-from secretariat_app.permissions import access, is_secretariat
+from secretariat_app.permissions import Action, Audience, Load, access, is_secretariat
 
 PER_PAGE = 50
 
@@ -44,7 +44,7 @@ def _labels() -> dict:
 
 
 @bp.route("/")
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def index() -> ResponseReturnValue:
     """The register with filters; delegates (anyone outside the Secretariat) see adopted decisions only."""
     officer = is_secretariat(current_user)
@@ -59,31 +59,23 @@ def index() -> ResponseReturnValue:
     return render_template("decisions/index.html", form=form, page=page, officer=officer, args=args)
 
 
-def _visible_or_404(decision_id: int) -> Decision:
-    decision = db.get_or_404(Decision, decision_id)
-    if decision.status != DecisionStatus.ADOPTED and not is_secretariat(current_user):
-        abort(404)
-    return decision
-
-
 @bp.route("/<int:decision_id>")
-@access("authenticated")
-def detail(decision_id: int) -> ResponseReturnValue:
-    decision = _visible_or_404(decision_id)
+@access(Action.READ_DECISION, load=Load("decision_id", "decision", lambda id_: db.session.get(Decision, id_)))
+def detail(decision: Decision) -> ResponseReturnValue:
     meeting = db.session.get(Meeting, decision.meeting_id) if decision.meeting_id else None
     return render_template("decisions/detail.html", decision=decision, meeting=meeting,
                            officer=is_secretariat(current_user), today=date.today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def new() -> ResponseReturnValue:
     """A new decision; ?body=SOC proposes that body's next free reference."""
     return _edit(None)
 
 
 @bp.route("/<int:decision_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def edit(decision_id: int) -> ResponseReturnValue:
     return _edit(db.get_or_404(Decision, decision_id))
 
@@ -117,7 +109,7 @@ def _edit(decision: Decision | None) -> ResponseReturnValue:
 
 
 @bp.route("/<int:decision_id>/circulate", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def circulate(decision_id: int) -> ResponseReturnValue:
     """Circulate a draft for silence today, with a deadline (two weeks unless changed)."""
     decision = db.get_or_404(Decision, decision_id)
@@ -136,7 +128,7 @@ def circulate(decision_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:decision_id>/objections/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def objection(decision_id: int) -> ResponseReturnValue:
     """Record a member delegation's written objection, which breaks the silence."""
     decision = db.get_or_404(Decision, decision_id)

@@ -28,7 +28,7 @@ from secretariat_app.documents.inbox.forms import (
 from secretariat_app.documents.models import DistributionLevel, Document, DocumentStatus
 from secretariat_app.documents.services import inbox as inbox_service
 from secretariat_app.documents.services import reading
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 _LABELS: dict[str, dict] = {}
 
@@ -176,7 +176,7 @@ def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, s
 
 
 @bp.route("/")
-@access("delegate")
+@access(Audience.DELEGATE)
 def index() -> ResponseReturnValue:
     """Unread first, then the newest circulation; filters, search and paging by key."""
     language = current_language()
@@ -197,7 +197,7 @@ def _readable(document_id: int) -> Document:
 
 
 @bp.route("/<int:document_id>")
-@access("delegate")
+@access(Audience.DELEGATE)
 def document(document_id: int) -> ResponseReturnValue:
     """The document, its language versions and its lineage; opening it marks it read."""
     if not reading.may_read_document(current_user, document_id):
@@ -217,7 +217,7 @@ def _page(document: Document, form: AcknowledgeForm) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/acknowledge", methods=["POST"])
-@access("delegate")
+@access(Audience.DELEGATE)
 def acknowledge(document_id: int) -> ResponseReturnValue:
     """Acknowledge receipt on behalf of my delegation, once."""
     document = _readable(document_id)

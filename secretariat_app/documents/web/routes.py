@@ -40,7 +40,7 @@ from secretariat_app.documents.web.forms import (
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 PER_PAGE = 50
 
@@ -77,7 +77,7 @@ def get_document(document_id: int) -> Document:
 # Reading ------------------------------------------------------------------------------
 
 @bp.route("/")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def archive() -> ResponseReturnValue:
     """The full archive, with search by symbol and title words and filters, paged."""
     form = ArchiveFilterForm(request.args)
@@ -89,7 +89,7 @@ def archive() -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def detail(document_id: int) -> ResponseReturnValue:
     document = get_document(document_id)
     base, later = archive_service.lineage(document)
@@ -103,7 +103,7 @@ def detail(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/meeting/<int:meeting_id>")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def for_meeting(meeting_id: int) -> ResponseReturnValue:
     """The documents of a meeting in symbol order."""
     meeting = db.get_or_404(Meeting, meeting_id)
@@ -115,14 +115,14 @@ def for_meeting(meeting_id: int) -> ResponseReturnValue:
 # Drafts ----------------------------------------------------------------------------------
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def new() -> ResponseReturnValue:
     """A new draft; ?meeting=<id> proposes that meeting (and so its body)."""
     return _edit(None)
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def edit(document_id: int) -> ResponseReturnValue:
     document = get_document(document_id)
     if document.status != DocumentStatus.DRAFT:
@@ -152,7 +152,7 @@ def _edit(document: Document | None) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/later/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def new_version(document_id: int) -> ResponseReturnValue:
     """A draft revision, corrigendum or addendum of a document (of its base, for a later version)."""
     document = get_document(document_id)
@@ -174,7 +174,7 @@ def new_version(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/delete", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def delete(document_id: int) -> ResponseReturnValue:
     """Delete a draft. Anything circulated is kept for ever: 409, with what to do instead."""
     document = get_document(document_id)

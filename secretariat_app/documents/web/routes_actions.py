@@ -22,6 +22,7 @@ from secretariat_app.documents.web.forms import (
 )
 from secretariat_app.documents.web.routes import get_document
 from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.permissions import Audience as Page  # not the circulation's Audience
 from secretariat_app.permissions import access
 
 
@@ -30,7 +31,7 @@ def _back(document: Document) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/upload", methods=["GET", "POST"])
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def upload(document_id: int) -> ResponseReturnValue:
     """Upload the file of one language; a second upload of a language replaces it on screen, the archive keeps both."""
     document = get_document(document_id)
@@ -50,7 +51,7 @@ def upload(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/circulate", methods=["GET", "POST"])
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def circulate(document_id: int) -> ResponseReturnValue:
     """Circulate a draft (or add recipients to a circulated document)."""
     document = get_document(document_id)
@@ -70,7 +71,7 @@ def circulate(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/derestrict", methods=["GET", "POST"])
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def derestrict(document_id: int) -> ResponseReturnValue:
     """Widen the distribution level: RESTRICTED to LIMITED to GENERAL (logged)."""
     document = get_document(document_id)
@@ -92,7 +93,7 @@ def derestrict(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/withdraw", methods=["GET", "POST"])
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def withdraw(document_id: int) -> ResponseReturnValue:
     """Withdraw a circulated document, with the reason; it stays in the archive."""
     document = get_document(document_id)
@@ -109,7 +110,7 @@ def withdraw(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/acknowledgements")
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def acknowledgements(document_id: int) -> ResponseReturnValue:
     """Which recipient delegations have acknowledged receipt, and which not."""
     document = get_document(document_id)
@@ -119,7 +120,7 @@ def acknowledgements(document_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:document_id>/chase", methods=["POST"])
-@access("secretariat")
+@access(Page.SECRETARIAT)
 def chase(document_id: int) -> ResponseReturnValue:
     """Queue a reminder to the delegations that have not acknowledged receipt."""
     document = get_document(document_id)

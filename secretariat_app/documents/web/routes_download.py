@@ -16,11 +16,11 @@ from secretariat_app.core.storage import file_store
 from secretariat_app.documents.services import reading
 from secretariat_app.documents.web import bp
 from secretariat_app.extensions import db
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 @bp.route("/versions/<int:version_id>/download")
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def download(version_id: int) -> ResponseReturnValue:
     found = reading.open_download(current_user, version_id)  # the receipt and audit entry, not committed
     if found is None:

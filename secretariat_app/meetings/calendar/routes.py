@@ -26,7 +26,7 @@ from secretariat_app.core.columns import utcnow
 from secretariat_app.meetings.calendar import bp
 from secretariat_app.meetings.services import feeds
 from secretariat_app.meetings.services import ics as calendar_ics
-from secretariat_app.permissions import access, is_delegate, is_secretariat
+from secretariat_app.permissions import Audience, access, is_delegate, is_secretariat
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -40,7 +40,7 @@ class RevokeForm(FlaskForm):
 
 
 @bp.route("/feed/<token>.ics")
-@access("public")
+@access(Audience.PUBLIC)
 def feed(token: str) -> ResponseReturnValue:
     """The person's meetings as an iCalendar subscription (webcal)."""
     user = feeds.user_for_token(token)
@@ -72,14 +72,14 @@ def _page(raw_token: str | None = None) -> ResponseReturnValue:
 
 
 @bp.route("/")
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def settings() -> ResponseReturnValue:
     """Whether the person has a feed; making a new address, or revoking it."""
     return _page()
 
 
 @bp.route("/regenerate", methods=["POST"])
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def regenerate() -> ResponseReturnValue:
     """A new address; shown on the answer only (just its fingerprint is kept)."""
     if not RegenerateForm().validate_on_submit():
@@ -91,7 +91,7 @@ def regenerate() -> ResponseReturnValue:
 
 
 @bp.route("/revoke", methods=["POST"])
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def revoke() -> ResponseReturnValue:
     if not RevokeForm().validate_on_submit():
         abort(400)

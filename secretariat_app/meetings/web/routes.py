@@ -33,7 +33,7 @@ from secretariat_app.meetings.web.forms import (
     PostponeForm,
     initial_data,
 )
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 # Shared with the delegate pages ----------------------------------------------
 
@@ -67,7 +67,7 @@ def get_meeting(meeting_id: int) -> Meeting:
 # The calendar ------------------------------------------------------------------
 
 @bp.route("/")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def calendar() -> ResponseReturnValue:
     """Upcoming meetings; with a year, every meeting of that year. Both filter by body."""
     form = CalendarFilterForm(request.args)
@@ -84,7 +84,7 @@ def calendar() -> ResponseReturnValue:
 
 
 @bp.route("/month/<int:year>/<int:month>")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def month(year: int, month: int) -> ResponseReturnValue:
     """A month as a grid of weeks, each meeting on the day it starts where it takes place."""
     if not (1 <= month <= 12 and 1900 <= year <= 2200):
@@ -98,7 +98,7 @@ def month(year: int, month: int) -> ResponseReturnValue:
 # One meeting -------------------------------------------------------------------
 
 @bp.route("/<int:meeting_id>")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def detail(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     day = meeting_service.start_day(meeting)
@@ -112,13 +112,13 @@ def detail(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def new() -> ResponseReturnValue:
     return _edit(None)
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def edit(meeting_id: int) -> ResponseReturnValue:
     return _edit(get_meeting(meeting_id))
 
@@ -147,7 +147,7 @@ def _edit(meeting: Meeting | None) -> ResponseReturnValue:
 # Status ------------------------------------------------------------------------
 
 @bp.route("/<int:meeting_id>/postpone", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def postpone(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     form = PostponeForm()
@@ -166,7 +166,7 @@ def postpone(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def cancel(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     form = CancelForm()
@@ -185,7 +185,7 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/confirm", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def confirm(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     return _status_button(lambda: status_service.confirm(current_user, meeting), meeting,
@@ -193,7 +193,7 @@ def confirm(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/held", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def held(meeting_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     return _status_button(lambda: status_service.mark_held(current_user, meeting), meeting,

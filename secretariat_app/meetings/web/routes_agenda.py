@@ -14,7 +14,7 @@ from secretariat_app.meetings.services import agenda as agenda_service
 from secretariat_app.meetings.web import bp
 from secretariat_app.meetings.web.forms import AgendaItemForm
 from secretariat_app.meetings.web.routes import flash_violations, get_meeting
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 def _item(meeting_id: int, item_id: int) -> AgendaItem:
@@ -29,7 +29,7 @@ def _back(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def agenda(meeting_id: int) -> ResponseReturnValue:
     """The agenda with its controls, and the form that adds an item at the end."""
     meeting = get_meeting(meeting_id)
@@ -46,7 +46,7 @@ def agenda(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def agenda_edit(meeting_id: int, item_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     item = _item(meeting.id, item_id)
@@ -63,7 +63,7 @@ def agenda_edit(meeting_id: int, item_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def agenda_remove(meeting_id: int, item_id: int) -> ResponseReturnValue:
     item = _item(get_meeting(meeting_id).id, item_id)
     agenda_service.remove_item(current_user, item)
@@ -81,12 +81,12 @@ def _move(meeting_id: int, item_id: int, step: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/up", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def agenda_up(meeting_id: int, item_id: int) -> ResponseReturnValue:
     return _move(meeting_id, item_id, -1)
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/down", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def agenda_down(meeting_id: int, item_id: int) -> ResponseReturnValue:
     return _move(meeting_id, item_id, +1)

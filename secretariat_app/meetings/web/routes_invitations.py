@@ -19,7 +19,7 @@ from secretariat_app.meetings.services import meetings as meeting_service
 from secretariat_app.meetings.web import bp
 from secretariat_app.meetings.web.forms import InvitationForm, ParticipantForm
 from secretariat_app.meetings.web.routes import get_meeting
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 
 def _invitation(meeting: Meeting, invitation_id: int) -> Invitation:
@@ -34,7 +34,7 @@ def _back(meeting: Meeting) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/invitations", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def invitations(meeting_id: int) -> ResponseReturnValue:
     """The invited delegations with their participants, and the form that invites one more."""
     meeting = get_meeting(meeting_id)
@@ -59,7 +59,7 @@ def invitations(meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/remove", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def invitation_remove(meeting_id: int, invitation_id: int) -> ResponseReturnValue:
     """Withdraw an invitation; refused (409) while participants are registered under it."""
     meeting = get_meeting(meeting_id)
@@ -74,7 +74,7 @@ def invitation_remove(meeting_id: int, invitation_id: int) -> ResponseReturnValu
 
 
 @bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/participants/new", methods=["GET", "POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def participant_new(meeting_id: int, invitation_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     invitation = _invitation(meeting, invitation_id)
@@ -91,7 +91,7 @@ def participant_new(meeting_id: int, invitation_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:meeting_id>/participants/<int:participant_id>/remove", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     participant = db.get_or_404(Participant, participant_id)

@@ -23,7 +23,7 @@ from secretariat_app.notices.my_notices.forms import (
     STATUS_LABELS,
     PreferencesForm,
 )
-from secretariat_app.permissions import access, can, is_secretariat
+from secretariat_app.permissions import Action, Audience, access, can, is_secretariat
 
 PER_PAGE = 50
 
@@ -56,14 +56,14 @@ def _subjects(rows: list[Notification]) -> dict[tuple[str, int], tuple[str, str 
                                      .options(selectinload(CbmAnnualReport.area)))
         for report in reports:
             # No link to a page that would answer 404 (a draft of an area the reader no longer coordinates).
-            readable = can(current_user, "read_cbm_report", report)
+            readable = can(current_user, Action.READ_CBM_REPORT, report)
             link = url_for("cbm.annual_report", report_id=report.id) if readable else None
             found[("cbm_report", report.id)] = (cbm_notices.subject_label(report, language), link)
     return found
 
 
 @bp.route("/")
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def index() -> ResponseReturnValue:
     """My notices, the latest due first; cancelled ones (a meeting moved or called off) are left out."""
     page_number = request.args.get("page", 1, type=int)
@@ -77,7 +77,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
-@access("authenticated")
+@access(Audience.AUTHENTICATED)
 def preferences() -> ResponseReturnValue:
     """Which kinds of notice I get by mail, and the daily digest of document notices."""
     user = current_user._get_current_object()

@@ -18,7 +18,7 @@ from secretariat_app.meetings.models import Meeting
 from secretariat_app.notices.models import Notification, NotificationKind
 from secretariat_app.notices.services import notifications
 from secretariat_app.notices.web import bp
-from secretariat_app.permissions import access
+from secretariat_app.permissions import Audience, access
 
 KIND_LABELS = {
     NotificationKind.MEETING_REMINDER: _l("Meeting reminder"),
@@ -50,7 +50,7 @@ def subject_label(row: Notification) -> str:
 
 
 @bp.route("/failed")
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def failed() -> ResponseReturnValue:
     rows = notifications.failed_notices()
     return render_template("notices/failed.html", rows=rows, total=notifications.count_failed(),
@@ -63,7 +63,7 @@ def _resent(ids: list[int]) -> None:
 
 
 @bp.route("/<int:notification_id>/resend", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def resend(notification_id: int) -> ResponseReturnValue:
     row = db.session.get(Notification, notification_id)
     if row is None:
@@ -80,7 +80,7 @@ def resend(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/failed/resend", methods=["POST"])
-@access("secretariat")
+@access(Audience.SECRETARIAT)
 def resend_all() -> ResponseReturnValue:
     ids = notifications.resend()
     if ids:

@@ -1,0 +1,45 @@
+"""The actions a person may be allowed to do, each with the audience that may
+ever do it (the first gate of a page that names the action), whether its rule
+needs the object acted on, and whether a refusal hides the object (404, as if
+it did not exist) rather than refuses the act (403). The rules themselves are
+permissions.RULES; a name that is not here fails where it is written."""
+from __future__ import annotations
+
+import enum
+
+from secretariat_app.permissions.roles import Audience
+
+
+class Action(enum.Enum):
+    audience: Audience
+    on_object: bool
+    hides: bool
+
+    def __new__(cls, value: str, audience: Audience, on_object: bool = False, hides: bool = False):
+        member = object.__new__(cls)
+        member._value_ = value
+        member.audience = audience
+        member.on_object = on_object
+        member.hides = hides
+        return member
+
+    # Accounts and reference data
+    GRANT_ROLE = "grant_role", Audience.SECRETARIAT, True          # obj: the Role
+    INVITE_USER = "invite_user", Audience.SECRETARIAT               # a new account (at least a delegate's)
+    EDIT_USER = "edit_user", Audience.SECRETARIAT, True             # obj: the User
+    MANAGE_REFERENCE_DATA = "manage_reference_data", Audience.SECRETARIAT
+    MANAGE_STAFF = "manage_staff", Audience.SECRETARIAT
+    MANAGE_DELEGATIONS = "manage_delegations", Audience.SECRETARIAT
+    READ_AUDIT = "read_audit", Audience.SECRETARIAT
+    VIEW_DELEGATION = "view_delegation", Audience.AUTHENTICATED, True   # obj: the Delegation
+
+    # Decisions
+    READ_DECISION = "read_decision", Audience.AUTHENTICATED, True, True  # obj: the Decision
+
+    # Confidence building measures (permissions.cbm)
+    MANAGE_CBM = "manage_cbm", Audience.SECRETARIAT
+    READ_CBM_OVERVIEW = "read_cbm_overview", Audience.AUTHENTICATED
+    COORDINATE_CBM_AREA = "coordinate_cbm_area", Audience.AUTHENTICATED, True  # obj: an area or what is in one
+    READ_CBM_REPORT = "read_cbm_report", Audience.AUTHENTICATED, True, True    # obj: a report or what is in one
+    READ_CBM_PAPER = "read_cbm_paper", Audience.AUTHENTICATED, True, True      # obj: a paper or an activity
+    COMMENT_CBM_PAPER = "comment_cbm_paper", Audience.AUTHENTICATED, True      # obj: the paper
