@@ -6,6 +6,9 @@ implementation reports, the overview and the exports.
   CbmAnnualReport, CbmActivityReport, CbmAttachment ...
 - `services/`: catalogue, papers, activities, reports, attachments, overview,
   exports, notices and mail (report deadlines).
-- `web/`: every CBM page (blueprint "cbm").
+- `web/`: every CBM page (blueprint "cbm"); `web/loaders.py` finds the object a
+  URL names for @access.
+- Who may read and do what: `permissions/cbm.py` (the report and paper read
+  rules once, in Python and as SQL), over `domain/cbm_visibility.py`.
 - The pure rules: `domain/cbm_*.py`.
 """

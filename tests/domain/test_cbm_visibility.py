@@ -44,6 +44,38 @@ def test_outside_their_own_areas_coordinators_read_as_members_or_observers():
     assert OBSERVER.readable_statuses() == (PUBLISHED,) and MEMBER.readable_statuses() == (SUBMITTED, PUBLISHED)
 
 
+def test_readers_of_no_status_read_only_the_areas_they_coordinate():
+    outsider = ReaderScope(outsider=True)
+    coordinating = ReaderScope(outsider=True, coordinated_area_ids=frozenset({AREA}))
+    assert not any(outsider.reads_report(AREA, s) for s in (DRAFT, SUBMITTED, PUBLISHED))
+    assert all(coordinating.reads_report(AREA, s) for s in (DRAFT, SUBMITTED, PUBLISHED))
+    assert not coordinating.reads_report(AREA + 1, PUBLISHED)
+
+
+def test_python_reads_what_the_rule_as_data_admits():
+    """ReportRule is what permissions.cbm turns into SQL: reads_report is nothing but its admits()."""
+    for scope in (OFFICER, MEMBER, OBSERVER, COORDINATOR, OBSERVING_COORDINATOR, ReaderScope(outsider=True)):
+        rule = scope.report_rule()
+        for area in (AREA, AREA + 1):
+            for status in (DRAFT, SUBMITTED, PUBLISHED, None):
+                assert scope.reads_report(area, status) == rule.admits(area, status)
+                assert rule.admits(area, status) == (status is not None and (
+                    rule.all_areas or area in rule.area_ids or status in rule.statuses))
+
+
+@pytest.mark.parametrize("scope, readable, comments", [
+    (OFFICER, {"draft", "submitted", "under_swg_review", "approved"}, set()),
+    (COORDINATOR, {"draft", "submitted", "under_swg_review", "approved"}, {"under_swg_review"}),
+    (MEMBER, {"submitted", "under_swg_review", "approved"}, {"under_swg_review"}),
+    (OBSERVER, set(), set()),
+    (OBSERVING_COORDINATOR, {"draft", "submitted", "under_swg_review", "approved"}, set()),
+])
+def test_who_reads_and_comments_on_papers(scope, readable, comments):
+    statuses = ("draft", "submitted", "under_swg_review", "approved")
+    assert {s for s in statuses if scope.reads_paper(AREA, s)} == readable
+    assert {s for s in statuses if scope.comments_on_paper(s)} == comments
+
+
 def test_observers_list_only_published_reports_members_list_all():
     assert [s for s in (DRAFT, SUBMITTED, PUBLISHED) if OBSERVER.lists_report(AREA + 1, s)] == [PUBLISHED]
     assert all(MEMBER.lists_report(AREA, s) for s in (DRAFT, SUBMITTED, PUBLISHED))
