@@ -78,7 +78,7 @@ def reader_scope(user, day: date | None = None) -> ReaderScope:
     status = delegation_status(user, day)
     return ReaderScope(
         secretariat=secretariat,
-        member=status == MembershipStatus.MEMBER,
+        member=status is not None and user.delegation.is_member_on(day),
         coordinated_area_ids=coordinated_area_ids(user, day),
         outsider=not secretariat and status is None,
     )

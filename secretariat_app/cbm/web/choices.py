@@ -31,7 +31,7 @@ def state_choices(language: str, day: date, blank=None) -> list[SelectChoice]:
     choices = [SelectChoice("", blank)] if blank is not None else []
     for state in states:
         status = state.status_on(day)
-        if status is not None and status.value == "member":
+        if state.is_member_on(day):
             suffix = ""
         else:  # the label outside the f-string, where the extraction of messages finds it
             label = STATUS_LABELS[status] if status is not None else _l("no status")
