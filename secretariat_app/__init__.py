@@ -15,7 +15,7 @@ from config import (
     config_from_env,
     engine_options,
 )
-from secretariat_app.features import import_models, template_folders
+from secretariat_app.features import import_models, register_notice_kinds, template_folders
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     register_extensions(app)
     register_blueprints(app)
+    register_notice_kinds()  # each feature's kinds of notice, in the registry of notices.kinds
     register_errorhandlers(app)
     register_commands(app)
     configure_logger(app)

@@ -114,15 +114,15 @@ def register_notify_cli(app: Flask) -> None:
         """Run one pass of the dispatcher now (what beat does every minute): the
         claimed notices go in batches, to the workers or, with --inline, over one
         SMTP connection per batch in this process."""
-        from secretariat_app.notices.services import notifications
+        from secretariat_app.notices.services import dispatch
         from workers.tasks.notify import dispatch_now
 
         outcomes: list[str] = []
 
         def send_here(pairs: list[tuple[int, int]]) -> None:
-            outcomes.extend(notifications.deliver_batch(pairs).values())
+            outcomes.extend(dispatch.deliver_batch(pairs).values())
 
-        result = (notifications.dispatch(send_here, per_task=notifications.task_batch_size()) if inline
+        result = (dispatch.dispatch(send_here, per_task=dispatch.task_batch_size()) if inline
                   else dispatch_now())
         click.echo(f"Taken back from lost workers: {result.reclaimed}; claimed: {len(result.claimed)}; "
                    f"{'sent here' if inline else 'handed to the workers'}: {result.enqueued}.")
@@ -139,12 +139,12 @@ def register_notify_cli(app: Flask) -> None:
     def notify_resend(ids: tuple[int, ...], all_failed: bool) -> None:
         """Make failed notices ID... (or --all-failed) pending again; the next dispatch sends them."""
         from secretariat_app.extensions import db
-        from secretariat_app.notices.services import notifications
+        from secretariat_app.notices.services import resend
 
         if bool(ids) == all_failed:
             raise click.UsageError("give the ids of failed notices, or --all-failed")
-        resent = notifications.resend(None if all_failed else ids)
-        notifications.record_resend(None, resent, "command line")
+        resent = resend.resend(None if all_failed else ids)
+        resend.record_resend(None, resent, "command line")
         db.session.commit()
         click.echo(f"{len(resent)} failed notice(s) will be sent again: {', '.join(map(str, resent)) or 'none'}.")
         not_failed = sorted(set(ids) - set(resent))
@@ -154,13 +154,13 @@ def register_notify_cli(app: Flask) -> None:
     @notify_group.command("failed")
     def notify_failed() -> None:
         """List the failed notices with their last error."""
-        from secretariat_app.notices.services import notifications
+        from secretariat_app.notices.services import resend
 
-        rows = notifications.failed_notices()
+        rows = resend.failed_notices()
         for row in rows:
             click.echo(f"{row.id:>8}  {row.kind.value:24} {row.subject_type} {row.subject_id:<6} "
                        f"{row.recipient.email:32} attempts {row.attempts}  {row.last_error}")
-        click.echo(f"{notifications.count_failed()} failed notice(s).")
+        click.echo(f"{resend.count_failed()} failed notice(s).")
 
 
 def _print_report(report: LoadReport) -> None:

@@ -1,6 +1,7 @@
 """The features of the app, each a package with its models, services, pages and
 templates (see each package's docstring for what it holds), and what
-create_app takes from each: its blueprints, its models, its templates."""
+create_app takes from each: its blueprints, its models, its templates, its
+notice kinds."""
 from __future__ import annotations
 
 import importlib
@@ -41,3 +42,11 @@ def import_models() -> None:
 
 def blueprints() -> list[Blueprint]:
     return [importlib.import_module(f"secretariat_app.{name}").bp for name in BLUEPRINTS]
+
+
+def register_notice_kinds() -> None:
+    """Import every feature's `notice_kinds` module, which registers its kinds of
+    notice with `notices.kinds` (once: a module is imported once)."""
+    for feature in FEATURES:
+        if (PACKAGE / feature / "notice_kinds.py").exists():
+            importlib.import_module(f"secretariat_app.{feature}.notice_kinds")

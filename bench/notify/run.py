@@ -11,7 +11,7 @@ In one process tree it
      data (`flask seed --no-demo`);
   2. creates 100 delegates (half English, half Russian, several time zones)
      and ceil(N / 100) circulated documents, and queues N due
-     DOCUMENT_CIRCULATED notices with `notifications.queue` (one per
+     DOCUMENT_CIRCULATED notices with `notice_queue.queue` (one per
      (document, recipient));
   3. starts an aiosmtpd sink in a subprocess (this script with `_sink`), which
      counts the messages and the distinct Message-IDs it accepts and notes the
@@ -27,7 +27,7 @@ In one process tree it
      worker's process tree (main process and pool) is sampled from /proc every
      0.1 s for its peak resident memory;
   6. stops the worker, then the baseline: the same N rows rendered into the
-     same messages in this process with `notice_mail.build` (not timed), sent
+     same messages in this process with `rendering.build` (not timed), sent
      by a plain loop of smtplib to a fresh sink, one connection per message
      (the ratio is against this one, as issue 6 set it); then, for
      information only, all of them over one connection to another fresh sink
@@ -294,7 +294,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     )
     from secretariat_app.extensions import db
     from secretariat_app.notices.models import NotificationKind
-    from secretariat_app.notices.services import notifications
+    from secretariat_app.notices.services import queue as notice_queue
 
     delegations = list(db.session.scalars(select(Delegation).order_by(Delegation.id)))
     if not delegations:
@@ -335,7 +335,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     queued, left = 0, notices
     for document in documents:
         take = user_ids[:min(left, RECIPIENTS)]
-        queued += notifications.queue(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id, take, due)
+        queued += notice_queue.queue(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id, take, due)
         left -= len(take)
     db.session.commit()
     return len(users), len(documents), queued
@@ -494,16 +494,16 @@ def run_system(args, procs: Processes, workdir: Path, env: dict, sink: Sink, app
 
 
 def build_messages(app) -> list:
-    """The same rows rendered into the same messages the worker sent (notice_mail.build)."""
+    """The same rows rendered into the same messages the worker sent (rendering.build)."""
     from sqlalchemy import select
 
     from secretariat_app.extensions import db
     from secretariat_app.notices.models import Notification
-    from secretariat_app.notices.services import mail as notice_mail
+    from secretariat_app.notices.services import rendering
 
     with app.app_context():
         rows = list(db.session.scalars(select(Notification).order_by(Notification.id)))
-        messages = [notice_mail.build(row) for row in rows]
+        messages = [rendering.build(row) for row in rows]
         db.session.remove()
     return messages
 
@@ -665,7 +665,7 @@ def main(argv=None) -> int:
         say(f"   {system.received:,} messages in {system.seconds:.2f} s: {system.rate:.1f} notices/s; "
             f"worker peak {mib(system.worker_peak_rss)}")
 
-        say("4. The baseline: the same rows rendered in this process with notice_mail.build (not timed)")
+        say("4. The baseline: the same rows rendered in this process with rendering.build (not timed)")
         started = time.perf_counter()
         messages = build_messages(app)
         size = len(messages[0].as_bytes()) if messages else 0

@@ -211,7 +211,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def people_and_notices(setup: Setup, recipients: int, kinds=(NotificationKind.DOCUMENT_CIRCULATED,)) -> int:
     """`recipients` delegates and one document; one notice of each kind per delegate, due now."""
-    from secretariat_app.notices.services import notifications
+    from secretariat_app.notices.services import queue as notice_queue
     from tests.documents_helpers import make_document
     from tests.factories import delegate
 
@@ -219,7 +219,7 @@ def people_and_notices(setup: Setup, recipients: int, kinds=(NotificationKind.DO
         users = [delegate() for _ in range(recipients)]
         document = make_document()
         now = datetime.now(UTC)
-        queued = sum(notifications.queue(kind, "document", document.id, [u.id for u in users], now) for kind in kinds)
+        queued = sum(notice_queue.queue(kind, "document", document.id, [u.id for u in users], now) for kind in kinds)
         db.session.commit()
         return queued
 
@@ -286,7 +286,7 @@ def test_two_dispatchers_at_once_send_one_mail_per_recipient(tmp_path, redis_url
     """Two worker processes run dispatch passes at the same moments (and the
     test process runs its own between them), claiming small batches with
     FOR UPDATE SKIP LOCKED; every notice is still mailed once."""
-    from secretariat_app.notices.services import notifications
+    from secretariat_app.notices.services import dispatch
     from workers.tasks.notify import enqueue
 
     sink = Sink()
@@ -302,7 +302,7 @@ def test_two_dispatchers_at_once_send_one_mail_per_recipient(tmp_path, redis_url
             for _ in range(4):  # four dispatch passes at once, in the two workers
                 celery.send_task("workers.tasks.notify.dispatch_due")
             with setup.app.app_context():
-                claimed_here += notifications.dispatch(enqueue).enqueued  # and a fifth here
+                claimed_here += dispatch.dispatch(enqueue).enqueued  # and a fifth here
             time.sleep(0.3)
         wait_for(setup.all_sent, 5, "every notice to be sent", processes)
         time.sleep(2)

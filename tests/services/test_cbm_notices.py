@@ -19,8 +19,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import mail as notice_mail
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import dispatch, rendering
 from tests import cbm_builders as build
 
 UTC = UTC
@@ -53,11 +52,11 @@ def send_due(now: datetime) -> list[int]:
     sent: list[int] = []
 
     def deliver(pairs):
-        outcomes = notifications.deliver_batch(pairs)
+        outcomes = dispatch.deliver_batch(pairs)
         sent.extend(i for i, outcome in outcomes.items() if outcome == "sent")
 
     with freeze_time(now):
-        notifications.dispatch(deliver, now, per_task=50)
+        dispatch.dispatch(deliver, now, per_task=50)
     return sent
 
 
@@ -182,8 +181,8 @@ def test_the_reminder_in_english_in_the_readers_zone_and_astana_time(cast):
     with freeze_time("2026-09-01 08:00:00"):
         report = service.open_report(cast.officer, cast.area, 2026)
     with freeze_time(REMIND_7):
-        message = notice_mail.build(notice_for(report, tokyo, REMIND_7))
-        other = notice_mail.build(notice_for(report, new_york, REMIND_7))
+        message = rendering.build(notice_for(report, tokyo, REMIND_7))
+        other = rendering.build(notice_for(report, new_york, REMIND_7))
     text, html = parts(message)
     area = cast.area.name_en
     assert message["Subject"] == f"CICA: the 2026 implementation report on {area} is due in 7 days"
@@ -202,7 +201,7 @@ def test_the_chaser_says_overdue(cast):
     with freeze_time("2026-09-01 08:00:00"):
         report = service.open_report(cast.officer, cast.area, 2026)
     with freeze_time(CHASE):
-        message = notice_mail.build(notice_for(report, cast.coordinator, CHASE))
+        message = rendering.build(notice_for(report, cast.coordinator, CHASE))
     text, html = parts(message)
     assert message["Subject"] == f"CICA: the 2026 implementation report on {cast.area.name_en} is overdue"
     assert "it is overdue" in text and "due in" not in text and "Overdue" in html
@@ -213,7 +212,7 @@ def test_the_reminder_in_russian(cast):
     with freeze_time("2026-09-01 08:00:00"):
         report = service.open_report(cast.officer, cast.area, 2026)
     with freeze_time(REMIND_30):
-        message = notice_mail.build(notice_for(report, russian, REMIND_30))
+        message = rendering.build(notice_for(report, russian, REMIND_30))
     text, html = parts(message)
     area = cast.area.name_ru
     with force_locale("ru"):
@@ -234,5 +233,5 @@ def test_a_former_coordinator_is_not_chased(cast):
         db.session.delete(db.session.scalar(select(CbmCoordinatorUser).where(
             CbmCoordinatorUser.user_id == cast.coordinator.id)))
         db.session.commit()
-        with pytest.raises(notice_mail.NotDeliverable, match="no longer coordinates"):
-            notice_mail.build(row)
+        with pytest.raises(rendering.NotDeliverable, match="no longer coordinates"):
+            rendering.build(row)

@@ -26,7 +26,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import dispatch
 from tests.factories import delegate, officer
 
 UTC = UTC
@@ -165,10 +165,10 @@ def test_due_reminders_go_out_through_the_dispatcher_once_to_each(app_ctx, meeti
         db.session.commit()
     # 30 days before 10:00 in Almaty on 1 June: 05:00 UTC on 2 May.
     with freeze_time("2027-05-02 04:59:00"):
-        assert notifications.dispatch(notifications.deliver).claimed == []
+        assert dispatch.dispatch(dispatch.deliver).claimed == []
     with freeze_time("2027-05-02 05:00:00"):
-        result = notifications.dispatch(notifications.deliver)
-        again = notifications.dispatch(notifications.deliver)
+        result = dispatch.dispatch(dispatch.deliver)
+        again = dispatch.dispatch(dispatch.deliver)
     assert len(result.claimed) == len(readers) and again.claimed == []
     received = [email.message_from_bytes(e.content, policy=email.policy.default) for e in smtp_sink.messages]
     assert sorted(m["To"] for m in received) == sorted(r.email for r in readers)

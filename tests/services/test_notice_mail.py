@@ -9,8 +9,9 @@ from flask_babel import force_locale, gettext
 
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.extensions import db
+from secretariat_app.notices import kinds
 from secretariat_app.notices.models import Notification, NotificationKind
-from secretariat_app.notices.services import mail as notice_mail
+from secretariat_app.notices.services import rendering
 from tests.documents_helpers import make_document
 from tests.factories import delegate, officer
 
@@ -43,7 +44,7 @@ def test_a_delegate_is_told_of_a_circulated_document_in_english(app_ctx):
     document = make_document("Annual report", "Ежегодный доклад")
     user = delegate(name="Aigerim", timezone="Europe/Moscow")
     row = notice(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id, user)
-    message = notice_mail.build(row)
+    message = rendering.build(row)
     text, html = parts(message)
     assert message["To"] == user.email
     expected_id = f"<notice-{row.id}-document_circulated-document-{document.id}@cica.example>"
@@ -58,7 +59,7 @@ def test_a_delegate_is_told_of_a_circulated_document_in_english(app_ctx):
 def test_an_officer_gets_the_documents_own_page(app_ctx):
     document = make_document()
     row = notice(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id, officer())
-    text, html = parts(notice_mail.build(row))
+    text, html = parts(rendering.build(row))
     assert f"{BASE}/documents/{document.id}" in text and "/inbox/" not in text
     assert f'href="{BASE}/documents/{document.id}"' in html
 
@@ -67,7 +68,7 @@ def test_russian_readers_get_russian_titles_dates_and_texts(app_ctx):
     document = make_document("Annual report", "Ежегодный доклад")
     user = delegate(name="Иван", language="ru", timezone="Europe/Moscow")
     row = notice(NotificationKind.ACKNOWLEDGEMENT_CHASER, "document", document.id, user)
-    message = notice_mail.build(row)
+    message = rendering.build(row)
     text, html = parts(message)
     assert "Ежегодный доклад" in text and "Annual report" not in text
     assert "1 марта 2024, 12:00 (Europe/Moscow)" in text
@@ -81,7 +82,7 @@ def test_russian_readers_get_russian_titles_dates_and_texts(app_ctx):
 def test_the_chaser_in_english(app_ctx):
     document = make_document("Annual report", "Ежегодный доклад")
     row = notice(NotificationKind.ACKNOWLEDGEMENT_CHASER, "document", document.id, delegate())
-    message = notice_mail.build(row)
+    message = rendering.build(row)
     text, _html = parts(message)
     assert message["Subject"] == f"CICA: please acknowledge receipt of {document.symbol}"
     assert "not yet acknowledged receipt" in text and f"{BASE}/inbox/{document.id}" in text
@@ -95,7 +96,7 @@ def test_the_chaser_in_english(app_ctx):
 def test_a_cycle_finding_tells_officers_in_their_language(app_ctx, language, subject, intro):
     found = finding()
     row = notice(NotificationKind.CYCLE_FINDING, "cycle_finding", found.id, officer(language=language))
-    message = notice_mail.build(row)
+    message = rendering.build(row)
     text, html = parts(message)
     assert message["Subject"] == subject
     assert intro in text and found.message in text and f"{BASE}/cycles/" in text
@@ -105,19 +106,19 @@ def test_a_cycle_finding_tells_officers_in_their_language(app_ctx, language, sub
 def test_html_escapes_what_people_typed(app_ctx):
     document = make_document("<script>alert(1)</script> & more")
     row = notice(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id, delegate(name="O'Brien <b>"))
-    text, html = parts(notice_mail.build(row))
+    text, html = parts(rendering.build(row))
     assert "<script>" not in html and "&lt;script&gt;" in html and "O&#39;Brien &lt;b&gt;" in html
     assert "<script>alert(1)</script> & more" in text  # plain text stays as typed
 
 
 def test_a_notice_whose_subject_is_gone_is_not_deliverable(app_ctx):
     row = notice(NotificationKind.DOCUMENT_CIRCULATED, "document", 4242, delegate())
-    with pytest.raises(notice_mail.NotDeliverable, match="document 4242 no longer exists"):
-        notice_mail.build(row)
+    with pytest.raises(rendering.NotDeliverable, match="document 4242 no longer exists"):
+        rendering.build(row)
 
 
 def test_a_kind_without_a_renderer_says_so(app_ctx, monkeypatch):
-    monkeypatch.delitem(notice_mail.RENDERERS, NotificationKind.REPORT_DEADLINE, raising=False)  # every kind has one
+    monkeypatch.delitem(kinds.KINDS, NotificationKind.REPORT_DEADLINE, raising=False)  # every kind is registered
     row = notice(NotificationKind.REPORT_DEADLINE, "report", 1, delegate())
-    with pytest.raises(notice_mail.NoRenderer, match="report_deadline"):
-        notice_mail.build(row)
+    with pytest.raises(rendering.NoRenderer, match="report_deadline"):
+        rendering.build(row)

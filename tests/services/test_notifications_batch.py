@@ -22,7 +22,8 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import dispatch
+from secretariat_app.notices.services import queue as notice_queue
 from tests.conftest import free_port
 from tests.documents_helpers import make_document
 from tests.factories import delegate
@@ -85,12 +86,12 @@ def rows() -> list[Notification]:
 
 
 def queued(users, due_at=NOW, kind=CIRCULATED) -> None:
-    notifications.queue(kind, "document", make_document().id, [u.id for u in users], due_at)
+    notice_queue.queue(kind, "document", make_document().id, [u.id for u in users], due_at)
     db.session.commit()
 
 
 def claim(now=NOW, limit=None) -> list[tuple[int, int]]:
-    claimed = notifications.claim_due(now, limit)
+    claimed = dispatch.claim_due(now, limit)
     db.session.commit()
     return claimed
 
@@ -99,13 +100,13 @@ def test_a_batch_goes_over_one_connection_and_marks_every_row(sink):
     users = [delegate(language="ru" if n % 2 else "en") for n in range(12)]
     queued(users)
     claimed = claim()
-    outcomes = notifications.deliver_batch(claimed)
+    outcomes = dispatch.deliver_batch(claimed)
     assert outcomes == {notification_id: "sent" for notification_id, _ in claimed}
     assert len(sink.sessions) == 1
     assert [r.status for r in rows()] == [SENT] * 12
     assert sorted(m["Message-ID"] for m in sink.accepted) == sorted(r.message_id for r in rows())
     assert sorted(m["To"] for m in sink.accepted) == sorted(u.email for u in users)
-    assert notifications.deliver_batch(claimed) == {i: "skipped" for i, _ in claimed}  # a redelivered task
+    assert dispatch.deliver_batch(claimed) == {i: "skipped" for i, _ in claimed}  # a redelivered task
     assert len(sink.accepted) == 12
 
 
@@ -113,7 +114,7 @@ def test_a_refusal_fails_one_row_and_the_connection_goes_on(sink):
     sink.replies = ["451 4.3.0 try again later", "554 5.7.1 refused"]
     queued([delegate() for _ in range(4)])
     claimed = claim()
-    outcomes = notifications.deliver_batch(claimed)
+    outcomes = dispatch.deliver_batch(claimed)
     assert [outcomes[i] for i, _ in claimed] == ["retry", "failed", "sent", "sent"]
     assert len(sink.sessions) == 1 and len(sink.accepted) == 2
     first, second, *_ = rows()
@@ -130,7 +131,7 @@ def test_a_server_that_is_down_is_tried_once_per_batch(settings, monkeypatch):
     real_open = mail._open_smtp
     monkeypatch.setattr(mail, "_open_smtp", lambda config: opened.append(1) or real_open(config))
     queued([delegate() for _ in range(5)])
-    outcomes = notifications.deliver_batch(claim())
+    outcomes = dispatch.deliver_batch(claim())
     assert set(outcomes.values()) == {"retry"} and len(opened) == 1
     assert all(r.status == PENDING and "Connection refused" in r.last_error and r.not_before for r in rows())
 
@@ -148,7 +149,7 @@ def test_a_dropped_connection_is_opened_again_for_the_next_row(sink, monkeypatch
 
     monkeypatch.setattr(smtplib.SMTP, "send_message", send_message)
     claimed = claim()
-    outcomes = notifications.deliver_batch(claimed)
+    outcomes = dispatch.deliver_batch(claimed)
     assert [outcomes[i] for i, _ in claimed] == ["sent", "retry", "sent"]
     assert len(sink.sessions) == 2
 
@@ -165,7 +166,7 @@ def test_each_row_is_marked_sent_before_the_next_mail_goes(settings, app, monkey
             db.session.remove()
 
     monkeypatch.setattr(mail, "send", send)
-    notifications.deliver_batch(claimed)
+    dispatch.deliver_batch(claimed)
     assert seen == [Counter({SENT: n, SENDING: 4 - n}) for n in range(4)]
 
 
@@ -184,7 +185,7 @@ def test_a_row_taken_back_while_its_batch_runs_is_not_sent_by_it(settings, monke
             db.session.commit()
 
     monkeypatch.setattr(mail, "send", send)
-    outcomes = notifications.deliver_batch(claimed)
+    outcomes = dispatch.deliver_batch(claimed)
     assert [outcomes[i] for i, _ in claimed] == ["sent", "sent", "skipped"]
     assert len(sent) == 2
     last = rows()[-1]
@@ -194,16 +195,16 @@ def test_a_row_taken_back_while_its_batch_runs_is_not_sent_by_it(settings, monke
 def test_a_batch_out_of_time_hands_the_rest_back(settings, monkeypatch, outbox):
     monkeypatch.setitem(settings, "NOTIFY_TASK_SECONDS", 5)
     clock = iter([0.0, 1.0, 2.0, 9.0, 9.0, 9.0])
-    monkeypatch.setattr(notifications.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(dispatch.time, "monotonic", lambda: next(clock))
     queued([delegate() for _ in range(4)])
     claimed = claim()
-    outcomes = notifications.deliver_batch(claimed)
+    outcomes = dispatch.deliver_batch(claimed)
     assert [outcomes[i] for i, _ in claimed] == ["sent", "sent", "deferred", "deferred"]
     assert len(outbox) == 2
     *_, third, fourth = rows()
     assert (third.status, third.attempts, third.claimed_at) == (PENDING, 1, None)
     assert "ran out of time" in fourth.last_error
-    assert notifications.deliver_batch(claimed[2:]) == {claimed[2][0]: "skipped", claimed[3][0]: "skipped"}
+    assert dispatch.deliver_batch(claimed[2:]) == {claimed[2][0]: "skipped", claimed[3][0]: "skipped"}
     again = claim(now=NOW + timedelta(seconds=1))
     assert [attempt for _, attempt in again] == [2, 2]  # a new attempt: the old task's copy stays void
 
@@ -211,7 +212,7 @@ def test_a_batch_out_of_time_hands_the_rest_back(settings, monkeypatch, outbox):
 def test_the_dispatcher_hands_over_batches(settings):
     queued([delegate() for _ in range(7)])
     batches = []
-    result = notifications.dispatch(batches.append, now=NOW, per_task=3)
+    result = dispatch.dispatch(batches.append, now=NOW, per_task=3)
     assert [len(b) for b in batches] == [3, 3, 1] and (result.enqueued, result.tasks) == (7, 3)
     assert sorted(pair for batch in batches for pair in batch) == sorted(result.claimed)
 
@@ -225,7 +226,7 @@ def test_a_batch_survives_a_dead_broker_like_single_tasks(settings):
             raise ConnectionError("Connection refused")
         handed.append(batch)
 
-    result = notifications.dispatch(enqueue, now=NOW, per_task=2)
+    result = dispatch.dispatch(enqueue, now=NOW, per_task=2)
     assert (len(result.claimed), result.enqueued, result.tasks) == (5, 2, 1) and "refused" in result.error
     assert [r.status for r in rows()] == [SENDING] * 5  # taken back after the timeout
 
@@ -246,7 +247,7 @@ def test_a_digest_in_a_batch_is_one_mail(settings, outbox):
     for _ in range(3):
         queued([reader, other])
     morning = datetime(2025, 6, 3, 4, 0, tzinfo=UTC)  # 07:00 in Moscow, the day after NOW
-    outcomes = notifications.deliver_batch(claim(now=morning))
+    outcomes = dispatch.deliver_batch(claim(now=morning))
     assert Counter(outcomes.values()) == Counter({"sent": 4, "skipped": 2})  # 3 plain + the digest; 2 carried
     assert Counter(m["To"] for m in outbox) == Counter({other.email: 3, reader.email: 1})
     assert {r.status for r in rows()} == {SENT}

@@ -15,7 +15,8 @@ from secretariat_app.cycles.services import officer_alerts
 from secretariat_app.cycles.services.history_import import import_history
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import dispatch
+from secretariat_app.notices.services import queue as notice_queue
 from tests.factories import admin, delegate, officer
 
 AS_OF = date(2025, 6, 1)
@@ -47,9 +48,9 @@ def test_the_daily_check_queues_a_notice_per_new_finding_and_officer(history, ou
         assert set(db.session.scalars(select(Notification.due_at))) == {CHECKED}
         assert run_daily_check() == 0  # known findings are not raised again
         assert len(notices()) == 2 * new
-        for notification_id, attempt in notifications.claim_due(CHECKED):
+        for notification_id, attempt in dispatch.claim_due(CHECKED):
             db.session.commit()
-            assert notifications.deliver(notification_id, attempt) == "sent"
+            assert dispatch.deliver(notification_id, attempt) == "sent"
     assert len(outbox) == 2 * new
     assert len({m["Message-ID"] for m in outbox}) == 2 * new
     assert all("/cycles/" in m.get_body(("plain",)).get_content() for m in outbox)
@@ -64,7 +65,7 @@ def test_findings_and_their_notices_are_committed_together(history, monkeypatch)
         raise RuntimeError("the notice could not be written")
 
     with monkeypatch.context() as patch, freeze_time(CHECKED), pytest.raises(RuntimeError):
-        patch.setattr(notifications, "queue", broken)
+        patch.setattr(notice_queue, "queue", broken)
         run_daily_check()
     db.session.rollback()
     assert db.session.scalar(select(func.count(CycleFinding.id))) == 0  # no finding without its notices

@@ -61,8 +61,8 @@ def test_my_notices_with_times_in_my_zone_and_nobody_elses(client, login, soc):
     page = client.get("/my/notices/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert html.count("Meeting reminders") == 2  # the cancelled row is not listed
-    assert "Meeting cancellations" not in html  # the officer's notice is not mine
+    assert html.count("<td>Meeting reminder</td>") == 2  # the cancelled row is not listed
+    assert "Meeting cancelled" not in html  # the officer's notice is not mine
     assert "Spring SOC" in html and f"/delegation/meetings/{soc.id}" in html
     # 05:00 UTC is 08:00 in Moscow.
     assert "May 25, 2027, 8:00:00" in html and "May 2, 2027, 8:01:00" in html and ", 5:00:00" not in html

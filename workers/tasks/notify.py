@@ -14,14 +14,14 @@ from collections import Counter
 
 from celery import shared_task
 
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import dispatch
 
 
 @shared_task(name="workers.tasks.notify.send_notification", ignore_result=True)
 def send_notification(notification_id: int, attempt: int | None = None) -> str:
     """Send one claimed notice and mark it; a no-op unless the row is still
     "sending" in this attempt (so a redelivered task sends nothing)."""
-    return notifications.deliver(notification_id, attempt)
+    return dispatch.deliver(notification_id, attempt)
 
 
 @shared_task(name="workers.tasks.notify.send_notifications", ignore_result=True)
@@ -30,7 +30,7 @@ def send_notifications(pairs: list) -> str:
     connection, each row marked right after its own mail; a row no longer
     "sending" in its attempt is skipped (so a redelivered task sends nothing
     twice). Returns the outcomes counted, e.g. "sent: 50"."""
-    outcomes = notifications.deliver_batch((pair[0], pair[1]) for pair in pairs)
+    outcomes = dispatch.deliver_batch((pair[0], pair[1]) for pair in pairs)
     return ", ".join(f"{outcome}: {count}" for outcome, count in sorted(Counter(outcomes.values()).items()))
 
 
@@ -42,9 +42,9 @@ def enqueue_batch(pairs: list[tuple[int, int]]) -> None:
     send_notifications.apply_async(([list(pair) for pair in pairs],))
 
 
-def dispatch_now(now=None, limit=None) -> notifications.Dispatched:
+def dispatch_now(now=None, limit=None) -> dispatch.Dispatched:
     """One pass of the dispatcher, handing the claimed rows to the workers in batches."""
-    return notifications.dispatch(enqueue_batch, now, limit, per_task=notifications.task_batch_size())
+    return dispatch.dispatch(enqueue_batch, now, limit, per_task=dispatch.task_batch_size())
 
 
 @shared_task(name="workers.tasks.notify.dispatch_due", ignore_result=True)

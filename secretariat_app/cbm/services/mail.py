@@ -1,4 +1,5 @@
-"""The mail of a CBM report deadline notice (NotificationKind.REPORT_DEADLINE):
+"""The mail of a CBM report deadline notice (NotificationKind.REPORT_DEADLINE,
+registered in `cbm/notice_kinds.py`):
 a reminder before an annual report is due ("due in N days") or the chaser
 after it ("overdue"), in plain text and HTML, in the recipient's language,
 with the due time in the recipient's zone and in Astana time, and the link to
@@ -25,15 +26,14 @@ from secretariat_app.core.localisation import is_known_timezone
 from secretariat_app.domain.cbm_reports import due_day_of
 from secretariat_app.domain.cbm_status import SECRETARIAT_TIMEZONE
 from secretariat_app.extensions import db
-from secretariat_app.notices.models import Notification, NotificationKind
-from secretariat_app.notices.services.mail import (
+from secretariat_app.notices.models import Notification
+from secretariat_app.notices.services.rendering import (
     NotDeliverable,
     Notice,
     language_of,
     local_time,
     public_url,
     render_pair,
-    renderer,
 )
 
 TEMPLATE = "cbm_report_deadline"
@@ -97,7 +97,6 @@ def subject(values: dict) -> str:
                     values["days"], year=values["year"], area=values["area"])
 
 
-@renderer(NotificationKind.REPORT_DEADLINE)
 def report_deadline(notification: Notification, user: User, now: datetime | None = None) -> Notice:
     """A reminder or the chaser of a draft annual report, for one of the area's coordinators."""
     from secretariat_app.cbm.services.notices import recipient_ids

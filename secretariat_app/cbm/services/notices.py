@@ -28,7 +28,6 @@ from secretariat_app.cbm.models import (
     CbmCoordinatorUser,
     ReportStatus,
 )
-from secretariat_app.cbm.services import mail as cbm_mail  # noqa: F401  (registers the renderer of REPORT_DEADLINE)
 from secretariat_app.core.columns import utcnow
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import (
@@ -36,7 +35,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import queue as notice_queue
 
 SUBJECT = "cbm_report"
 KIND = NotificationKind.REPORT_DEADLINE
@@ -168,7 +167,7 @@ def sync_report(report: CbmAnnualReport, now: datetime | None = None) -> Deadlin
             to_insert[instant].append(rid)
     db.session.flush()  # moves and cancellations first: a new row may take a freed instant
     for instant, ids in sorted(to_insert.items()):
-        changes.created += notifications.queue(KIND, SUBJECT, report.id, ids, instant)
+        changes.created += notice_queue.queue(KIND, SUBJECT, report.id, ids, instant)
     db.session.flush()
     return changes
 

@@ -53,7 +53,7 @@ from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.services.meetings import default_delegations
 from secretariat_app.notices.models import NotificationKind
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import queue as notice_queue
 from secretariat_app.permissions import Action, can, is_coordinator_of, is_secretariat
 
 PAPER_FIELDS = ("area_id", "kind", "status", "document_id", "period_start", "period_end", "submitted_at",
@@ -220,7 +220,7 @@ def start_review(actor: User | None, paper: CbmPaper, now: datetime | None = Non
     new = [d.id for d in members if d.id not in reached]
     before = audit.snapshot(paper, PAPER_FIELDS)
     paper.status, paper.review_started_at = PaperStatus.UNDER_REVIEW, now
-    told_again = notifications.queue(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id,
+    told_again = notice_queue.queue(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id,
                                      _active_users(again), now)
     _record(actor, "cbm_paper.start_review", paper, before, at=now.isoformat(), delegation_ids=sorted(new),
             told_again_delegation_ids=sorted(again), notifications_again=told_again)

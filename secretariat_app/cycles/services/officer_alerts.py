@@ -14,7 +14,7 @@ from secretariat_app.accounts.models.people import Role, User, UserRole
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import NotificationKind
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import queue as notice_queue
 
 SUBJECT_TYPE = "cycle_finding"
 
@@ -34,6 +34,6 @@ def queue_cycle_alerts(findings: list[CycleFinding]) -> int:
         db.session.flush()
     queued = 0
     for finding in findings:
-        queued += notifications.queue(NotificationKind.CYCLE_FINDING, SUBJECT_TYPE, finding.id, officers,
-                                      finding.raised_at or finding.last_seen_at)
+        queued += notice_queue.queue(NotificationKind.CYCLE_FINDING, SUBJECT_TYPE, finding.id, officers,
+                                     finding.raised_at or finding.last_seen_at)
     return queued

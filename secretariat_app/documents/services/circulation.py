@@ -35,7 +35,7 @@ from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Invitation
 from secretariat_app.meetings.services.meetings import default_delegations
 from secretariat_app.notices.models import NotificationKind
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import queue as notice_queue
 
 WIDEST_FIRST = list(DistributionLevel)  # GENERAL, LIMITED, RESTRICTED
 CIRCULATION_FIELDS = ("symbol", "level", "status", "circulated_at")
@@ -133,7 +133,7 @@ def check_level(level: DistributionLevel, delegations: list[Delegation], named: 
 
 def _notify(kind: NotificationKind, document: Document, user_ids, due_at: datetime) -> int:
     """Notice rows for these people, in this transaction; the dispatcher sends them."""
-    return notifications.queue(kind, "document", document.id, user_ids, due_at)
+    return notice_queue.queue(kind, "document", document.id, user_ids, due_at)
 
 
 def _active_users(delegation_ids) -> list[int]:

@@ -2,7 +2,7 @@
 
 The meeting services call these inside their own transaction, before they
 commit: the reminder rows change with the meeting or not at all. A dispatcher
-sends the rows that fall due (services/notifications); nothing here talks to
+sends the rows that fall due (notices/services/dispatch); nothing here talks to
 the broker or to a mail server.
 
 Recipients are the active users of every invited delegation, the registered
@@ -35,7 +35,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import notifications
+from secretariat_app.notices.services import queue as notice_queue
 from secretariat_app.permissions import SECRETARIAT_ROLES
 
 SUBJECT = "meeting"
@@ -100,9 +100,9 @@ def _rows(meeting: Meeting, kind: NotificationKind) -> list[Notification]:
 
 
 def queue_rows(kind: NotificationKind, meeting_id: int, recipient_ids_: list[int], due_at: datetime) -> int:
-    """One pending row per recipient in the caller's transaction (notifications.queue: a row
+    """One pending row per recipient in the caller's transaction (notice_queue.queue: a row
     already there, or a recipient who cannot or will not be mailed this kind, is skipped)."""
-    return notifications.queue(kind, SUBJECT, meeting_id, recipient_ids_, due_at)
+    return notice_queue.queue(kind, SUBJECT, meeting_id, recipient_ids_, due_at)
 
 
 def _revive(row: Notification) -> None:

@@ -1,4 +1,4 @@
-"""The notices page's labels and the preferences form: one box per kind of
+"""The notices page's status labels and the preferences form: one box per kind of
 notice the person may receive by mail, and the daily digest of document notices."""
 from __future__ import annotations
 
@@ -7,17 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
 from secretariat_app.accounts.models.people import User
+from secretariat_app.notices import kinds
 from secretariat_app.notices.models import NotificationKind, NotificationStatus
 from secretariat_app.permissions import is_secretariat
 
-KIND_LABELS = {
-    NotificationKind.MEETING_REMINDER: _l("Meeting reminders"),
-    NotificationKind.MEETING_CANCELLED: _l("Meeting cancellations"),
-    NotificationKind.DOCUMENT_CIRCULATED: _l("Documents circulated"),
-    NotificationKind.ACKNOWLEDGEMENT_CHASER: _l("Reminders to acknowledge a document"),
-    NotificationKind.REPORT_DEADLINE: _l("Report deadlines"),
-    NotificationKind.CYCLE_FINDING: _l("Departures from the cycle rules (Secretariat)"),
-}
 STATUS_LABELS = {
     NotificationStatus.PENDING: _l("to be sent"),
     NotificationStatus.SENDING: _l("being sent"),
@@ -25,13 +18,11 @@ STATUS_LABELS = {
     NotificationStatus.FAILED: _l("could not be sent"),
     NotificationStatus.CANCELLED: _l("cancelled"),
 }
-# Notices only the Secretariat receives.
-SECRETARIAT_KINDS = frozenset({NotificationKind.CYCLE_FINDING})
 
 
 def kinds_for(user: User) -> list[NotificationKind]:
     """The kinds of notice this person can receive, in the order shown."""
-    return [k for k in NotificationKind if is_secretariat(user) or k not in SECRETARIAT_KINDS]
+    return [entry.kind for entry in kinds.all_kinds() if is_secretariat(user) or not entry.secretariat_only]
 
 
 def field_name(kind: NotificationKind) -> str:
@@ -45,17 +36,17 @@ class PreferencesForm(FlaskForm):
     @classmethod
     def for_user(cls, user: User) -> PreferencesForm:
         """A form with a box per kind the person can receive, ticked when they get it by mail."""
-        kinds = kinds_for(user)
+        shown = kinds_for(user)
 
         class Form(cls):
             pass
 
-        for kind in kinds:
-            setattr(Form, field_name(kind), BooleanField(KIND_LABELS[kind]))
-        data = {field_name(k): k.value not in (user.mail_opt_out or []) for k in kinds}
+        for kind in shown:
+            setattr(Form, field_name(kind), BooleanField(kinds.get(kind).preference_label))
+        data = {field_name(k): k.value not in (user.mail_opt_out or []) for k in shown}
         data["document_digest"] = bool(user.document_digest)
         form = Form(data=data)  # a POST's own values win over these
-        form.kinds = kinds
+        form.kinds = shown
         return form
 
     def kind_fields(self):

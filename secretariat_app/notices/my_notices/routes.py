@@ -7,23 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from secretariat_app.audit import services as audit
-from secretariat_app.cbm.models import CbmAnnualReport
-from secretariat_app.cbm.services import notices as cbm_notices
 from secretariat_app.core.localisation import current_language
-from secretariat_app.documents.models import Document
 from secretariat_app.extensions import db
-from secretariat_app.meetings.models import Meeting
+from secretariat_app.notices import kinds
 from secretariat_app.notices.models import Notification, NotificationStatus
 from secretariat_app.notices.my_notices import bp
-from secretariat_app.notices.my_notices.forms import (
-    KIND_LABELS,
-    STATUS_LABELS,
-    PreferencesForm,
-)
-from secretariat_app.permissions import Action, Audience, access, can, is_secretariat
+from secretariat_app.notices.my_notices.forms import STATUS_LABELS, PreferencesForm
+from secretariat_app.permissions import Audience, access
 
 PER_PAGE = 50
 
@@ -31,35 +23,14 @@ PER_PAGE = 50
 @bp.context_processor
 def labels() -> dict:
     return {
-        "notice_kind_label": lambda k: KIND_LABELS.get(k, k),
+        "notice_kind_label": kinds.label,
         "notice_status_label": lambda s: STATUS_LABELS.get(s, s),
     }
 
 
 def _subjects(rows: list[Notification]) -> dict[tuple[str, int], tuple[str, str | None]]:
     """What each notice is about, as (label, link or None), loaded in one query per kind of subject."""
-    language = current_language()
-    wanted: dict[str, set[int]] = {}
-    for row in rows:
-        wanted.setdefault(row.subject_type, set()).add(row.subject_id)
-    found: dict[tuple[str, int], tuple[str, str | None]] = {}
-    if wanted.get("meeting"):
-        endpoint = "meetings.detail" if is_secretariat(current_user) else "delegation.meeting_detail"
-        for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(wanted["meeting"]))):
-            found[("meeting", meeting.id)] = (meeting.title(language), url_for(endpoint, meeting_id=meeting.id))
-    if wanted.get("document"):
-        for document in db.session.scalars(select(Document).where(Document.id.in_(wanted["document"]))):
-            title = document.title_ru if language == "ru" and document.title_ru else document.title_en
-            found[("document", document.id)] = (f"{document.symbol} {title}".strip(), None)
-    if wanted.get("cbm_report"):
-        reports = db.session.scalars(select(CbmAnnualReport).where(CbmAnnualReport.id.in_(wanted["cbm_report"]))
-                                     .options(selectinload(CbmAnnualReport.area)))
-        for report in reports:
-            # No link to a page that would answer 404 (a draft of an area the reader no longer coordinates).
-            readable = can(current_user, Action.READ_CBM_REPORT, report)
-            link = url_for("cbm.annual_report", report_id=report.id) if readable else None
-            found[("cbm_report", report.id)] = (cbm_notices.subject_label(report, language), link)
-    return found
+    return kinds.describe(((row.subject_type, row.subject_id) for row in rows), current_user, current_language())
 
 
 @bp.route("/")

@@ -1,6 +1,7 @@
-"""Notices as rows: queued in the transaction of whatever causes them, claimed
-by the dispatcher, delivered by workers that take row ids, retried with
-exponential backoff, failed after the last try and resent by an officer.
+"""Dispatching notices: rows queued (`queue`) in the transaction of whatever
+causes them are claimed by the dispatcher, delivered by workers that take row
+ids, retried with exponential backoff, failed after the last try and resent
+by an officer (`resend`). Their mails are written by `rendering`.
 
 The life of a row: pending → (claim: attempts + 1) sending → sent; or, after a
 temporary SMTP refusal or a lost connection, back to pending with a later
@@ -23,130 +24,29 @@ from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from secretariat_app.accounts.models.people import User
 from secretariat_app.core import mail
 from secretariat_app.core.columns import utcnow
-from secretariat_app.domain.digest import next_digest_instant
 from secretariat_app.extensions import db
-from secretariat_app.notices.models import (
-    Notification,
-    NotificationKind,
-    NotificationStatus,
-)
+from secretariat_app.notices import kinds
+from secretariat_app.notices.kinds import NotDeliverable
+from secretariat_app.notices.models import Notification, NotificationStatus
+from secretariat_app.notices.services import digest, rendering
+from secretariat_app.notices.services.queue import mailable
 
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
 FAILED, CANCELLED = NotificationStatus.FAILED, NotificationStatus.CANCELLED
 NO_SYNC = {"synchronize_session": False}
-QUEUE_CHUNK = 500
 PER_TASK = 50  # rows one send task carries, unless NOTIFY_PER_TASK says otherwise
 TASK_SECONDS = 120.0  # a batch hands its unsent rows back after this long (below the soft time limit, 240 s)
 
 
 def _config(name: str):
     return current_app.config[name]
-
-
-# Queuing -----------------------------------------------------------------------------------------
-
-def mailable(user: User | None, kind: NotificationKind) -> str | None:
-    """Why `user` is not to be mailed a notice of `kind` (None: they are)."""
-    if user is None:
-        return "the recipient no longer exists"
-    if not user.active:
-        return "the recipient's account is deactivated"
-    if not (user.email or "").strip():
-        return "the recipient has no e-mail address"
-    if kind.value in (user.mail_opt_out or []):
-        return "the recipient chose not to receive this kind of notice by mail"
-    return None
-
-
-def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_ids: Iterable[int],
-          due_at: datetime) -> int:
-    """Add one pending row per recipient to the caller's transaction (the caller
-    commits); returns how many were added. A notice that exists already (same
-    kind, subject, recipient and due time), a recipient who opted out of this
-    kind by mail, has no e-mail or is deactivated, is skipped. Never talks to
-    the broker, so it works while Redis is down."""
-    ids = sorted(set(recipient_ids))
-    if not ids:
-        return 0
-    users = db.session.scalars(select(User).where(User.id.in_(ids)))
-    wanted = sorted((u for u in users if mailable(u, kind) is None), key=lambda u: u.id)
-    if not wanted:
-        return 0
-    now = utcnow()
-    values = [{"kind": kind, "subject_type": subject_type, "subject_id": subject_id, "recipient_id": user.id,
-               "due_at": _due_for(user, kind, due_at), "status": PENDING, "attempts": 0, "last_error": "",
-               "created_at": now}
-              for user in wanted]
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    added = 0
-    for start in range(0, len(values), QUEUE_CHUNK):  # within SQLite's limit on bound parameters
-        # ON CONFLICT DO NOTHING: two requests queuing the same notice at once do not fail either one.
-        statement = (dialect.insert(Notification).values(values[start:start + QUEUE_CHUNK])
-                     .on_conflict_do_nothing().returning(Notification.id))
-        added += len(db.session.execute(statement).all())
-    return added
-
-
-def _due_for(user: User, kind: NotificationKind, due_at: datetime) -> datetime:
-    """A person who chose the daily digest gets document notices together, the next morning."""
-    if kind == NotificationKind.DOCUMENT_CIRCULATED and user.document_digest:
-        return next_digest_instant(due_at, user.timezone)
-    return due_at
-
-
-def _is_digest(row: Notification) -> bool:
-    return row.kind == NotificationKind.DOCUMENT_CIRCULATED and bool(row.recipient.document_digest)
-
-
-def _siblings(row: Notification):
-    return (select(Notification).where(Notification.recipient_id == row.recipient_id, Notification.kind == row.kind,
-                                       Notification.due_at == row.due_at, Notification.id != row.id)
-            .order_by(Notification.id))
-
-
-def _carried_note(carrier_id: int) -> str:
-    return f"in the digest of notice {carrier_id}"
-
-
-def digest_rows(row: Notification) -> list[Notification]:
-    """The document notices that one digest mail carried by `row` lists (itself
-    first): those of the same morning not yet sent, and those already marked as
-    carried by it. Just [row] when the person takes no digest."""
-    if not _is_digest(row):
-        return [row]
-    others = db.session.scalars(_siblings(row).where(or_(
-        Notification.status.in_((PENDING, SENDING)), Notification.last_error == _carried_note(row.id))))
-    return [row, *others]
-
-
-def _digested_elsewhere(row: Notification) -> int | None:
-    """The id of an older notice of the same digest still to be sent: that one
-    carries `row` in its mail, so `row` sends nothing itself."""
-    if not _is_digest(row):
-        return None
-    return db.session.scalar(_siblings(row).where(Notification.id < row.id,
-                                                  Notification.status.in_((PENDING, SENDING))).limit(1)
-                             .with_only_columns(Notification.id))
-
-
-def _mark_carried(row: Notification, now: datetime) -> None:
-    """After the digest mail went out: the notices it listed are sent too."""
-    ids = [other.id for other in digest_rows(row)[1:] if other.status in (PENDING, SENDING)]
-    if ids:
-        db.session.execute(update(Notification).where(Notification.id.in_(ids),
-                                                      Notification.status.in_((PENDING, SENDING)))
-                           .values(status=SENT, sent_at=now, last_error=_carried_note(row.id)),
-                           execution_options=NO_SYNC)
-        db.session.commit()
 
 
 # Claiming, taking back -----------------------------------------------------------------------------
@@ -371,29 +271,24 @@ def deliver_batch(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
 def _prepare(started: dict[int, int]) -> list[_Plan]:
     """Load the started rows with what their mail needs and render the mails;
     ends the session's transaction."""
-    from secretariat_app.documents.models import Document
-    from secretariat_app.notices.services import mail as notice_mail
-
     try:
         rows = list(db.session.scalars(select(Notification).where(Notification.id.in_(started))
                                        .options(joinedload(Notification.recipient)).order_by(Notification.id)))
         # The subjects in the session's identity map: the renderers' session.get finds them without a query.
-        document_ids = {row.subject_id for row in rows if row.subject_type == "document"}
-        documents = list(db.session.scalars(select(Document).where(Document.id.in_(document_ids)))) \
-            if document_ids else []
+        subjects = _load_subjects(rows)
         plans = []
         for row in rows:
             plan = _Plan(row.id, started[row.id])
             plans.append(plan)
-            if _is_digest(row):
+            if digest.is_digest(row):
                 plan.digest = True
                 continue
             reason = mailable(row.recipient, row.kind)
             try:
                 if reason:
-                    raise notice_mail.NotDeliverable(reason)
-                plan.message = notice_mail.build(row)
-            except notice_mail.NotDeliverable as gone:
+                    raise NotDeliverable(reason)
+                plan.message = rendering.build(row)
+            except NotDeliverable as gone:
                 plan.outcome, plan.values = "cancelled", {"status": CANCELLED, "last_error": str(gone)}
             except SQLAlchemyError:  # the database, not the notice: the rows are taken back after the timeout
                 raise
@@ -401,10 +296,23 @@ def _prepare(started: dict[int, int]) -> list[_Plan]:
                 log.exception("could not render notice %s", row.id)
                 plan.outcome = "failed"
                 plan.values = {"status": FAILED, "last_error": f"could not render: {error!r}"[:2000]}
-        del documents
+        del subjects
         return plans
     finally:
         db.session.rollback()  # no transaction stays open during the SMTP conversation
+
+
+def _load_subjects(rows: list[Notification]) -> list:
+    """The rows' subjects, one query per subject type (kept by the caller while it renders)."""
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        wanted.setdefault(row.subject_type, set()).add(row.subject_id)
+    loaded = []
+    for subject_type, ids in sorted(wanted.items()):
+        subject = kinds.subject(subject_type)
+        if subject is not None:
+            loaded.extend(db.session.scalars(select(subject.model).where(subject.model.id.in_(ids))))
+    return loaded
 
 
 def _send_all(plans: list[_Plan], connection: Connection, mailer: mail.Mailer, outcomes: dict[int, str]) -> None:
@@ -463,26 +371,24 @@ def _give_back(connection: Connection, plans: list[_Plan], outcomes: dict[int, s
 def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str:
     """One row the slow way, in the session: a row of a daily digest, which one
     mail carries with its siblings (the oldest of them sends it)."""
-    from secretariat_app.notices.services import mail as notice_mail
-
     start = update(Notification).where(_in_attempt([(notification_id, attempt)])).values(claimed_at=utcnow())
     started = db.session.execute(start.returning(Notification.attempts), execution_options=NO_SYNC).scalar()
     db.session.commit()
     if started is None:  # carried by a sibling's digest meanwhile, or taken back
         return "skipped"
     row = db.session.get(Notification, notification_id, populate_existing=True)
-    digest = _is_digest(row)
-    carrier = _digested_elsewhere(row) if digest else None
+    digested = digest.is_digest(row)
+    carrier = digest.digested_elsewhere(row) if digested else None
     if carrier is not None:  # one mail per digest: the oldest notice carries it
         db.session.rollback()
-        _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=_carried_note(carrier))
+        _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=digest.carried_note(carrier))
         return "digested"
     reason = mailable(row.recipient, row.kind)
     try:
         if reason:
-            raise notice_mail.NotDeliverable(reason)
-        message = notice_mail.build(row)
-    except notice_mail.NotDeliverable as gone:
+            raise NotDeliverable(reason)
+        message = rendering.build(row)
+    except NotDeliverable as gone:
         db.session.rollback()
         _finish(notification_id, attempt, status=CANCELLED, last_error=str(gone))
         return "cancelled"
@@ -502,39 +408,6 @@ def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str
         return "failed" if record_failure(notification_id, attempt, text, permanent) == FAILED else "retry"
     if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
         log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
-    if digest:
-        _mark_carried(db.session.get(Notification, notification_id), utcnow())
+    if digested:
+        digest.mark_carried(db.session.get(Notification, notification_id), utcnow())
     return "sent"
-
-
-# Failed notices and resending ---------------------------------------------------------------------------
-
-def failed_notices(limit: int = 500) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.status == FAILED)
-                                   .order_by(Notification.id.desc()).limit(limit)))
-
-
-def count_failed() -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(Notification.status == FAILED))
-
-
-def resend(ids: Iterable[int] | None = None) -> list[int]:
-    """Failed rows (those in `ids`, or all of them when None) become pending
-    with their attempts at 0; returns the ids. Their due time is already past,
-    so the next dispatch takes them (their unique key is left as it was). The
-    caller commits."""
-    statement = update(Notification).where(Notification.status == FAILED)
-    if ids is not None:
-        statement = statement.where(Notification.id.in_(set(ids)))
-    statement = statement.values(status=PENDING, attempts=0, claimed_at=None, not_before=None).returning(Notification.id)
-    return sorted(db.session.scalars(statement, execution_options=NO_SYNC))
-
-
-def record_resend(actor, ids: list[int], by: str) -> None:
-    """Note the resend in the audit log (the caller commits)."""
-    from secretariat_app.audit import services as audit
-
-    if ids:
-        object_id = str(ids[0]) if len(ids) == 1 else f"{len(ids)} notices"
-        audit.record(actor, "notification.resend", "notification", object_id,
-                     {"status": FAILED.value}, {"status": PENDING.value, "ids": ids, "by": by})

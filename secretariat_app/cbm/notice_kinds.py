@@ -1,0 +1,40 @@
+"""The notices of confidence building measures (see `notices.kinds`): the
+deadline of an annual implementation report (reminders and the chaser). Its
+mail is written by `services/mail.py`; `services/notices.py` keeps the rows."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from secretariat_app.accounts.models.people import User
+from secretariat_app.cbm.models import CbmAnnualReport
+from secretariat_app.cbm.services import mail as cbm_mail
+from secretariat_app.cbm.services import notices as cbm_notices
+from secretariat_app.extensions import db
+from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.models import NotificationKind
+from secretariat_app.permissions import Action, can
+
+
+def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str, str | None]]:
+    """A report's title; linked only for a reader who may open it (no link to a
+    page that would answer 404, e.g. a draft of an area they no longer coordinate)."""
+    reports = db.session.scalars(select(CbmAnnualReport).where(CbmAnnualReport.id.in_(ids))
+                                 .options(selectinload(CbmAnnualReport.area)))
+    return {report.id: (cbm_notices.subject_label(report, language),
+                        url_for("cbm.annual_report", report_id=report.id)
+                        if can(reader, Action.READ_CBM_REPORT, report) else None)
+            for report in reports}
+
+
+register_subject(NoticeSubject(cbm_notices.SUBJECT, CbmAnnualReport, describe))
+register(NoticeKind(
+    kind=NotificationKind.REPORT_DEADLINE,
+    label=_l("Report deadline"),
+    preference_label=_l("Report deadlines"),
+    subject_type=cbm_notices.SUBJECT,
+    render=cbm_mail.report_deadline,
+    templates=(cbm_mail.TEMPLATE,),
+))

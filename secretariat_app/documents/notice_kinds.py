@@ -1,0 +1,45 @@
+"""The notices of documents (see `notices.kinds`): a document circulated,
+which joins the daily digest of those who chose it, and the reminder to
+acknowledge receipt. Their mails are written by `services/mail.py`."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from secretariat_app.accounts.models.people import User
+from secretariat_app.documents.models import Document
+from secretariat_app.documents.services import mail as document_mail
+from secretariat_app.extensions import db
+from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.models import NotificationKind
+
+SUBJECT = "document"
+
+
+def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str, str | None]]:
+    """A document's symbol and title (not linked: who may still read it is the document's page's to say)."""
+    found = {}
+    for document in db.session.scalars(select(Document).where(Document.id.in_(ids))):
+        title = document.title_ru if language == "ru" and document.title_ru else document.title_en
+        found[document.id] = (f"{document.symbol} {title}".strip(), None)
+    return found
+
+
+register_subject(NoticeSubject(SUBJECT, Document, describe))
+register(NoticeKind(
+    kind=NotificationKind.DOCUMENT_CIRCULATED,
+    label=_l("Document circulated"),
+    preference_label=_l("Documents circulated"),
+    subject_type=SUBJECT,
+    render=document_mail.document_circulated,
+    render_digest=document_mail.document_digest,
+    templates=("document_circulated", "document_digest"),
+))
+register(NoticeKind(
+    kind=NotificationKind.ACKNOWLEDGEMENT_CHASER,
+    label=_l("Acknowledgement reminder"),
+    preference_label=_l("Reminders to acknowledge a document"),
+    subject_type=SUBJECT,
+    render=document_mail.acknowledgement_chaser,
+    templates=("acknowledgement_chaser",),
+))
