@@ -6,6 +6,7 @@ implementation reports, the overview and the exports.
   CbmAnnualReport, CbmActivityReport, CbmAttachment ...
 - `services/`: catalogue, papers, activities, reports, attachments, overview,
   exports, notices and mail (report deadlines).
+- `notice_kinds`: the report deadline notice (registered with `notices.kinds`).
 - `web/`: every CBM page (blueprint "cbm"); `web/loaders.py` finds the object a
   URL names for @access.
 - Who may read and do what: `permissions/cbm.py` (the report and paper read

@@ -6,6 +6,8 @@ acknowledgements, the archive and the delegate's inbox.
 - `services/`: documents (register), versions (upload), circulation (circulate,
   derestrict, withdraw), reading (who may read, downloads), inbox (the fast
   path of the delegate's list), archive.
+- `notice_kinds`: the circulated (and daily digest) and acknowledgement chaser
+  notices (registered with `notices.kinds`); their mails are `services/mail.py`.
 - `web/`: the officers' clearing house and downloads (blueprint "documents").
 - `inbox/`: what reached me or my delegation (blueprint "inbox").
 - The pure rules: `domain/visibility.py` (who may read a document), `domain/symbols.py`.

@@ -1,1 +1,1 @@
-"""The notice pipeline: queueing, dispatching, sending, rendering."""
+"""The notice pipeline: queue, dispatch, digest, rendering, resend (see the package's docstring)."""
