@@ -11,18 +11,13 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, Submit
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
-from secretariat_app.documents.models import DistributionLevel, DocumentType
+from secretariat_app.documents.models import DocumentType
 from secretariat_app.documents.services.inbox import (
     OTHER_LANGUAGE,
     InboxFilters,
     filter_choices,
 )
 
-LEVEL_LABELS = {
-    DistributionLevel.GENERAL: _l("GENERAL"),
-    DistributionLevel.LIMITED: _l("LIMITED"),
-    DistributionLevel.RESTRICTED: _l("RESTRICTED"),
-}
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("any language")),
     SelectChoice("en", _l("English")),

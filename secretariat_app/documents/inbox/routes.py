@@ -20,11 +20,7 @@ from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language, local_time
 from secretariat_app.documents.inbox import bp
-from secretariat_app.documents.inbox.forms import (
-    LEVEL_LABELS,
-    AcknowledgeForm,
-    InboxFilterForm,
-)
+from secretariat_app.documents.inbox.forms import AcknowledgeForm, InboxFilterForm
 from secretariat_app.documents.models import DistributionLevel, Document, DocumentStatus
 from secretariat_app.documents.services import inbox as inbox_service
 from secretariat_app.documents.services import reading
@@ -38,7 +34,9 @@ def _labels_in(language: str) -> dict:
     if language not in _LABELS:
         _LABELS[language] = {
             "types": {key: str(label) for key, label in DOCUMENT_TYPE_LABELS.items()},
-            "levels": {key: str(label) for key, label in LEVEL_LABELS.items()},
+            # A level's tag is its code in every language, as on the officers' pages (level_tag in
+            # documents/_macros.html); its label with who may read it is documents/web/forms.py's LEVEL_LABELS.
+            "levels": {level: level.value.upper() for level in DistributionLevel},
             "statuses": {key: str(label) for key, label in STATUS_LABELS.items()},
             "number": _("No. %(n)d"),
             "unread": _("unread"),
