@@ -36,7 +36,7 @@ How to add a notice kind
 4. Queue rows with `notices.services.queue.queue(kind, subject_type, id,
    recipient_ids, due_at)` in the transaction of whatever causes them.
 5. Translate the label, the preference label, the subject line and the
-   templates' texts into Russian (`make translations`).
+   templates' texts into Russian (docs/development.md, "Translations").
    tests/services/test_notice_kinds.py checks that every kind has exactly one
    complete entry: templates that render in English and Russian, a label
    translated into Russian, a preference.

@@ -2,21 +2,35 @@
 NotificationKind has exactly one complete entry, registered by one feature:
 a label and a preference label translated into Russian, a registered subject,
 a renderer, mail templates in .txt and .html whose every text has a Russian
-translation, and a box on the preferences page."""
+translation, a box on the preferences page, and a mail that is written in
+English and in Russian."""
 from __future__ import annotations
 
 import ast
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
+from freezegun import freeze_time
+from sqlalchemy import select
 
 from config import TestConfig
 from secretariat_app import create_app
+from secretariat_app.accounts.models.states import Body
+from secretariat_app.cbm.services import reports as cbm_reports
+from secretariat_app.cycles.models import CycleFinding
+from secretariat_app.extensions import db
+from secretariat_app.meetings.services import meetings
+from secretariat_app.meetings.services.meetings import MeetingData
 from secretariat_app.notices import kinds
-from secretariat_app.notices.models import NotificationKind
+from secretariat_app.notices.models import Notification, NotificationKind
+from secretariat_app.notices.services import rendering
+from tests import cbm_builders as cbm_build
+from tests.documents_helpers import make_document
+from tests.factories import delegate, officer
 
 PACKAGE = Path(__file__).resolve().parents[2] / "secretariat_app"
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
@@ -114,3 +128,96 @@ def test_each_kind_is_offered_on_the_preferences_page(registry_app, monkeypatch)
         monkeypatch.setattr(forms, "is_secretariat", lambda user: False)
         assert forms.kinds_for(person) == [entry.kind for entry in kinds.all_kinds() if not entry.secretariat_only]
         assert NotificationKind.CYCLE_FINDING not in forms.kinds_for(person)
+
+
+# Every kind's mail, written in English and in Russian ----------------------------------------------
+
+NOW = datetime(2027, 1, 11, 6, 0, tzinfo=UTC)
+
+
+def _row(kind: NotificationKind, subject_type: str, subject_id: int, user, due_at: datetime = NOW) -> Notification:
+    row = Notification(kind=kind, subject_type=subject_type, subject_id=subject_id, recipient_id=user.id,
+                       due_at=due_at)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _document(kind, language):
+    return _row(kind, "document", make_document("Annual report", "Ежегодный доклад").id, delegate(language=language))
+
+
+def _digest(kind, language):
+    reader = delegate(language=language, document_digest=True)
+    first = _row(kind, "document", make_document("Annual report", "Ежегодный доклад").id, reader)
+    _row(kind, "document", make_document("Work plan", "План работы", year=2025).id, reader)
+    return first
+
+
+def _meeting(kind, language):
+    soc = db.session.scalar(select(Body).where(Body.code == "SOC"))
+    with freeze_time("2027-01-10 12:00:00"):
+        meeting = meetings.create_meeting(None, MeetingData(
+            body_id=soc.id, title_en="Senior Officials Committee", title_ru="Комитет старших должностных лиц",
+            starts_at=datetime(2027, 6, 1, 10), ends_at=datetime(2027, 6, 2, 18), timezone="Asia/Almaty",
+            city="Astana"))
+    return _row(kind, "meeting", meeting.id, delegate(language=language))
+
+
+def _finding(kind, language):
+    found = CycleFinding(key=f"rhythm|SUMMIT|late|2018|{language}", rule="rhythm", body="SUMMIT", due_year=2018,
+                         held_year=2019, severity="warning", message="The 5th Summit was held in 2019, due in 2018.",
+                         raised_at=NOW, first_seen_at=NOW, last_seen_at=NOW)
+    db.session.add(found)
+    db.session.commit()
+    return _row(kind, "cycle_finding", found.id, officer(language=language))
+
+
+def _report(kind, language):
+    cast = cbm_build.cbm_cast(f"smes{language}")
+    reader = cbm_build.coordinator_user(cast.area, language=language)
+    with freeze_time("2026-09-01 08:00:00"):
+        report = cbm_reports.open_report(cast.officer, cast.area, 2026)
+    return db.session.scalar(select(Notification).where(
+        Notification.kind == kind, Notification.subject_id == report.id, Notification.recipient_id == reader.id)
+        .order_by(Notification.due_at).limit(1))
+
+
+# One example row per kind (a new kind needs one here), and the instant its mail is written at.
+EXAMPLES = {
+    NotificationKind.MEETING_REMINDER: (_meeting, NOW),
+    NotificationKind.MEETING_CANCELLED: (_meeting, NOW),
+    NotificationKind.DOCUMENT_CIRCULATED: (_document, NOW),
+    NotificationKind.ACKNOWLEDGEMENT_CHASER: (_document, NOW),
+    NotificationKind.REPORT_DEADLINE: (_report, datetime(2026, 10, 16, 19, 0, tzinfo=UTC)),
+    NotificationKind.CYCLE_FINDING: (_finding, NOW),
+}
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind), ids=lambda kind: kind.value)
+def test_each_kinds_mail_is_written_in_english_and_in_russian(reference, kind):
+    assert kind in EXAMPLES, f"add an example row of {kind.value} to EXAMPLES"
+    make, instant = EXAMPLES[kind]
+    mails = {}
+    for language in ("en", "ru"):
+        row = make(kind, language)
+        with freeze_time(instant):
+            message = rendering.build(row)
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert message["Message-ID"] == row.message_id and text.strip() and html.strip()
+        mails[language] = (message["Subject"], text)
+    (subject_en, text_en), (subject_ru, text_ru) = mails["en"], mails["ru"]
+    assert not CYRILLIC.search(subject_en) and CYRILLIC.search(subject_ru)
+    assert CYRILLIC.search(text_ru) and "Dear" in text_en and "Dear" not in text_ru
+
+
+def test_the_daily_digest_is_written_in_english_and_in_russian(reference):
+    kind = next(entry.kind for entry in kinds.all_kinds() if entry.digest)
+    subjects = {}
+    for language, titles in (("en", ("Annual report", "Work plan")), ("ru", ("Ежегодный доклад", "План работы"))):
+        message = rendering.build(_digest(kind, language))
+        subjects[language] = message["Subject"]
+        text = message.get_body(("plain",)).get_content()
+        assert all(title in text for title in titles)
+    assert subjects["en"] == "CICA: 2 documents circulated to you" and CYRILLIC.search(subjects["ru"])
