@@ -221,7 +221,7 @@ def start_review(actor: User | None, paper: CbmPaper, now: datetime | None = Non
     before = audit.snapshot(paper, PAPER_FIELDS)
     paper.status, paper.review_started_at = PaperStatus.UNDER_REVIEW, now
     told_again = notice_queue.queue(NotificationKind.DOCUMENT_CIRCULATED, "document", document.id,
-                                     _active_users(again), now)
+                                    _active_users(again), now)
     _record(actor, "cbm_paper.start_review", paper, before, at=now.isoformat(), delegation_ids=sorted(new),
             told_again_delegation_ids=sorted(again), notifications_again=told_again)
     if new or not again:
