@@ -12,6 +12,7 @@ from secretariat_app.documents.models import Document, DocumentType
 from secretariat_app.documents.services import reading
 from secretariat_app.documents.services.inbox import Cursor, InboxFilters, inbox_page
 from secretariat_app.extensions import db
+from secretariat_app.permissions import documents as document_access
 from tests.documents_helpers import (
     READS,
     T0,
@@ -47,7 +48,7 @@ def test_the_inbox_holds_exactly_what_was_circulated_to_the_reader(world, who):
     assert keys(docs, inbox_page(user)) == READS[who]
     # The SQL of the inbox and domain.visibility give the same answer for every document.
     everything = db.session.scalars(select(Document.id)).all()
-    readable = {d for d in everything if reading.may_read_document(user, d)}
+    readable = {d for d in everything if document_access.may_read_document(user, d)}
     assert {row.document_id for row in inbox_page(user).rows} == readable
 
 
@@ -60,7 +61,7 @@ def test_restricted_only_to_the_named_person_not_their_colleague(world):
     c, docs = world
     assert docs["R1"].id in {r.document_id for r in inbox_page(c.a1).rows}
     assert docs["R1"].id not in {r.document_id for r in inbox_page(c.a2).rows}
-    assert not reading.may_read_document(c.a2, docs["R1"].id)
+    assert not document_access.may_read_document(c.a2, docs["R1"].id)
 
 
 def test_unread_first_then_newest_circulation(world):

@@ -12,8 +12,9 @@ from secretariat_app.documents.models import (
     DocumentVersion,
     Receipt,
 )
-from secretariat_app.documents.services import reading
+from secretariat_app.documents.services import download, reading
 from secretariat_app.extensions import db
+from secretariat_app.permissions import documents as document_access
 from tests.documents_helpers import READS, add_version, cast, library
 
 
@@ -38,30 +39,30 @@ def audit_entries(action: str) -> list[AuditEntry]:
 def test_delegates_read_what_was_circulated_to_them(world, who):
     c, docs = world
     user = getattr(c, who)
-    assert {k for k, d in docs.items() if reading.may_read_document(user, d.id)} == READS[who]
+    assert {k for k, d in docs.items() if document_access.may_read_document(user, d.id)} == READS[who]
     versions = db.session.scalars(select(DocumentVersion)).all()
-    allowed = {v.id for v in versions if reading.download_for(user, v.id) is not None}
+    allowed = {v.id for v in versions if download.download_for(user, v.id) is not None}
     assert allowed == {v.id for v in versions if v.document_id in {docs[k].id for k in READS[who]}}
 
 
 def test_the_secretariat_reads_everything_drafts_included(world):
     c, docs = world
-    assert all(reading.may_read_document(c.officer, d.id) for d in docs.values())
-    assert reading.download_for(c.officer, docs["D1"].versions[0].id) is not None
+    assert all(document_access.may_read_document(c.officer, d.id) for d in docs.values())
+    assert download.download_for(c.officer, docs["D1"].versions[0].id) is not None
 
 
 def test_unknown_ids_are_unreadable(world):
     c, _ = world
-    assert not reading.may_read_document(c.officer, 999_999)
+    assert not document_access.may_read_document(c.officer, 999_999)
     assert reading.readable_document(c.a1, 999_999) is None
-    assert reading.download_for(c.officer, 999_999) is None
+    assert download.download_for(c.officer, 999_999) is None
 
 
 def test_download_names_follow_the_symbol_and_language(world):
     c, docs = world
-    g1 = reading.download_for(c.a1, docs["G1"].versions[1].id)
+    g1 = download.download_for(c.a1, docs["G1"].versions[1].id)
     assert (g1.file_name, g1.content_type) == ("CICA-SOC-2024-1-ru.pdf", "application/pdf")
-    revision = reading.download_for(c.a1, docs["S1R"].versions[0].id)
+    revision = download.download_for(c.a1, docs["S1R"].versions[0].id)
     assert revision.file_name == f"{docs['S1R'].symbol.replace('/', '-')}-en.pdf"
     assert revision.file_name.endswith("/Rev.1-en.pdf".replace("/", "-"))
 
@@ -80,8 +81,8 @@ def test_every_download_is_audited_and_the_first_is_a_receipt(world):
     c, docs = world
     version = docs["L1"].versions[0]
     for _ in range(2):
-        reading.record_download(c.b1, reading.download_for(c.b1, version.id))
-    reading.record_download(c.officer, reading.download_for(c.officer, version.id))
+        download.record_download(c.b1, download.download_for(c.b1, version.id))
+    download.record_download(c.officer, download.download_for(c.officer, version.id))
     entries = audit_entries("document.download")
     assert [(e.actor_id, e.object_type, e.object_id) for e in entries] == [
         (c.b1.id, "document", str(docs["L1"].id))] * 2 + [(c.officer.id, "document", str(docs["L1"].id))]

@@ -164,12 +164,12 @@ def test_when_the_rule_in_python_refuses_what_the_sql_let_through_nothing_is_kep
     """open_download writes the receipt and audit entry in the statement that
     reads the version; domain.visibility has the last word, and its refusal
     rolls those writes back (404, no receipt, no audit entry, still unread)."""
-    from secretariat_app.documents.services import reading
+    from secretariat_app.documents.services import download
 
     c, docs = world
     login(c.a1)
     version = docs["G1"].versions[0]
-    monkeypatch.setattr(reading, "may_read", lambda reader, facts: False)
+    monkeypatch.setattr(download, "may_read", lambda reader, facts: False)
     assert client.get(url(version)).status_code == 404
     assert downloads() == []
     assert db.session.scalar(select(func.count(Receipt.id)).where(Receipt.user_id == c.a1.id)) == 0

@@ -46,7 +46,7 @@ from secretariat_app.documents.services.circulation import (
     CirculationData,
     circulate,
 )
-from secretariat_app.documents.services.reading import Download
+from secretariat_app.documents.services.download import Download
 from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.domain import cbm_papers as rules
 from secretariat_app.domain.violations import N_, RuleViolations, Violation

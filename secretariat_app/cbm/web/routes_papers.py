@@ -39,7 +39,7 @@ from secretariat_app.core.forms import show_violations
 from secretariat_app.core.labels import PAPER_KIND_LABELS
 from secretariat_app.core.localisation import current_language
 from secretariat_app.core.storage import file_store
-from secretariat_app.documents.services import reading
+from secretariat_app.documents.services import download as download_service
 from secretariat_app.documents.services.versions import language_statuses
 from secretariat_app.domain import cbm_papers as rules
 from secretariat_app.domain.violations import RuleViolations, Violation
@@ -52,6 +52,7 @@ from secretariat_app.permissions import (
     is_secretariat,
     require,
 )
+from secretariat_app.permissions import documents as document_access
 
 
 def _conflict(violations: list[Violation]) -> None:
@@ -149,7 +150,7 @@ def paper_file(paper: CbmPaper, version_id: int) -> ResponseReturnValue:
         current_app.logger.error("stored file %s of document version %s is missing", found.sha256, version_id)
         abort(404, _("The file of this language version is missing from the archive. "
                      "The Secretariat has been told; please try again later or contact the Secretariat."))
-    reading.record_download(current_user, found)
+    download_service.record_download(current_user, found)
     response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.file_name,
                          conditional=True, etag=found.sha256, max_age=None)
     response.headers["Content-Type"] = found.content_type
@@ -163,7 +164,7 @@ def paper_file(paper: CbmPaper, version_id: int) -> ResponseReturnValue:
 def _file_endpoint(paper: CbmPaper) -> str | None:
     """Where the reader downloads the paper's files: the clearing house when they may
     read the document there, the area's own link for its coordinators before that."""
-    if reading.may_read_document(current_user, paper.document_id):
+    if document_access.may_read_document(current_user, paper.document_id):
         return "documents.download"
     if can(current_user, Action.COORDINATE_CBM_AREA, paper):
         return "cbm.paper_file"
@@ -178,7 +179,7 @@ def _render_paper(paper: CbmPaper, comment_form: CommentForm | None = None) -> R
     document_page = None
     if officer:
         document_page = url_for("documents.detail", document_id=paper.document_id)
-    elif reading.may_read_document(current_user, paper.document_id):
+    elif document_access.may_read_document(current_user, paper.document_id):
         document_page = url_for("inbox.document", document_id=paper.document_id)
     return render_template(
         "cbm/paper.html", paper=paper, area=paper.area, document=paper.document, officer=officer,

@@ -25,6 +25,7 @@ from secretariat_app.documents.models import DistributionLevel, Document, Docume
 from secretariat_app.documents.services import inbox as inbox_service
 from secretariat_app.documents.services import reading
 from secretariat_app.permissions import Audience, access
+from secretariat_app.permissions import documents as document_access
 
 _LABELS: dict[str, dict] = {}
 
@@ -198,7 +199,7 @@ def _readable(document_id: int) -> Document:
 @access(Audience.DELEGATE)
 def document(document_id: int) -> ResponseReturnValue:
     """The document, its language versions and its lineage; opening it marks it read."""
-    if not reading.may_read_document(current_user, document_id):
+    if not document_access.may_read_document(current_user, document_id):
         abort(404)
     reading.record_receipt(current_user, document_id)
     return _page(reading.load_document(document_id), AcknowledgeForm(formdata=None))

@@ -1,5 +1,10 @@
 """Reading the archive: search by symbol and title words in either language,
-filters, the documents of a meeting in symbol order, and a document's lineage."""
+filters, the documents of a meeting in symbol order, and a document's lineage.
+
+The archive's pages are the Secretariat's, and the Secretariat reads every
+document; the lists are still cut by permissions.documents.readable for the
+reader at hand (nothing, for an officer), so that no list of documents escapes
+the rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +21,7 @@ from secretariat_app.documents.models import (
     VersionKind,
 )
 from secretariat_app.extensions import db
+from secretariat_app.permissions.documents import Reader, readable
 
 MAX_WORDS = 8
 KIND_ORDER = {VersionKind.REV: 1, VersionKind.CORR: 2, VersionKind.ADD: 3}
@@ -56,9 +62,11 @@ def version_order():
     return (kind, Document.version_number)
 
 
-def archive_query(filters: ArchiveFilter):
-    """SELECT of the documents matching `filters`: the latest year first, then by body and serial (newest first)."""
-    query = select(Document).join(Body, Body.id == Document.body_id).options(selectinload(Document.body))
+def archive_query(filters: ArchiveFilter, reader: Reader):
+    """SELECT of the documents matching `filters` that `reader` may read: the
+    latest year first, then by body and serial (newest first)."""
+    query = (select(Document).join(Body, Body.id == Document.body_id).where(readable(reader))
+             .options(selectinload(Document.body)))
     words = search_words(filters.q)
     if words:
         query = query.where(matches_words(words))
@@ -74,9 +82,11 @@ def archive_years() -> list[int]:
     return list(db.session.scalars(select(Document.year).distinct().order_by(Document.year.desc())))
 
 
-def meeting_documents(meeting_id: int) -> list[Document]:
-    """The documents of a meeting in symbol order (body, year, serial, then its later versions)."""
-    query = (select(Document).join(Body, Body.id == Document.body_id).where(Document.meeting_id == meeting_id)
+def meeting_documents(meeting_id: int, reader: Reader) -> list[Document]:
+    """The documents of a meeting that `reader` may read, in symbol order (body,
+    year, serial, then its later versions)."""
+    query = (select(Document).join(Body, Body.id == Document.body_id)
+             .where(Document.meeting_id == meeting_id, readable(reader))
              .options(selectinload(Document.body), selectinload(Document.versions))
              .order_by(Body.code, Document.year, Document.serial, *version_order()))
     return list(db.session.scalars(query))

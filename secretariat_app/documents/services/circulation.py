@@ -29,13 +29,13 @@ from secretariat_app.documents.models import (
     VersionKind,
 )
 from secretariat_app.documents.services.documents import DOCUMENT_FIELDS
-from secretariat_app.domain import visibility
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Invitation
 from secretariat_app.meetings.services.meetings import default_delegations
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.notices.services import queue as notice_queue
+from secretariat_app.permissions import documents as document_access
 
 WIDEST_FIRST = list(DistributionLevel)  # GENERAL, LIMITED, RESTRICTED
 CIRCULATION_FIELDS = ("symbol", "level", "status", "circulated_at")
@@ -118,9 +118,10 @@ def recipients(document: Document, data: CirculationData,
 
 
 def check_level(level: DistributionLevel, delegations: list[Delegation], named: bool, today) -> list[Violation]:
-    """domain.visibility.may_receive for each delegation: LIMITED to members only, RESTRICTED to named persons only."""
+    """permissions.documents.may_receive for each delegation: LIMITED to members only, RESTRICTED to named
+    persons only."""
     refused = [d for d in delegations
-               if not visibility.may_receive(level.value, d.is_member_on(today), named)]
+               if not document_access.may_receive(level, d.is_member_on(today), named)]
     if not refused:
         return []
     if level == DistributionLevel.RESTRICTED:

@@ -41,6 +41,7 @@ from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.permissions import Audience, access
+from secretariat_app.permissions import documents as document_access
 
 PER_PAGE = 50
 
@@ -82,7 +83,7 @@ def archive() -> ResponseReturnValue:
     """The full archive, with search by symbol and title words and filters, paged."""
     form = ArchiveFilterForm(request.args)
     form.fill_choices(current_language(), archive_service.archive_years())
-    query = archive_service.archive_query(form.to_filter())
+    query = archive_service.archive_query(form.to_filter(), document_access.reader_for(current_user))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("documents/archive.html", form=form, page=page, args=args)
@@ -91,7 +92,8 @@ def archive() -> ResponseReturnValue:
 @bp.route("/<int:document_id>")
 @access(Audience.SECRETARIAT)
 def detail(document_id: int) -> ResponseReturnValue:
-    document = get_document(document_id)
+    reader = document_access.reader_for(current_user)
+    document = db.first_or_404(select(Document).where(Document.id == document_id, document_access.readable(reader)))
     base, later = archive_service.lineage(document)
     recipients = db.session.scalar(select(func.count(Circulation.id)).where(Circulation.document_id == document.id))
     named = db.session.scalars(select(NamedRecipient).where(NamedRecipient.document_id == document.id)).all()
@@ -107,7 +109,7 @@ def detail(document_id: int) -> ResponseReturnValue:
 def for_meeting(meeting_id: int) -> ResponseReturnValue:
     """The documents of a meeting in symbol order."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    documents = archive_service.meeting_documents(meeting.id)
+    documents = archive_service.meeting_documents(meeting.id, document_access.reader_for(current_user))
     return render_template("documents/for_meeting.html", meeting=meeting, documents=documents,
                            languages={d.id: language_statuses(d) for d in documents})
 

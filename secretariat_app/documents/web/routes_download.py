@@ -1,5 +1,5 @@
 """Downloading a language version: the reader's right is checked on every
-request (domain.visibility through services.reading), the stored file is
+request (permissions.documents, through services.download's fast path), the stored file is
 streamed as an attachment named after the symbol and language
 (CICA-SOC-2024-17-ru.pdf), and every download is audited.
 
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from secretariat_app.core.storage import file_store
-from secretariat_app.documents.services import reading
+from secretariat_app.documents.services import download as download_service
 from secretariat_app.documents.web import bp
 from secretariat_app.extensions import db
 from secretariat_app.permissions import Audience, access
@@ -22,7 +22,7 @@ from secretariat_app.permissions import Audience, access
 @bp.route("/versions/<int:version_id>/download")
 @access(Audience.AUTHENTICATED)
 def download(version_id: int) -> ResponseReturnValue:
-    found = reading.open_download(current_user, version_id)  # the receipt and audit entry, not committed
+    found = download_service.open_download(current_user, version_id)  # the receipt and audit entry, not committed
     if found is None:
         abort(404)
     try:
