@@ -19,6 +19,7 @@ from secretariat_app.core.columns import utcnow
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language, local_time
+from secretariat_app.core.urls import url_template
 from secretariat_app.documents.inbox import bp
 from secretariat_app.documents.inbox.forms import AcknowledgeForm, InboxFilterForm
 from secretariat_app.documents.models import DistributionLevel, Document, DocumentStatus
@@ -88,11 +89,14 @@ def _rows_html(rows: list[inbox_service.InboxRow], language: str) -> Markup:
     types, tags_for, number, unread_tag, yes, no = (pieces["types"], pieces["tags"], pieces["number"],
                                                    pieces["unread"], pieces["yes"], pieces["no"])
     zone = _zone(str(get_timezone()))
-    document_url = _escape(url_for("inbox.document", document_id=0)[:-1])
-    download_url = _escape(url_for("documents.download", version_id=0)[:-10])  # less "0/download"
+    # Each URL built once by url_for with a placeholder id; a row writes its id in its place.
+    document_url, download_url = url_template("inbox.document", "document_id"), \
+        url_template("documents.download", "version_id")
+    document_before, document_after = _escape(document_url.prefix), _escape(document_url.suffix)
+    download_before, download_after = _escape(download_url.prefix), _escape(download_url.suffix)
     html = []
     for row in rows:
-        link = f'<a href="{document_url}{row.document_id}">{_escape(row.symbol)}</a>'
+        link = f'<a href="{document_before}{row.document_id}{document_after}">{_escape(row.symbol)}</a>'
         meeting = ""
         if row.meeting_id:
             meeting = row.meeting_title(language)
@@ -101,7 +105,7 @@ def _rows_html(rows: list[inbox_service.InboxRow], language: str) -> Markup:
             meeting = _escape(meeting)
         # "2025-03-01 10:00" in the reader's zone (str() of a datetime is its ISO form).
         when = str(row.circulated_at.astimezone(zone))[:16]
-        languages = " ".join(f'<a href="{download_url}{version_id}/download" {_language_link(code)}</a>'
+        languages = " ".join(f'<a href="{download_before}{version_id}{download_after}" {_language_link(code)}</a>'
                              for code, version_id in row.languages)
         html.append(
             f'<tr class="{"unread" if row.unread else "read"}" data-document="{row.document_id}">\n'
