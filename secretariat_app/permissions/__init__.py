@@ -16,7 +16,8 @@ one.
 
 can(user, action, obj) answers the same questions anywhere (templates get
 `can` and `Action` as globals). The rules are RULES below; the CBM ones are in
-permissions.cbm."""
+permissions.cbm; who may read a document (a row, and which rows) is in
+permissions.documents."""
 from __future__ import annotations
 
 from collections.abc import Callable
