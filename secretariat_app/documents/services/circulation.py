@@ -224,7 +224,8 @@ def derestrict(actor: User | None, document: Document, level: DistributionLevel,
     if level == DistributionLevel.LIMITED:
         reached = db.session.scalars(select(Delegation).join(Circulation, Circulation.delegation_id == Delegation.id)
                                      .where(Circulation.document_id == document.id))
-        outside = [d for d in reached if not d.is_member_on(today)]
+        # permissions.documents.may_receive (domain.visibility.RECEIVING): LIMITED to members only.
+        outside = [d for d in reached if not document_access.may_receive(level, d.is_member_on(today), False)]
         if outside:
             _refuse([Violation("level", N_("A LIMITED document goes to member delegations only, and this one "
                                            "reached %(names)s: derestrict it to GENERAL instead."),
