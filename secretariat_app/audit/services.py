@@ -41,7 +41,7 @@ def tracking_changes(actor, action: str, object_type: str, obj: Any, fields: tup
 def entry_values(actor, action: str, object_type: str, object_id: Any,
                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> dict[str, Any]:
     """The columns of an audit entry, for a caller that inserts it with other rows
-    in one statement (a download: services.reading.record_download)."""
+    in one statement (a download: documents.services.download.record_download)."""
     return {"at": utcnow(), "actor_id": getattr(actor, "id", None), "action": action, "object_type": object_type,
             "object_id": str(object_id), "before": before, "after": after}
 
