@@ -1,9 +1,12 @@
 """Test builders for CBM rows, made directly through the models (the CBM
-services are tested through their own functions). Shared by every CBM test."""
+services are tested through their own functions). Shared by every CBM test,
+with the `pipeline` fixture of the papers tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+
+import pytest
 
 from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.models.states import MembershipStatus, State
@@ -25,7 +28,7 @@ from secretariat_app.cbm.models import (
 from secretariat_app.documents.models import DocumentStatus, DocumentType
 from secretariat_app.domain.cbm_status import end_of_day_utc
 from secretariat_app.extensions import db
-from tests.documents_helpers import make_document
+from tests.documents_helpers import body, make_document
 from tests.factories import (
     DelegationFactory,
     MembershipFactory,
@@ -155,3 +158,25 @@ def cbm_cast(area_code: str = "smes") -> CbmCast:
     coordinator = coordinator_user(area_)
     return CbmCast(area=area_, plan=paper(area_), coordinator=coordinator, member=member_delegate(),
                    observer=member_delegate(MembershipStatus.OBSERVER), officer=officer())
+
+
+@dataclass
+class Pipeline:
+    """The cast of the papers pipeline's tests: one area, its coordinator, the
+    coordinator of another area, a member and an observer delegate, an officer."""
+    area: CbmArea
+    coordinator: User
+    other_coordinator: User  # coordinator of another area
+    member: User
+    observer: User
+    officer: User
+
+
+@pytest.fixture
+def pipeline(app_ctx) -> Pipeline:
+    """Registered for every test by tests/conftest.py (pytest_plugins)."""
+    body("SWG"), body("SOC")
+    area_ = area("smes")
+    return Pipeline(area=area_, coordinator=coordinator_user(area_),
+                    other_coordinator=coordinator_user(area("ict")), member=member_delegate(),
+                    observer=member_delegate(MembershipStatus.OBSERVER), officer=officer())

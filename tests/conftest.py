@@ -19,6 +19,10 @@ from tests import services_available as services
 
 BACKENDS = ["sqlite", "postgresql"]
 
+# Fixtures shared by tests in several folders, kept beside the helpers they build
+# with: `world` (the clearing house's documents) and `pipeline` (the CBM papers).
+pytest_plugins = ["tests.documents_setup", "tests.cbm_builders"]
+
 
 def _create_postgres_database() -> tuple[str, str]:
     name = f"secretariat_test_{uuid.uuid4().hex[:10]}"

@@ -9,7 +9,7 @@ import pytest
 
 from secretariat_app.core import filetypes
 from secretariat_app.core.filetypes import detect
-from tests.services.test_documents_setup import (
+from tests.documents_setup import (
     DOCX,
     ELF,
     JPEG,

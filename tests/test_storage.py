@@ -11,7 +11,7 @@ import pytest
 
 from secretariat_app.core import storage
 from secretariat_app.core.storage import FileStore, RefusedFile
-from tests.services.test_documents_setup import DOCX, ELF, PDF, PNG
+from tests.documents_setup import DOCX, ELF, PDF, PNG
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def main() -> None:
     answer = client.get(download, headers=UA)
     assert answer.status_code == 200, answer.status_code
     print(f"\nSQL statements in one GET {download[len(base):]}: {len(statements)}")
-    for n, (statement, parameters, took) in enumerate(statements, 1):
+    for n, (statement, _parameters, took) in enumerate(statements, 1):
         print(f"  [{n}] {took * 1000:.2f} ms: {' '.join(statement.split())[:160]}")
     for label, get in (("download (access check, receipt, audit, commit)", lambda: client.get(download, headers=UA)),
                        ("bare send_file", lambda: baseline.get("/file"))):
@@ -169,7 +169,7 @@ def phases(app, base: str) -> None:
 
         with app.test_request_context(INBOX, base_url=base, headers=UA):
             user = db.session.get(User, info.bench_user_id)
-            user.roles, user.delegation  # loaded now: detached below, a rollback cannot expire them
+            _ = user.roles, user.delegation  # loaded now: detached below, a rollback cannot expire them
             db.session.expunge(user)
             g._login_user = user
             session_id = f"{user.id}:{user.session_token}"

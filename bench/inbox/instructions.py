@@ -62,7 +62,7 @@ def child(kind: str, target: str, requests: int) -> None:
         path = f"/documents/versions/{info.big_version_id}/download" if target == "download" else \
             os.environ.get("BENCH_INBOX_PATH", "/inbox/")
         url = BASE + path
-    for n in range(WARM_UP + requests):
+    for _ in range(WARM_UP + requests):
         answer = client.get(url, headers=UA)
         answer.get_data()
         assert answer.status_code == 200, (url, answer.status_code)
@@ -100,7 +100,7 @@ def main() -> int:
           f"of warm-up, minus a run of none; Python side only; about a minute each, two at a time)")
     with ThreadPoolExecutor(max_workers=2) as pool:
         counted = dict(zip([(label, n) for label, _, _, n in jobs],
-                           pool.map(lambda job: count(job[1], job[2], job[3], outdir), jobs)))
+                           pool.map(lambda job: count(job[1], job[2], job[3], outdir), jobs), strict=True))
     per = {label: (counted[(label, args.requests)] - counted[(label, 0)]) / args.requests for label in MEASURED}
     for label, value in per.items():
         print(f"  {label:<18}{value / 1e6:9.2f} M")

@@ -255,10 +255,11 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                  "(row_number() OVER (PARTITION BY body_id ORDER BY id) - 1)::int AS k, id, "
                  "count(*) OVER (PARTITION BY body_id)::int AS n FROM meeting")
     conn.execute("CREATE INDEX ON bench_meeting (body_id, k)")
+    body_array = "ARRAY[" + ",".join(map(str, body_slots)) + "]"
     step("documents", f"""
         WITH g AS (
             SELECT i,
-                   ({"ARRAY[" + ",".join(map(str, body_slots)) + "]"})[1 + abs(hashint4(i * 7 + 1)) %% {len(body_slots)}] AS body_id,
+                   ({body_array})[1 + abs(hashint4(i * 7 + 1)) %% {len(body_slots)}] AS body_id,
                    2000 + abs(hashint4(i * 7 + 2)) %% 26 AS year,
                    1 + abs(hashint4(i * 7 + 3)) %% {len(DOC_TYPES)} AS t,
                    1 + abs(hashint4(i * 7 + 4)) %% {len(TOPICS)} AS topic,
@@ -281,9 +282,11 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                format('CICA/%%s/%%s/%%s', b.code, s.year, s.serial),
                s.body_id, s.year, s.serial, NULL, NULL, NULL,
                ({sql_text_array([t[1] for t in DOC_TYPES])})[s.t] || ' on '
-                   || ({sql_text_array([t[0] for t in TOPICS])})[s.topic] || format(' (%%s, part %%s)', s.year, 1 + s.i %% 7),
+                   || ({sql_text_array([t[0] for t in TOPICS])})[s.topic]
+                   || format(' (%%s, part %%s)', s.year, 1 + s.i %% 7),
                ({sql_text_array([t[2] for t in DOC_TYPES])})[s.t] || ' о '
-                   || ({sql_text_array([t[1] for t in TOPICS])})[s.topic] || format(' (%%s, часть %%s)', s.year, 1 + s.i %% 7),
+                   || ({sql_text_array([t[1] for t in TOPICS])})[s.topic]
+                   || format(' (%%s, часть %%s)', s.year, 1 + s.i %% 7),
                ({sql_text_array([t[0] for t in DOC_TYPES])})[s.t],
                (ARRAY['secretariat','secretariat','secretariat','chair','chair','delegation','delegation',
                       'coordinator','organisation','secretariat'])[1 + s.orig],

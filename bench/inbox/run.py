@@ -287,7 +287,7 @@ def report_rounds(runs: dict[str, list[WrkResult]]) -> None:
     say("  ratios round by round (the median of each, and its range):")
     for label, (app, base) in (("inbox / baseline", ("inbox", "baseline")),
                                ("download / bare send_file", ("download", "bare"))):
-        ratios = [a.rps / b.rps for a, b in zip(runs[app], runs[base]) if b.rps]
+        ratios = [a.rps / b.rps for a, b in zip(runs[app], runs[base], strict=False) if b.rps]
         if ratios:
             say(f"    {label:<28}{' '.join(f'{r:.2f}' for r in ratios)}   median {statistics.median(ratios):.2f}, "
                 f"{min(ratios):.2f}–{max(ratios):.2f}")
@@ -322,7 +322,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1,
-                        help="repeat the four measurements, interleaved, and report medians (a shared machine is noisy)")
+                        help="repeat the four measurements, interleaved, and report medians "
+                             "(a shared machine is noisy)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)

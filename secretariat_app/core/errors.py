@@ -38,7 +38,8 @@ def error_response(status: int, detail: str | None = None):
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(400, str(_l("The form has expired or was not sent from this site. Please reload the page and try again.")))
+        return error_response(400, str(_l("The form has expired or was not sent from this site. "
+                                          "Please reload the page and try again.")))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -104,7 +104,8 @@ def create_demo_content(today: date | None = None) -> bool:
                         ("Concept paper on tourism", "Концепция по туризму"),
                         {"en": "Concept paper on the priority area of tourism."})
     audience = documents_circulation.Audience
-    documents_circulation.circulate(actor, agenda, documents_circulation.CirculationData(audience.MEMBERS_AND_OBSERVERS))
+    documents_circulation.circulate(actor, agenda,
+                                    documents_circulation.CirculationData(audience.MEMBERS_AND_OBSERVERS))
     documents_circulation.circulate(actor, budget, documents_circulation.CirculationData(audience.MEMBERS))
     documents_circulation.circulate(actor, concept, documents_circulation.CirculationData(audience.MEMBERS))
     _document(actor, soc, DocumentType.REPORT, DistributionLevel.LIMITED,

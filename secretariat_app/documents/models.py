@@ -290,7 +290,8 @@ _NOT_OF_RECEIPT = "DELETE FROM unread_circulation WHERE document_id = NEW.docume
 
 
 def _pg_function(name: str, body: str) -> str:
-    return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END; $$ LANGUAGE plpgsql"
+    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END; $$ "
+            "LANGUAGE plpgsql")
 
 
 def _pg_both(old: str, new: str) -> str:

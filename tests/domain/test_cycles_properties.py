@@ -146,7 +146,8 @@ def test_one_past_meeting_left_out_gives_one_finding(case: Case, data):
         return
     target = data.draw(st.sampled_from(past), label="left out")
     [finding] = _meeting_findings(case, [m for m in case.history.meetings if m is not target])
-    assert (finding.body, finding.kind, finding.due_year, finding.held_year) == (target.body, MISSING, target.year, None)
+    assert (finding.body, finding.kind) == (target.body, MISSING)
+    assert (finding.due_year, finding.held_year) == (target.year, None)
 
 
 BODIES = st.sampled_from((SUMMIT, MFA, SOC, SWG))
@@ -160,7 +161,8 @@ ANY_CHAIR = st.builds(ChairTerm, state=st.sampled_from(STATES), start_year=st.in
 
 
 @SETTINGS
-@given(st.lists(ANY_MEETING, max_size=25), st.lists(ANY_CHAIR, max_size=5), st.dates(date(1995, 1, 1), date(2040, 1, 1)))
+@given(st.lists(ANY_MEETING, max_size=25), st.lists(ANY_CHAIR, max_size=5),
+       st.dates(date(1995, 1, 1), date(2040, 1, 1)))
 def test_any_history_gives_sorted_findings_in_json(meetings, chairs, as_of):
     result = check(CycleHistory(tuple(meetings), tuple(chairs)), as_of)
     keys = [f.sort_key()[:3] for f in result.findings]

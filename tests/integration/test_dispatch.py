@@ -241,14 +241,6 @@ def redis_url():
     return services.REDIS_URL
 
 
-@pytest.fixture
-def processes():
-    started: list[Celery] = []
-    yield started
-    for process in reversed(started):
-        process.stop()
-
-
 # (a) ---------------------------------------------------------------------------------------------------------
 
 def test_a_notice_due_now_reaches_every_recipient_exactly_once(tmp_path, redis_url, processes):

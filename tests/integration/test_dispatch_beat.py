@@ -12,11 +12,10 @@ import pytest
 
 from secretariat_app.extensions import db
 from secretariat_app.notices.services import scheduler_lock
-from tests.integration.test_dispatch import (  # noqa: F401  (processes: the shared fixture)
+from tests.integration.test_dispatch import (
     ROOT,
     Setup,
     beat,
-    processes,
     sqlite_url,
     wait_for,
 )

@@ -24,14 +24,13 @@ from secretariat_app.notices.models import (
     NotificationStatus,
 )
 from tests import services_available as services
-from tests.integration.test_dispatch import (  # noqa: F401  (processes: the shared fixture)
+from tests.integration.test_dispatch import (
     RedisServer,
     Setup,
     Sink,
     assert_each_notice_once,
     beat,
     people_and_notices,
-    processes,
     sqlite_url,
     wait_for,
     worker,

@@ -4,17 +4,13 @@ comments, return for revision, SOC approval and supersession."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.people import User
-from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.cbm.models import (
-    CbmArea,
     CbmPaper,
     CbmPaperComment,
     PaperKind,
@@ -35,35 +31,15 @@ from secretariat_app.documents.services.versions import UploadData
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind
 from tests import cbm_builders as build
-from tests.documents_helpers import body
-from tests.factories import officer
+from tests.cbm_builders import Pipeline
+from tests.documents_setup import PDF
 from tests.services.test_cbm_catalogue import refused, soc_decision
-from tests.services.test_documents_setup import PDF
 
 TODAY = date.today()
 NOW = datetime.now(UTC)
 PLAN = PaperData(PaperKind.ACTION_PLAN, "Action plan on SMEs 2027-2029", "План действий по МСП на 2027-2029 годы",
                  date(2027, 1, 1), date(2029, 12, 31))
 CONCEPT = PaperData(PaperKind.CONCEPT_PAPER, "Concept paper on SMEs", "")
-
-
-@dataclass
-class Pipeline:
-    area: CbmArea
-    coordinator: User
-    other_coordinator: User  # coordinator of another area
-    member: User
-    observer: User
-    officer: User
-
-
-@pytest.fixture
-def pipeline(app_ctx) -> Pipeline:
-    body("SWG"), body("SOC")
-    area = build.area("smes")
-    return Pipeline(area=area, coordinator=build.coordinator_user(area),
-                    other_coordinator=build.coordinator_user(build.area("ict")), member=build.member_delegate(),
-                    observer=build.member_delegate(MembershipStatus.OBSERVER), officer=officer())
 
 
 def upload_pdf(p: Pipeline, paper: CbmPaper, language: str = "en", content: bytes = PDF):

@@ -17,8 +17,9 @@ from secretariat_app.documents.models import (
 )
 from secretariat_app.documents.services import documents
 from secretariat_app.extensions import db
+from tests.cbm_builders import Pipeline
 from tests.documents_helpers import body
-from tests.services.test_cbm_papers import CONCEPT, PLAN, Pipeline, pipeline  # noqa: F401  (fixture)
+from tests.services.test_cbm_papers import CONCEPT, PLAN
 
 
 class Broken(RuntimeError):

@@ -34,12 +34,11 @@ from secretariat_app.documents.services.documents import (
 from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from tests.services.test_documents_setup import (  # noqa: F401
+from tests.documents_setup import (
     PDF,
     counts,
     document_data,
     make_document,
-    world,
 )
 
 

@@ -38,8 +38,8 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
+from tests.documents_setup import PDF, counts, make_document
 from tests.factories import reading_in
-from tests.services.test_documents_setup import PDF, counts, make_document, world  # noqa: F401
 
 NOW = datetime(2024, 6, 27, 9, 30, tzinfo=UTC)
 GENERAL, LIMITED, RESTRICTED = DistributionLevel.GENERAL, DistributionLevel.LIMITED, DistributionLevel.RESTRICTED
@@ -135,7 +135,8 @@ def test_limited_goes_to_member_delegations_only(world):
 def test_restricted_goes_to_named_persons_only(world):
     document = make_document(world, level=RESTRICTED)
     assert "named persons only" in refused(circulate, world.officer, document, to(Audience.MEMBERS))
-    assert "named persons only" in refused(circulate, world.officer, document, to(Audience.DELEGATIONS, [world.member_a]))
+    assert "named persons only" in refused(circulate, world.officer, document,
+                                           to(Audience.DELEGATIONS, [world.member_a]))
     circulate(world.officer, document, to(Audience.PERSONS, users=[world.a1, world.obs1]), now=NOW)
     named = set(db.session.scalars(select(NamedRecipient.user_id).where(NamedRecipient.document_id == document.id)))
     assert named == {world.a1.id, world.obs1.id}
@@ -143,12 +144,14 @@ def test_restricted_goes_to_named_persons_only(world):
     assert notices(document) == sorted([(world.a1.id, NOW), (world.obs1.id, NOW)])  # not a2: not named
     later = NOW + timedelta(hours=1)
     rows = circulate(world.officer, document, to(Audience.PERSONS, users=[world.a1, world.a2]), now=later)
-    assert rows == [] and (world.a2.id, later) in notices(document) and len(notices(document)) == 3  # a2 added; A had its row already
+    # a2 added; A had its row already
+    assert rows == [] and (world.a2.id, later) in notices(document) and len(notices(document)) == 3
 
 
 def test_named_persons_are_for_restricted_documents_and_active_delegates(world):
     general = make_document(world)
-    assert "Only a RESTRICTED document" in refused(circulate, world.officer, general, to(Audience.PERSONS, users=[world.a1]))
+    assert "Only a RESTRICTED document" in refused(circulate, world.officer, general,
+                                                   to(Audience.PERSONS, users=[world.a1]))
     restricted = make_document(world, level=RESTRICTED)
     for person in (world.a_inactive, world.officer):
         assert "cannot be chosen" in refused(circulate, world.officer, restricted, to(Audience.PERSONS, users=[person]))

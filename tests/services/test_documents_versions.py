@@ -22,7 +22,7 @@ from secretariat_app.documents.services.versions import (
 )
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
-from tests.services.test_documents_setup import (  # noqa: F401
+from tests.documents_setup import (
     DOCX,
     ELF,
     MZ,
@@ -31,7 +31,6 @@ from tests.services.test_documents_setup import (  # noqa: F401
     TEXT,
     counts,
     make_document,
-    world,
 )
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=UTC)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_the_real_history_imports_once(reference, history_dir):
 
 def test_imported_meetings_and_chairs_carry_the_record(reference, history_dir):
     import_history(history_dir, today=date(2025, 6, 1))
-    fifth = db.session.scalar(select(Meeting).join(Meeting.body).where(Meeting.number == 5, Meeting.title_en.like("%Summit")))
+    fifth = db.session.scalar(select(Meeting).join(Meeting.body)
+                              .where(Meeting.number == 5, Meeting.title_en.like("%Summit")))
     assert (fifth.title_en, fifth.city, fifth.host_state.name_en) == ("5th CICA Summit", "Dushanbe", "Tajikistan")
     assert fifth.title_ru == "5-й Саммит СВМДА"
     assert fifth.date_precision is DatePrecision.MONTH and fifth.starts_at.year == 2019 and fifth.starts_at.month == 6
@@ -63,7 +65,7 @@ def test_imported_meetings_and_chairs_carry_the_record(reference, history_dir):
         ("KAZ", date(2002, 1, 1), date(2009, 12, 31)), ("TUR", date(2010, 1, 1), date(2013, 12, 31))]
     assert chairs[-1].ends_on == date(2026, 12, 31)  # the last term runs to the end of its year
     # Contiguous: exactly one chair every day from 2002.
-    for earlier, later in zip(chairs, chairs[1:]):
+    for earlier, later in pairwise(chairs):
         assert (later.starts_on - earlier.ends_on).days == 1
 
 
@@ -78,11 +80,13 @@ def _corrupt(directory: Path, name: str, old: str, new: str) -> None:
     ("meetings_history.csv", "SUMMIT,5,2019", "SUMMIT,5,20x9", "meetings_history.csv, row 11, column year"),
     ("meetings_history.csv", "SUMMIT,5,2019", "PLENARY,5,2019", "meetings_history.csv, row 11, column body"),
     ("meetings_history.csv", "SUMMIT,5,2019,6", "SUMMIT,5,2019,13", "meetings_history.csv, row 11, column month"),
-    ("meetings_history.csv", "Dushanbe,Tajikistan", "Dushanbe,Atlantis", "meetings_history.csv, row 11, column host_state"),
+    ("meetings_history.csv", "Dushanbe,Tajikistan", "Dushanbe,Atlantis",
+     "meetings_history.csv, row 11, column host_state"),
     ("meetings_history.csv", "SUMMIT,6,2022", "SUMMIT,5,2022", "meetings_history.csv, column number"),
     ("meetings_history.csv", "body,number,year", "body,no,year", "meetings_history.csv, row 1, column number"),
     ("chairmanships_history.csv", "China,2014,2018", "China,2013,2018", "chairmanships_history.csv, column start_year"),
-    ("chairmanships_history.csv", "China,2014,2018", "China,2014,abc", "chairmanships_history.csv, row 4, column end_year"),
+    ("chairmanships_history.csv", "China,2014,2018", "China,2014,abc",
+     "chairmanships_history.csv, row 4, column end_year"),
     ("informal_ministerial_history.csv", "2013,9,New York,in_person,", "2013,9,New York,in_person,x,y",
      "informal_ministerial_history.csv, row 3: more fields"),
     ("informal_ministerial_history.csv", "2013,9,New York,in_person", "2013,9,New York,by_letter",
@@ -111,4 +115,5 @@ def test_cli_reports_the_error_and_exit_code(app, history_dir):
     _corrupt(history_dir, "meetings_history.csv", "MFA,6,2021", "MFA,6,twenty")
     result = app.test_cli_runner().invoke(args=["cycles", "import-history", str(history_dir)])
     assert result.exit_code != 0
-    assert "nothing imported: meetings_history.csv, row 12, column year: 'twenty' is not a whole number" in result.output
+    assert ("nothing imported: meetings_history.csv, row 12, column year: 'twenty' is not a whole number"
+            in result.output)

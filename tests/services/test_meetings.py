@@ -159,13 +159,15 @@ def test_an_swg_prepares_an_soc_a_few_days_later(reference):
 def test_an_swg_after_or_long_before_its_soc_is_refused(reference, swg_day):
     soc = soc_on(datetime(2022, 12, 14, 10))
     with pytest.raises(RuleViolations) as excinfo:
-        service.create_meeting(None, swg(starts_at=swg_day, ends_at=swg_day.replace(hour=20), prepares_meeting_id=soc.id))
+        service.create_meeting(None, swg(starts_at=swg_day, ends_at=swg_day.replace(hour=20),
+                                         prepares_meeting_id=soc.id))
     assert refused_fields(excinfo) == ["prepares_meeting_id"]
 
 
 def test_only_an_swg_prepares_and_only_an_soc(reference):
     soc = soc_on(datetime(2022, 12, 14, 10))
-    other_swg = service.create_meeting(None, swg(starts_at=datetime(2022, 12, 13, 10), ends_at=datetime(2022, 12, 13, 18)))
+    other_swg = service.create_meeting(None, swg(starts_at=datetime(2022, 12, 13, 10),
+                                                 ends_at=datetime(2022, 12, 13, 18)))
     with pytest.raises(RuleViolations) as excinfo:
         service.create_meeting(None, data(starts_at=datetime(2022, 12, 12, 10), ends_at=datetime(2022, 12, 12, 18),
                                           prepares_meeting_id=soc.id))

@@ -24,7 +24,8 @@ def _codes(day: date, status: MembershipStatus) -> set[str]:
 
 
 def _counts() -> tuple[int, ...]:
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (State, Membership, Body, Delegation, AuditEntry))
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (State, Membership, Body, Delegation, AuditEntry))
 
 
 def test_members_and_observers_of_2015_and_today(reference):
@@ -103,7 +104,9 @@ def test_seed_command_loads_data_and_demo_users_once(app):
         )
 
         assert db.session.scalar(select(func.count(Document.id))) == 4 + 4
-        assert db.session.scalar(select(func.count(Document.id)).where(Document.status == DocumentStatus.CIRCULATED)) == 3 + 4
+        circulated = select(func.count(Document.id)).where(Document.status == DocumentStatus.CIRCULATED)
+        assert db.session.scalar(circulated) == 3 + 4
         japan = db.session.scalar(select(Delegation.id).join(State).where(State.code == "JPN"))
-        reached = db.session.scalars(select(Document.symbol).join(Circulation).where(Circulation.delegation_id == japan)).all()
-        assert reached == ["CICA/SOC/%d/1" % date.today().year]
+        reached = db.session.scalars(select(Document.symbol).join(Circulation)
+                                     .where(Circulation.delegation_id == japan)).all()
+        assert reached == [f"CICA/SOC/{date.today().year}/1"]

@@ -141,7 +141,8 @@ def test_professional_staff_may_serve_side_by_side(reference):
 def test_update_checks_overlap_against_the_others_only(reference):
     actor = officer()
     first = save_appointment(actor, None, data(Position.EXECUTIVE_DIRECTOR, ends_on=date(2024, 12, 31)))
-    second = save_appointment(actor, None, data(Position.EXECUTIVE_DIRECTOR, person_name="Next", starts_on=date(2025, 1, 1)))
+    second = save_appointment(actor, None,
+                              data(Position.EXECUTIVE_DIRECTOR, person_name="Next", starts_on=date(2025, 1, 1)))
     # Moving its own dates is fine; running into the next term is not.
     save_appointment(actor, first, data(Position.EXECUTIVE_DIRECTOR, ends_on=date(2024, 12, 30)))
     assert refused(actor, first, data(Position.EXECUTIVE_DIRECTOR, ends_on=date(2025, 1, 1))) == ["starts_on"]

@@ -175,7 +175,8 @@ def test_activities_held_on_the_page(cast, client):
     log_in(client, cast.officer.email)
     html = client.get("/cbm/overview").get_data(as_text=True)
     # The officer counts the draft's seminar too: two activities, one participating state, 165 participants.
-    assert '<td data-total="activities">2</td><td data-total="states">1</td><td data-total="participants">165</td>' in html
+    assert ('<td data-total="activities">2</td><td data-total="states">1</td>'
+            '<td data-total="participants">165</td>') in html
     member = client.application.test_client()
     log_in(member, cast.member.email)
     html = member.get("/cbm/overview").get_data(as_text=True)

@@ -25,9 +25,9 @@ from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import csrf_token, log_in, post_form
 from tests.documents_helpers import body
+from tests.documents_setup import PDF
 from tests.factories import officer
 from tests.services.test_cbm_catalogue import soc_decision
-from tests.services.test_documents_setup import PDF
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 READERS = ("officer", "coordinator", "other_coordinator", "member", "observer")

@@ -25,10 +25,10 @@ from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import log_in, post_form
 from tests.documents_helpers import body
+from tests.documents_setup import PDF
 from tests.factories import officer
 from tests.services.test_cbm_catalogue import soc_decision
 from tests.services.test_cbm_notices import CHASE, DUE, send_due
-from tests.services.test_documents_setup import PDF
 
 
 def browser(app, user):

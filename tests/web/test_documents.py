@@ -27,7 +27,7 @@ from secretariat_app.documents.services.documents import (
 )
 from secretariat_app.extensions import db
 from tests.conftest import post_form
-from tests.services.test_documents_setup import counts, make_document, world  # noqa: F401
+from tests.documents_setup import counts, make_document
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 

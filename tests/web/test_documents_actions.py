@@ -28,13 +28,12 @@ from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind
 from tests.conftest import post_form
-from tests.services.test_documents_setup import (  # noqa: F401
+from tests.documents_setup import (
     DOCX,
     ELF,
     PDF,
     counts,
     make_document,
-    world,
 )
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label(?: for="(\w+)">|>[^<]*</label>\s*<ul id="(\w+)")')

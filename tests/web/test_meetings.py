@@ -168,7 +168,8 @@ def test_postpone_and_cancel_need_a_reason(client, login, meeting):
     response = post_form(client, f"/meetings/{meeting.id}/cancel", {"reason": "", "decision_id": ""})
     assert response.status_code == 200 and error_fields(response.get_data(as_text=True)) == ["reason"]
     response = post_form(client, f"/meetings/{meeting.id}/postpone",
-                         {"reason": "Host unavailable", "starts_at": "2027-09-01T10:00", "ends_at": "", "decision_id": ""})
+                         {"reason": "Host unavailable", "starts_at": "2027-09-01T10:00", "ends_at": "",
+                          "decision_id": ""})
     assert response.status_code == 302
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "postponed" in page and "Host unavailable" in page and "2027-09-01 10:00 Asia/Almaty" in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -160,7 +161,7 @@ def read_chairs(directory: Path, states: dict[str, State]) -> list[ChairRow]:
             raise HistoryImportError(CHAIRS_FILE, line, "end_year", f"{end} is not after the start year {start}")
         rows.append(ChairRow(name, start, end, (row["basis"] or "").strip()))
     rows.sort(key=lambda r: r.start_year)
-    for earlier, later in zip(rows, rows[1:]):
+    for earlier, later in pairwise(rows):
         if later.start_year < earlier.end_year:
             raise HistoryImportError(CHAIRS_FILE, None, "start_year",
                                      f"{later.state} from {later.start_year} overlaps {earlier.state} "
@@ -235,7 +236,8 @@ def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: LoadRe
         if created:
             chair = Chairmanship(state_id=state.id, starts_on=starts_on)
             db.session.add(chair)
-        upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis}, report, "chairmanships", created)
+        upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis}, report, "chairmanships",
+               created)
 
 
 def import_history(directory: Path, today: date | None = None) -> LoadReport:

@@ -72,8 +72,8 @@ def _meeting_style(meeting: cycles.HeldMeeting, departures: dict[tuple[str, int]
 def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> Timeline:
     first, last = FIRST_YEAR, result.as_of.year + YEARS_AHEAD
     x = _scale(first, last)
-    timeline = Timeline(WIDTH, HEIGHT, first, last, x(result.as_of.year + (result.as_of.timetuple().tm_yday - 0.5) / 366),
-                        rows=dict(ROWS))
+    today_x = x(result.as_of.year + (result.as_of.timetuple().tm_yday - 0.5) / 366)
+    timeline = Timeline(WIDTH, HEIGHT, first, last, today_x, rows=dict(ROWS))
     timeline.ticks = [(x(year), year) for year in range(first, last + 1)]
     departures = {(f.body, f.held_year): f for f in result.findings
                   if f.held_year is not None and f.kind in {"late", "early", "extra"}}
@@ -82,7 +82,8 @@ def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> 
             continue
         month = meeting.month or 6
         label = str(meeting.number) if meeting.number else ""
-        title = f"{meeting.body} {meeting.number or ''} {meeting.year}-{month:02d} {meeting.host or ''}".replace("  ", " ")
+        title = f"{meeting.body} {meeting.number or ''} {meeting.year}-{month:02d} {meeting.host or ''}"
+        title = title.replace("  ", " ")
         timeline.marks.append(Mark(x(meeting.year + (month - 0.5) / 12), ROWS[meeting.body], label, title.strip(),
                                    _meeting_style(meeting, departures)))
     for finding in result.findings:
@@ -92,11 +93,13 @@ def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> 
     scheduled = {(m.body, m.year) for m in history.meetings if m.status != "held"}
     for due in result.next_due:
         if due.body in ROWS and due.due_year <= last and (due.body, due.due_year) not in scheduled:
-            timeline.marks.append(Mark(x(due.due_year + 0.5), ROWS[due.body], "", f"{due.body} due {due.due_year}", "due"))
+            timeline.marks.append(Mark(x(due.due_year + 0.5), ROWS[due.body], "", f"{due.body} due {due.due_year}",
+                                       "due"))
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted({c.state for c in history.chairs}))}
     for chair in history.chairs:
         end = chair.end_year or last + 1
-        timeline.bands.append(Band(x(max(chair.start_year, first)), x(min(end, last + 1)) - x(max(chair.start_year, first)),
+        left = x(max(chair.start_year, first))
+        timeline.bands.append(Band(left, x(min(end, last + 1)) - left,
                                    chair.state, f"{chair.state} {chair.start_year}–{chair.end_year or ''}",
                                    colours[chair.state]))
     for finding in result.findings:

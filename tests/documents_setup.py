@@ -2,7 +2,8 @@
 two member delegations, an observer, a former member, their people, two
 bodies and a meeting with an agenda, and tiny real files of each kind.
 
-Import the `world` fixture by name from here."""
+The `world` fixture is registered for every test by tests/conftest.py
+(pytest_plugins); import the helpers by name from here."""
 from __future__ import annotations
 
 import io
