@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from flask import request
 from flask_babel import Babel
@@ -32,6 +33,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy builds db.Model at run time (Base's body
+# with its query property and table naming); a type checker cannot take an
+# attribute as a base class (python/mypy#8603), so to it the models derive from
+# Base, the DeclarativeBase that gives them their typed constructor and columns.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

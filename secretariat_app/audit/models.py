@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.core.columns import UTCDateTime, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,7 @@ from secretariat_app.accounts.models.states import State
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.decisions.models import Decision
 from secretariat_app.documents.models import Document, StoredFile
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model, db
 
 
 class CoordinatorRole(enum.Enum):
@@ -67,7 +67,7 @@ class ReportStatus(enum.Enum):
     PUBLISHED = "published"
 
 
-class CbmDimension(db.Model):
+class CbmDimension(Model):
     """One of the five dimensions of the Catalogue of CBMs (2004)."""
 
     __tablename__ = "cbm_dimension"
@@ -86,7 +86,7 @@ class CbmDimension(db.Model):
         return self.name_ru if language == "ru" else self.name_en
 
 
-class CbmArea(db.Model):
+class CbmArea(Model):
     """A priority area inside a dimension (SMEs, ICT security, ...)."""
 
     __tablename__ = "cbm_area"
@@ -111,7 +111,7 @@ class CbmArea(db.Model):
         return self.name_ru if language == "ru" else self.name_en
 
 
-class CbmCoordinator(db.Model):
+class CbmCoordinator(Model):
     """A state coordinating (or co-coordinating) an area for a term, appointed by an SOC decision."""
 
     __tablename__ = "cbm_coordinator"
@@ -137,7 +137,7 @@ class CbmCoordinator(db.Model):
         return self.term_start <= day and (self.term_end is None or day <= self.term_end)
 
 
-class CbmCoordinatorUser(db.Model):
+class CbmCoordinatorUser(Model):
     """A user of a coordinating delegation who acts as coordinator for the area."""
 
     __tablename__ = "cbm_coordinator_user"
@@ -153,7 +153,7 @@ class CbmCoordinatorUser(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class CbmPaper(db.Model):
+class CbmPaper(Model):
     """A concept paper or an action plan of an area, carried by a document of
     the documents module, through SWG review to SOC approval."""
 
@@ -195,7 +195,7 @@ class CbmPaper(db.Model):
     )
 
 
-class CbmPaperComment(db.Model):
+class CbmPaperComment(Model):
     """A delegation's comment on a paper during the SWG review."""
 
     __tablename__ = "cbm_paper_comment"
@@ -212,7 +212,7 @@ class CbmPaperComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class CbmActivity(db.Model):
+class CbmActivity(Model):
     """An activity planned in an action plan."""
 
     __tablename__ = "cbm_activity"
@@ -242,7 +242,7 @@ class CbmActivity(db.Model):
         return self.title_en or self.title_ru
 
 
-class CbmAnnualReport(db.Model):
+class CbmAnnualReport(Model):
     """The implementation report of one area for one reporting year."""
 
     __tablename__ = "cbm_annual_report"
@@ -277,7 +277,7 @@ cbm_activity_participant = Table(
 )
 
 
-class CbmActivityReport(db.Model):
+class CbmActivityReport(Model):
     """What happened at one activity: when, where, who took part, the outcome."""
 
     __tablename__ = "cbm_activity_report"
@@ -309,7 +309,7 @@ class CbmActivityReport(db.Model):
     )
 
 
-class CbmAttachment(db.Model):
+class CbmAttachment(Model):
     """A file attached to an activity report (programme, list of participants, photos)."""
 
     __tablename__ = "cbm_attachment"

@@ -7,10 +7,10 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secretariat_app.core.columns import UTCDateTime, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
-class CycleFinding(db.Model):
+class CycleFinding(Model):
     """A departure from a cycle rule found by the daily check, kept so that
     officers are told of a new one once, not every day."""
 

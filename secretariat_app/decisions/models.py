@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 if TYPE_CHECKING:  # meetings.models imports this module
     from secretariat_app.meetings.models import Meeting
@@ -38,7 +38,7 @@ class DecisionStatus(enum.Enum):
     STOPPED = "stopped"  # silence broken by an objection
 
 
-class Decision(db.Model):
+class Decision(Model):
     __tablename__ = "decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class Decision(db.Model):
         return self.title_ru if language == "ru" else self.title_en
 
 
-class SilenceObjection(db.Model):
+class SilenceObjection(Model):
     """A member's written objection that breaks the silence."""
 
     __tablename__ = "silence_objection"
@@ -91,7 +91,7 @@ class SilenceObjection(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
-class Chairmanship(db.Model):
+class Chairmanship(Model):
     """One state's chairmanship: from `starts_on` to `ends_on` (inclusive; open while current)."""
 
     __tablename__ = "chairmanship"

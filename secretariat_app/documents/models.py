@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model, db
 from secretariat_app.meetings.models import AgendaItem, Meeting
 
 
@@ -68,7 +68,7 @@ class VersionKind(enum.Enum):
     ADD = "Add"
 
 
-class SymbolCounter(db.Model):
+class SymbolCounter(Model):
     """The last serial given per body and year: serials are never reused, even
     when a draft is deleted."""
 
@@ -81,7 +81,7 @@ class SymbolCounter(db.Model):
     last_serial: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "document"
     __table_args__ = (UniqueConstraint("base_id", "version_kind", "version_number"),)
 
@@ -129,7 +129,7 @@ class Document(db.Model):
         return self.title_en or self.title_ru
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """A file in the content-addressed store, named by its SHA-256."""
 
     __tablename__ = "stored_file"
@@ -141,7 +141,7 @@ class StoredFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DocumentVersion(db.Model):
+class DocumentVersion(Model):
     """One uploaded file of one language of a document. A new upload for the same
     language replaces the previous one on screen; the archive keeps both."""
 
@@ -161,7 +161,7 @@ class DocumentVersion(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class Circulation(db.Model):
+class Circulation(Model):
     """A document sent to one delegation (or, for RESTRICTED, through one named person)."""
 
     __tablename__ = "circulation"
@@ -181,7 +181,7 @@ class Circulation(db.Model):
     circulated_by: Mapped[User | None] = relationship()
 
 
-class NamedRecipient(db.Model):
+class NamedRecipient(Model):
     """A person a RESTRICTED document was circulated to by name."""
 
     __tablename__ = "named_recipient"
@@ -199,7 +199,7 @@ class NamedRecipient(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Receipt(db.Model):
+class Receipt(Model):
     """When a person first opened or downloaded a document."""
 
     __tablename__ = "receipt"
@@ -211,7 +211,7 @@ class Receipt(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Acknowledgement(db.Model):
+class Acknowledgement(Model):
     """A delegation's acknowledgement of receipt, given by one of its users."""
 
     __tablename__ = "acknowledgement"
@@ -227,7 +227,7 @@ class Acknowledgement(db.Model):
     acknowledged_by: Mapped[User | None] = relationship()
 
 
-class UnreadCirculation(db.Model):
+class UnreadCirculation(Model):
     """A document that reached a user and that they have not read yet: derived
     data, kept by the database's triggers (UNREAD_TRIGGERS), so that the inbox
     finds a reader's few unread documents without walking the whole history of

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
 class MeetingFormat(enum.Enum):
@@ -42,7 +42,7 @@ class DatePrecision(enum.Enum):
     MONTH = "month"
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meeting"
     __table_args__ = (
         UniqueConstraint("body_id", "number"),
@@ -96,7 +96,7 @@ class Meeting(db.Model):
         return self.title_ru if language == "ru" else self.title_en
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A delegation invited to a meeting."""
 
     __tablename__ = "invitation"
@@ -114,7 +114,7 @@ class Invitation(db.Model):
     )
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person a delegation registered for a meeting."""
 
     __tablename__ = "participant"
@@ -133,7 +133,7 @@ class Participant(db.Model):
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_item"
     __table_args__ = (UniqueConstraint("meeting_id", "position"),)
 

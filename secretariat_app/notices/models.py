@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
 class NotificationKind(enum.Enum):
@@ -30,7 +30,7 @@ class NotificationStatus(enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notification"
     __table_args__ = (
         UniqueConstraint("kind", "subject_type", "subject_id", "recipient_id", "due_at"),
@@ -63,7 +63,7 @@ class Notification(db.Model):
         return f"<notice-{self.id}-{self.kind.value}-{self.subject_type}-{self.subject_id}@cica.example>"
 
 
-class SchedulerLock(db.Model):
+class SchedulerLock(Model):
     """A named lease: the one Celery beat (or dispatcher) holding it until `expires_at`."""
 
     __tablename__ = "scheduler_lock"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.states import MembershipStatus, State
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
 class Role(enum.Enum):
@@ -20,7 +20,7 @@ class Role(enum.Enum):
     COORDINATOR = "coordinator"  # CBM coordinator (areas assigned with the CBM module)
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     """The delegation of one state or organisation."""
 
     __tablename__ = "delegation"
@@ -42,7 +42,7 @@ class Delegation(db.Model):
         return self.state.is_member_on(day)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +86,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_role"
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
@@ -97,7 +97,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(Model):
     """A single-use, expiring reset token. Only its SHA-256 is stored."""
 
     __tablename__ = "password_reset_token"

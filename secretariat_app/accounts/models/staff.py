@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.columns import enum_column
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
 class Position(enum.Enum):
@@ -19,7 +19,7 @@ class Position(enum.Enum):
     SUPPORT = "support"  # contracted national of a member state
 
 
-class StaffAppointment(db.Model):
+class StaffAppointment(Model):
     __tablename__ = "staff_appointment"
     __table_args__ = (
         CheckConstraint("ends_on IS NULL OR ends_on > starts_on", name="term_order"),

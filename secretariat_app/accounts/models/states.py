@@ -9,7 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.core.columns import enum_column
-from secretariat_app.extensions import db
+from secretariat_app.extensions import Model
 
 
 class StateKind(enum.Enum):
@@ -23,7 +23,7 @@ class MembershipStatus(enum.Enum):
     PARTNER = "partner"
 
 
-class State(db.Model):
+class State(Model):
     """A state or an international organisation that can take part in CICA."""
 
     __tablename__ = "state"
@@ -64,7 +64,7 @@ class State(db.Model):
         return f"<State {self.code}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A period during which a state held one status (member, observer, partner)."""
 
     __tablename__ = "membership"
@@ -114,7 +114,7 @@ def states_with_status_on(day: date, *statuses: MembershipStatus):
     )
 
 
-class Body(db.Model):
+class Body(Model):
     """A CICA body that meets: Summit, MFA, informal MFA, SOC, SWG."""
 
     __tablename__ = "body"
