@@ -234,6 +234,19 @@ def test_a_refused_range_of_years_returns_to_the_overview(cast, client):
     assert "Choose a year from 2004" in html
 
 
+def test_a_refused_range_returns_with_the_filters_and_nothing_else(cast, client):
+    """The query string goes back to the overview as the filters it holds: url_for's
+    own options (_scheme, _external, _anchor, _method) are not the reader's to set:
+    _method=POST, or _scheme without _external, was a server error."""
+    log_in(client, cast.member.email)
+    response = client.get("/cbm/export/activities.csv?from_year=2026&to_year=2001&area=3"
+                          "&_scheme=https&_anchor=top&_method=POST")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/cbm/overview?") and "#" not in location
+    assert sorted(location.split("?")[1].split("&")) == ["area=3", "from_year=2026", "to_year=2001"]
+
+
 # The compiled report ---------------------------------------------------------------------------
 
 def test_the_compiled_report_in_english_and_russian(cast, client):

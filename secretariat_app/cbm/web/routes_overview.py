@@ -7,6 +7,7 @@ what each shows depends on the reader (permissions.cbm.reader_scope)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import (
     Response,
@@ -105,7 +106,9 @@ def _export(kind: str, build) -> ResponseReturnValue:
     except RuleViolations as error:
         for violation in error.violations:
             flash(violation.render(gettext), "error")
-        return redirect(url_for("cbm.overview", **request.args))
+        # The filters only: url_for's options (_external, _scheme, _anchor, _method) are not the reader's to set.
+        filters: dict[str, Any] = {key: value for key, value in request.args.items() if not key.startswith("_")}
+        return redirect(url_for("cbm.overview", **filters))
     body = build(reader_scope(current_user), form.to_filter(years), _now(), current_language())
     response = Response(body, status=200)
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
