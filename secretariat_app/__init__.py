@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from jinja2 import FileSystemLoader
 
 from config import (
@@ -25,11 +27,11 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(INSTANCE_DIR),
     )
-    app.jinja_loader = FileSystemLoader(template_folders())  # type: ignore[assignment]  # every feature's templates/
+    app.jinja_loader = FileSystemLoader(template_folders())  # every feature's templates/
     app.config.from_object(config or config_from_env())
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    app.json.ensure_ascii = False  # Russian stays readable in JSON and the audit page
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False  # Russian stays readable in JSON and the audit page
     check_production_settings(app)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 

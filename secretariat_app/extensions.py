@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from flask import request
 from flask_babel import Babel
@@ -13,7 +13,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Connection, MetaData, event
+from sqlalchemy import Connection, CursorResult, MetaData, Result, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -30,6 +30,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model is mapped to a Table (none to a join or a select), so its
+        # Core statements (Model.__table__.update(), insert(Model.__table__)) type-check.
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
@@ -82,9 +86,16 @@ def prepared_statements() -> Iterator[Connection]:
         yield connection
         return
     driver = connection.connection.driver_connection
+    assert driver is not None  # a connection checked out of the pool has its driver's
     threshold = driver.prepare_threshold
     driver.prepare_threshold = 0
     try:
         yield connection
     finally:
         driver.prepare_threshold = threshold
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. Session.execute() types its result as
+    a Result; for these statements it is a CursorResult, which has the count."""
+    return cast(CursorResult[Any], result).rowcount

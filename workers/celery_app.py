@@ -6,6 +6,7 @@ Celery is configured from the Flask config's CELERY mapping."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -13,7 +14,7 @@ from celery.signals import worker_init
 from flask import Flask
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             with app.app_context():
@@ -23,7 +24,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery.config_from_object(app.config["CELERY"])
     celery.conf.beat_schedule = beat_schedule(app.config.get("NOTIFY_DISPATCH_INTERVAL_SECONDS", 60.0))
     celery.conf.beat_scheduler = "workers.beat_guard:GuardedScheduler"  # only one beat runs
-    celery.flask_app = app
+    celery.flask_app = app  # type: ignore[attr-defined]  # ours: read by worker_init and GuardedScheduler
     celery.autodiscover_tasks(["workers"], related_name="tasks", force=True)
     celery.set_default()
     app.extensions["celery"] = celery

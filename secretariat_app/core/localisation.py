@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Flask, current_app, has_request_context, request
@@ -30,7 +30,7 @@ def select_timezone() -> str:
     return "UTC"
 
 
-def is_known_timezone(name: str | None) -> bool:
+def is_known_timezone(name: str | None) -> TypeGuard[str]:
     if not name:
         return False
     try:
@@ -70,7 +70,7 @@ def by_name(items: Iterable[T], language: str | None = None,
     Python sorts what the page has loaded anyway: no statement more, and the
     same order on SQLite and PostgreSQL whatever the database's collation."""
     language = language or current_language()
-    named = of or (lambda item: item)
+    named: Callable[[T], Any] = of or (lambda item: item)
     return sorted(items, key=lambda item: name_key(named(item).name(language)))
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from time import (
     monotonic,  # bound at import: tests that stand in for time.monotonic do not reach the pool
 )
+from typing import TypeVar
 
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
@@ -36,12 +37,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import Executable
 
+E = TypeVar("E", bound=Executable)
+
 IDLE_PING_AFTER = 10.0  # seconds a connection may rest in the pool and be trusted without a ping
 LONE_READ = "secretariat_lone_read"
 _IDLE = TransactionStatus.IDLE
 
 
-def lone_read(statement: Executable) -> Executable:
+def lone_read(statement: E) -> E:
     """Mark a read-only statement that may run outside a transaction when it is
     the first of its request (see the module's docstring)."""
     return statement.execution_options(**{LONE_READ: True})

@@ -56,11 +56,11 @@ def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def _body(code: str) -> int:
+def _body(code: str) -> int | None:
     return db.session.scalar(select(Body.id).where(Body.code == code))
 
 
-def _meeting(actor: User, code: str, day: date, title_en: str, title_ru: str, **extra) -> Meeting:
+def _meeting(actor: User | None, code: str, day: date, title_en: str, title_ru: str, **extra) -> Meeting:
     start = datetime.combine(day, time(10, 0))
     return meetings.create_meeting(actor, meetings.MeetingData(
         body_id=_body(code), title_en=title_en, title_ru=title_ru, starts_at=start,
@@ -68,7 +68,7 @@ def _meeting(actor: User, code: str, day: date, title_en: str, title_ru: str, **
         registration_deadline=start - timedelta(days=3), invite_observers=True, **extra))
 
 
-def _document(actor: User, meeting: Meeting, kind: DocumentType, level: DistributionLevel,
+def _document(actor: User | None, meeting: Meeting, kind: DocumentType, level: DistributionLevel,
               titles: tuple[str, str], texts: dict[str, str]) -> Document:
     document = documents.create_document(actor, documents.DocumentData(
         doc_type=kind, originator=Originator.SECRETARIAT, level=level, title_en=titles[0],
@@ -138,10 +138,10 @@ def _at(day: date, hour: int = 9) -> datetime:
 
 
 def _state_id(code: str) -> int:
-    return db.session.scalar(select(State.id).where(State.code == code))
+    return db.session.execute(select(State.id).where(State.code == code)).scalar_one()  # the reference data's
 
 
-def _area(code: str) -> CbmArea:
+def _area(code: str) -> CbmArea | None:
     return db.session.scalar(select(CbmArea).where(CbmArea.code == code))
 
 
@@ -168,6 +168,7 @@ def _paper(coordinator: User, officer: User, area: CbmArea, data: cbm_papers.Pap
     cbm_papers.start_review(officer, paper, now=_at(drafted + timedelta(days=14)))
     if comment is not None:
         cbm_papers.add_comment(comment[0], paper, comment[1], now=_at(drafted + timedelta(days=21)))
+    assert approval.adopted_on is not None  # _soc_decision adopts it
     return cbm_papers.approve(officer, paper, approval.id, now=_at(approval.adopted_on, 12))
 
 
@@ -251,7 +252,7 @@ def create_cbm_demo(today: date | None = None) -> bool:
         return False
     officer, kaz, rus = _user(OFFICER), _user(KAZ_COORDINATOR), _user(RUS_COORDINATOR)
     energy, drugs = _area(KAZ_AREA), _area(RUS_AREA)
-    if None in (officer, kaz, rus, energy, drugs):
+    if officer is None or kaz is None or rus is None or energy is None or drugs is None:
         return False
     today = today or date.today()
     last = today.year - 1

@@ -63,6 +63,7 @@ def year_range(first: int | None, last: int | None, today: date) -> YearRange:
     if first is None and last is None:
         return default_years(today)
     if first is None:
+        assert last is not None  # both None returned above
         first = max(EARLIEST_YEAR, last - DEFAULT_SPAN + 1)
     if last is None:
         last = min(today.year + YEARS_AHEAD, first + DEFAULT_SPAN - 1)

@@ -63,6 +63,7 @@ def annual_next_due(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
 def _prepares(prep: HeldMeeting, target: HeldMeeting, max_days: int) -> bool:
     if prep.prepares_id is not None and prep.prepares_id == target.meeting_id:
         return True
+    assert target.day is not None  # only SOCs whose day is known are checked
     return prep.day is not None and 0 <= (target.day - prep.day).days <= max_days
 
 
@@ -72,7 +73,7 @@ def precedes_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seq
     held at most `max_days` days before it (the same day counts). Only SOCs
     whose exact day is known and has come are checked; an SOC known only to the
     month, or postponed, is not."""
-    before, max_days = rule.params.get("before"), int(rule.params.get("max_days", 14))
+    before, max_days = rule.params.get("before", ""), int(rule.params.get("max_days", 14))  # "": no body
     since = rule.params.get("since")
     preps = history.of_body(rule.body)
     findings = []

@@ -6,6 +6,7 @@ with `to_utc` before asking."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from secretariat_app.domain.violations import N_, Violation
@@ -42,6 +43,10 @@ def zone_of(name: str | None) -> ZoneInfo | None:
         return None
 
 
+@overload
+def to_utc(local: datetime, zone: str) -> datetime: ...
+@overload
+def to_utc(local: None, zone: str) -> None: ...
 def to_utc(local: datetime | None, zone: str) -> datetime | None:
     """A wall-clock time in `zone` (naive) as an aware UTC time."""
     if local is None:
@@ -54,6 +59,10 @@ def to_utc(local: datetime | None, zone: str) -> datetime | None:
     return local.replace(tzinfo=tz).astimezone(UTC)
 
 
+@overload
+def to_local(moment: datetime, zone: str) -> datetime: ...
+@overload
+def to_local(moment: None, zone: str) -> None: ...
 def to_local(moment: datetime | None, zone: str) -> datetime | None:
     """An aware time as the naive wall-clock time in `zone` (for a form)."""
     if moment is None:

@@ -4,7 +4,9 @@ The message is an English template marked with N_ so that Babel extracts it;
 the web layer translates it and fills in the parameters."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -17,9 +19,9 @@ def N_(message: str) -> str:
 class Violation:
     field: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)  # not `field`: the attribute above
 
-    def render(self, translate=lambda s: s) -> str:
+    def render(self, translate: Callable[[str], str] = lambda s: s) -> str:
         return translate(self.message) % self.params if self.params else translate(self.message)
 
 

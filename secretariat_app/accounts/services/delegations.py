@@ -87,7 +87,7 @@ def user_counts() -> dict[int, int]:
         .where(User.delegation_id.is_not(None))
         .group_by(User.delegation_id)
     )
-    return {delegation_id: count for delegation_id, count in rows}
+    return {delegation_id: count for delegation_id, count in rows if delegation_id is not None}  # none is
 
 
 def delegations_overview(day: date, language: str = "en") -> list[DelegationRow]:

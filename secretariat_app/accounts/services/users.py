@@ -21,7 +21,7 @@ from secretariat_app.accounts.models.people import (
 from secretariat_app.audit import services as audit
 from secretariat_app.core.localisation import is_known_timezone
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
-from secretariat_app.extensions import db
+from secretariat_app.extensions import db, rowcount
 from secretariat_app.permissions import Action, can
 
 USER_FIELDS = ("email", "name", "language", "timezone", "active", "delegation_id", "roles")
@@ -190,11 +190,11 @@ def reset_password(raw: str, new: str) -> User:
     if violations:
         raise RuleViolations(violations)
     # Claim the token atomically: a second use, even a concurrent one, changes no row.
-    claimed = db.session.execute(
+    claimed = rowcount(db.session.execute(
         PasswordResetToken.__table__.update()
         .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=datetime.now(UTC))
-    ).rowcount
+    ))
     if claimed != 1:
         db.session.rollback()
         raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
@@ -213,7 +213,7 @@ def purge_reset_tokens() -> int:
         )
     )
     db.session.commit()
-    return result.rowcount
+    return rowcount(result)
 
 
 # Administration: inviting and editing accounts ------------------------------

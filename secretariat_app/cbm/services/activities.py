@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
@@ -73,7 +74,7 @@ def _check(plan: CbmPaper, data: ActivityData) -> list[Violation]:
     ))
 
 
-def _refuse(violations: list[Violation]) -> None:
+def _refuse(violations: list[Violation]) -> NoReturn:
     db.session.rollback()
     if any(v.field == "status" for v in violations):
         raise rules.StateConflict(violations)
@@ -81,6 +82,9 @@ def _refuse(violations: list[Violation]) -> None:
 
 
 def _apply(activity: CbmActivity, data: ActivityData) -> None:
+    # _check refuses data without them (rules.check_activity)
+    assert data.activity_type is not None and data.planned_start is not None and data.planned_end is not None
+    assert data.responsible_state_id is not None
     activity.title_en, activity.title_ru = (data.title_en or "").strip(), (data.title_ru or "").strip()
     activity.activity_type = data.activity_type
     activity.planned_start, activity.planned_end = data.planned_start, data.planned_end
@@ -140,7 +144,9 @@ def delete_activity(actor: User | None, activity: CbmActivity) -> None:
         db.session.flush()
     except IntegrityError:  # an implementation report written meanwhile
         db.session.rollback()
-        raise rules.StateConflict(_check_changeable(db.session.get(CbmActivity, activity_id))
+        again = db.session.get(CbmActivity, activity_id)
+        assert again is not None  # the delete was rolled back
+        raise rules.StateConflict(_check_changeable(again)
                                   or [Violation("status", N_("This activity cannot be removed now."))]) from None
     audit.record(actor, "cbm_activity.delete", "cbm_activity", activity_id, before, None)
     db.session.commit()

@@ -40,6 +40,7 @@ def add_attachment(actor: User | None, row: CbmActivityReport, stream: BinaryIO 
         violations = [Violation("file", N_("Choose the file to attach."))]
     if violations:
         refuse(violations)
+    assert stream is not None  # refused above otherwise
     try:
         stored = store.save(stream, max_size)
     except RefusedFile as refused:

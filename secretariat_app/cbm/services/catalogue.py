@@ -154,6 +154,7 @@ def add_area(actor: User | None, data: AreaData) -> CbmArea:
         violations.append(_code_taken())
     violations += _check_names(name_en, name_ru)
     _refuse(violations)
+    assert dimension is not None  # refused above otherwise
     last = db.session.scalar(select(func.max(CbmArea.position)).where(CbmArea.dimension_id == dimension.id))
     area = CbmArea(dimension_id=dimension.id, code=code, name_en=name_en, name_ru=name_ru,
                    position=(last or 0) + 1, created_by_id=getattr(actor, "id", None))
@@ -233,6 +234,7 @@ def _check_appointment(area: CbmArea, data: AppointmentData) -> list[Violation]:
     violations += check_soc_decision(data.decision_id)
     if violations:
         return violations
+    assert state is not None and data.term_start is not None  # refused above otherwise
     if not state.is_member_on(data.term_start):
         violations.append(Violation("state_id", N_("%(state)s is not a member state of CICA on %(day)s: only "
                                                    "member states coordinate priority areas."),
@@ -349,6 +351,7 @@ def assign_coordinator_user(actor: User | None, area: CbmArea, user_id: int | No
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         _refuse([Violation("user_id", N_("Choose an active user."))])
+    assert user is not None  # refused above otherwise
     coordinating = {c.state_id for c in current_coordinators(area.id, day)}
     if user.delegation is None or user.delegation.state_id not in coordinating:
         _refuse([Violation("user_id", N_("%(name)s does not belong to the delegation of a state coordinating this "

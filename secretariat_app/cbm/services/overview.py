@@ -263,7 +263,7 @@ def held_statistics(scope: ReaderScope, years: YearRange, language: str = "en",
     catalogue = catalogue or load_catalogue()
     area_dimension = {a.id: a.dimension_id for a in catalogue.areas}
     responsible = aliased(State)
-    conditions = [CbmActivityReport.held_on.between(years.start, years.end)]
+    conditions: list[ColumnElement[bool]] = [CbmActivityReport.held_on.between(years.start, years.end)]
     visible = report_condition(scope, CbmPaper.area_id, CbmAnnualReport.status)
     if visible is not None:
         conditions.append(visible)

@@ -135,6 +135,7 @@ def create_paper(actor: User | None, area: CbmArea, data: PaperData, today: date
     if swg is None:
         violations.append(Violation("kind", N_("The SWG is missing from the reference data: load it first.")))
     _refuse(violations)
+    assert isinstance(data.kind, PaperKind) and swg is not None and delegation is not None  # refused above otherwise
     try:
         document = documents.create_document(actor, documents.DocumentData(
             doc_type=DOCUMENT_TYPES[data.kind], originator=Originator.COORDINATOR, level=DistributionLevel.LIMITED,
@@ -267,6 +268,7 @@ def approve(actor: User | None, paper: CbmPaper, decision_id: int | None, now: d
     facts, violations = _decision_facts(decision_id)
     submitted_on = paper.submitted_at.date() if paper.submitted_at else None
     _refuse(violations or rules.check_approval(paper.status.value, facts, submitted_on))
+    assert facts is not None  # rules.check_approval refuses no decision
     earlier = list(db.session.scalars(
         select(CbmPaper).where(CbmPaper.area_id == paper.area_id, CbmPaper.kind == paper.kind,
                                CbmPaper.status == PaperStatus.APPROVED).with_for_update()))
@@ -289,6 +291,7 @@ def add_comment(actor: User, paper: CbmPaper, text: str, now: datetime | None = 
     delegation = actor.delegation
     is_member = delegation is not None and delegation.is_member_on(now.date())
     _refuse(rules.check_comment(paper.status.value, is_member, text))
+    assert delegation is not None  # not a member's: refused above
     comment = CbmPaperComment(paper_id=paper.id, delegation_id=delegation.id, author_id=actor.id, text=text,
                               created_at=now)
     db.session.add(comment)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -66,7 +67,7 @@ ACTIVITY_REPORT_FIELDS = ("activity_id", "annual_report_id", "held_on", "held_un
                           "outcome_en", "outcome_ru")
 
 
-def refuse(violations: list[Violation]) -> None:
+def refuse(violations: list[Violation]) -> NoReturn:
     """Nothing is written; a locked report or a step out of order is a conflict (409)."""
     db.session.rollback()
     if any(v.field == "status" for v in violations):
@@ -141,6 +142,7 @@ def open_report(actor: User | None, area: CbmArea, year: int | None, now: dateti
     if violations:
         db.session.rollback()
         raise (rules.StateConflict if exists else RuleViolations)(violations)
+    assert year is not None  # rules.check_opening refuses a report without one
     report = CbmAnnualReport(area_id=area.id, year=year, due_at=default_due(year), status=ReportStatus.DRAFT,
                              created_by_id=getattr(actor, "id", None), created_at=now)
     db.session.add(report)
@@ -163,6 +165,7 @@ def set_due(actor: User | None, report: CbmAnnualReport, day: date | None,
     violations = rules.check_editable(report.status.value) or rules.check_due_day(day, report.year)
     if violations:
         refuse(violations)
+    assert day is not None  # rules.check_due_day refuses none
     with audit.tracking_changes(actor, "cbm_report.due_change", "cbm_report", report, ("due_at",)):
         report.due_at = end_of_day_utc(day)
     cbm_notices.sync_report(report, now)
@@ -348,6 +351,7 @@ def save_activity_report(actor: User | None, report: CbmAnnualReport, activity: 
     ))
     if violations:
         refuse(violations)
+    assert count is not None and data.held_on is not None  # rules.check_activity_report refuses otherwise
     row = existing or CbmActivityReport(activity_id=activity.id, annual_report_id=report.id)
     before = _activity_report_snapshot(existing) if existing is not None else None
     row.held_on, row.held_until = data.held_on, data.held_until
@@ -418,8 +422,9 @@ def area_section(user, area: CbmArea, today: date | None = None) -> AreaSection:
                                       .order_by(CbmAnnualReport.year.desc())))
     readable = [r for r in reports if can(user, Action.READ_CBM_REPORT, r)]
     taken = {r.year for r in reports}
-    covered = sorted({year for plan in approved_plans(area.id)
-                      for year in range(plan.period_start.year, plan.period_end.year + 1)} - taken)
+    # Every approved plan has its period (approved_plans asks for both dates): none is left out here.
+    periods = [period for plan in approved_plans(area.id) if (period := plan_period(plan)) is not None]
+    covered = sorted({year for period in periods for year in range(period.start.year, period.end.year + 1)} - taken)
     proposed = next((y for y in covered if y >= today.year), covered[-1] if covered else None)
     return AreaSection(plans=readable_plans, reports=readable,
                        may_coordinate=can(user, Action.COORDINATE_CBM_AREA, area),

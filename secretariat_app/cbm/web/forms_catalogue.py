@@ -89,4 +89,5 @@ class CoordinatorUserForm(FlaskForm):
 
     def fill_choices(self, users: list[User], language: str) -> None:
         self.user_id.choices = [SelectChoice("", BLANK), *(
-            SelectChoice(str(u.id), f"{u.name} · {u.delegation.name(language)} · {u.email}") for u in users)]
+            SelectChoice(str(u.id), f"{u.name} · {u.delegation.name(language) if u.delegation else ''} · {u.email}")
+            for u in users)]  # each has a delegation (eligible_users)

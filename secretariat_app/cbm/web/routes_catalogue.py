@@ -161,6 +161,7 @@ def coordinator_end(coordinator_id: int) -> ResponseReturnValue:
         except RuleViolations as error:
             show_violations(form, error)
         else:
+            assert row.term_end is not None  # end_term sets it
             flash(_("The term of %(state)s ends on %(day)s.", state=row.state.name(current_language()),
                     day=row.term_end.isoformat()), "success")
             return _area_page(row.area)

@@ -287,4 +287,6 @@ def paper_comment(paper: CbmPaper) -> ResponseReturnValue:
         else:
             flash(_("Your delegation's comment has been sent."), "success")
             return _back(paper)
-    return _render_paper(paper_service.load_paper(paper.id), form)
+    loaded = paper_service.load_paper(paper.id)
+    assert loaded is not None  # the paper of this page
+    return _render_paper(loaded, form)

@@ -349,7 +349,7 @@ def attachment_new(row: CbmActivityReport) -> ResponseReturnValue:
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        stream = upload.stream if upload is not None and getattr(upload, "filename", "") else None
+        stream = upload.stream if upload is not None and getattr(upload, "filename", None) else None
         try:
             attachment = attachment_service.add_attachment(current_user, row, stream,
                                                        getattr(upload, "filename", None))

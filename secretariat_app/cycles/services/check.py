@@ -76,7 +76,8 @@ def load_history() -> cycles.CycleHistory:
     return cycles.CycleHistory(
         meetings=tuple(_held_meeting(m) for m in meetings),
         chairs=tuple(_chair_term(c) for c in chairs),
-        justifications=tuple(cycles.Justification(body, year, ref) for body, year, ref in justifications),
+        justifications=tuple(cycles.Justification(body, year, ref) for body, year, ref in justifications
+                             if year is not None),  # none is: the statement asks for a year
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Literal, overload
 
 from sqlalchemy import select
 
@@ -84,11 +85,17 @@ def _rows(directory: Path, name: str) -> list[tuple[int, dict[str, str]]]:
         rows = []
         for line, row in enumerate(reader, start=2):
             if None in row:  # DictReader files surplus fields under the key None
-                raise HistoryImportError(name, line, None, f"more fields than the {len(reader.fieldnames)} columns")
+                columns = len(reader.fieldnames or ())  # read with the first row
+                raise HistoryImportError(name, line, None, f"more fields than the {columns} columns")
             rows.append((line, row))
         return rows
 
 
+@overload
+def _integer(name: str, line: int, row: dict, column: str, low: int, high: int,
+             required: Literal[True] = True) -> int: ...
+@overload
+def _integer(name: str, line: int, row: dict, column: str, low: int, high: int, required: bool) -> int | None: ...
 def _integer(name: str, line: int, row: dict, column: str, low: int, high: int, required: bool = True) -> int | None:
     raw = (row.get(column) or "").strip()
     if not raw:

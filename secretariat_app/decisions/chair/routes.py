@@ -58,6 +58,7 @@ def _edit(chairmanship: Chairmanship | None) -> ResponseReturnValue:
             show_violations(form, error)
         else:
             state = db.session.get(State, saved.state_id)
+            assert state is not None  # the ledger's foreign key
             flash(_("The chairmanship of %(state)s has been saved.", state=state.name(current_language())),
                   "success")
             return redirect(url_for("chair.index"))

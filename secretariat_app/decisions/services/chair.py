@@ -89,12 +89,14 @@ def _check(data: ChairmanshipData, exclude_id: int | None) -> list[Violation]:
         violations.append(Violation("basis_meeting", N_("Unknown meeting.")))
     if violations:
         return violations
+    assert state is not None and data.starts_on is not None  # refused above otherwise
     is_member = state.is_member_on(data.starts_on)
     return check_chairmanship(Period(data.starts_on, data.ends_on), _other_terms(exclude_id),
                               state_is_member=is_member)
 
 
 def _apply(chairmanship: Chairmanship, data: ChairmanshipData) -> None:
+    assert data.state_id is not None and data.starts_on is not None  # _check refuses data without them
     chairmanship.state_id = data.state_id
     chairmanship.starts_on = data.starts_on
     chairmanship.ends_on = data.ends_on

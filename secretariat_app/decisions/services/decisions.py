@@ -102,6 +102,7 @@ def _check(data: DecisionData, decision: Decision | None, today: date) -> tuple[
         violations.append(Violation("justifies_body", N_("Unknown body.")))
     if violations:
         return violations, data.reference
+    assert body is not None  # refused above otherwise
     reference = data.reference.strip()
     if not reference:
         reference = proposed_reference(body, (data.adopted_on or today).year)
@@ -133,6 +134,7 @@ def _apply(decision: Decision, data: DecisionData, reference: str) -> None:
     if data.procedure == Procedure.MEETING or decision.status != DecisionStatus.ADOPTED:
         decision.adopted_on = data.adopted_on
     decision.reference = reference
+    assert data.body_id is not None  # _check refuses data without it
     decision.body_id = data.body_id
     decision.meeting_id = data.meeting_id
     decision.procedure = data.procedure
@@ -199,6 +201,7 @@ def circulate(actor: User | None, decision: Decision, deadline: date | None = No
 
 
 def _apply_outcome(decision: Decision, today: date) -> None:
+    assert decision.silence_deadline is not None  # under silence: set when it was circulated
     outcome = silence.silence_outcome(decision.silence_deadline, [o.lodged_on for o in decision.objections], today)
     decision.status = DecisionStatus(outcome.status)
     decision.adopted_on = outcome.adopted_on
@@ -220,6 +223,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
     if data.lodged_on is None:
         violations.append(Violation("lodged_on", N_("Give the date of the objection.")))
     if not violations:
+        assert delegation is not None and data.lodged_on is not None  # refused above otherwise
         violations = silence.check_objection(silence.ObjectionFacts(
             status=decision.status.value,
             circulated_on=decision.silence_circulated_on,
@@ -234,6 +238,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
+    assert delegation is not None and data.lodged_on is not None  # refused above otherwise
     objection = SilenceObjection(delegation_id=delegation.id, lodged_on=data.lodged_on,
                                  text=data.text.strip(), recorded_by_id=getattr(actor, "id", None))
     with audit.tracking_changes(actor, "decision.silence_broken", "decision", decision, DECISION_FIELDS):

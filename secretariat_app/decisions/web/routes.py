@@ -121,6 +121,7 @@ def circulate(decision_id: int) -> ResponseReturnValue:
         except RuleViolations as error:
             show_violations(form, error)
         else:
+            assert decision.silence_deadline is not None  # set by circulating it
             flash(_("Decision %(ref)s is under silence until %(day)s.", ref=decision.reference,
                     day=decision.silence_deadline.isoformat()), "success")
             return redirect(url_for("decisions.detail", decision_id=decision.id))

@@ -206,7 +206,9 @@ def document(document_id: int) -> ResponseReturnValue:
     if not document_access.may_read_document(current_user, document_id):
         abort(404)
     reading.record_receipt(current_user, document_id)
-    return _page(reading.load_document(document_id), AcknowledgeForm(formdata=None))
+    loaded = reading.load_document(document_id)
+    assert loaded is not None  # may_read_document found it
+    return _page(loaded, AcknowledgeForm(formdata=None))
 
 
 def _page(document: Document, form: AcknowledgeForm) -> ResponseReturnValue:

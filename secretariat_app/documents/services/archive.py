@@ -24,7 +24,7 @@ from secretariat_app.extensions import db
 from secretariat_app.permissions.documents import Reader, readable
 
 MAX_WORDS = 8
-KIND_ORDER = {VersionKind.REV: 1, VersionKind.CORR: 2, VersionKind.ADD: 3}
+KIND_ORDER: dict[VersionKind | None, int] = {VersionKind.REV: 1, VersionKind.CORR: 2, VersionKind.ADD: 3}
 
 
 @dataclass

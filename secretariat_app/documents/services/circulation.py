@@ -102,7 +102,8 @@ def recipients(document: Document, data: CirculationData,
     audience = data.audience
     if audience == Audience.PERSONS:
         users, violations = _chosen_persons(document, data.user_ids)
-        return sorted({u.delegation for u in users}, key=lambda d: d.id), users, violations
+        theirs = {u.delegation for u in users if u.delegation is not None}  # each has one, or none is chosen
+        return sorted(theirs, key=lambda d: d.id), users, violations
     if audience in (Audience.MEMBERS, Audience.MEMBERS_AND_OBSERVERS):
         return default_delegations(today, audience == Audience.MEMBERS_AND_OBSERVERS), [], []
     if audience == Audience.MEETING:
@@ -112,8 +113,8 @@ def recipients(document: Document, data: CirculationData,
                                          .where(Invitation.meeting_id == document.meeting_id).order_by(Delegation.id))
         return list(delegations), [], []
     if audience == Audience.DELEGATIONS:
-        delegations, violations = _chosen_delegations(data.delegation_ids)
-        return delegations, [], violations
+        chosen, violations = _chosen_delegations(data.delegation_ids)
+        return chosen, [], violations
     return [], [], [Violation("audience", N_("Choose to whom the document goes."))]
 
 
@@ -147,6 +148,7 @@ def _active_users(delegation_ids) -> list[int]:
 def _supersede_earlier(actor: User | None, revision: Document) -> None:
     """The base and the earlier revisions of a circulated revision are superseded."""
     base = revision.base
+    assert base is not None and revision.version_number is not None  # a revision has a base and a number
     earlier = [base] + [d for d in base.later_versions
                         if d.version_kind == VersionKind.REV and (d.version_number or 0) < revision.version_number]
     for document in earlier:
@@ -286,8 +288,8 @@ def chase(actor: User | None, document: Document, now: datetime | None = None) -
     if not waiting:
         _refuse([Violation("document", N_("No recipient delegation is waiting: all have acknowledged receipt."))])
     if document.level == DistributionLevel.RESTRICTED:
-        people = db.session.scalars(select(User.id).join(NamedRecipient, NamedRecipient.user_id == User.id).where(
-            NamedRecipient.document_id == document.id, User.delegation_id.in_(waiting), User.active.is_(True)))
+        people = list(db.session.scalars(select(User.id).join(NamedRecipient, NamedRecipient.user_id == User.id).where(
+            NamedRecipient.document_id == document.id, User.delegation_id.in_(waiting), User.active.is_(True))))
     else:
         people = _active_users(waiting)
     queued = _notify(NotificationKind.ACKNOWLEDGEMENT_CHASER, document, people, now)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts.models.people import Delegation, User
@@ -167,12 +168,9 @@ def _ensure_counter(body_id: int, year: int) -> None:
     """Create the counter row of a body and year unless it exists (two first
     documents at once: one insert wins, the other does nothing)."""
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the app runs on PostgreSQL and SQLite only
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the app runs on PostgreSQL and SQLite only
         raise RuntimeError(f"unsupported database {dialect}")
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(insert(SymbolCounter).values(body_id=body_id, year=year, last_serial=0)
                        .on_conflict_do_nothing(index_elements=["body_id", "year"]))
 
@@ -181,10 +179,10 @@ def next_serial(body_id: int, year: int) -> int:
     """Take the next serial of a body and year: the counter row is locked
     (SELECT … FOR UPDATE on PostgreSQL) until the transaction ends."""
     _ensure_counter(body_id, year)
-    counter = db.session.scalar(
+    counter = db.session.execute(
         select(SymbolCounter).where(SymbolCounter.body_id == body_id, SymbolCounter.year == year)
         .with_for_update().execution_options(populate_existing=True)  # the locked row, not a stale copy
-    )
+    ).scalar_one()
     counter.last_serial += 1
     return counter.last_serial
 
@@ -203,6 +201,7 @@ def create_document(actor: User | None, data: DocumentData, today: date | None =
     data = _normalised(data)
     violations, body, year = _check(data, True, today)
     _refuse(violations)
+    assert body is not None  # a new document without one is refused above
     serial = next_serial(body.id, year)
     document = Document(body_id=body.id, year=year, serial=serial, status=DocumentStatus.DRAFT,
                         symbol=str(symbols.Symbol(body.code, year, serial)),

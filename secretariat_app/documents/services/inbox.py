@@ -42,15 +42,17 @@ circulations); tests/web/test_inbox_queries.py (one statement a page)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import current_app, has_app_context
 from sqlalchemy import (
     Integer,
+    SQLColumnExpression,
     String,
     and_,
     bindparam,
@@ -273,8 +275,8 @@ class Source:
     """One branch: rows (document_id, at) in the order of `at`, `document_id`."""
 
     query: Select
-    at: ColumnElement
-    document_id: ColumnElement
+    at: SQLColumnExpression[Any]
+    document_id: SQLColumnExpression[Any]
 
 
 def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[bool] | None = None):
@@ -459,7 +461,7 @@ def inbox_page(user, filters: InboxFilters = InboxFilters(), cursor: Cursor | No
     return InboxPage(rows=rows, next_cursor=rows[-1].cursor if more else None, first=cursor is None)
 
 
-def _execute_prepared(statement: Select, params: dict) -> list:
+def _execute_prepared(statement: Select, params: dict) -> Sequence[Any]:
     """Run the page statement (Core rows, no ORM layer); on PostgreSQL as a
     prepared statement, planned once per connection and shape rather than on
     every request (planning it costs more than running it). Its generic plan is
@@ -508,9 +510,9 @@ def filter_choices() -> FilterChoices:
     now = time.monotonic()
     if cached is not None and now - cached.loaded_at < ttl:
         return cached
-    bodies = tuple(tuple(row) for row in db.session.execute(
+    bodies = tuple((id_, name_en, name_ru) for id_, name_en, name_ru in db.session.execute(
         select(Body.id, Body.name_en, Body.name_ru).order_by(Body.id)))
-    meetings = tuple(tuple(row) for row in db.session.execute(
+    meetings = tuple((id_, number, en, ru, starts_at) for id_, number, en, ru, starts_at in db.session.execute(
         select(Meeting.id, Meeting.number, Meeting.title_en, Meeting.title_ru, Meeting.starts_at)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
     cached = FilterChoices(now, bodies, meetings)

@@ -66,7 +66,7 @@ def superseded_by(document: Document, related: list[Document]) -> Document | Non
     the first revision numbered after it."""
     if document.status != DocumentStatus.SUPERSEDED:
         return None
-    mine = document.version_number if document.version_kind is not None else 0
+    mine = (document.version_number or 0) if document.version_kind is not None else 0
     revisions = [d for d in related if d.version_kind is not None and d.version_kind.value == "Rev"
                  and (d.version_number or 0) > mine and d.status != DocumentStatus.DRAFT]
     return min(revisions, key=lambda d: d.version_number or 0) if revisions else None

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.audit import services as audit
@@ -71,10 +72,7 @@ def _check(document: Document, data: UploadData) -> tuple[list[Violation], str]:
 def _store_row(stored: Stored) -> None:
     """The StoredFile row of a content, written once whoever uploads it."""
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(insert(StoredFile).values(
         sha256=stored.sha256, size=stored.size, content_type=stored.type.content_type,
         extension=stored.type.extension, created_at=utcnow(),
@@ -95,6 +93,7 @@ def upload(actor: User | None, document: Document, data: UploadData, store: File
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
+    assert data.stream is not None  # an upload without a file is refused above
     try:
         stored = store.save(data.stream, max_size)
     except RefusedFile as refused:

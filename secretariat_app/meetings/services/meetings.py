@@ -155,6 +155,7 @@ def _check(data: MeetingData, meeting: Meeting | None) -> tuple[list[Violation],
         violations += _check_prepares(data, body, starts_at, meeting)
     if violations:
         return violations, None
+    assert body is not None and starts_at is not None and ends_at is not None  # refused above otherwise
     return [], _Resolved(body, starts_at, ends_at, deadline)
 
 
@@ -216,6 +217,7 @@ def create_meeting(actor: User | None, data: MeetingData) -> Meeting:
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
+    assert resolved is not None  # given when nothing is refused
     meeting = Meeting(sequence=0)
     _apply(meeting, data, resolved)
     db.session.add(meeting)
@@ -243,6 +245,7 @@ def update_meeting(actor: User | None, meeting: Meeting, data: MeetingData) -> M
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
+    assert resolved is not None  # given when nothing is refused
     with audit.tracking_changes(actor, "meeting.update", "meeting", meeting, MEETING_FIELDS):
         before = audit.snapshot(meeting, CALENDAR_FIELDS)
         reminder_before = audit.snapshot(meeting, REMINDER_FIELDS)

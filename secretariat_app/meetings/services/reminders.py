@@ -217,7 +217,9 @@ def sync_upcoming(now: datetime | None = None) -> int:
         Meeting.date_precision == DatePrecision.DAY).order_by(Meeting.starts_at)))
     touched = 0
     for meeting_id in ids:
-        changes = sync(db.session.get(Meeting, meeting_id), now)
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting is not None  # meetings are cancelled, never deleted
+        changes = sync(meeting, now)
         touched += changes.created + changes.moved + changes.revived + changes.cancelled
         db.session.commit()
     return touched

@@ -72,6 +72,7 @@ def postpone(actor: User | None, meeting: Meeting, data: PostponeData) -> Meetin
     _refuse(violations + moved)
     with audit.tracking_changes(actor, "meeting.postpone", "meeting", meeting, MEETING_FIELDS):
         if starts_at is not None:
+            assert ends_at is not None  # _new_times gives both or neither
             meeting.starts_at, meeting.ends_at = starts_at, ends_at
         meeting.status = MeetingStatus.POSTPONED
         meeting.status_reason = data.reason.strip()

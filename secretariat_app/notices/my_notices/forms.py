@@ -38,7 +38,7 @@ class PreferencesForm(FlaskForm):
         """A form with a box per kind the person can receive, ticked when they get it by mail."""
         shown = kinds_for(user)
 
-        class Form(cls):
+        class Form(cls):  # type: ignore[misc, valid-type]  # a subclass per call: this person's boxes
             pass
 
         for kind in shown:

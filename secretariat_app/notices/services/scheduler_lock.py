@@ -13,7 +13,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from secretariat_app.core.columns import utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import db, rowcount
 from secretariat_app.notices.models import SchedulerLock
 
 NO_SYNC = {"synchronize_session": False}
@@ -29,10 +29,10 @@ def acquire(name: str, holder: str, ttl_seconds: float, now: datetime | None = N
     takeable = [SchedulerLock.holder == holder, SchedulerLock.expires_at < now]
     if replacing:
         takeable.append(SchedulerLock.holder == replacing)
-    taken = db.session.execute(
+    taken = rowcount(db.session.execute(
         update(SchedulerLock)
         .where(SchedulerLock.name == name, or_(*takeable))
-        .values(holder=holder, expires_at=expires_at), execution_options=NO_SYNC).rowcount
+        .values(holder=holder, expires_at=expires_at), execution_options=NO_SYNC))
     if not taken:
         dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
         inserted = db.session.execute(
@@ -45,8 +45,9 @@ def acquire(name: str, holder: str, ttl_seconds: float, now: datetime | None = N
 
 def release(name: str, holder: str) -> bool:
     """Give the lease up, if `holder` has it; commits."""
-    gone = db.session.execute(delete(SchedulerLock).where(SchedulerLock.name == name, SchedulerLock.holder == holder),
-                              execution_options=NO_SYNC).rowcount
+    gone = rowcount(db.session.execute(delete(SchedulerLock).where(SchedulerLock.name == name,
+                                                                   SchedulerLock.holder == holder),
+                                       execution_options=NO_SYNC))
     db.session.commit()
     return bool(gone)
 
