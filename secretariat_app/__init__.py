@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
+from typing import Any, cast
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -20,7 +20,7 @@ from config import (
 from secretariat_app.features import import_models, register_notice_kinds, template_folders
 
 
-def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: read this function to learn the whole app."""
     app = Flask(
         __name__,

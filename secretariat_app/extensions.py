@@ -16,6 +16,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Connection, CursorResult, MetaData, Result, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry
 
 # Constraint names are deterministic, so Alembic can alter and drop them on
 # every database (SQLite batch mode needs the names).
@@ -60,7 +61,7 @@ limiter = Limiter(key_func=client_address)
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     """SQLite as a real server-side store: WAL for concurrent readers, foreign
     keys enforced, and a wait instead of 'database is locked'."""
     if isinstance(dbapi_connection, sqlite3.Connection):

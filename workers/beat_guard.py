@@ -15,11 +15,16 @@ import os
 import socket
 import time
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from celery.beat import PersistentScheduler
+from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from secretariat_app.notices.services import scheduler_lock
+
+if TYPE_CHECKING:
+    from secretariat_app.notices.models import SchedulerLock
 
 LOCK_NAME = "celery-beat"
 LOCK_TTL_SECONDS = 180.0
@@ -48,7 +53,7 @@ class BeatAlreadyRunning(SystemExit):
     """Raised to stop a beat that is not the one allowed to run."""
 
 
-def refused_message(holder: str, current) -> str:
+def refused_message(holder: str, current: SchedulerLock | None) -> str:
     other = f"{current.holder} until {current.expires_at:%Y-%m-%d %H:%M:%S} UTC" if current else "another beat"
     return (f"celery beat {holder} refuses to start: another beat is running (the lease {LOCK_NAME!r} is held by "
             f"{other}). Run exactly one beat; if the other one was killed, its lease expires "
@@ -60,13 +65,13 @@ class GuardedScheduler(PersistentScheduler):
     lock_ttl = LOCK_TTL_SECONDS
     refresh_every = REFRESH_SECONDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._refreshed_at: float | None = None  # time.monotonic() of the last successful refresh
         super().__init__(*args, **kwargs)
 
-    def _flask_app(self):
-        flask_app = getattr(self.app, "flask_app", None)
+    def _flask_app(self) -> Flask:
+        flask_app: Flask | None = getattr(self.app, "flask_app", None)
         if flask_app is None:
             raise RuntimeError("GuardedScheduler needs the Celery app built by workers.celery_app.celery_init_app")
         return flask_app
@@ -83,7 +88,7 @@ class GuardedScheduler(PersistentScheduler):
                 return True
             raise BeatAlreadyRunning(refused_message(self.holder, current))
 
-    def setup_schedule(self):
+    def setup_schedule(self) -> None:
         try:
             self._acquire()
         except BeatAlreadyRunning as refused:
@@ -109,14 +114,14 @@ class GuardedScheduler(PersistentScheduler):
             return
         self._refreshed_at = time.monotonic()
 
-    def tick(self, *args, **kwargs):
+    def tick(self, *args: Any, **kwargs: Any) -> float:
         if self._refreshed_at is None or time.monotonic() - self._refreshed_at >= self.refresh_every:
             self._refresh()
         interval = super().tick(*args, **kwargs)
         until_refresh = self.refresh_every - (time.monotonic() - (self._refreshed_at or 0))
         return min(interval, max(until_refresh, 0.5))
 
-    def close(self):
+    def close(self) -> None:
         try:
             super().close()
         finally:

@@ -6,6 +6,7 @@ Celery is configured from the Flask config's CELERY mapping."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from celery import Celery, Task
@@ -15,8 +16,8 @@ from flask import Flask
 
 
 def celery_init_app(app: Flask) -> Celery[Any]:
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+    class FlaskTask(Task):  # type: ignore[type-arg]  # not Task[...]: subscripted at run time only by newer Celery
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -31,7 +32,7 @@ def celery_init_app(app: Flask) -> Celery[Any]:
     return celery
 
 
-def beat_schedule(dispatch_every: float = 60.0) -> dict:
+def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
     return {
         # The dispatcher of notices; a run that waited longer than its period is dropped.
         "dispatch-due-notices": {
@@ -66,7 +67,7 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict:
     }
 
 
-def worker_settings_problem(config) -> str | None:
+def worker_settings_problem(config: Mapping[str, Any]) -> str | None:
     """Why a worker must not start with this configuration (None: it may)."""
     if config.get("ENV_NAME") == "production" and config.get("MAIL_USERNAME") and not config.get("MAIL_PASSWORD"):
         return ("MAIL_USERNAME is set but MAIL_PASSWORD is not: the worker would fail to send every notice. "
@@ -75,7 +76,7 @@ def worker_settings_problem(config) -> str | None:
 
 
 @worker_init.connect
-def _refuse_bad_mail_settings(sender=None, **_kwargs) -> None:
+def _refuse_bad_mail_settings(sender: Any = None, **_kwargs: Any) -> None:
     flask_app = getattr(getattr(sender, "app", None), "flask_app", None)
     problem = worker_settings_problem(flask_app.config if flask_app else {})
     if problem:
@@ -83,15 +84,16 @@ def _refuse_bad_mail_settings(sender=None, **_kwargs) -> None:
         raise SystemExit(f"celery worker refuses to start: {problem}")
 
 
-def _make_worker_app() -> Celery:
+def _make_worker_app() -> Celery[Any]:
     from secretariat_app import create_app
 
-    return create_app().extensions["celery"]
+    celery: Celery[Any] = create_app().extensions["celery"]
+    return celery
 
 
 # Module-level name the `celery -A workers.celery_app` command looks for; built
 # lazily so that importing this module from create_app() does not recurse.
-def __getattr__(name: str):
+def __getattr__(name: str) -> Celery[Any]:
     if name in {"celery", "app"}:
         value = _make_worker_app()
         globals()["celery"] = globals()["app"] = value

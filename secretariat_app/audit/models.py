@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, String, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DDL, JSON, Connection, String, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.core.columns import UTCDateTime, utcnow
@@ -38,7 +38,7 @@ class AppendOnlyError(RuntimeError):
 
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
-def _refuse_change(_mapper, _connection, target: AuditEntry) -> None:
+def _refuse_change(_mapper: Mapper[AuditEntry], _connection: Connection, target: AuditEntry) -> None:
     raise AppendOnlyError(f"audit entry {target.id} is append-only")
 
 

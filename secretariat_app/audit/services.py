@@ -5,11 +5,14 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.core.columns import utcnow
 from secretariat_app.extensions import db
+
+if TYPE_CHECKING:
+    from secretariat_app.accounts.models.people import User
 
 
 def plain(value: Any) -> Any:
@@ -28,7 +31,8 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 @contextmanager
-def tracking_changes(actor, action: str, object_type: str, obj: Any, fields: tuple[str, ...]) -> Iterator[None]:
+def tracking_changes(actor: User | None, action: str, object_type: str, obj: Any,
+                     fields: tuple[str, ...]) -> Iterator[None]:
     """Record `action` with the fields before and after the block, if any changed."""
     before = snapshot(obj, fields)
     yield
@@ -38,7 +42,7 @@ def tracking_changes(actor, action: str, object_type: str, obj: Any, fields: tup
         record(actor, action, object_type, obj.id, before, after)
 
 
-def entry_values(actor, action: str, object_type: str, object_id: Any,
+def entry_values(actor: User | None, action: str, object_type: str, object_id: Any,
                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> dict[str, Any]:
     """The columns of an audit entry, for a caller that inserts it with other rows
     in one statement (a download: documents.services.download.record_download)."""
@@ -46,7 +50,7 @@ def entry_values(actor, action: str, object_type: str, object_id: Any,
             "object_id": str(object_id), "before": before, "after": after}
 
 
-def record(actor, action: str, object_type: str, object_id: Any,
+def record(actor: User | None, action: str, object_type: str, object_id: Any,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits)."""
     entry = AuditEntry(

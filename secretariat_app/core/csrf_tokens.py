@@ -26,13 +26,14 @@ def csrf_token() -> str:
     """generate_csrf, reusing this session's token signed in the last minute."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field in g:
-        return g.get(field)
+        kept: str = g.get(field)
+        return kept
     signed: OrderedDict[str, tuple[str, float]] = current_app.extensions[_KEY]
     raw, now = session.get(field), monotonic()
     if isinstance(raw, str) and (hit := signed.get(raw)) is not None and now - hit[1] < SIGNED_FOR:
         setattr(g, field, hit[0])
         return hit[0]
-    token = generate_csrf()
+    token: str = generate_csrf()
     with _LOCK:
         signed[session[field]] = (token, now)
         signed.move_to_end(session[field])

@@ -1,7 +1,8 @@
 """Readable error pages, or JSON for clients that ask for it."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -28,7 +29,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, detail: str | None = None):
+def error_response(status: int, detail: str | None = None) -> tuple[Response | str, int]:
     explanation = str(EXPLANATIONS.get(status, EXPLANATIONS[400 if status < 500 else 500]))
     if wants_json():
         return jsonify(error=status, message=detail or explanation), status
@@ -37,12 +38,12 @@ def error_response(status: int, detail: str | None = None):
 
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return error_response(400, str(_l("The form has expired or was not sent from this site. "
                                           "Please reload the page and try again.")))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         response = error_response(status, _detail(error))
         if status == 429 or status == 405:
@@ -55,7 +56,7 @@ def register_errorhandlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
+    def unexpected_error(error: Exception) -> ResponseReturnValue:
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.exception("unhandled error", exc_info=error)

@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from wtforms import SelectChoice
 
@@ -20,7 +21,8 @@ def select_locale() -> str:
     """The profile's language first, then the browser's, then English."""
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
-        return current_user.language
+        language: str = current_user.language
+        return language
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -84,14 +86,15 @@ def local_time(value: datetime | None, zone: str | None = None, fmt: str = "medi
         return ""
     if zone and is_known_timezone(zone):
         return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone
-    return format_datetime(value, fmt)
+    shown: str = format_datetime(value, fmt)
+    return shown
 
 
 def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _page_gettext() -> dict:
+def _page_gettext() -> dict[str, Callable[..., str]]:
     """Jinja's `_()` and `ngettext()` bound to this page's catalogue, looked up
     once per render rather than at every call (a page holds dozens). The same
     behaviour as the callables Flask-Babel installs (Jinja's "newstyle" gettext:
@@ -99,16 +102,16 @@ def _page_gettext() -> dict:
     translations = get_translations()
 
     @pass_context
-    def gettext(context, string: str, **variables):
-        translated = translations.ugettext(string)
+    def gettext(context: Context, string: str, **variables: Any) -> str:
+        translated: str = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
         return translated % variables
 
     @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, **variables):
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        translated = translations.ungettext(singular, plural, num)
+        translated: str = translations.ungettext(singular, plural, num)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
         return translated % variables

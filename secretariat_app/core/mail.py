@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from flask import current_app
 
@@ -38,7 +40,7 @@ def send(message: EmailMessage) -> None:
         print(message.as_string(), flush=True)
 
 
-def _open_smtp(config) -> smtplib.SMTP:
+def _open_smtp(config: Mapping[str, Any]) -> smtplib.SMTP:
     smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
     try:
         if config["MAIL_USE_STARTTLS"]:
@@ -118,7 +120,7 @@ class Mailer:
     def __enter__(self) -> Mailer:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
 

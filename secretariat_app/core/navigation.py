@@ -3,6 +3,8 @@ language and page rather than on every request: its links and labels depend
 on nothing else (about forty template calls a page otherwise)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -10,7 +12,7 @@ from markupsafe import Markup
 from secretariat_app.core.localisation import current_language
 from secretariat_app.permissions import is_delegate, is_secretariat
 
-_RENDERED: dict[tuple, Markup] = {}
+_RENDERED: dict[tuple[Any, ...], Markup] = {}
 _KEPT = 2048  # kinds × languages × pages: a few hundred in practice
 
 

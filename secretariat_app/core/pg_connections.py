@@ -29,12 +29,13 @@ from __future__ import annotations
 from time import (
     monotonic,  # bound at import: tests that stand in for time.monotonic do not reach the pool
 )
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql import Executable
 
 E = TypeVar("E", bound=Executable)
@@ -57,17 +58,17 @@ def configure(engine: Engine) -> None:
     dialect, dbapi_error = engine.dialect, engine.dialect.loaded_dbapi.Error
 
     @event.listens_for(engine, "connect")
-    def connected(dbapi_connection, record) -> None:
+    def connected(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         if dbapi_connection.pgconn.transaction_status == _IDLE:
             dbapi_connection.autocommit = True
         record.info["idle_since"] = monotonic()
 
     @event.listens_for(engine, "checkin")
-    def checked_in(dbapi_connection, record) -> None:
+    def checked_in(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = monotonic()
 
     @event.listens_for(engine, "checkout")
-    def checked_out(dbapi_connection, record, proxy) -> None:
+    def checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
         if monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_AFTER:
             return
         try:
@@ -76,7 +77,8 @@ def configure(engine: Engine) -> None:
             raise DisconnectionError(f"connection failed its ping: {error}") from error  # the pool replaces it
 
     @event.listens_for(engine, "before_cursor_execute")
-    def begin_unless_lone_read(conn, cursor, statement, parameters, context, executemany) -> None:
+    def begin_unless_lone_read(conn: Connection, cursor: Any, statement: str, parameters: Any,
+                               context: ExecutionContext | None, executemany: bool) -> None:
         raw = cursor.connection
         if raw.pgconn.transaction_status != _IDLE:
             return  # a transaction is open: the statement is part of it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -60,7 +61,7 @@ def _body(code: str) -> int | None:
     return db.session.scalar(select(Body.id).where(Body.code == code))
 
 
-def _meeting(actor: User | None, code: str, day: date, title_en: str, title_ru: str, **extra) -> Meeting:
+def _meeting(actor: User | None, code: str, day: date, title_en: str, title_ru: str, **extra: Any) -> Meeting:
     start = datetime.combine(day, time(10, 0))
     return meetings.create_meeting(actor, meetings.MeetingData(
         body_id=_body(code), title_en=title_en, title_ru=title_ru, starts_at=start,

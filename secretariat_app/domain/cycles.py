@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from secretariat_app.domain.cycles_annual import (
     annual_findings,
@@ -135,7 +136,7 @@ def check(history: CycleHistory, as_of: date, rules: tuple[Rule, ...] = RULES) -
     )
 
 
-def with_params(rules: Sequence[Rule], rule_id: str, **params) -> tuple[Rule, ...]:
+def with_params(rules: Sequence[Rule], rule_id: str, **params: Any) -> tuple[Rule, ...]:
     """The rules, with some parameters of one rule changed (e.g. another anchor)."""
     if not any(r.id == rule_id for r in rules):
         raise KeyError(rule_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from secretariat_app.domain.cycles_model import (
     MFA,
@@ -66,7 +67,7 @@ def chair_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Sequen
     the same state in the chair, on the same basis, and owed to the same
     meeting make one finding; it is justified when the ledger names the decision
     that gave or extended the chairmanship."""
-    runs: list[tuple[tuple, int, int]] = []  # (key, from_year, to_year)
+    runs: list[tuple[tuple[Any, ...], int, int]] = []  # (key, from_year, to_year)
     for year, meeting in sorted(expected_chairs(rule, history, rules).items()):
         if year >= as_of.year:
             break

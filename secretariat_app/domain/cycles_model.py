@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 SUMMIT, MFA, MFA_INFORMAL, SOC, SWG = "SUMMIT", "MFA", "MFA_INFORMAL", "SOC", "SWG"
 CHAIR = "CHAIR"  # the pseudo-body of the chairmanship rule (its findings name SUMMIT or MFA)
@@ -87,7 +88,7 @@ class Rule:
     id: str
     kind: str  # "every_n_years" | "annual" | "precedes" | "chair_follows_host"
     body: str
-    params: dict = field(default_factory=dict, hash=False, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     description: str = field(default="", compare=False)  # the rule in plain words
 
 
@@ -111,7 +112,7 @@ class Finding:
     from_year: int | None = None
     to_year: int | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The JSON form of `flask cycles check --json`."""
         data = {
             "rule": self.rule,
@@ -126,7 +127,7 @@ class Finding:
             data.update(state=self.state, from_year=self.from_year, to_year=self.to_year)
         return data
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, str, int, str]:
         """(due year, or first year of a chairmanship run; body; rule), then the rest for stability."""
         year = next((y for y in (self.due_year, self.from_year, self.held_year) if y is not None), 0)
         return (year, self.body, self.rule, self.held_year or 0, self.kind)
@@ -138,7 +139,7 @@ class CheckResult:
     next_due: tuple[NextDue, ...]
     findings: tuple[Finding, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "next_due": [{"body": n.body, "due_year": n.due_year} for n in self.next_due],
@@ -147,7 +148,7 @@ class CheckResult:
 
 
 def make_finding(rule: Rule, body: str, kind: str, message: str, *, due_year: int | None,
-                 held_year: int | None = None, justified_by: str | None = None, **chair) -> Finding:
+                 held_year: int | None = None, justified_by: str | None = None, **chair: Any) -> Finding:
     """A finding: a warning, or for information only when a decision approved the departure."""
     if justified_by:
         message = f"{message} (approved by {justified_by})"
@@ -158,7 +159,7 @@ def make_finding(rule: Rule, body: str, kind: str, message: str, *, due_year: in
 
 # Order and words -----------------------------------------------------------
 
-def meeting_order(meeting: HeldMeeting) -> tuple:
+def meeting_order(meeting: HeldMeeting) -> tuple[int, int, int, int]:
     return (meeting.year, meeting.month or 0, meeting.day.toordinal() if meeting.day else 0,
             meeting.number or 0)
 

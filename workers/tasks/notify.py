@@ -11,6 +11,7 @@ attempt)` sends one row (tasks queued by an earlier version)."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from celery import shared_task
 
@@ -25,7 +26,7 @@ def send_notification(notification_id: int, attempt: int | None = None) -> str:
 
 
 @shared_task(name="workers.tasks.notify.send_notifications", ignore_result=True)
-def send_notifications(pairs: list) -> str:
+def send_notifications(pairs: list[list[int]]) -> str:
     """Send a batch of claimed notices, [[id, attempt], …], over one SMTP
     connection, each row marked right after its own mail; a row no longer
     "sending" in its attempt is skipped (so a redelivered task sends nothing
@@ -42,7 +43,7 @@ def enqueue_batch(pairs: list[tuple[int, int]]) -> None:
     send_notifications.apply_async(([list(pair) for pair in pairs],))
 
 
-def dispatch_now(now=None, limit=None) -> dispatch.Dispatched:
+def dispatch_now(now: datetime | None = None, limit: int | None = None) -> dispatch.Dispatched:
     """One pass of the dispatcher, handing the claimed rows to the workers in batches."""
     return dispatch.dispatch(enqueue_batch, now, limit, per_task=dispatch.task_batch_size())
 

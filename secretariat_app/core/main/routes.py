@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -12,7 +13,7 @@ from secretariat_app.permissions import Audience, access, is_delegate, is_secret
 
 @bp.route("/")
 @access(Audience.PUBLIC)
-def index():
+def index() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if is_secretariat(current_user):
@@ -24,7 +25,7 @@ def index():
 
 @bp.route("/health")
 @access(Audience.PUBLIC)
-def health():
+def health() -> ResponseReturnValue:
     """Reachability of the database and the broker, for load balancers and operators."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
