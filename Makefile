@@ -1,11 +1,11 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (which runs `make lint` first).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install translations db seed clean
+.PHONY: run test lint install translations db seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ run: seed
 	@echo ""
 	PORT=$${PORT:-5000} $(BIN)/honcho --procfile Procfile.dev start
 
-test: install
+# The linter, then the type checker (both configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: install lint
 	CI=$${CI:-} $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
