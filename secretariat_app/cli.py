@@ -37,6 +37,7 @@ def register_cli(app: Flask) -> None:
         _print_report(report.reference)
         _print_catalogue(report.catalogue)
         history = report.history
+        assert history is not None  # seed() imports it unless told not to
         click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
         if with_demo:
             if report.demo_content:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from sqlalchemy import select
 
@@ -91,12 +91,15 @@ def _rows(directory: Path, name: str) -> list[tuple[int, dict[str, str]]]:
         return rows
 
 
+CsvRow = dict[str, Any]  # a csv.DictReader row
+
+
 @overload
-def _integer(name: str, line: int, row: dict, column: str, low: int, high: int,
+def _integer(name: str, line: int, row: CsvRow, column: str, low: int, high: int,
              required: Literal[True] = True) -> int: ...
 @overload
-def _integer(name: str, line: int, row: dict, column: str, low: int, high: int, required: bool) -> int | None: ...
-def _integer(name: str, line: int, row: dict, column: str, low: int, high: int, required: bool = True) -> int | None:
+def _integer(name: str, line: int, row: CsvRow, column: str, low: int, high: int, required: bool) -> int | None: ...
+def _integer(name: str, line: int, row: CsvRow, column: str, low: int, high: int, required: bool = True) -> int | None:
     raw = (row.get(column) or "").strip()
     if not raw:
         if required:
@@ -110,7 +113,7 @@ def _integer(name: str, line: int, row: dict, column: str, low: int, high: int, 
     return value
 
 
-def _format(name: str, line: int, row: dict) -> MeetingFormat:
+def _format(name: str, line: int, row: CsvRow) -> MeetingFormat:
     raw = (row.get("format") or "").strip()
     if raw not in FORMATS:
         raise HistoryImportError(name, line, "format", f"'{raw}' is not one of {', '.join(FORMATS)}")

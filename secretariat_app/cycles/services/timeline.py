@@ -3,6 +3,7 @@ departures highlighted and the next due meetings dashed. Built from the same
 plain data the rules see, drawn by templates/cycles/timeline.svg."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,7 +52,7 @@ class Timeline:
     chair_height: int = CHAIR_HEIGHT
 
 
-def _scale(first: int, last: int):
+def _scale(first: int, last: int) -> Callable[[float], float]:
     per_year = (WIDTH - LEFT - RIGHT) / (last - first + 1)
 
     def x(year: float) -> float:

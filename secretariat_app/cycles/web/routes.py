@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from secretariat_app.cycles.services import check as cycle_check
@@ -24,7 +25,7 @@ def _as_of() -> date:
 
 @bp.route("/")
 @access(Audience.SECRETARIAT)
-def overview():
+def overview() -> ResponseReturnValue:
     as_of = _as_of()
     timeline, result = timeline_as_of(cycle_check.load_history(), as_of)
     return render_template("cycles/overview.html", as_of=as_of, result=result, timeline=timeline,
@@ -33,14 +34,14 @@ def overview():
 
 @bp.route("/timeline.svg")
 @access(Audience.SECRETARIAT)
-def timeline_svg():
+def timeline_svg() -> ResponseReturnValue:
     timeline, _result = timeline_as_of(cycle_check.load_history(), _as_of())
     return render_template("cycles/timeline.svg", t=timeline), 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
 
 
 @bp.route("/check", methods=["POST"])
 @access(Audience.SECRETARIAT)
-def run_now():
+def run_now() -> ResponseReturnValue:
     """Run the daily check now (check_and_record, as beat does); the officers'
     notices of new findings are mailed by the dispatcher after its commit."""
     recorded = cycle_check.check_and_record()
