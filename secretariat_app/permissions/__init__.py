@@ -136,6 +136,7 @@ def access(requirement: Audience | Action, *, load: Load | None = None, within: 
         if load is not None:
             @wraps(view)
             def target(**kwargs):
+                assert isinstance(requirement, Action) and load is not None  # an Audience loads nothing (above)
                 found = load.find(kwargs.pop(load.arg))
                 if found is None or (load.see is not None and not can(current_user, load.see, found)):
                     abort(404)
@@ -165,7 +166,7 @@ def audience_of(endpoint: str | None) -> Audience | None:
     """Who may open the endpoint at all (for an action: its audience)."""
     if endpoint == "static":
         return Audience.PUBLIC
-    if requirement_of(endpoint) is None:
+    if endpoint is None or requirement_of(endpoint) is None:
         return None
     return getattr(current_app.view_functions.get(endpoint), "access_audience", None)
 
@@ -183,6 +184,7 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    assert audience is not None  # @access sets the audience with the requirement
     if not audience.admits(current_user):
         abort(403)
     if isinstance(requirement, Action) and not requirement.on_object and not can(current_user, requirement):
