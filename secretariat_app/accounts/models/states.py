@@ -54,7 +54,7 @@ class State(Model):
         On the class, the same rule as SQL (an EXISTS over its memberships), for queries of states."""
         return self.status_on(day) == MembershipStatus.MEMBER
 
-    @is_member_on.inplace.expression  # type: ignore[attr-defined]  # mypy types the hybrid named here as a callable
+    @is_member_on.expression  # hybrid_method.inplace is itself; mypy types `.inplace` on it as a plain callable
     @classmethod
     def _is_member_on_expression(cls, day: date) -> ColumnElement[bool]:
         return exists().where(Membership.state_id == cls.id, Membership.status == MembershipStatus.MEMBER,
@@ -88,7 +88,7 @@ class Membership(Model):
         """Whether the period includes `day` (its last day included); on the class, the same as SQL."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
-    @covers.inplace.expression  # type: ignore[attr-defined]  # mypy types the hybrid named here as a callable
+    @covers.expression  # hybrid_method.inplace is itself; mypy types `.inplace` on it as a plain callable
     @classmethod
     def _covers_expression(cls, day: date) -> ColumnElement[bool]:
         return and_(cls.valid_from <= day, or_(cls.valid_to.is_(None), cls.valid_to >= day))
@@ -98,7 +98,7 @@ class Membership(Model):
         """Whether the period shares a day with first..last; on the class, the same as SQL."""
         return self.valid_from <= last and (self.valid_to is None or self.valid_to >= first)
 
-    @meets.inplace.expression  # type: ignore[attr-defined]  # mypy types the hybrid named here as a callable
+    @meets.expression  # hybrid_method.inplace is itself; mypy types `.inplace` on it as a plain callable
     @classmethod
     def _meets_expression(cls, first: date, last: date) -> ColumnElement[bool]:
         return and_(cls.valid_from <= last, or_(cls.valid_to.is_(None), cls.valid_to >= first))
