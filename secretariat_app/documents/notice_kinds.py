@@ -18,7 +18,7 @@ SUBJECT = "document"
 
 def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str, str | None]]:
     """A document's symbol and title (not linked: who may still read it is the document's page's to say)."""
-    found = {}
+    found: dict[int, tuple[str, str | None]] = {}
     for document in db.session.scalars(select(Document).where(Document.id.in_(ids))):
         title = document.title_ru if language == "ru" and document.title_ru else document.title_en
         found[document.id] = (f"{document.symbol} {title}".strip(), None)

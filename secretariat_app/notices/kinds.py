@@ -47,6 +47,7 @@ Optional: `secretariat_only=True` offers the preference to officers only;
 carries all the notices of the kind due that morning."""
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -87,7 +88,7 @@ class NoticeSubject:
     """What notices of some kinds are about: Notification.subject_type, the model
     its subject_id points at, and how the notice pages name and link subjects."""
     type: str
-    model: type
+    model: builtins.type[Any]  # not `type`: the field above
     describe: Describer
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
@@ -29,7 +30,7 @@ from sqlalchemy.orm import joinedload
 
 from secretariat_app.core import mail
 from secretariat_app.core.columns import utcnow
-from secretariat_app.extensions import db
+from secretariat_app.extensions import db, rowcount
 from secretariat_app.notices import kinds
 from secretariat_app.notices.kinds import NotDeliverable
 from secretariat_app.notices.models import Notification, NotificationStatus
@@ -60,10 +61,10 @@ def reclaim_stuck(now: datetime | None = None) -> int:
     stuck = (Notification.status == SENDING, Notification.claimed_at < now - timedelta(seconds=timeout))
     note = f"taken back: still sending after {timeout:g} s (worker lost?)"
     last = Notification.attempts >= _config("NOTIFY_MAX_ATTEMPTS")
-    failed = db.session.execute(update(Notification).where(*stuck, last)
-                                .values(status=FAILED, last_error=note), execution_options=NO_SYNC).rowcount
-    back = db.session.execute(update(Notification).where(*stuck, ~last)
-                              .values(status=PENDING, last_error=note), execution_options=NO_SYNC).rowcount
+    failed = rowcount(db.session.execute(update(Notification).where(*stuck, last)
+                                         .values(status=FAILED, last_error=note), execution_options=NO_SYNC))
+    back = rowcount(db.session.execute(update(Notification).where(*stuck, ~last)
+                                       .values(status=PENDING, last_error=note), execution_options=NO_SYNC))
     if failed or back:
         log.warning("notices taken back from a lost worker: %d to retry, %d failed", back, failed)
     return back + failed
@@ -81,7 +82,8 @@ def claim_due(now: datetime | None = None, limit: int | None = None) -> list[tup
     The caller commits before it enqueues anything."""
     now = now or utcnow()
     limit = _config("NOTIFY_BATCH_SIZE") if limit is None else limit
-    room = limit - db.session.scalar(select(func.count(Notification.id)).where(Notification.status == SENDING))
+    room = limit - db.session.execute(select(func.count(Notification.id))
+                                      .where(Notification.status == SENDING)).scalar_one()
     if room <= 0:
         return []
     # A materialised CTE: as a plain IN (subquery), PostgreSQL may rescan the
@@ -191,7 +193,7 @@ def _finish(notification_id: int, attempt: int, connection: Connection | None = 
                                            Notification.attempts == attempt).values(**values)
     if connection is not None:
         return bool(connection.execute(statement).rowcount)
-    done = db.session.execute(statement, execution_options=NO_SYNC).rowcount
+    done = rowcount(db.session.execute(statement, execution_options=NO_SYNC))
     db.session.commit()
     return bool(done)
 
@@ -302,12 +304,12 @@ def _prepare(started: dict[int, int]) -> list[_Plan]:
         db.session.rollback()  # no transaction stays open during the SMTP conversation
 
 
-def _load_subjects(rows: list[Notification]) -> list:
+def _load_subjects(rows: list[Notification]) -> list[Any]:
     """The rows' subjects, one query per subject type (kept by the caller while it renders)."""
     wanted: dict[str, set[int]] = {}
     for row in rows:
         wanted.setdefault(row.subject_type, set()).add(row.subject_id)
-    loaded = []
+    loaded: list[Any] = []
     for subject_type, ids in sorted(wanted.items()):
         subject = kinds.subject(subject_type)
         if subject is not None:
@@ -343,6 +345,7 @@ def _send_all(plans: list[_Plan], connection: Connection, mailer: mail.Mailer, o
 
 
 def _send_one(plan: _Plan, connection: Connection, mailer: mail.Mailer) -> str:
+    assert plan.message is not None  # a plan without a message is finished, not sent
     try:
         mailer.send(plan.message)
     except Exception as error:  # noqa: BLE001  (classified: SMTP codes, connections, timeouts)
@@ -377,6 +380,7 @@ def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str
     if started is None:  # carried by a sibling's digest meanwhile, or taken back
         return "skipped"
     row = db.session.get(Notification, notification_id, populate_existing=True)
+    assert row is not None  # its attempt was just started
     digested = digest.is_digest(row)
     carrier = digest.digested_elsewhere(row) if digested else None
     if carrier is not None:  # one mail per digest: the oldest notice carries it
@@ -409,5 +413,5 @@ def _deliver_one(notification_id: int, attempt: int, mailer: mail.Mailer) -> str
     if not _finish(notification_id, attempt, status=SENT, sent_at=utcnow(), last_error=""):
         log.warning("notice %s was sent but its row had moved on (taken back?)", notification_id)
     if digested:
-        digest.mark_carried(db.session.get(Notification, notification_id), utcnow())
+        digest.mark_carried(row, utcnow())  # the same object: session.get() would return it from the identity map
     return "sent"

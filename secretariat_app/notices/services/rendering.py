@@ -46,9 +46,11 @@ def build(notification: Notification) -> EmailMessage:
         entry = kinds.get(notification.kind)
     except kinds.UnknownKind:
         raise NoRenderer(f"no mail is written for notices of kind {notification.kind.value}") from None
+    notice: kinds.Notice | EmailMessage
     with force_locale(language_of(user)):
         rows = digest.digest_rows(notification) if entry.digest else [notification]
         if len(rows) > 1:
+            assert entry.render_digest is not None  # rows of a digest: the kind has one (entry.digest)
             notice = entry.render_digest(rows, user)
         else:
             notice = entry.render(notification, user)

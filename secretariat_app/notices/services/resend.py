@@ -20,7 +20,7 @@ def failed_notices(limit: int = 500) -> list[Notification]:
 
 
 def count_failed() -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(Notification.status == FAILED))
+    return db.session.execute(select(func.count(Notification.id)).where(Notification.status == FAILED)).scalar_one()
 
 
 def resend(ids: Iterable[int] | None = None) -> list[int]:
