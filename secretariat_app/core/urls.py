@@ -5,6 +5,7 @@ with two or three links each, a tenth of a millisecond a page)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import url_for
 
@@ -24,10 +25,11 @@ class UrlTemplate:
         return f"{self.prefix}{int(value)}{self.suffix}"
 
 
-def url_template(endpoint: str, argument: str, **values) -> UrlTemplate:
+def url_template(endpoint: str, argument: str, **values: Any) -> UrlTemplate:
     """url_for(endpoint, argument=PLACEHOLDER, **values), cut at the placeholder.
     For integer arguments (the <int:...> converter writes them as digits)."""
-    url = url_for(endpoint, **{argument: PLACEHOLDER}, **values)
+    placeholder: dict[str, Any] = {argument: PLACEHOLDER}
+    url = url_for(endpoint, **placeholder, **values)
     prefix, found, suffix = url.partition(str(PLACEHOLDER))
     if not found or str(PLACEHOLDER) in suffix:
         raise ValueError(f"{endpoint}: {url!r} does not hold its {argument} exactly once")
