@@ -101,6 +101,16 @@ def test_the_new_form_defaults_to_this_year_and_takes_the_meetings_body(client, 
     assert db.session.scalar(select(Document.symbol)) == f"CICA/SWG/{date.today().year}/1"
 
 
+def test_the_new_form_keeps_only_the_meeting_of_its_query_string(client, login, world):
+    """url_for's own options (_method, _scheme, _anchor) in the query string were a 500."""
+    login(world.officer)
+    for query in ("_method=POST", "_scheme=https", "_anchor=x&_external=1"):
+        response = client.get(f"/documents/new?{query}&meeting={world.other_meeting.id}")
+        assert response.status_code == 200, query
+        html = response.get_data(as_text=True)
+        assert f'action="/documents/new?meeting={world.other_meeting.id}"' in html, query
+
+
 def test_bad_drafts_name_the_field_and_change_nothing(client, login, world):
     login(world.officer)
     before = counts()
