@@ -59,7 +59,7 @@ def engine_options(database_uri: str) -> dict:
         # switch a prepared inbox query to a generic plan a hundred times slower (the
         # statements whose plan fits every value are prepared on purpose: see
         # extensions.prepared_statements). Connections are pinged only after resting
-        # in the pool (secretariat_app/pg_connections.py), not on every checkout.
+        # in the pool (secretariat_app/core/pg_connections.py), not on every checkout.
         return {"pool_pre_ping": False, "connect_args": {"prepare_threshold": None}}
     return {"pool_pre_ping": True}
 

@@ -414,7 +414,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
 
 def fill_unread(conn: psycopg.Connection, log) -> float:
     """unread_circulation from the circulations, users and receipts just loaded:
-    the app's own statement (models.documents.UNREAD_BACKFILL), with the table's
+    the app's own statement (documents.models.UNREAD_BACKFILL), with the table's
     indexes dropped and re-made from their own definitions around it."""
     from secretariat_app.documents.models import UNREAD_BACKFILL
 

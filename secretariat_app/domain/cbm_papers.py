@@ -15,7 +15,7 @@
 - Only a draft is edited; an approved paper stays as approved and is replaced
   by a new paper, whose approval supersedes it.
 
-Statuses are the values of models.cbm.PaperStatus; nothing here touches Flask or
+Statuses are the values of cbm.models.PaperStatus; nothing here touches Flask or
 the database."""
 from __future__ import annotations
 

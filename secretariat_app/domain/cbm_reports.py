@@ -14,7 +14,7 @@
   (with a reason) brings a submitted or published report back to draft;
   nothing skips a step.
 
-Statuses are the values of models.cbm.ReportStatus, as plain strings.
+Statuses are the values of cbm.models.ReportStatus, as plain strings.
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ YEARS_AHEAD = 5
 DEFAULT_SPAN = 5
 MAX_SPAN = 15
 
-# The statuses of an annual report (models.cbm.ReportStatus values).
+# The statuses of an annual report (cbm.models.ReportStatus values).
 DRAFT, SUBMITTED, PUBLISHED = "draft", "submitted", "published"
 SUBMITTED_VALUES = (SUBMITTED, PUBLISHED)
 
@@ -94,7 +94,7 @@ class ReportRule:
     """Which annual reports a reader may read, as data that both Python (`admits`) and SQL
     (permissions.cbm.report_condition) evaluate, so that the two answers cannot drift apart:
     every report (`all_areas`), every report of the areas in `area_ids`, and elsewhere the
-    reports whose status is one of `statuses` (values of models.cbm.ReportStatus)."""
+    reports whose status is one of `statuses` (values of cbm.models.ReportStatus)."""
 
     all_areas: bool
     area_ids: frozenset[int]
@@ -144,7 +144,7 @@ class ReaderScope:
         return self.report_rule().admits(area_id, status)
 
     def reads_paper(self, area_id: int, status: Enum | str) -> bool:
-        """Papers (models.cbm.PaperStatus): the Secretariat and the area's coordinators read every
+        """Papers (cbm.models.PaperStatus): the Secretariat and the area's coordinators read every
         paper of the area, drafts included; members read every paper once it left the draft."""
         return self.sees_all_of(area_id) or (self.member and status_value(status) != cbm_papers.DRAFT)
 

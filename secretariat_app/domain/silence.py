@@ -9,7 +9,7 @@
 - When the deadline has passed with no objection, the decision is adopted on
   the day after the deadline.
 
-Statuses are the values of models.decisions.DecisionStatus, as plain strings.
+Statuses are the values of decisions.models.DecisionStatus, as plain strings.
 """
 from __future__ import annotations
 

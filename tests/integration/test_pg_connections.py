@@ -1,4 +1,4 @@
-"""secretariat_app/pg_connections.py on PostgreSQL: lone reads run outside a
+"""secretariat_app/core/pg_connections.py on PostgreSQL: lone reads run outside a
 transaction, everything else inside one begun as psycopg would; connections are
 pinged only after resting in the pool, and a dead one is replaced before use."""
 from __future__ import annotations

@@ -118,7 +118,7 @@ def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_on_postgresql_the_inbox_request_opens_no_transaction(two_inboxes, app_ctx):
-    """Its two statements are lone reads (secretariat_app/pg_connections.py): no
+    """Its two statements are lone reads (secretariat_app/core/pg_connections.py): no
     BEGIN, no COMMIT, and the connection keeps its prepared page statement."""
     c, _ = two_inboxes
     client = app_ctx.test_client()

@@ -24,7 +24,7 @@ sorted and cut. Paging is by key (the last row's unread flag, circulation time
 and document id), so the hundredth page costs what the first does.
 
 Which documents the reader has not read comes from unread_circulation (kept by
-triggers, see models.documents.UnreadCirculation). So the unread branches walk
+triggers, see documents.models.UnreadCirculation). So the unread branches walk
 the reader's few unread rows in time order instead of the delegation's whole
 history, and the read branches walk the lists in time order and skip them:
 each branch reads about as many index entries as it returns rows, whether the

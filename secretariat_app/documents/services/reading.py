@@ -27,10 +27,6 @@ from secretariat_app.extensions import db
 from secretariat_app.permissions import documents as policy
 from secretariat_app.permissions import is_secretariat
 
-# The check of one document, under the name the pages used before the rule had
-# its own module (permissions/documents.py is where it lives).
-may_read_document = policy.may_read_document
-
 
 def load_document(document_id: int) -> Document | None:
     """A document with what its page shows: versions and their files, meeting, body."""
