@@ -139,14 +139,11 @@ def register_notify_cli(app: Flask) -> None:
     @click.option("--all-failed", is_flag=True, help="Resend every failed notice.")
     def notify_resend(ids: tuple[int, ...], all_failed: bool) -> None:
         """Make failed notices ID... (or --all-failed) pending again; the next dispatch sends them."""
-        from secretariat_app.extensions import db
         from secretariat_app.notices.services import resend
 
         if bool(ids) == all_failed:
             raise click.UsageError("give the ids of failed notices, or --all-failed")
-        resent = resend.resend(None if all_failed else ids)
-        resend.record_resend(None, resent, "command line")
-        db.session.commit()
+        resent = resend.resend_failed(None, None if all_failed else ids, "command line")
         click.echo(f"{len(resent)} failed notice(s) will be sent again: {', '.join(map(str, resent)) or 'none'}.")
         not_failed = sorted(set(ids) - set(resent))
         if not_failed:

@@ -148,3 +148,40 @@ def test_cli_dispatch_hands_the_workers_batches(app, app_ctx, monkeypatch):
     assert [len(batch) for batch in batches] == [2, 1]
     assert sorted(pair[0] for batch in batches for pair in batch) == sorted(r.id for r in rows)
     assert {status_of(r.id) for r in rows} == {NotificationStatus.SENDING}
+
+
+# One use case, three doors ------------------------------------------------------------------------------
+
+def test_every_door_resends_through_one_use_case(app, client, login, failed_rows, monkeypatch):
+    """The page's two buttons and the command all call resend.resend_failed, which
+    writes the rows and their audit entry in one commit."""
+    from secretariat_app.notices.services import resend as resending
+
+    _document, (first, second, _sent) = failed_rows
+    calls = []
+    real = resending.resend_failed
+    monkeypatch.setattr(resending, "resend_failed", lambda *args: calls.append(args[1:]) or real(*args))
+    login(officer())
+    post_form(client, f"/notices/{first.id}/resend", {}, page="/notices/failed")
+    post_form(client, "/notices/failed/resend", {}, page="/notices/failed")
+    app.test_cli_runner().invoke(args=["notify", "resend", "--all-failed"])
+    assert calls == [([first.id], "officer page"), (None, "officer page"), (None, "command line")]
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "notification.resend")).all()
+    assert len(entries) == 2  # the third door found nothing failed: nothing written
+
+
+def test_a_failed_commit_leaves_the_rows_failed_and_no_audit_entry(app_ctx, failed_rows, monkeypatch):
+    from secretariat_app.notices.services import resend as resending
+
+    _document, (first, second, _sent) = failed_rows
+
+    def refuse() -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    with pytest.raises(RuntimeError):
+        resending.resend_failed(None, None, "command line")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert [status_of(r.id) for r in (first, second)] == [FAILED, FAILED]
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "notification.resend")) is None

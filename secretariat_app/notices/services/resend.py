@@ -1,5 +1,7 @@
-"""Failed notices and resending them: the officers' page and `flask notify
-resend` make failed rows pending again, noted in the audit log."""
+"""Failed notices and resending them. The officers' page (one notice or all)
+and `flask notify resend` are three doors to one use case, `resend_failed`:
+failed rows become pending again and the audit log says who did it and from
+where, in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -42,3 +44,16 @@ def record_resend(actor, ids: list[int], by: str) -> None:
         object_id = str(ids[0]) if len(ids) == 1 else f"{len(ids)} notices"
         audit.record(actor, "notification.resend", "notification", object_id,
                      {"status": FAILED.value}, {"status": PENDING.value, "ids": ids, "by": by})
+
+
+def resend_failed(actor, ids: Iterable[int] | None, by: str) -> list[int]:
+    """The use case: make the failed rows among `ids` (all failed rows when None)
+    pending again, note it in the audit log and commit, all at once. Returns the
+    ids resent; with none, nothing is written."""
+    resent = resend(ids)
+    if resent:
+        record_resend(actor, resent, by)
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return resent

@@ -24,23 +24,15 @@ def failed() -> ResponseReturnValue:
                            kind_label=kinds.label, subjects=subjects)
 
 
-def _resent(ids: list[int]) -> None:
-    resending.record_resend(current_user, ids, "officer page")
-    db.session.commit()
-
-
 @bp.route("/<int:notification_id>/resend", methods=["POST"])
 @access(Audience.SECRETARIAT)
 def resend(notification_id: int) -> ResponseReturnValue:
     row = db.session.get(Notification, notification_id)
     if row is None:
         abort(404)
-    ids = resending.resend([notification_id])
-    if ids:
-        _resent(ids)
+    if resending.resend_failed(current_user, [notification_id], "officer page"):
         flash(_("The notice to %(name)s will be sent again within a minute.", name=row.recipient.name), "info")
     else:
-        db.session.rollback()
         flash(_("This notice has not failed (it is %(status)s): nothing to resend.", status=row.status.value),
               "warning")
     return redirect(url_for("notices.failed"))
@@ -49,8 +41,6 @@ def resend(notification_id: int) -> ResponseReturnValue:
 @bp.route("/failed/resend", methods=["POST"])
 @access(Audience.SECRETARIAT)
 def resend_all() -> ResponseReturnValue:
-    ids = resending.resend()
-    if ids:
-        _resent(ids)
+    ids = resending.resend_failed(current_user, None, "officer page")
     flash(_("%(n)d failed notice(s) will be sent again within a minute.", n=len(ids)), "info")
     return redirect(url_for("notices.failed"))
