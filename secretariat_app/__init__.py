@@ -17,6 +17,7 @@ from config import (
     config_from_env,
     engine_options,
 )
+from secretariat_app.core.ids import register_id_converter
 from secretariat_app.features import import_models, register_notice_kinds, template_folders
 
 
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_id_converter(app)
     register_blueprints(app)
     register_notice_kinds()  # each feature's kinds of notice, in the registry of notices.kinds
     register_errorhandlers(app)

@@ -1,6 +1,8 @@
 """Bad requests get readable pages or JSON, never a 500."""
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import csrf_token, log_in
 from tests.factories import officer
 
@@ -50,3 +52,18 @@ def test_unexpected_error_is_a_readable_500():
     response = app.test_client().get("/__boom")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+HUGE_IDS = ["/inbox/99999999999999999999999", "/documents/9223372036854775808",
+            "/documents/versions/99999999999999999999/download", "/meetings/18446744073709551616"]
+
+
+@pytest.mark.parametrize("path", HUGE_IDS)
+def test_an_id_past_what_a_key_holds_is_a_404_not_a_500(app_ctx, client, login, path):
+    login(officer())
+    assert client.get(path).status_code == 404
+
+
+def test_the_largest_id_a_key_holds_still_matches_its_route(app):
+    adapter = app.url_map.bind("localhost")
+    assert adapter.match("/documents/9223372036854775807")[1] == {"document_id": 2**63 - 1}

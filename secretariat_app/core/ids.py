@@ -1,0 +1,27 @@
+"""Ids in URLs: `<int:...>` matches only what a database id can be.
+
+Every table's key is a 64-bit signed integer on PostgreSQL and SQLite. Werkzeug's
+int converter accepts any number of digits, and an id past 2**63 - 1 reached
+the database and failed there (a 500 on SQLite). With this converter such a URL
+matches no route, so it is a 404 like any other unknown id."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+LARGEST_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """The int converter, bounded to what a 64-bit key holds unless a route asks otherwise."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_id_converter(app: Flask) -> None:
+    """Before any route is added: every `<int:...>` in the URL map is bounded."""
+    app.url_map.converters["int"] = IdConverter
