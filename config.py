@@ -97,6 +97,10 @@ class Config:
     FILE_STORE_DIR = os.environ.get("FILE_STORE_DIR", str(INSTANCE_DIR / "files"))
     MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 25 * 1024 * 1024))
 
+    # Reverse proxies in front of the app (core/proxies.py): their number, so the
+    # client's address comes from X-Forwarded-For. 0: no proxy, headers ignored.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
     # Login throttling (Flask-Limiter). Redis in production, memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

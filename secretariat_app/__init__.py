@@ -18,6 +18,7 @@ from config import (
     engine_options,
 )
 from secretariat_app.core.ids import register_id_converter
+from secretariat_app.core.proxies import register_proxy_fix
 from secretariat_app.features import import_models, register_notice_kinds, template_folders
 
 
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     check_production_settings(app)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
+    register_proxy_fix(app)
     register_extensions(app)
     register_id_converter(app)
     register_blueprints(app)

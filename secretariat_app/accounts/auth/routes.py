@@ -17,9 +17,10 @@ from secretariat_app.accounts.auth.forms import (
 )
 from secretariat_app.accounts.services import mail as account_mail
 from secretariat_app.accounts.services import users as accounts
+from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.extensions import limiter
+from secretariat_app.extensions import db, limiter
 from secretariat_app.permissions import Audience, access
 
 
@@ -46,7 +47,11 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            record_security_event(SecurityEvent.LOGIN, user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        record_security_event(SecurityEvent.LOGIN_FAILED, email=accounts.normalise_email(form.email.data))
+        db.session.commit()
         form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
 
@@ -64,6 +69,8 @@ def _safe_next(target: str | None) -> str:
 @access(Audience.AUTHENTICATED)
 def logout():
     LogoutForm().validate_on_submit()  # CSRF is checked globally; the form has nothing else
+    record_security_event(SecurityEvent.LOGOUT, current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -81,6 +88,8 @@ def change_password():
             show_violations(form, error)
         else:
             login_user(user)  # keep this session under the new token; others end
+            record_security_event(SecurityEvent.PASSWORD_CHANGED, user)
+            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
