@@ -96,6 +96,11 @@ class Config:
     # Document files: stored outside the web root; uploads up to MAX_UPLOAD_SIZE.
     FILE_STORE_DIR = os.environ.get("FILE_STORE_DIR", str(INSTANCE_DIR / "files"))
     MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 25 * 1024 * 1024))
+    # Office files (ZIP containers), from their central directory (core/office_files.py): what all their
+    # parts declare unpacked, that over the file's size, and how many parts.
+    OFFICE_MAX_UNPACKED_SIZE = int(os.environ.get("OFFICE_MAX_UNPACKED_SIZE", 100 * 1024 * 1024))
+    OFFICE_MAX_COMPRESSION_RATIO = float(os.environ.get("OFFICE_MAX_COMPRESSION_RATIO", 100))
+    OFFICE_MAX_PARTS = int(os.environ.get("OFFICE_MAX_PARTS", 10_000))
 
     # Reverse proxies in front of the app (core/proxies.py): their number, so the
     # client's address comes from X-Forwarded-For. 0: no proxy, headers ignored.

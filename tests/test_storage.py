@@ -10,6 +10,7 @@ import time
 import pytest
 
 from secretariat_app.core import storage
+from secretariat_app.core.filetypes import Reason
 from secretariat_app.core.storage import FileStore, RefusedFile
 from tests.documents_setup import DOCX, ELF, PDF, PNG
 
@@ -63,11 +64,14 @@ def test_the_same_content_is_stored_once(store):
     assert first == second and files(store) == [first.sha256] and leftovers(store) == []
 
 
-@pytest.mark.parametrize("content,reason", [(b"", "empty"), (PDF, "too large"), (ELF, "type")])
-def test_refusals_leave_nothing_behind(store, content, reason):
+@pytest.mark.parametrize("content,name,reason", [
+    (b"", "a.pdf", Reason.EMPTY), (PDF, "a.pdf", Reason.TOO_LARGE), (ELF, "a.pdf", Reason.EXECUTABLE),
+    (PDF[:40], "a.docx", Reason.MISMATCH),
+])
+def test_refusals_leave_nothing_behind(store, content, name, reason):
     with pytest.raises(RefusedFile) as caught:
-        store.save(io.BytesIO(content), max_size=len(PDF) - 1)
-    assert str(caught.value) == reason
+        store.save(io.BytesIO(content), max_size=len(PDF) - 1, filename=name)
+    assert caught.value.reason is reason
     assert files(store) == [] and leftovers(store) == []
 
 

@@ -14,14 +14,13 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from secretariat_app.core.filetypes import FileType, detect
+from secretariat_app.core.filetypes import ContainerLimits, FileType, Reason, RefusedFile, mebibytes
+from secretariat_app.core.sniffing import identify
 
 CHUNK = 1 << 16
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
-
-class RefusedFile(ValueError):
-    """The upload is empty, too large or of a type the Secretariat does not accept."""
+__all__ = ["FileStore", "RefusedFile", "Stored", "file_store"]
 
 
 @dataclass(frozen=True)
@@ -32,17 +31,22 @@ class Stored:
 
 
 class FileStore:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, limits: ContainerLimits | None = None):
         self.root = Path(root)
         self.tmp = self.root / "tmp"
+        self.limits = limits or ContainerLimits()
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256.match(sha256):
             raise ValueError("not a SHA-256")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def save(self, stream: BinaryIO, max_size: int) -> Stored:
-        """Store what `stream` holds; refuse empty, oversized or unknown files."""
+    def save(self, stream: BinaryIO, max_size: int, filename: str | None = None) -> Stored:
+        """Store what `stream` holds; RefusedFile (nothing kept) for an empty or
+        oversized file, or one whose content is not accepted or does not agree
+        with `filename` (core/sniffing.py). Every upload form passes the name
+        the user gave; without one (files the application writes) the content
+        alone decides."""
         self.tmp.mkdir(parents=True, exist_ok=True)
         temporary = self.tmp / f"upload-{secrets.token_hex(12)}"
         digest, size = hashlib.sha256(), 0
@@ -51,16 +55,14 @@ class FileStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if size > max_size:
-                        raise RefusedFile("too large")
+                        raise RefusedFile(Reason.TOO_LARGE, mb=mebibytes(max_size))
                     digest.update(chunk)
                     handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
             if size == 0:
-                raise RefusedFile("empty")
-            kind = detect(temporary)
-            if kind is None:
-                raise RefusedFile("type")
+                raise RefusedFile(Reason.EMPTY)
+            kind = identify(temporary, filename, self.limits)
             sha256 = digest.hexdigest()
             final = self.path_for(sha256)
             if final.exists():
@@ -100,4 +102,4 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def file_store() -> FileStore:
-    return FileStore(Path(current_app.config["FILE_STORE_DIR"]))
+    return FileStore(Path(current_app.config["FILE_STORE_DIR"]), ContainerLimits.from_config(current_app.config))

@@ -240,7 +240,10 @@ def test_the_report_lists_the_years_activities_with_their_state(cast):
 def test_an_attachment_is_stored_by_content_and_kept_from_the_sweeper(cast, store):
     report = service.open_report(cast.coordinator, cast.area, 2026)
     row = service.save_activity_report(cast.coordinator, report, build.activity(cast.plan), held(cast))
-    attachment = attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "../Programme.exe", store=store)
+    with pytest.raises(RuleViolations) as error:  # the name must agree with the content
+        attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "../Programme.exe", store=store)
+    assert ".exe are not accepted" in refused(error)["file"]
+    attachment = attachments.add_attachment(cast.coordinator, row, io.BytesIO(PDF), "../Programme.PDF", store=store)
     assert (attachment.filename, attachment.size) == ("Programme.pdf", len(PDF))
     assert db.session.get(StoredFile, attachment.file_sha256).content_type == "application/pdf"
     old = time.time() - 7200

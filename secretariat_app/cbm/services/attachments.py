@@ -42,10 +42,10 @@ def add_attachment(actor: User | None, row: CbmActivityReport, stream: BinaryIO 
         refuse(violations)
     assert stream is not None  # refused above otherwise
     try:
-        stored = store.save(stream, max_size)
+        stored = store.save(stream, max_size, filename)
     except RefusedFile as refused:
         db.session.rollback()
-        raise RuleViolations([file_refusal(str(refused), max_size, empty=N_("The file is empty."))]) from None
+        raise RuleViolations([file_refusal(refused, empty=N_("The file is empty."))]) from None
     store.path_for(stored.sha256).touch()  # a fresh mtime: the sweeper's grace period covers this upload
     _store_row(stored)
     attachment = CbmAttachment(activity_report_id=row.id, file_sha256=stored.sha256, size=stored.size,

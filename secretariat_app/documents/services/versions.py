@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from secretariat_app.accounts.models.people import User
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.filetypes import Reason
 from secretariat_app.core.storage import FileStore, RefusedFile, Stored, file_store
 from secretariat_app.documents.models import (
     Document,
@@ -34,7 +35,6 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 VERSION_FIELDS = ("document_id", "language", "is_original", "file_sha256")
 UPLOAD_STATUSES = (DocumentStatus.DRAFT, DocumentStatus.CIRCULATED)
 SWEEP_GRACE_SECONDS = 3600
-ACCEPTED = "PDF, DOCX, XLSX, PPTX, ODT, ODS, RTF, TXT, PNG, JPEG"
 
 
 @dataclass
@@ -42,18 +42,15 @@ class UploadData:
     language: str
     stream: BinaryIO | None
     is_original: bool = False
+    filename: str | None = None  # the name the user gave: it must agree with the content
 
 
-def file_refusal(reason: str, max_size: int,
+def file_refusal(refused: RefusedFile,
                  empty: str = N_("The file is empty: choose the file of this language version.")) -> Violation:
-    """The form error for a file the store refused (RefusedFile.reason)."""
-    if reason == "empty":
+    """The form error for a file the store refused: the reason's message (core/filetypes.Reason)."""
+    if refused.reason is Reason.EMPTY:
         return Violation("file", empty)
-    if reason == "too large":
-        return Violation("file", N_("The file is larger than %(mb)s MB, the largest the Secretariat accepts."),
-                         {"mb": f"{max_size / (1024 * 1024):g}"})
-    return Violation("file", N_("This type of file is not accepted (the content decides, not the name). "
-                                "Send one of: %(types)s."), {"types": ACCEPTED})
+    return Violation("file", refused.reason.value, refused.params)
 
 
 def _check(document: Document, data: UploadData) -> tuple[list[Violation], str]:
@@ -84,8 +81,8 @@ def upload(actor: User | None, document: Document, data: UploadData, store: File
     """Store a file as the `language` version of `document` and commit.
 
     Refused (RuleViolations on `file` or `language`, nothing written) when the
-    document is superseded or withdrawn, or the file is empty, too large or of
-    a type not accepted. A language other than English and Russian is the
+    document is superseded or withdrawn, or the file is empty, too large, of
+    a type not accepted or named as another type (core/sniffing.py). A language other than English and Russian is the
     original language."""
     store = store or file_store()
     max_size = max_size or current_app.config["MAX_UPLOAD_SIZE"]
@@ -95,10 +92,10 @@ def upload(actor: User | None, document: Document, data: UploadData, store: File
         raise RuleViolations(violations)
     assert data.stream is not None  # an upload without a file is refused above
     try:
-        stored = store.save(data.stream, max_size)
+        stored = store.save(data.stream, max_size, data.filename)
     except RefusedFile as refused:
         db.session.rollback()
-        raise RuleViolations([file_refusal(str(refused), max_size)]) from None
+        raise RuleViolations([file_refusal(refused)]) from None
     store.path_for(stored.sha256).touch()  # a fresh mtime: the sweeper's grace period covers this upload
     _store_row(stored)
     version = DocumentVersion(

@@ -220,7 +220,8 @@ class UploadForm(FlaskForm):
         language = self.other_language.data if self.language.data == "other" else self.language.data
         upload = self.file.data
         stream = upload.stream if upload is not None and hasattr(upload, "stream") and upload.filename else None
-        return UploadData(language=language or "", stream=stream, is_original=bool(self.is_original.data))
+        return UploadData(language=language or "", stream=stream, is_original=bool(self.is_original.data),
+                          filename=upload.filename if stream is not None else None)
 
 
 class CirculateForm(FlaskForm):
