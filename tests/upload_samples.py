@@ -116,7 +116,8 @@ def tar_of_text() -> bytes:
 
 
 DOCX = real_docx()
-SHELL_SCRIPT = "#!/bin/sh\n# Сверка списков делегаций\nrm -rf /tmp/cica-*\necho \"<script>alert(1)</script>\"\n".encode()
+SHELL_SCRIPT = ("#!/bin/sh\n# Сверка списков делегаций\nrm -rf /tmp/cica-*\n"
+                "echo \"<script>alert(1)</script>\"\n").encode()
 RUSSIAN_TEXT = ("Пояснительная записка к проекту повестки дня СМИД СВМДА.\n"
                 "Делегациям предлагается представить замечания до 1 декабря.\n").encode()
 HTML = b"<!DOCTYPE html>\n<html><head><title>Minutes</title></head><body><script>fetch('/admin')</script></body></html>"

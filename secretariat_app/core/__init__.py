@@ -5,8 +5,10 @@ habits. Nothing here knows a feature.
 
 - `columns`: UTC timestamps and enum columns for every model.
 - `localisation`, `labels`: the reader's language and zone; translated labels.
-- `mail`, `storage`, `filetypes`: sending mail, the content-addressed store,
-  uploads recognised by content.
+- `mail`, `storage`: sending mail, the content-addressed store.
+- `filetypes`, `sniffing`, `office_files`: uploads accepted by their content
+  under a name that agrees (the types and refusals; what a file is; the
+  Office containers' limits): docs/security.md#uploads.
 - `errors`, `security_headers`, `csrf_tokens`: readable refusals, headers, tokens.
 - `navigation`, `pg_connections`: fast paths (each module says what it trades
   and which benchmark proves it).
