@@ -35,13 +35,20 @@ DOCUMENT = (
     '<w:p><w:r><w:t>Concept of the SME forum · Концепция форума</w:t></w:r></w:p></w:body></w:document>')
 
 
+def member(name: str) -> zipfile.ZipInfo:
+    """A deflated ZIP entry with a fixed time: the same bytes on every run."""
+    info = zipfile.ZipInfo(name, date_time=(2024, 5, 1, 9, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def real_docx() -> bytes:
     """A small DOCX as Word would write it: content types, relationships, the main part."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("word/document.xml", DOCUMENT)
+        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS),
+                           ("word/document.xml", DOCUMENT)):
+            archive.writestr(member(name), text)
     return buffer.getvalue()
 
 
@@ -98,8 +105,8 @@ def docx_bomb(mib: int = 200) -> bytes:
 def plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("minutes.pdf", PDF)
-        archive.writestr("setup.exe", MZ)
+        archive.writestr(member("minutes.pdf"), PDF)
+        archive.writestr(member("setup.exe"), MZ)
     return buffer.getvalue()
 
 
@@ -110,7 +117,7 @@ def tar_of_text() -> bytes:
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         content = b"notes\n"
         info = tarfile.TarInfo("notes.txt")
-        info.size = len(content)
+        info.size, info.mtime = len(content), 1714554000
         archive.addfile(info, io.BytesIO(content))
     return buffer.getvalue()
 
@@ -128,7 +135,7 @@ XML_SCRIPT = (b'<?xml version="1.0"?>\n<report><title>Q3</title>'
 XML_PLAIN = b'<?xml version="1.0"?>\n<participants><state code="KAZ">Kazakhstan</state></participants>\n'
 RAR = b"Rar!\x1a\x07\x01\x00" + bytes(32)
 SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(32)
-GZIP = gzip.compress(b"minutes of the meeting")
+GZIP = gzip.compress(b"minutes of the meeting", mtime=0)
 OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
 # (name, content, words of the message): refused through every upload form.
