@@ -28,6 +28,7 @@ seed: db
 run: seed
 	@echo ""
 	@echo "  CICA Secretariat: http://127.0.0.1:$${PORT:-5000}/"
+	@echo "  The Secretariat demo logins ask for a code after the password: their keys are above."
 	@echo ""
 	PORT=$${PORT:-5000} $(BIN)/honcho --procfile Procfile.dev start
 

@@ -111,6 +111,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    # The second step of a login (a TOTP or recovery code), throttled as the password is;
+    # the password's step is held for SECOND_FACTOR_PENDING_SECONDS (docs/security.md#second-factor).
+    SECOND_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("SECOND_FACTOR_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    SECOND_FACTOR_LIMIT_PER_ADDRESS = os.environ.get("SECOND_FACTOR_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    SECOND_FACTOR_PENDING_SECONDS = int(os.environ.get("SECOND_FACTOR_PENDING_SECONDS", 300))
 
     # Password hashing (argon2id); parameters are argon2-cffi's RFC 9106 low-memory profile.
     ARGON2_TIME_COST = 3

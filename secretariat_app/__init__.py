@@ -61,6 +61,7 @@ def check_production_settings(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from secretariat_app.accounts.login import register_login
+    from secretariat_app.accounts.second_factor_gate import require_enrolment
     from secretariat_app.core import pg_connections
     from secretariat_app.core.csrf_tokens import register_csrf_tokens
     from secretariat_app.core.labels import register_labels
@@ -91,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     register_labels(app)
     register_security_headers(app)
     register_navigation(app)
+    app.before_request(require_enrolment)  # staff without a second factor: enrolment first
     app.before_request(enforce_access)
     app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can, Action=Action)
     celery_init_app(app)

@@ -48,6 +48,7 @@ def register_cli(app: Flask) -> None:
             for email, name in report.demo_users:
                 areas = report.coordinators.get(email)
                 click.echo(f"  {email:38} {name}" + (f"; CBM coordinator: {', '.join(areas)}" if areas else ""))
+            _print_second_factors(report.second_factors)
 
     @app.cli.group("cycles")
     def cycles_group() -> None:
@@ -159,6 +160,17 @@ def register_notify_cli(app: Flask) -> None:
             click.echo(f"{row.id:>8}  {row.kind.value:24} {row.subject_type} {row.subject_id:<6} "
                        f"{row.recipient.email:32} attempts {row.attempts}  {row.last_error}")
         click.echo(f"{resend.count_failed()} failed notice(s).")
+
+
+def _print_second_factors(second_factors: list[tuple[str, str, str]]) -> None:
+    """The Secretariat's demo logins ask for a code after the password: their keys."""
+    if not second_factors:
+        return
+    click.echo("Secretariat demo logins also ask for a code: add each key to an authenticator app")
+    click.echo("(time-based, 6 digits), or open its otpauth:// URI with one:")
+    for email, key, uri in second_factors:
+        click.echo(f"  {email:38} key {key}")
+        click.echo(f"  {'':38} {uri}")
 
 
 def _print_report(report: LoadReport) -> None:

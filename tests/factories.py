@@ -1,10 +1,12 @@
 """factory_boy factories for the models. Users get the password
-'correct horse battery' unless told otherwise."""
+'correct horse battery' unless told otherwise; officers and administrators
+also get a second factor with the TOTP secret TOTP_SECRET (tests.conftest.log_in
+completes the second step with it), unless made with second_factor=False."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -18,9 +20,12 @@ from secretariat_app.accounts.models.states import (
     StateKind,
 )
 from secretariat_app.accounts.passwords import hash_password
+from secretariat_app.accounts.sealing import seal
+from secretariat_app.accounts.services.second_factor import REQUIRED_FOR
 from secretariat_app.extensions import db
 
 PASSWORD = "correct horse battery"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # what a test's authenticator app holds
 
 
 class Base(SQLAlchemyModelFactory):
@@ -78,6 +83,22 @@ class UserFactory(Base):
             self.role_rows.append(UserRole(role=role))
         if create and extracted:
             db.session.commit()
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Enrolled with TOTP_SECRET: True, or None (the default) for Secretariat staff, who must be."""
+        if extracted or (extracted is None and self.has_role(*REQUIRED_FOR)):
+            enrol(self, commit=create)
+
+
+def enrol(user: User, secret: str = TOTP_SECRET, commit: bool = True) -> User:
+    """`user` with a second factor whose app holds `secret` (as if they had enrolled)."""
+    user.second_factor_secret = seal(secret)
+    user.second_factor_last_step = None
+    user.second_factor_enrolled_at = datetime.now(UTC)
+    if commit:
+        db.session.commit()
+    return user
 
 
 def officer(**kwargs) -> User:

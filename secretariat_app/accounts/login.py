@@ -15,10 +15,12 @@ from secretariat_app.extensions import db, login_manager, prepared_statements
 # statement and its cache key are reused by every request. On PostgreSQL it runs
 # outside a transaction when it comes first (pg_connections.lone_read).
 # What no page header needs is left to load when asked for (the password hash, the
-# mail preferences, the feed's token hash, creation times): fewer columns to convert.
+# mail preferences, the feed's token hash, creation times, the sealed TOTP secret): fewer columns to
+# convert. The enrolment time stays: the second-factor gate reads it on every page.
 USER_OPTIONS = (
     defer(User.password_hash), defer(User.created_at), defer(User.feed_token_hash), defer(User.mail_opt_out),
-    defer(User.document_digest), joinedload(User.role_rows),
+    defer(User.document_digest), defer(User.second_factor_secret), defer(User.second_factor_last_step),
+    joinedload(User.role_rows),
     joinedload(User.delegation).defer(Delegation.created_at).joinedload(Delegation.state),
 )
 READER = lone_read(select(User).options(*USER_OPTIONS).where(User.id == bindparam("user_id")))

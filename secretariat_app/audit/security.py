@@ -32,7 +32,9 @@ class SecurityEvent(enum.Enum):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
     SECOND_FACTOR_FAILED = "second_factor_failed"
     SECOND_FACTOR_RESET = "second_factor_reset"
+    SECOND_FACTOR_DISABLED = "second_factor_disabled"  # turned off by its owner (delegates only)
     RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested"
     PASSWORD_RESET = "password_reset"

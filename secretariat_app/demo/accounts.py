@@ -5,6 +5,8 @@ from sqlalchemy import select
 
 from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.models.states import State
+from secretariat_app.accounts import totp
+from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services.users import UserData, create_user
 from secretariat_app.extensions import db
 
@@ -39,3 +41,21 @@ def create_demo_users() -> list[tuple[str, str]]:
             DEMO_PASSWORD,
         )
     return listing
+
+
+def enrol_demo_staff() -> list[tuple[str, str, str]]:
+    """The Secretariat's demo logins have a second factor, as all staff must: enrol
+    those without one with a new random secret. Returns (e-mail, the secret in
+    groups, its otpauth URI) of each, for `flask seed` to print (the key to add to
+    an authenticator app; the same at every run while the enrolment stands)."""
+    shown = []
+    for email, _name, roles, *_rest in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None or not second_factor.is_required_for(user):
+            continue
+        if not user.has_second_factor:
+            second_factor.enrol_with_secret(user, totp.new_secret())
+        secret = second_factor.readable_secret(user)
+        if secret is not None:
+            shown.append((email, totp.grouped(secret), totp.provisioning_uri(secret, email)))
+    return shown

@@ -27,6 +27,7 @@ class SeedReport:
     demo_content: bool = False  # the December SWG and SOC and their documents created now
     cbm_demo: bool = False  # the CBM demo created now
     coordinators: dict[str, list[str]] = field(default_factory=dict)  # e-mail: the areas they coordinate
+    second_factors: list[tuple[str, str, str]] = field(default_factory=list)  # e-mail, TOTP key, otpauth URI
 
 
 def load_reference() -> SeedReport:
@@ -43,6 +44,7 @@ def seed(with_demo: bool = True, with_history: bool = True) -> SeedReport:
         report.history = history_import.import_history(reference_data.DATA_DIR)
     if with_demo:
         report.demo_users = demo_accounts.create_demo_users()
+        report.second_factors = demo_accounts.enrol_demo_staff()
         report.demo_content = demo_content.create_demo_content()
         report.cbm_demo = demo_content.create_cbm_demo()
         report.coordinators = demo_content.demo_coordinators()

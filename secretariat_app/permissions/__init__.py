@@ -76,6 +76,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.GRANT_ROLE: _may_grant,
     Action.INVITE_USER: lambda user, obj: _may_grant(user, DELEGATION_ROLES[0]),
     Action.EDIT_USER: _may_edit_user,
+    Action.RESET_SECOND_FACTOR: lambda user, other: is_admin(user) and other.id != user.id,
     Action.MANAGE_REFERENCE_DATA: lambda user, obj: is_secretariat(user),
     Action.MANAGE_STAFF: lambda user, obj: is_secretariat(user),
     Action.MANAGE_DELEGATIONS: lambda user, obj: is_secretariat(user),

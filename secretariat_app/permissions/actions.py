@@ -27,6 +27,7 @@ class Action(enum.Enum):
     GRANT_ROLE = "grant_role", Audience.SECRETARIAT, True          # obj: the Role
     INVITE_USER = "invite_user", Audience.SECRETARIAT               # a new account (at least a delegate's)
     EDIT_USER = "edit_user", Audience.SECRETARIAT, True             # obj: the User
+    RESET_SECOND_FACTOR = "reset_second_factor", Audience.ADMIN, True  # obj: the User (another one)
     MANAGE_REFERENCE_DATA = "manage_reference_data", Audience.SECRETARIAT
     MANAGE_STAFF = "manage_staff", Audience.SECRETARIAT
     MANAGE_DELEGATIONS = "manage_delegations", Audience.SECRETARIAT

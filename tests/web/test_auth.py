@@ -13,7 +13,8 @@ from secretariat_app.accounts.models.people import PasswordResetToken, User
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
 from tests.conftest import csrf_token, log_in, post_form
-from tests.factories import PASSWORD, officer
+from tests.factories import PASSWORD, delegate, officer
+from tests.second_factor_helpers import next_code
 
 
 def _login(client, email, password):
@@ -67,11 +68,19 @@ def test_logout_needs_post_with_token(app_ctx, client):
     assert client.get("/admin/").status_code == 302
 
 
-def test_open_redirect_after_login_is_refused(app_ctx, client):
-    user = officer()
+def test_open_redirect_after_login_is_refused(app_ctx, app, client):
+    """After the password alone (a delegate), and after the second step (an officer)."""
+    user = delegate()
     token = csrf_token(client)
     response = client.post("/auth/login?next=//evil.example/x",
                            data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    staff, other = officer(), app.test_client()
+    token = csrf_token(other)
+    response = other.post("/auth/login?next=//evil.example/x",
+                          data={"email": staff.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/auth/second-factor"
+    response = post_form(other, "/auth/second-factor", {"code": next_code(app, staff.email)})
     assert response.headers["Location"] == "/"
 
 

@@ -10,6 +10,7 @@ from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import PASSWORD, officer
+from tests.second_factor_helpers import next_code
 
 
 def _events() -> list[AuditEntry]:
@@ -23,12 +24,15 @@ def test_login_failure_login_and_logout_are_recorded_with_address_and_browser(ap
     client.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (Test)"
     post_form(client, "/auth/login", {"email": user.email, "password": "wrong password!"})
     post_form(client, "/auth/login", {"email": user.email, "password": PASSWORD})
+    assert [e.action for e in _events()] == ["security.login_failed"]  # the second step is still to come
+    post_form(client, "/auth/second-factor", {"code": next_code(app_ctx, user.email)})
     post_form(client, "/auth/logout", {}, page="/auth/password")
     events = _events()
     assert [e.action for e in events] == ["security.login_failed", "security.login", "security.logout"]
     failed, login, logout = events
     assert failed.after["email"] == user.email and failed.actor_id is None
     assert login.actor_id == user.id and login.object_id == str(user.id)
+    assert login.after["second_factor"] == "totp"
     assert logout.actor_id == user.id
     for event in events:
         assert event.after["address"] == "127.0.0.1"

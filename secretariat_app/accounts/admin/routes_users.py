@@ -20,6 +20,7 @@ from secretariat_app.accounts.admin.forms_users import (
 from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
 from secretariat_app.accounts.models.states import State
 from secretariat_app.accounts.services import mail as account_mail
+from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
@@ -129,6 +130,20 @@ def user_edit(user: User) -> ResponseReturnValue:
     return _form_page(form, user)
 
 
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@access(Action.RESET_SECOND_FACTOR, load=Load("user_id", "user", lambda user_id: db.session.get(User, user_id)))
+def user_second_factor_reset(user: User) -> ResponseReturnValue:
+    """An administrator removes another user's second factor (a lost phone); their
+    sessions end, and Secretariat staff set it up again at their next login."""
+    if second_factor.reset(current_user, user):  # commits
+        flash(_("The two-step verification of %(name)s has been reset and their sessions have ended.",
+                name=user.name), "success")
+    else:
+        flash(_("%(name)s has no two-step verification to reset.", name=user.name), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 def _form_page(form: UserForm, user: User | None) -> ResponseReturnValue:
     return render_template("admin/user_form.html", form=form, user=user,
-                           grants_secretariat_roles=can(current_user, Action.GRANT_ROLE, Role.ADMIN))
+                           grants_secretariat_roles=can(current_user, Action.GRANT_ROLE, Role.ADMIN),
+                           second_factor_required=user is not None and second_factor.is_required_for(user))

@@ -4,10 +4,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from secretariat_app.accounts.auth import bp
+from secretariat_app.accounts.auth import bp, pending
 from secretariat_app.accounts.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -46,14 +47,23 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            record_security_event(SecurityEvent.LOGIN, user)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            if user.has_second_factor:  # the second step (routes_second_factor.py) completes the login
+                pending.hold(user, _safe_next(request.args.get("next")))
+                return redirect(url_for("auth.second_factor"))
+            return complete_login(user, _safe_next(request.args.get("next")), second_factor="none")
         record_security_event(SecurityEvent.LOGIN_FAILED, email=accounts.normalise_email(form.email.data))
         db.session.commit()
         form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
+
+
+def complete_login(user, next_url: str, **details) -> ResponseReturnValue:
+    """Log `user` in (after the password, and the second factor if they have one) and record it."""
+    pending.drop()
+    login_user(user)
+    record_security_event(SecurityEvent.LOGIN, user, **details)
+    db.session.commit()
+    return redirect(next_url)
 
 
 def _safe_next(target: str | None) -> str:

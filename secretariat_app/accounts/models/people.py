@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.states import MembershipStatus, State
@@ -62,6 +62,13 @@ class User(UserMixin, Model):
     # of document notices instead of one mail each.
     mail_opt_out: Mapped[list[str]] = mapped_column(JSON, default=list)
     document_digest: Mapped[bool] = mapped_column(default=False)
+    # The second factor (accounts/services/second_factor.py): the TOTP secret, sealed with a
+    # key derived from SECRET_KEY (accounts/sealing.py); set and not yet enrolled while the
+    # person is setting up their app. The last time step whose code was accepted (a code
+    # works once). Enrolled: the second step is asked at every login.
+    second_factor_secret: Mapped[str | None] = mapped_column(String(255))
+    second_factor_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    second_factor_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     delegation: Mapped[Delegation | None] = relationship(back_populates="users")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -74,6 +81,10 @@ class User(UserMixin, Model):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_enrolled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login
