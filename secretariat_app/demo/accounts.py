@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from secretariat_app.accounts import totp
 from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.models.states import State
-from secretariat_app.accounts import totp
 from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services.users import UserData, create_user
 from secretariat_app.extensions import db
@@ -49,7 +49,7 @@ def enrol_demo_staff() -> list[tuple[str, str, str]]:
     groups, its otpauth URI) of each, for `flask seed` to print (the key to add to
     an authenticator app; the same at every run while the enrolment stands)."""
     shown = []
-    for email, _name, roles, *_rest in DEMO_USERS:
+    for email, *_rest in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None or not second_factor.is_required_for(user):
             continue

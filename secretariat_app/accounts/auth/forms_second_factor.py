@@ -8,12 +8,12 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
-def code_field(label=None) -> StringField:
+def code_field(label=None, autofocus: bool = True) -> StringField:
     # One field takes a 6-digit code or a recovery code; browsers and phones offer
     # the code an app or a password manager holds (autocomplete one-time-code).
     return StringField(label or _l("Code"), validators=[DataRequired(), Length(max=40)],
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none",
-                                  "spellcheck": "false", "autofocus": True})
+                                  "spellcheck": "false", **({"autofocus": True} if autofocus else {})})
 
 
 class SecondStepForm(FlaskForm):
@@ -26,12 +26,12 @@ class EnrolForm(FlaskForm):
     submit = SubmitField(_l("Turn on two-step verification"))
 
 
-class RenewCodesForm(FlaskForm):
-    code = code_field(_l("A current code from your app"))
+class RenewCodesForm(FlaskForm):  # two forms on one page: neither takes the focus
+    code = code_field(_l("A current code from your app"), autofocus=False)
     submit = SubmitField(_l("Make new recovery codes"))
 
 
 class TurnOffForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    code = code_field(_l("A current code from your app"))
+    code = code_field(_l("A current code from your app"), autofocus=False)
     submit = SubmitField(_l("Turn off two-step verification"))
