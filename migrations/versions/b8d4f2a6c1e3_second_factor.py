@@ -4,9 +4,10 @@ Revision ID: b8d4f2a6c1e3
 Revises: f3b9d1c7a2e6
 Create Date: 2026-12-04 09:00:00
 
-Adding columns does not rebuild user_account on SQLite; dropping them (the
-downgrade) does, which drops the table's triggers: the unread_circulation ones
-on user_account are created again after it (see e4a6c8b0d2f1).
+Adding columns does not rebuild user_account on SQLite. Dropping them would in
+batch mode, and the rebuild fails there (the unread_circulation triggers of other
+tables name user_account, see e4a6c8b0d2f1): SQLite drops them in place instead
+(ALTER TABLE ... DROP COLUMN, SQLite 3.35 and later), keeping every trigger.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,11 +17,7 @@ down_revision = 'f3b9d1c7a2e6'
 branch_labels = None
 depends_on = None
 
-# Frozen copy of the SQLite triggers on user_account of secretariat_app.documents.models.UNREAD_TRIGGERS.
-SQLITE_USER_TRIGGERS = [
-        'CREATE TRIGGER unread_circulation_user_insert AFTER INSERT ON user_account WHEN NEW.delegation_id IS NOT NULL BEGIN INSERT INTO unread_circulation (document_id, user_id, named, circulated_at) SELECT c.document_id, NEW.id, false, c.circulated_at FROM circulation c WHERE c.delegation_id = NEW.delegation_id AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.user_id = NEW.id AND r.document_id = c.document_id) ON CONFLICT (document_id, user_id, named) DO UPDATE SET circulated_at = excluded.circulated_at; END',
-        'CREATE TRIGGER unread_circulation_user_update AFTER UPDATE OF delegation_id ON user_account WHEN OLD.delegation_id IS NOT NEW.delegation_id BEGIN DELETE FROM unread_circulation WHERE user_id = OLD.id AND named = false; INSERT INTO unread_circulation (document_id, user_id, named, circulated_at) SELECT c.document_id, NEW.id, false, c.circulated_at FROM circulation c WHERE c.delegation_id = NEW.delegation_id AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.user_id = NEW.id AND r.document_id = c.document_id) ON CONFLICT (document_id, user_id, named) DO UPDATE SET circulated_at = excluded.circulated_at; END',
-]
+COLUMNS = ('second_factor_enrolled_at', 'second_factor_last_step', 'second_factor_secret')
 
 
 def upgrade():
@@ -47,10 +44,10 @@ def downgrade():
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
     op.drop_table('recovery_code')
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('second_factor_enrolled_at')
-        batch_op.drop_column('second_factor_last_step')
-        batch_op.drop_column('second_factor_secret')
     if op.get_bind().dialect.name == 'sqlite':
-        for statement in SQLITE_USER_TRIGGERS:
-            op.execute(statement)
+        for column in COLUMNS:
+            op.execute(f'ALTER TABLE user_account DROP COLUMN {column}')
+        return
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        for column in COLUMNS:
+            batch_op.drop_column(column)

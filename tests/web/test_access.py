@@ -11,6 +11,7 @@ from tests.conftest import csrf_token, log_in
 from tests.factories import delegate, officer
 
 PUBLIC = {"static", "main.index", "main.health", "auth.login", "auth.reset_request", "auth.reset_password",
+          "auth.second_factor",  # the login's second step: without a login held by the password, back to login
           "calendar.feed"}  # the feed is opened by calendar programs; its secret token is the key
 DUMMY = {"int": "1", "default": "x"}
 

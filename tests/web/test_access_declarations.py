@@ -12,6 +12,7 @@ from tests.factories import officer
 
 OWN_PAGES = {
     "auth.logout", "auth.change_password",
+    "auth.second_factor_enrol", "auth.two_step", "auth.renew_recovery_codes", "auth.two_step_off",
     "calendar.settings", "calendar.regenerate", "calendar.revoke",
     "my_notices.index", "my_notices.preferences",
     "decisions.index",  # the register lists adopted decisions only outside the Secretariat
