@@ -47,15 +47,14 @@ def test_the_secret_is_sealed_with_a_key_from_secret_key(app_ctx):
     user = officer()
     stored = db.session.scalar(select(User.second_factor_secret).where(User.id == user.id))
     assert stored and TOTP_SECRET not in stored and sealing.unseal(stored) == TOTP_SECRET
-    original = current_app.config["SECRET_KEY"]
+    original, fallbacks = current_app.config["SECRET_KEY"], current_app.config.get("SECRET_KEY_FALLBACKS")
     try:
         current_app.config["SECRET_KEY"] = "another key altogether, rotated"
         assert sealing.unseal(stored) is None  # a copy of the database alone opens nothing
         current_app.config["SECRET_KEY_FALLBACKS"] = [original]
         assert sealing.unseal(stored) == TOTP_SECRET  # the old key kept as a fallback still opens it
     finally:
-        current_app.config["SECRET_KEY"] = original
-        current_app.config.pop("SECRET_KEY_FALLBACKS", None)
+        current_app.config.update(SECRET_KEY=original, SECRET_KEY_FALLBACKS=fallbacks)
 
 
 def test_a_code_works_once_and_an_older_one_not_after_it(app_ctx):
