@@ -41,6 +41,9 @@ def celery_settings(broker_url: str, result_backend: str | None) -> dict:
         "task_time_limit": 300,
         "task_soft_time_limit": 240,
         "broker_connection_retry_on_startup": True,
+        # Reconnect to the broker for ever (Celery's default gives up after 100 tries,
+        # about 46 minutes, and the worker exits); the worker says so in its log at start.
+        "broker_connection_max_retries": None,
         "task_default_queue": os.environ.get("CELERY_QUEUE", "secretariat"),
         "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
     }

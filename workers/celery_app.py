@@ -11,7 +11,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from celery.signals import worker_init
+from celery.signals import celeryd_after_setup, worker_init
 from flask import Flask
 
 
@@ -82,6 +82,23 @@ def _refuse_bad_mail_settings(sender: Any = None, **_kwargs: Any) -> None:
     if problem:
         logging.getLogger(__name__).critical("the worker refuses to start: %s", problem)
         raise SystemExit(f"celery worker refuses to start: {problem}")
+
+
+def broker_retry_policy(conf: Mapping[str, Any]) -> str:
+    """How the worker treats a lost broker, in the words its log says at start."""
+    retries = conf.get("broker_connection_max_retries")
+    if retries is None:
+        return ("broker connection: the worker reconnects indefinitely when the broker is unreachable "
+                "(broker_connection_max_retries = None); it does not exit")
+    return (f"broker connection: the worker gives up and exits after {retries} failed attempts to reconnect "
+            f"(broker_connection_max_retries = {retries})")
+
+
+@celeryd_after_setup.connect
+def _say_how_the_broker_is_retried(sender: Any = None, conf: Mapping[str, Any] | None = None,
+                                   **_kwargs: Any) -> None:
+    # Sent once the worker's logging is set up and before it first connects to the broker.
+    logging.getLogger(__name__).info(broker_retry_policy(conf or {}))
 
 
 def _make_worker_app() -> Celery[Any]:
