@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from secretariat_app.backup.cli import register_backup_cli
 from secretariat_app.core.loading import LoadReport
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import history_import
@@ -17,6 +18,7 @@ from secretariat_app.demo import seed as seeding
 
 def register_cli(app: Flask) -> None:
     register_notify_cli(app)
+    register_backup_cli(app)
 
     @app.cli.group("reference")
     def reference() -> None:
