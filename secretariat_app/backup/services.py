@@ -87,6 +87,8 @@ def verify_backup(directory: Path) -> Report:
     """Check every file of the backup against its manifest; DamagedBackup if any differs."""
     manifest = Manifest.read(directory)
     found = problems(directory, manifest)
+    if manifest.database.get("file") not in manifest.files:
+        found.append(f"the database's file {manifest.database.get('file')!r} is not among the manifest's files")
     if found:
         raise DamagedBackup(f"the backup in {directory} does not match its manifest "
                             f"({len(found)} problem(s)):\n  " + "\n  ".join(found))

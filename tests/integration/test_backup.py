@@ -268,6 +268,16 @@ def test_a_stored_file_renamed_with_its_manifest_entry_is_still_refused(made):
     assert untouched(target)
 
 
+def test_a_manifest_naming_a_database_file_it_does_not_list_is_refused(made):
+    _, backup, target = made
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["database"]["file"] = "../elsewhere.sqlite"
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    result = cli(target, "backup", "restore", str(backup))
+    assert result.exit_code == 1 and "is not among the manifest's files" in result.output
+    assert untouched(target)
+
+
 def test_a_backup_of_a_newer_schema_is_refused(made):
     _, backup, target = made
     manifest = json.loads((backup / "manifest.json").read_text())
