@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install translations db seed clean
+.PHONY: check-deploy run test lint install translations db seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+
+# systemd-analyze verify and nginx -t over deploy/, on a machine that has both.
+check-deploy: $(STAMP)
+	DEPLOY_CHECKS=1 $(BIN)/python -m pytest -q -n 0 tests/deploy_checks

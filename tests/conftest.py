@@ -3,6 +3,7 @@ client that logs in, CSRF tokens, reference data and factories."""
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 import uuid
 
@@ -18,6 +19,9 @@ from secretariat_app.extensions import db, limiter
 from tests import services_available as services
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# systemd's and nginx's own checks of deploy/ run by `make check-deploy` only.
+collect_ignore = [] if os.environ.get("DEPLOY_CHECKS") else ["deploy_checks"]
 
 # Fixtures shared by tests in several folders, kept beside the helpers they build
 # with: `world` (the clearing house's documents) and `pipeline` (the CBM papers).

@@ -406,8 +406,7 @@ def test_the_postgresql_tools_and_the_engine_are_checked_before_anything_is_writ
     from secretariat_app.backup import database
     from secretariat_app.backup.errors import DatabaseError
 
-    if shutil.which("pg_restore") is None:
-        pytest.skip("pg_restore is not installed")
+    services_check.require("pg_restore", shutil.which("pg_restore") is not None, "PostgreSQL's client tools")
     postgres = make_url("postgresql+psycopg://secretariat@127.0.0.1/secretariat")
     major = database._tool_version("pg_restore")[0]
     database.check_tools(postgres, {"engine": "postgresql", "pg_dump_major": major, "pg_dump": str(major)})
