@@ -91,6 +91,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Sessions that end (accounts/services/sessions.py): one row per login. Idle this
+    # long, a session is over; "last seen" is written at most once per interval; rows
+    # ended (or idle) this long ago are purged.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", 12)))
+    SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+    SESSION_RETENTION = timedelta(days=30)
 
     # Requests: forms are small; uploads get their own limit with documents.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 26 * 1024 * 1024))

@@ -74,7 +74,6 @@ class UserFactory(Base):
     language = "en"
     timezone = "Asia/Almaty"
     active = True
-    session_token = factory.Sequence(lambda n: f"token{n}")
     delegation = None
 
     @factory.post_generation

@@ -48,6 +48,10 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.maintenance.purge_expired_reset_tokens",
             "schedule": 3600.0,
         },
+        "purge-old-sessions": {
+            "task": "workers.tasks.maintenance.purge_old_sessions",
+            "schedule": crontab(hour=3, minute=30),
+        },
         # Daily, just after midnight UTC: a draft whose deadline was yesterday is adopted today.
         "close-silence-procedures": {
             "task": "workers.tasks.decisions.close_silence_procedures",

@@ -163,22 +163,25 @@ def phases(app, base: str) -> None:
 
         from secretariat_app.accounts.login import load_user
         from secretariat_app.accounts.models.people import User
+        from secretariat_app.accounts.services import sessions
         from secretariat_app.core.localisation import current_language
         from secretariat_app.documents.inbox import routes as inbox_routes
         from secretariat_app.documents.services import inbox as inbox_service
 
         with app.test_request_context(INBOX, base_url=base, headers=UA):
             user = db.session.get(User, info.bench_user_id)
+            sessions.start_session(user)  # a session of its own, as a login makes
+            db.session.commit()
+            session_key = user.get_id()
             _ = user.roles, user.delegation  # loaded now: detached below, a rollback cannot expire them
             db.session.expunge(user)
             g._login_user = user
-            session_id = f"{user.id}:{user.session_token}"
             language = current_language()
             page = inbox_service.inbox_page(user, inbox_service.InboxFilters(), None)
             rows = inbox_routes._rows_html(page.rows, language)
             steps = {
                 "SELECT 1 (BEGIN, a round trip)": lambda: db.session.execute(text("SELECT 1")),
-                "the reader's row (Flask-Login)": lambda: load_user(session_id),
+                "the reader's row (Flask-Login)": lambda: load_user(session_key),
                 "inbox_page (the page statement)": lambda: inbox_service.inbox_page(
                     g._login_user, inbox_service.InboxFilters(), None),
                 "the 50 rows' HTML": lambda: inbox_routes._rows_html(page.rows, language),

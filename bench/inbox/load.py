@@ -225,15 +225,13 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     # --- users: one officer, 999 delegates spread over the delegations --------
     step("users", f"""
         INSERT INTO user_account (id, email, name, password_hash, language, timezone, active,
-                                  delegation_id, created_at, session_token)
-        SELECT 1, %(officer)s, 'Bench Officer', %(hash)s, 'en', 'Asia/Almaty', true, NULL, now(),
-               md5(random()::text)
+                                  delegation_id, created_at)
+        SELECT 1, %(officer)s, 'Bench Officer', %(hash)s, 'en', 'Asia/Almaty', true, NULL, now()
         UNION ALL
         SELECT n + 2,
                CASE WHEN n = %(bench_n)s THEN %(bench)s ELSE format('delegate%%s@bench.cica.example', n) END,
                format('Delegate %%s of %%s', n, d.code), %(hash)s,
-               CASE WHEN n %% 3 = 0 THEN 'ru' ELSE 'en' END, 'Asia/Almaty', true, d.id, now(),
-               md5(random()::text)
+               CASE WHEN n %% 3 = 0 THEN 'ru' ELSE 'en' END, 'Asia/Almaty', true, d.id, now()
         FROM generate_series(0, {N_DELEGATES - 1}) n JOIN bench_deleg d ON d.j = n %% {n_deleg}
         """, {"officer": OFFICER_EMAIL, "hash": password_hash, "bench_n": bench_j, "bench": BENCH_EMAIL})
     conn.execute("INSERT INTO user_role (user_id, role) SELECT id, "

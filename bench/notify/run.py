@@ -278,7 +278,6 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
     """RECIPIENTS delegates, ceil(notices / RECIPIENTS) circulated documents and
     `notices` due DOCUMENT_CIRCULATED notices (one per (document, recipient)).
     Returns (users, documents, queued)."""
-    import secrets
     from datetime import datetime, timedelta
 
     from sqlalchemy import func, select
@@ -304,7 +303,7 @@ def make_people_and_notices(notices: int) -> tuple[int, int, int]:
         user = User(email=f"bench.delegate{n:03d}@bench.cica.example", name=f"Bench Delegate {n:03d}",
                     password_hash="!bench-no-login", language="ru" if n % 2 else "en",
                     timezone=TIME_ZONES[n % len(TIME_ZONES)], active=True,
-                    delegation_id=delegations[n % len(delegations)].id, session_token=secrets.token_hex(16),
+                    delegation_id=delegations[n % len(delegations)].id,
                     mail_opt_out=[], document_digest=False)
         user.role_rows = [UserRole(role=Role.DELEGATE)]
         users.append(user)

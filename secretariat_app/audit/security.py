@@ -13,6 +13,7 @@ import enum
 from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
@@ -45,6 +46,31 @@ class SecurityEvent(enum.Enum):
     @property
     def action(self) -> str:
         return f"{OBJECT_TYPE}.{self.value}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self, self.value))
+
+
+# What the audit page's filter calls each event.
+EVENT_LABELS = {
+    SecurityEvent.LOGIN: _l("Login"),
+    SecurityEvent.LOGIN_FAILED: _l("Failed login"),
+    SecurityEvent.LOGOUT: _l("Logout"),
+    SecurityEvent.LOCKOUT: _l("Lockout"),
+    SecurityEvent.SECOND_FACTOR_ENROLLED: _l("Second factor enrolled"),
+    SecurityEvent.SECOND_FACTOR_FAILED: _l("Wrong second-factor code"),
+    SecurityEvent.SECOND_FACTOR_RESET: _l("Second factor reset"),
+    SecurityEvent.SECOND_FACTOR_DISABLED: _l("Second factor turned off"),
+    SecurityEvent.RECOVERY_CODE_USED: _l("Recovery code used"),
+    SecurityEvent.RECOVERY_CODES_RENEWED: _l("Recovery codes renewed"),
+    SecurityEvent.PASSWORD_CHANGED: _l("Password changed"),
+    SecurityEvent.PASSWORD_RESET_REQUESTED: _l("Password reset requested"),
+    SecurityEvent.PASSWORD_RESET: _l("Password reset"),
+    SecurityEvent.SESSION_REVOKED: _l("Sessions signed out"),
+    SecurityEvent.ROLES_CHANGED: _l("Roles changed"),
+    SecurityEvent.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+}
 
 
 def client_details() -> dict[str, str]:

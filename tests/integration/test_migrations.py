@@ -97,3 +97,30 @@ def test_audit_entries_stay_append_only_through_every_revision(empty_database_ur
         assert refuses_changes()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_user_session_revision_keeps_accounts_and_their_roles_up_and_down(empty_database_url):
+    """The revision that moves sessions to user_session drops user_account.session_token
+    in place (a rebuild of user_account on SQLite would cascade to user_role), and
+    going down gives every account a random token again."""
+    from sqlalchemy import text
+
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="b8d4f2a6c1e3")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, language, timezone, active, created_at, "
+                "session_token) VALUES (1, 'a@cica.example', 'A', 'x', 'en', 'UTC', true, CURRENT_TIMESTAMP, 't')"))
+            connection.execute(text("INSERT INTO user_role (user_id, role) VALUES (1, 'officer')"))
+        upgrade()
+        assert "session_token" not in {c["name"] for c in inspect(db.engine).get_columns("user_account")}
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT role FROM user_role WHERE user_id = 1")).scalar_one() == "officer"
+        downgrade(revision="b8d4f2a6c1e3")
+        with db.engine.connect() as connection:
+            token = connection.execute(text("SELECT session_token FROM user_account WHERE id = 1")).scalar_one()
+            assert len(token) == 32
+            assert connection.execute(text("SELECT count(*) FROM user_role")).scalar_one() == 1
+        db.session.remove()
+        db.engine.dispose()

@@ -11,13 +11,18 @@ from sqlalchemy import select
 from secretariat_app.accounts import sealing, totp
 from secretariat_app.accounts.models.people import User
 from secretariat_app.accounts.models.second_factor import RecoveryCode
-from secretariat_app.accounts.services import second_factor
+from secretariat_app.accounts.models.sessions import UserSession
+from secretariat_app.accounts.services import second_factor, sessions
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.demo import accounts as demo_accounts
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from tests.factories import PASSWORD, TOTP_SECRET, delegate, officer
 
+
+def _open_sessions(user) -> set[int]:
+    return set(db.session.scalars(select(UserSession.id).where(UserSession.user_id == user.id,
+                                                               UserSession.ended_at.is_(None))))
 
 def test_a_code_is_accepted_one_step_either_side_of_now_and_not_further():
     now = time.time()
@@ -80,9 +85,12 @@ def test_enrolment_needs_a_code_of_the_pending_secret_and_stores_codes_hashed(ap
     with pytest.raises(RuleViolations):
         second_factor.confirm_enrolment(user, totp.code_at(TOTP_SECRET, totp.current_step()))
     assert not db.session.get(User, user.id).has_second_factor
-    token = user.session_token
+    elsewhere = sessions.start_session(user).id
+    here = sessions.start_session(user).id  # the enrolling request's own (user.login_session)
+    db.session.commit()
     codes = second_factor.confirm_enrolment(user, totp.code_at(secret, totp.current_step()))
-    assert user.has_second_factor and user.session_token != token  # password-only sessions end
+    assert user.has_second_factor and _open_sessions(user) == {here}  # password-only sessions end
+    assert elsewhere != here
     stored = set(db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))
     assert stored == {totp.recovery_hash(code) for code in codes} and not stored & set(codes)
     with pytest.raises(RuleViolations):
@@ -113,9 +121,10 @@ def test_staff_cannot_turn_it_off_and_a_delegate_needs_password_and_code(app_ctx
 
 def test_a_reset_ends_every_session_and_names_the_administrator(app_ctx):
     user, chief = officer(), officer()
-    token = user.session_token
+    sessions.start_session(user)
+    db.session.commit()
     assert second_factor.reset(chief, user)
-    assert not user.has_second_factor and user.session_token != token
+    assert not user.has_second_factor and _open_sessions(user) == set()
     assert second_factor.must_enrol(user)
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "security.second_factor_reset")).one()
     assert entry.actor_id == chief.id and entry.object_id == str(user.id)

@@ -15,6 +15,7 @@ OWN_PAGES = {
     "auth.second_factor_enrol", "auth.two_step", "auth.renew_recovery_codes", "auth.two_step_off",
     "calendar.settings", "calendar.regenerate", "calendar.revoke",
     "my_notices.index", "my_notices.preferences",
+    "my_sessions.index", "my_sessions.sign_out", "my_sessions.sign_out_others",  # the service refuses others' (404)
     "decisions.index",  # the register lists adopted decisions only outside the Secretariat
     "documents.download",  # documents/services/reading decides, per version
 }

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from secretariat_app.accounts.models.people import Role, User, UserRole
+from secretariat_app.accounts.passwords import hash_password
 from secretariat_app.accounts.services import second_factor
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
@@ -218,7 +219,7 @@ def test_the_second_step_without_a_password_first_goes_to_login(app_ctx, client)
 def test_a_password_change_between_the_steps_ends_the_held_login(app_ctx, app, client):
     user = officer()
     _password(client, user)
-    _fresh(user).session_token = "changed"  # what a password change or a reset does
+    _fresh(user).password_hash = hash_password("another long password")  # a change or a reset in between
     db.session.commit()
     assert _code(client, next_code(app, user.email)).headers["Location"] == "/auth/login"
 

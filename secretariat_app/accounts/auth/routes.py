@@ -16,7 +16,9 @@ from secretariat_app.accounts.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from secretariat_app.accounts.models.sessions import EndReason
 from secretariat_app.accounts.services import mail as account_mail
+from secretariat_app.accounts.services import sessions
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.forms import show_violations
@@ -60,8 +62,9 @@ def login():
 def complete_login(user, next_url: str, **details) -> ResponseReturnValue:
     """Log `user` in (after the password, and the second factor if they have one) and record it."""
     pending.drop()
+    started = sessions.start_session(user)
     login_user(user)
-    record_security_event(SecurityEvent.LOGIN, user, **details)
+    record_security_event(SecurityEvent.LOGIN, user, session=started.id, **details)
     db.session.commit()
     return redirect(next_url)
 
@@ -79,7 +82,11 @@ def _safe_next(target: str | None) -> str:
 @access(Audience.AUTHENTICATED)
 def logout():
     LogoutForm().validate_on_submit()  # CSRF is checked globally; the form has nothing else
-    record_security_event(SecurityEvent.LOGOUT, current_user._get_current_object())
+    user = current_user._get_current_object()
+    ending = sessions.current_session_id(user)
+    if ending is not None:
+        sessions.end_session(user, ending, reason=EndReason.LOGOUT)  # a copy of the cookie opens nothing now
+    record_security_event(SecurityEvent.LOGOUT, user, session=ending)
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -96,8 +103,7 @@ def change_password():
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except RuleViolations as error:
             show_violations(form, error)
-        else:
-            login_user(user)  # keep this session under the new token; others end
+        else:  # this session stays; the others have ended
             record_security_event(SecurityEvent.PASSWORD_CHANGED, user)
             db.session.commit()
             flash(_("Your password has been changed."), "success")

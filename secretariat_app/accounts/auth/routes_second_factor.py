@@ -100,7 +100,7 @@ def second_factor_enrol() -> ResponseReturnValue:
             _refused()
             show_violations(form, error)
         else:
-            login_user(user)  # this session goes on under the new token; the others end
+            login_user(user)  # this session goes on under its new secret; the others ended
             flash(_("Two-step verification is on."), "success")
             return render_template("auth/recovery_codes.html", codes=codes, first=True)
     secret = factors.enrolment_secret(user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from secretariat_app.accounts.models.states import MembershipStatus, State
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model
+
+if TYPE_CHECKING:
+    from secretariat_app.accounts.models.sessions import LoginSession
 
 
 class Role(enum.Enum):
@@ -54,8 +58,6 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Changes whenever the password changes: old sessions stop being valid.
-    session_token: Mapped[str] = mapped_column(String(64))
     # Secret of the personal calendar feed URL (only its SHA-256); None: no feed.
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Notification kinds the person does not want by mail, and the daily digest
@@ -75,6 +77,13 @@ class User(UserMixin, Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The session this request runs under (models/sessions.py), set by the user
+    # loader and by start_session; an attribute of the object, not a column.
+    if TYPE_CHECKING:
+        login_session: LoginSession | None
+    else:
+        login_session = None
+
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(row.role for row in self.role_rows)
@@ -90,8 +99,8 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: the session names the password generation too
-        return f"{self.id}:{self.session_token}"
+    def get_id(self) -> str:  # Flask-Login keeps this in the cookie: the session's secret, not the user's id
+        return self.login_session.key if self.login_session is not None else ""
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

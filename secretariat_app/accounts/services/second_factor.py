@@ -19,7 +19,8 @@ from sqlalchemy import delete, func, or_, select, update
 from secretariat_app.accounts import passwords, sealing, totp
 from secretariat_app.accounts.models.people import Role, User
 from secretariat_app.accounts.models.second_factor import RecoveryCode
-from secretariat_app.accounts.services.users import new_session_token
+from secretariat_app.accounts.models.sessions import EndReason
+from secretariat_app.accounts.services import sessions
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db, rowcount
@@ -39,13 +40,6 @@ def is_required_for(user: User) -> bool:
 
 def must_enrol(user: User) -> bool:
     return is_required_for(user) and not user.has_second_factor
-
-
-def _end_sessions(user: User) -> None:
-    # Ends every session of `user` by changing the token their session cookies carry
-    # (accounts/login.py). To be replaced by accounts/services/sessions.end_all_sessions
-    # once the per-session rows are on main.
-    user.session_token = new_session_token()
 
 
 # Enrolment ----------------------------------------------------------------------------------------
@@ -71,7 +65,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
 
     Returns the ten recovery codes (shown once, stored hashed). Sessions of the
     account other than the caller's end (they were opened with the password
-    alone): the caller logs its own session in again under the new token.
+    alone): the caller's own goes on under a new secret (services/sessions.py).
     Commits; raises RuleViolations (writing nothing) for a wrong code."""
     secret = sealing.unseal(user.second_factor_secret) if user.second_factor_secret else None
     step = totp.matching_step(secret, code) if secret else None
@@ -81,7 +75,8 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     user.second_factor_last_step = step
     user.second_factor_enrolled_at = datetime.now(UTC)
     codes = _replace_recovery_codes(user)
-    _end_sessions(user)
+    # The sessions opened with the password alone end; the caller's goes on under a new secret.
+    sessions.end_all_sessions(user, reason=EndReason.SECOND_FACTOR_ENROLLED, keep=sessions.current_session_id(user))
     record_security_event(SecurityEvent.SECOND_FACTOR_ENROLLED, user)
     db.session.commit()
     return codes
@@ -213,7 +208,7 @@ def reset(actor: User, user: User) -> bool:
     if not user.has_second_factor:
         return False
     _clear(user)
-    _end_sessions(user)
+    sessions.end_all_sessions(user, reason=EndReason.SECOND_FACTOR_RESET, actor=actor)
     record_security_event(SecurityEvent.SECOND_FACTOR_RESET, user, actor=actor)
     db.session.commit()
     return True

@@ -18,7 +18,10 @@ from secretariat_app.accounts.models.people import (
     User,
     UserRole,
 )
+from secretariat_app.accounts.models.sessions import EndReason
+from secretariat_app.accounts.services import sessions
 from secretariat_app.audit import services as audit
+from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.localisation import is_known_timezone
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db, rowcount
@@ -42,10 +45,6 @@ class UserData:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def new_session_token() -> str:
-    return secrets.token_hex(16)
 
 
 def _check_user(data: UserData, user: User | None) -> list[Violation]:
@@ -90,7 +89,7 @@ def create_user(actor: User | None, data: UserData, password: str) -> User:
     violations = _check_user(data, None) + check_password_strength(password)
     if violations:
         raise RuleViolations(violations)
-    user = User(password_hash=passwords.hash_password(password), session_token=new_session_token())
+    user = User(password_hash=passwords.hash_password(password))
     _apply(user, data)
     db.session.add(user)
     db.session.flush()
@@ -103,12 +102,29 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     violations = _check_user(data, user)
     if violations:
         raise RuleViolations(violations)
+    roles_before, was_active = user.roles, user.active
     with audit.tracking_changes(actor, "user.update", "user", user, USER_FIELDS):
         _apply(user, data)
-        if not data.active:
-            user.session_token = new_session_token()  # a deactivated account's sessions end now
+    _record_protection_changes(actor, user, roles_before, was_active)
     db.session.commit()
     return user
+
+
+def _record_protection_changes(actor: User, user: User, roles_before: frozenset[Role], was_active: bool) -> None:
+    """A role change or a deactivation is a security event, and ends every session
+    of the account (but the one making the change, when someone edits themselves)."""
+    reason = None
+    if user.roles != roles_before:
+        record_security_event(SecurityEvent.ROLES_CHANGED, user, actor=actor,
+                              roles_before=sorted(r.value for r in roles_before),
+                              roles_after=sorted(r.value for r in user.roles))
+        reason = EndReason.ROLES_CHANGED
+    if was_active and not user.active:
+        record_security_event(SecurityEvent.ACCOUNT_DEACTIVATED, user, actor=actor)
+        reason = EndReason.DEACTIVATED
+    if reason is not None:
+        keep = sessions.current_session_id(actor) if actor.id == user.id else None
+        sessions.end_all_sessions(user, reason=reason, keep=keep, actor=actor)
 
 
 def check_password_strength(password: str, field: str = "password") -> list[Violation]:
@@ -131,9 +147,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, *, reason: EndReason, keep: int | None = None) -> None:
+    """The new password; every session of the account ends but `keep`."""
     user.password_hash = passwords.hash_password(password)
-    user.session_token = new_session_token()
+    sessions.end_all_sessions(user, reason=reason, keep=keep)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -143,7 +160,8 @@ def change_password(user: User, current: str, new: str) -> None:
     violations += check_password_strength(new, "new_password")
     if violations:
         raise RuleViolations(violations)
-    _set_password(user, new)
+    # The session that changed it stays; the others end.
+    _set_password(user, new, reason=EndReason.PASSWORD_CHANGED, keep=sessions.current_session_id(user))
     audit.record(user, "user.password_change", "user", user.id)
     db.session.commit()
 
@@ -199,8 +217,9 @@ def reset_password(raw: str, new: str) -> User:
         db.session.rollback()
         raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
     user = token.user
-    _set_password(user, new)
+    _set_password(user, new, reason=EndReason.PASSWORD_RESET)
     audit.record(user, "user.password_reset", "user", user.id)
+    record_security_event(SecurityEvent.PASSWORD_RESET, user)
     db.session.commit()
     return user
 
@@ -254,8 +273,7 @@ def invite_user(actor: User, data: UserData) -> tuple[User, str]:
     violations = check_grants(actor, frozenset(), frozenset(data.roles)) + _check_user(data, None)
     if violations:
         raise RuleViolations(violations)
-    user = User(password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
-                session_token=new_session_token())
+    user = User(password_hash=passwords.hash_password(secrets.token_urlsafe(32)))
     _apply(user, data)
     db.session.add(user)
     try:
