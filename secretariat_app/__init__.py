@@ -62,7 +62,7 @@ def check_production_settings(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from secretariat_app.accounts.login import register_login
     from secretariat_app.accounts.second_factor_gate import require_enrolment
-    from secretariat_app.core import pg_connections
+    from secretariat_app.core import db_failover, pg_connections
     from secretariat_app.core.csrf_tokens import register_csrf_tokens
     from secretariat_app.core.labels import register_labels
     from secretariat_app.core.localisation import register_localisation
@@ -83,6 +83,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             pg_connections.configure(engine)
+            db_failover.configure(engine)
+    db_failover.register_failover(app)  # a lost connection: reads retried once, writes a 503 "try again"
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     register_csrf_tokens(app)

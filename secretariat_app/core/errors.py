@@ -1,12 +1,15 @@
 """Readable error pages, or JSON for clients that ask for it."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from secretariat_app.core import db_failover
 from secretariat_app.extensions import db
 
 EXPLANATIONS = {
@@ -20,6 +23,10 @@ EXPLANATIONS = {
     429: _l("Too many attempts. Please wait a few minutes and try again."),
     500: _l("Something went wrong on our side. The Secretariat has been told."),
 }
+UNAVAILABLE = _l("The database could not be reached for a moment, and nothing you sent was saved. "
+                 "Please try again in a few seconds.")
+UNAVAILABLE_MAY_HAVE_SAVED = _l("The database could not be reached for a moment, just as your change was being "
+                                "saved. Please check whether it was saved before you send it again.")
 
 
 def wants_json() -> bool:
@@ -59,9 +66,43 @@ def register_errorhandlers(app: Flask) -> None:
     def unexpected_error(error: Exception) -> ResponseReturnValue:
         if isinstance(error, HTTPException):
             return http_error(error)
+        transient = db_failover.transient_error(error)
+        if transient is not None:
+            return database_unavailable(transient)
         app.logger.exception("unhandled error", exc_info=error)
         db.session.rollback()
         return error_response(InternalServerError.code)
+
+
+def database_unavailable(error: DBAPIError) -> Response:
+    """503 with Retry-After when the database is lost, unreachable or busy: the
+    request is rolled back (db_failover.recover), or run again if it only read.
+    The page is rendered without the database: no reader's row, no context
+    processors; in the reader's language when their row is at hand."""
+    language = _language_without_database()
+    if db_failover.recover(error):
+        return Response(status=503)  # never sent: RetryReads runs the request again
+    explanation = UNAVAILABLE_MAY_HAVE_SAVED if db_failover.may_have_written() else UNAVAILABLE
+    with force_locale(language):
+        if wants_json():
+            response = jsonify(error=503, message=str(explanation))
+        else:
+            template = current_app.jinja_env.get_template("errors/unavailable.html")
+            response = make_response(template.render(language=language, explanation=explanation))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(db_failover.RETRY_AFTER_SECONDS)
+    return response
+
+
+def _language_without_database() -> str:
+    """The reader's profile language if their row is loaded (Flask-Login keeps it in
+    g._login_user; its attributes are read from the instance, never loaded), else
+    the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    language = getattr(g.get("_login_user"), "__dict__", {}).get("language")
+    if language in languages:
+        return str(language)
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _detail(error: HTTPException) -> str | None:
