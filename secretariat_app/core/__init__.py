@@ -12,6 +12,8 @@ habits. Nothing here knows a feature.
 - `errors`, `security_headers`, `csrf_tokens`: readable refusals, headers, tokens.
 - `navigation`, `pg_connections`: fast paths (each module says what it trades
   and which benchmark proves it).
+- `db_failover`: a lost database connection: reads run again once, anything
+  else a 503 "try again" page.
 - `main/`: the home page that sends each reader to their start, and /health.
 - `templates/`: base.html, macros.html, _nav.html, errors/, mail/_layout.html.
 """

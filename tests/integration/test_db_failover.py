@@ -155,3 +155,10 @@ def test_a_connection_killed_after_the_last_statement_does_not_spoil_the_answer(
     assert page.status_code == 200 and "States" in page.get_data(as_text=True)
     assert len(fired) == 1
     assert client.get("/admin/states").status_code == 200
+
+
+def test_health_after_the_backends_were_killed_says_the_database_is_ok(client, as_officer):
+    assert client.get("/health").status_code == 200
+    assert terminate_backends() >= 1
+    response = client.get("/health")
+    assert response.get_json()["database"] == "ok"

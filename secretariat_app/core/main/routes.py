@@ -5,6 +5,7 @@ from flask import current_app, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from secretariat_app.core.main import bp
 from secretariat_app.extensions import db
@@ -34,13 +35,17 @@ def health() -> ResponseReturnValue:
 
 
 def _database_ok() -> bool:
-    try:
-        db.session.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any failure means unreachable; the page must not fail
-        current_app.logger.warning("health: database unreachable", exc_info=True)
-        db.session.rollback()
-        return False
+    for attempt in (1, 2):
+        try:
+            db.session.execute(text("SELECT 1"))
+            return True
+        except Exception as error:  # any failure means unreachable; the page must not fail
+            db.session.rollback()
+            if attempt == 1 and isinstance(error, DBAPIError) and error.connection_invalidated:
+                continue  # lost to a failover or a restart: once more, on a fresh connection (core/db_failover.py)
+            current_app.logger.warning("health: database unreachable", exc_info=True)
+            return False
+    return False
 
 
 def _broker_ok() -> bool:
