@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
@@ -72,22 +73,15 @@ def _transient(orig: BaseException | None) -> bool:
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
-    if not hasattr(orig, "sqlstate"):
+    if not isinstance(orig, psycopg.Error):
         return False
-    sqlstate = _sqlstate(orig)
-    if sqlstate is None:  # psycopg's own errors carry no code: the connection failed or broke
-        return type(orig).__name__ == "OperationalError"
-    return sqlstate.startswith(_LOST_SQLSTATES + _BUSY_SQLSTATES)
+    if orig.sqlstate is None:  # psycopg's own errors carry no code: connecting failed, or the connection broke
+        return isinstance(orig, psycopg.OperationalError)
+    return orig.sqlstate.startswith(_LOST_SQLSTATES + _BUSY_SQLSTATES)
 
 
 def _lost(orig: BaseException) -> bool:
-    sqlstate = _sqlstate(orig)
-    return sqlstate is not None and sqlstate.startswith(_LOST_SQLSTATES)
-
-
-def _sqlstate(orig: BaseException | None) -> str | None:
-    sqlstate = getattr(orig, "sqlstate", None)
-    return sqlstate if isinstance(sqlstate, str) else None
+    return isinstance(orig, psycopg.Error) and orig.sqlstate is not None and orig.sqlstate.startswith(_LOST_SQLSTATES)
 
 
 def configure(engine: Engine) -> None:
@@ -116,11 +110,18 @@ def recover(error: DBAPIError) -> bool:
              and not environ.get(COMMITTED) and not environ.get(RETRIED))
     if retry:
         environ[RETRY] = True
-    current_app.logger.warning("database %s during %s %s: %s", "connection lost" if error.connection_invalidated
-                               else "unavailable", request.method, request.path,
+    current_app.logger.warning("database %s during %s %s: %s (%s)",
+                               "connection lost" if error.connection_invalidated else "unavailable",
+                               request.method, request.path,
                                "retrying once on a fresh connection" if retry else "answered 503",
+                               _first_line(error.orig),
                                exc_info=error if current_app.debug else None)
     return retry
+
+
+def _first_line(orig: BaseException | None) -> str:
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
 
 
 def may_have_written() -> bool:
