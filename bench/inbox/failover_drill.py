@@ -53,9 +53,10 @@ def main() -> int:
         env = load.app_env(info.pg_url, args.reuse, Path(info.file_store))
         run.check_app_starts(env)
         port = free_port()
-        app = procs.start("drill-app", [run.GUNICORN, "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+        name = f"drill-app-{port}"  # a log of its own
+        app = procs.start(name, [run.GUNICORN, "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
                                         "--timeout", "60", "wsgi:app"], env, run.ROOT)
-        run.wait_ready(procs, "drill-app", app, port, "/auth/login")
+        run.wait_ready(procs, name, app, port, "/auth/login")
         cookie = run.log_in(port, info.bench_email, info.password)
         say(f"Serving {run.ROOT} on port {port}; wrk on the inbox for {args.seconds} s, "
             f"every backend of {info.db_name} terminated every {args.every:g} s")
@@ -68,13 +69,14 @@ def main() -> int:
 
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
-        done = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
-                               "-H", f"User-Agent: {run.USER_AGENT}", "-H", f"Cookie: session={cookie}",
+        done = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
+                               "--timeout", "10s", "-H", f"User-Agent: {run.USER_AGENT}",
+                               "-H", f"Cookie: session={cookie}",
                                f"http://127.0.0.1:{port}/inbox/"], capture_output=True, text=True, check=True)
         stop.set()
         thread.join()
         result = run.parse_wrk(done.stdout)
-        log = procs.log_of("drill-app")
+        log = procs.log_of(name)
         retried = log.count("retrying once on a fresh connection")
         refused = log.count("answered 503")
         say(f"  {len(kills)} kills ({sum(kills)} backends), {result.requests:,} requests, "
