@@ -95,9 +95,9 @@ def database_unavailable(error: DBAPIError) -> Response:
 
 
 def _language_without_database() -> str:
-    """The reader's profile language if their row is loaded (Flask-Login keeps it in
-    g._login_user; its attributes are read from the instance, never loaded), else
-    the browser's."""
+    """The reader's profile language if their row is at hand (Flask-Login keeps it in
+    g._login_user; its attributes are read from the instance, never loaded: a flush
+    that failed has expired them), else the browser's."""
     languages = current_app.config["LANGUAGES"]
     language = getattr(g.get("_login_user"), "__dict__", {}).get("language")
     if language in languages:

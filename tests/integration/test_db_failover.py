@@ -136,6 +136,16 @@ def test_a_write_killed_mid_request_is_a_503_and_leaves_no_row(client, as_office
     assert response.status_code == 302 and rows("SELECT count(*) FROM state") == 1
 
 
+def test_the_try_again_page_is_in_the_readers_language_without_reading_the_database(app_ctx, as_officer, killer):
+    russian = app_ctx.test_client()
+    log_in(russian, officer(language="ru").email)
+    killer(reader, times=2)  # both attempts lose their connection after the reader's row was read
+    page = russian.get("/admin/states", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and 'lang="ru"' in html  # the profile's language, not the browser's
+    assert "Повторите попытку" in html
+
+
 def test_a_write_killed_at_its_commit_says_to_check_and_is_not_half_written(client, as_officer, killer):
     token = csrf_token(client, "/admin/states/new")
     entries = rows("SELECT count(*) FROM audit_entry")
