@@ -14,6 +14,7 @@ from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import history_import
 from secretariat_app.demo import accounts as demo
 from secretariat_app.demo import seed as seeding
+from secretariat_app.demo.guard import DemoRefused
 
 
 def register_cli(app: Flask) -> None:
@@ -32,16 +33,24 @@ def register_cli(app: Flask) -> None:
         _print_catalogue(report.catalogue)
 
     @app.cli.command("seed")
-    @click.option("--demo/--no-demo", "with_demo", default=True, help="Also create the demo users.")
-    def seed(with_demo: bool) -> None:
-        """Load reference data, the recorded history and (by default) the demo users."""
-        report = seeding.seed(with_demo=with_demo)
+    @click.option("--demo/--no-demo", "with_demo", default=None,
+                  help="Also create the demo users and content (default: yes, except in production, "
+                       "where --demo is refused).")
+    def seed(with_demo: bool | None) -> None:
+        """Load reference data, the recorded history and, outside production, the demo users and content."""
+        try:
+            report = seeding.seed(with_demo=with_demo)
+        except DemoRefused as refused:
+            raise click.ClickException(f"nothing seeded: {refused}") from None
         _print_report(report.reference)
         _print_catalogue(report.catalogue)
         history = report.history
         assert history is not None  # seed() imports it unless told not to
         click.echo("History: " + (f"created {history.created}." if history.changed else "already up to date."))
-        if with_demo:
+        if not report.demo_users:
+            click.echo("Demo users and content: none (" + ("not asked for" if with_demo is False
+                                                          else "never in production") + ").")
+        else:
             if report.demo_content:
                 click.echo("Demo meetings and documents: created (the December SWG and SOC).")
             if report.cbm_demo:

@@ -8,6 +8,7 @@ from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.models.states import State
 from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services.users import UserData, create_user
+from secretariat_app.demo.guard import refuse_in_production
 from secretariat_app.extensions import db
 
 DEMO_PASSWORD = "cica-demo-2026"
@@ -23,7 +24,9 @@ DEMO_USERS = [
 
 
 def create_demo_users() -> list[tuple[str, str]]:
-    """Create missing demo users; returns (e-mail, description) of all of them."""
+    """Create missing demo users; returns (e-mail, description) of all of them.
+    Raises guard.DemoRefused in production."""
+    refuse_in_production()
     listing = []
     for email, name, roles, code, language, zone in DEMO_USERS:
         listing.append((email, name))

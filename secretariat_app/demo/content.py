@@ -29,6 +29,7 @@ from secretariat_app.cbm.services import papers as cbm_papers
 from secretariat_app.cbm.services import reports as cbm_reports
 from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions
+from secretariat_app.demo.guard import refuse_in_production
 from secretariat_app.documents.models import (
     DistributionLevel,
     Document,
@@ -81,7 +82,9 @@ def _document(actor: User | None, meeting: Meeting, kind: DocumentType, level: D
 
 
 def create_demo_content(today: date | None = None) -> bool:
-    """Create the demo meetings and documents unless documents exist; True when created."""
+    """Create the demo meetings and documents unless documents exist; True when created.
+    Raises guard.DemoRefused in production."""
+    refuse_in_production()
     if db.session.scalar(select(func.count(Document.id))):
         return False
     actor = _user(OFFICER)
@@ -248,7 +251,8 @@ def _illicit_drugs(rus: User, officer: User, plan: CbmPaper, today: date) -> Non
 def create_cbm_demo(today: date | None = None) -> bool:
     """Create the demo CBM appointments, papers, activities and reports (see above)
     unless some state coordinates an area already, or a demo user or area is
-    missing; True when created."""
+    missing; True when created. Raises guard.DemoRefused in production."""
+    refuse_in_production()
     if db.session.scalar(select(func.count(CbmCoordinator.id))):
         return False
     officer, kaz, rus = _user(OFFICER), _user(KAZ_COORDINATOR), _user(RUS_COORDINATOR)

@@ -16,6 +16,7 @@ from secretariat_app.core.loading import LoadReport
 from secretariat_app.cycles.services import history_import
 from secretariat_app.demo import accounts as demo_accounts
 from secretariat_app.demo import content as demo_content
+from secretariat_app.demo import guard
 
 
 @dataclass
@@ -36,9 +37,16 @@ def load_reference() -> SeedReport:
     return SeedReport(reference=reference_data.load_reference_data(), catalogue=cbm_catalogue.load_catalogue())
 
 
-def seed(with_demo: bool = True, with_history: bool = True) -> SeedReport:
+def seed(with_demo: bool | None = None, with_history: bool = True) -> SeedReport:
     """Reference data, the recorded history of meetings and chairmanships, and
-    (with_demo) the demo users and content; a second run changes nothing."""
+    (with_demo) the demo users and content; a second run changes nothing.
+
+    with_demo None: the demo outside production only. with_demo True in
+    production raises guard.DemoRefused before anything is written."""
+    if with_demo is None:
+        with_demo = guard.demo_allowed()
+    elif with_demo:
+        guard.refuse_in_production()
     report = load_reference()
     if with_history:
         report.history = history_import.import_history(reference_data.DATA_DIR)
