@@ -4,13 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
+# The lock files (`make lock` writes both from pyproject.toml): every package pinned with its hashes.
+LOCK := requirements/dev.txt
+RUNTIME_LOCK := requirements/runtime.txt
 
-.PHONY: check-deploy run test lint install translations db seed clean
+.PHONY: check-deploy run test lint install lock audit translations db seed clean
 
-$(STAMP): pyproject.toml
+# Exactly the locked packages, each checked against its hashes, then the project itself.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP) translations
@@ -39,6 +43,18 @@ lint: $(STAMP)
 
 test: install lint
 	CI=$${CI:-} $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
+
+# Rewrite the lock files from pyproject.toml (after adding or changing a dependency). Pins already
+# in the lock are kept where they still fit; `make lock LOCK_FLAGS=--upgrade` takes the newest of everything.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
+lock: $(STAMP)
+	$(UV_COMPILE) --extra test pyproject.toml -o $(LOCK)
+	$(UV_COMPILE) pyproject.toml -c $(LOCK) -o $(RUNTIME_LOCK)
+
+# Known vulnerabilities in the locked packages (needs the vulnerability database; not part of `make test`).
+audit: $(STAMP)
+	$(BIN)/python tools/audit_lock.py $(LOCK)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
