@@ -137,6 +137,34 @@ def outbox(app):
     return app.extensions.setdefault("mail_outbox", [])
 
 
+class SentTasks(list):
+    """The tasks the app handed to the broker, as (name, kwargs), in order."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+
+    def names(self) -> list[str]:
+        return [name for name, _kwargs in self]
+
+    def run(self) -> list:
+        """Run them here, as a worker would (in the test's app context), and forget them."""
+        tasks, results = list(self), []
+        self.clear()
+        for name, kwargs in tasks:
+            results.append(self.app.extensions["celery"].tasks[name].run(**kwargs))
+        return results
+
+
+@pytest.fixture
+def sent_tasks(app, monkeypatch) -> SentTasks:
+    """Catch what the app sends to Celery instead of sending it; `.run()` works them off."""
+    sent = SentTasks(app)
+    monkeypatch.setattr(app.extensions["celery"], "send_task",
+                        lambda name, args=None, kwargs=None, **_options: sent.append((name, dict(kwargs or {}))))
+    return sent
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

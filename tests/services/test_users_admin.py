@@ -2,11 +2,12 @@
 which role. Refused data writes nothing."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.models.people import PasswordResetToken, Role, User
-from secretariat_app.accounts.services import mail as account_mail
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.accounts.services.users import UserData
 from secretariat_app.audit.models import AuditEntry
@@ -29,29 +30,62 @@ def _delegate_data(delegation_id: int, **kwargs) -> UserData:
     return UserData(**{**values, **kwargs})
 
 
-def test_invite_creates_an_account_nobody_can_log_in_to_yet(app_ctx, outbox):
+def test_invite_creates_an_account_nobody_can_log_in_to_yet(app_ctx, outbox, sent_tasks):
     actor = officer()
     delegation = DelegationFactory()
     users_before = _count(User)
-    user, raw = accounts.invite_user(actor, _delegate_data(delegation.id))
+    user = accounts.invite_user(actor, _delegate_data(delegation.id))
     assert user.email == "new.delegate@mfa.example" and user.roles == {Role.DELEGATE}
     assert _count(User) == users_before + 1
     assert accounts.authenticate(user.email, PASSWORD) is None
-    assert accounts.valid_reset_token(raw) is not None
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["user.create", "user.invite"]
     created = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create"))
     assert created.actor_id == actor.id and created.after["roles"] == ["delegate"]
 
-    assert account_mail.send_invite_mail(user, raw)
+    # Nothing is mailed by the request: the invitation is a task, sent after the commit.
+    assert outbox == [] and _count(PasswordResetToken) == 0
+    assert sent_tasks.names() == ["workers.tasks.accounts.send_invitation"]
+    assert sent_tasks.run() == ["sent"]
     (message,) = outbox
     assert message["To"] == user.email
     body = message.get_content()
-    assert f"/auth/reset/{raw}" in body and user.name in body and user.email in body
+    raw = re.search(r"/auth/reset/(\S+)", body).group(1)
+    assert accounts.valid_reset_token(raw) is not None
+    assert user.name in body and user.email in body
 
     # The link sets the password once; then the account logs in.
     accounts.reset_password(raw, "a brand new password")
     assert accounts.authenticate(user.email, "a brand new password") is not None
+    assert accounts.valid_reset_token(raw) is None
+
+
+def test_the_invitation_task_run_again_mails_the_same_link_and_nothing_once_used(app_ctx, outbox, sent_tasks):
+    user = accounts.invite_user(officer(), _delegate_data(DelegationFactory().id))
+    ((name, kwargs),) = sent_tasks
+    task = app_ctx.extensions["celery"].tasks[name]
+    assert task.run(**kwargs) == task.run(**kwargs) == "sent"  # a retry, a redelivery
+    first, second = (re.search(r"/auth/reset/(\S+)", m.get_content()).group(1) for m in outbox)
+    assert first == second and _count(PasswordResetToken) == 1
+    accounts.reset_password(first, "a brand new password")
+    assert task.run(**kwargs) == "ended" and len(outbox) == 2
+    accounts.update_user(officer(), user, UserData(email=user.email, name=user.name, roles=user.roles,
+                                                   delegation_id=user.delegation_id, active=False))
+    assert task.run(**kwargs) == "gone"
+
+
+def test_an_invitation_the_broker_refuses_is_not_lost_silently(app_ctx, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from secretariat_app.core import tasks
+
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app_ctx.extensions["celery"], "send_task", refuse)
+    user = accounts.invite_user(officer(), _delegate_data(DelegationFactory().id))
+    assert user.id is not None  # the account stands
+    assert tasks.unsent() == ["workers.tasks.accounts.send_invitation"]
 
 
 def test_invite_refuses_a_duplicate_email(app_ctx, outbox):
@@ -77,7 +111,7 @@ def test_officer_cannot_grant_secretariat_roles(app_ctx, role):
 
 def test_admin_grants_secretariat_roles(app_ctx):
     actor = admin()
-    user, _raw = accounts.invite_user(actor, UserData(email="o@cica.example", name="O",
+    user = accounts.invite_user(actor, UserData(email="o@cica.example", name="O",
                                                        roles=frozenset({Role.OFFICER})))
     assert user.roles == {Role.OFFICER}
     accounts.edit_user(actor, user, UserData(email="o@cica.example", name="O",

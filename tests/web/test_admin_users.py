@@ -88,13 +88,15 @@ def test_list_is_paged(app_ctx, client, as_officer):
     assert "Delegate 29" in second and "Delegate 00" not in second
 
 
-def test_officer_invites_a_delegate(app_ctx, client, as_officer, outbox):
+def test_officer_invites_a_delegate(app_ctx, client, as_officer, outbox, sent_tasks):
     delegation = DelegationFactory()
     response = post_form(client, "/admin/users/new", _user_form(
-        email="Delegate@MFA.example", delegation_id=str(delegation.id), language="ru"))
-    assert response.status_code == 302
+        email="Delegate@MFA.example", delegation_id=str(delegation.id), language="ru"), follow_redirects=True)
+    assert response.status_code == 200 and "is on its way to delegate@mfa.example" in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "delegate@mfa.example"))
     assert user.roles == {Role.DELEGATE} and user.delegation_id == delegation.id and user.language == "ru"
+    assert outbox == []  # nothing waits on SMTP in the request: the worker mails it
+    assert sent_tasks.run() == ["sent"]
     (message,) = outbox
     assert message["To"] == "delegate@mfa.example"
     link = re.search(r"https?://\S+/auth/reset/\S+", message.get_content()).group(0)

@@ -1,2 +1,10 @@
 """Thin Celery tasks: they take ids and call services."""
-from workers.tasks import cbm, cycles, decisions, documents, maintenance, notify  # noqa: F401  (registers the tasks)
+from workers.tasks import (  # noqa: F401  (registers the tasks)
+    accounts,
+    cbm,
+    cycles,
+    decisions,
+    documents,
+    maintenance,
+    notify,
+)

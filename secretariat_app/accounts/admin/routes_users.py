@@ -19,9 +19,9 @@ from secretariat_app.accounts.admin.forms_users import (
 )
 from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
 from secretariat_app.accounts.models.states import State
-from secretariat_app.accounts.services import mail as account_mail
 from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services import users as accounts
+from secretariat_app.core import tasks
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
@@ -98,13 +98,13 @@ def user_new() -> ResponseReturnValue:
     form.fill_choices(_grantable(), _all_delegations(), current_language())
     if form.validate_on_submit():
         try:
-            user, raw_token = accounts.invite_user(current_user, form.to_data())  # commits
+            user = accounts.invite_user(current_user, form.to_data())  # commits; the worker mails the invitation
         except RuleViolations as error:
             show_violations(form, error)
         else:
-            if account_mail.send_invite_mail(user, raw_token):
+            if not tasks.unsent():
                 flash(_("The account of %(name)s has been created; an invitation to choose a password "
-                        "has been sent to %(email)s.", name=user.name, email=user.email), "success")
+                        "is on its way to %(email)s.", name=user.name, email=user.email), "success")
             else:
                 flash(_("The account of %(name)s has been created, but the invitation could not be sent. "
                         "They can ask for a reset link on the login page.", name=user.name), "error")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -17,10 +17,11 @@ from secretariat_app.accounts.auth.forms import (
     ResetRequestForm,
 )
 from secretariat_app.accounts.models.sessions import EndReason
-from secretariat_app.accounts.services import mail as account_mail
 from secretariat_app.accounts.services import sessions
+from secretariat_app.accounts.services import link_requests
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.audit.security import SecurityEvent, record_security_event
+from secretariat_app.core import tasks
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db, limiter
@@ -117,9 +118,12 @@ def change_password():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        issued = accounts.request_password_reset(form.email.data)  # commits
-        if issued is not None:
-            account_mail.send_reset_mail(*issued)
+        # No lookup here: the worker looks the address up and mails the link, so
+        # this answers alike, in the same time, for any address (link_requests.py).
+        link_requests.request_reset(form.email.data)
+        db.session.commit()  # sends the task now, or after whatever this request had open
+        if tasks.unsent():
+            abort(503, _("The system cannot send mail at the moment. Please try again in a few minutes."))
         flash(_("If an account uses that address, a reset link is on its way. It works once, for one hour."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

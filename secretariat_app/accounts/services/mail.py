@@ -1,8 +1,9 @@
 """Mail about accounts: the password reset link and the invitation to a new account.
 
-Both are sent after the transaction that issued the token has committed, in
-the recipient's language; a mail failure is logged and leaves a usable token
-(the person can ask for a new link from the login page)."""
+Sent by the worker (link_delivery.py, from workers/tasks/accounts.py), never
+inside a request, after the transaction that issued the token has committed,
+in the recipient's language. An SMTP failure raises OSError: the task
+retries, with the same link."""
 from __future__ import annotations
 
 from flask import current_app, has_request_context, render_template, url_for
@@ -23,26 +24,21 @@ def _set_password_link(raw_token: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def _send(user: User, subject: str, text: str, what: str) -> bool:
-    try:
-        mail.send(mail.build_message(user.email, subject, text))
-    except OSError:
-        current_app.logger.exception("could not send the %s mail to user %s", what, user.id)
-        return False
-    return True
+def _send(user: User, subject: str, text: str) -> None:
+    mail.send(mail.build_message(user.email, subject, text))
 
 
-def send_reset_mail(user: User, raw_token: str) -> bool:
-    """Mail `user` the link to reset their password. True when the mail was handed over."""
+def send_reset_mail(user: User, raw_token: str) -> None:
+    """Mail `user` the link to reset their password (OSError when SMTP fails)."""
     link = _set_password_link(raw_token)
     with force_locale(user.language):
         subject = _("CICA Secretariat: reset your password")
         text = render_template("auth/reset_mail.txt", user=user, link=link)
-    return _send(user, subject, text, "password reset")
+    _send(user, subject, text)
 
 
-def send_invite_mail(user: User, raw_token: str) -> bool:
-    """Mail a new account's owner the link to choose a password. True when handed over."""
+def send_invite_mail(user: User, raw_token: str) -> None:
+    """Mail a new account's owner the link to choose a password (OSError when SMTP fails)."""
     link = _set_password_link(raw_token)
     days = max(1, current_app.config.get("ACCOUNT_INVITE_TTL", INVITE_TTL).days)
     with force_locale(user.language):
@@ -57,4 +53,4 @@ def send_invite_mail(user: User, raw_token: str) -> bool:
             _("The link works once. If it has expired, use “Forgot your password?” on the login page."),
             _("CICA Secretariat"),
         ]) + "\n"
-    return _send(user, subject, text, "invitation")
+    _send(user, subject, text)

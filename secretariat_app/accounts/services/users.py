@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts import passwords
@@ -20,6 +20,7 @@ from secretariat_app.accounts.models.people import (
 )
 from secretariat_app.accounts.models.sessions import EndReason
 from secretariat_app.accounts.services import sessions
+from secretariat_app.accounts.services import link_requests
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.localisation import is_known_timezone
@@ -106,6 +107,8 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     with audit.tracking_changes(actor, "user.update", "user", user, USER_FIELDS):
         _apply(user, data)
     _record_protection_changes(actor, user, roles_before, was_active)
+    if was_active and not user.active:
+        end_reset_tokens(user)  # and its reset and invitation links
     db.session.commit()
     return user
 
@@ -148,9 +151,11 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _set_password(user: User, password: str, *, reason: EndReason, keep: int | None = None) -> None:
-    """The new password; every session of the account ends but `keep`."""
+    """Every change of password (change, reset) goes through here: every session of
+    the account but `keep`, and every outstanding reset or invitation link, end with it."""
     user.password_hash = passwords.hash_password(password)
     sessions.end_all_sessions(user, reason=reason, keep=keep)
+    end_reset_tokens(user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -170,55 +175,70 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def request_password_reset(email: str) -> tuple[User, str] | None:
-    """Create a reset token for an active account; the caller mails it after commit.
-
-    Returns None for unknown addresses (the page says the same either way)."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active:
-        return None
-    raw = _issue_reset_token(user, current_app.config["PASSWORD_RESET_TTL"])
-    audit.record(None, "user.password_reset_requested", "user", user.id)
-    db.session.commit()
-    return user, raw
+# Reset and invitation links ------------------------------------------------
+# A link carries a raw token; only its SHA-256 is stored. A token works once,
+# until it expires, and only while its account is active. Using one ends every
+# outstanding token of the account, and so does any change of password
+# (_set_password) and deactivation. The tokens are issued and mailed by the
+# worker (accounts/services/link_delivery.py), never inside a request.
 
 
-def _issue_reset_token(user: User, ttl: timedelta) -> str:
-    """Add a reset token for `user` valid for `ttl` to the transaction; returns the raw token."""
-    raw = secrets.token_urlsafe(32)
+def issue_reset_token(user: User, ttl: timedelta, raw: str) -> PasswordResetToken:
+    """Add a token for `raw` valid for `ttl` to the transaction (the caller commits)."""
     now = datetime.now(UTC)
-    db.session.add(
-        PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
-    )
-    return raw
+    token = PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
+    db.session.add(token)
+    return token
+
+
+def find_reset_token(raw: str) -> PasswordResetToken | None:
+    """The token of `raw`, valid or not."""
+    return db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(raw)))
+
+
+def is_usable(token: PasswordResetToken, now: datetime | None = None) -> bool:
+    return (token.used_at is None and token.expires_at > (now or datetime.now(UTC))
+            and token.user is not None and token.user.active)
 
 
 def valid_reset_token(raw: str) -> PasswordResetToken | None:
-    token = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(raw)))
-    if token is None or token.used_at is not None or token.expires_at <= datetime.now(UTC):
-        return None
-    return token
+    token = find_reset_token(raw)
+    return token if token is not None and is_usable(token) else None
+
+
+def end_reset_tokens(user: User) -> None:
+    """End every outstanding reset and invitation token of `user`, in the caller's transaction."""
+    db.session.execute(
+        update(PasswordResetToken).where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=datetime.now(UTC)).execution_options(synchronize_session=False))
+
+
+LINK_NOT_VALID = N_("This reset link is not valid any more. Ask for a new one.")
 
 
 def reset_password(raw: str, new: str) -> User:
     token = valid_reset_token(raw)
     if token is None:
-        raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
+        raise RuleViolations([Violation("token", LINK_NOT_VALID)])
     violations = check_password_strength(new, "new_password")
     if violations:
         raise RuleViolations(violations)
-    # Claim the token atomically: a second use, even a concurrent one, changes no row.
-    claimed = rowcount(db.session.execute(
-        PasswordResetToken.__table__.update()
-        .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=datetime.now(UTC))
-    ))
-    if claimed != 1:
+    # One statement ends every outstanding token of the account and says which it
+    # ended: this one is used only if it is among them. A second use, a concurrent
+    # use of this or another of the account's links, changes no row for this token.
+    now = datetime.now(UTC)
+    table = PasswordResetToken.__table__
+    ended = set(db.session.execute(
+        table.update()
+        .where(table.c.user_id == token.user_id, table.c.used_at.is_(None), table.c.expires_at > now)
+        .values(used_at=now)
+        .returning(table.c.id)
+    ).scalars())
+    if token.id not in ended:
         db.session.rollback()
-        raise RuleViolations([Violation("token", N_("This reset link is not valid any more. Ask for a new one."))])
+        raise RuleViolations([Violation("token", LINK_NOT_VALID)])
     user = token.user
     _set_password(user, new, reason=EndReason.PASSWORD_RESET)
-    audit.record(user, "user.password_reset", "user", user.id)
     record_security_event(SecurityEvent.PASSWORD_RESET, user)
     db.session.commit()
     return user
@@ -264,11 +284,12 @@ def _check_self_edit(actor: User, user: User, data: UserData) -> list[Violation]
     return violations
 
 
-def invite_user(actor: User, data: UserData) -> tuple[User, str]:
-    """Create an account with a random password nobody knows and a set-password
-    token valid for INVITE_TTL (config ACCOUNT_INVITE_TTL), audited, and commit.
+def invite_user(actor: User, data: UserData) -> User:
+    """Create an account with a random password nobody knows, audited, and commit;
+    the invitation (a set-password link valid for INVITE_TTL, config
+    ACCOUNT_INVITE_TTL) is issued and mailed by the worker once committed
+    (link_requests.send_invitation; `tasks.unsent()` says if the broker refused it).
 
-    Returns the user and the raw token; the caller mails it after the commit.
     Raises RuleViolations, writing nothing, for bad data or roles `actor` may not grant."""
     violations = check_grants(actor, frozenset(), frozenset(data.roles)) + _check_user(data, None)
     if violations:
@@ -282,10 +303,10 @@ def invite_user(actor: User, data: UserData) -> tuple[User, str]:
         db.session.rollback()
         raise RuleViolations([Violation("email", N_("Another account already uses this e-mail address."))]) from None
     audit.record(actor, "user.create", "user", user.id, None, audit.snapshot(user, USER_FIELDS))
-    raw = _issue_reset_token(user, current_app.config.get("ACCOUNT_INVITE_TTL", INVITE_TTL))
     audit.record(actor, "user.invite", "user", user.id)
+    link_requests.send_invitation(user)
     db.session.commit()
-    return user, raw
+    return user
 
 
 def edit_user(actor: User, user: User, data: UserData) -> User:
