@@ -37,10 +37,10 @@ def main(lock: str) -> int:
         return 0
     output = result.stdout + result.stderr
     if UNREACHABLE.search(output) and "Found " not in result.stdout:
-        first = next((line for line in output.splitlines() if UNREACHABLE.search(line)), "").strip()
+        said = [line.strip() for line in output.splitlines() if UNREACHABLE.search(line)][-1]
         print(f"make audit: NOT AUDITED. The vulnerability database ({service}) cannot be reached from this machine,\n"
               f"so nothing is known about the {pinned} packages of {lock}, either way.\n"
-              f"  pip-audit said: {first[:300]}\n"
+              f"  pip-audit said: {said[:300]}\n"
               "Run `make audit` where the database is reachable (PIP_AUDIT_SERVICE=osv asks OSV instead of PyPI).",
               file=sys.stderr)
         return 2
