@@ -13,6 +13,10 @@ Run by the tasks of workers/tasks/accounts.py, never inside a request
   expired: one request never puts two different valid links in a mailbox. It
   may mail the same link twice (a worker killed after SMTP accepted the mail
   but before the task was acknowledged); that is the price of never losing one.
+- The link expires counted from the request (`requested_at`), not from the
+  run, and tokens stay (used or not) until they expire (users.purge_reset_tokens):
+  so even a redelivery hours later finds its token, or finds the request
+  expired, and never issues a fresh link.
 - The token, the security event and nothing else are committed before the
   mail goes; an SMTP failure raises OSError, and the task retries.
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -42,21 +46,31 @@ def raw_token(purpose: str, request_id: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _token_for(user: User, purpose: str, request_id: str, ttl: timedelta) -> tuple[str, bool] | None:
+def _requested(requested_at: str | None) -> datetime:
+    if not requested_at:  # a task queued without it
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(requested_at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _token_for(user: User, purpose: str, request_id: str, expires_at: datetime) -> tuple[str, bool] | None:
     """(raw token, created now) of this request: issued on the first run; None
-    when an earlier run's token is no longer usable (used, ended, expired)."""
+    when an earlier run's token is no longer usable (used, ended, expired) or
+    the request itself has expired."""
     raw = raw_token(purpose, request_id)
     token = accounts.find_reset_token(raw)
     if token is None:
-        accounts.issue_reset_token(user, ttl, raw)
+        if expires_at <= datetime.now(UTC):
+            return None
+        accounts.issue_reset_token(user, expires_at, raw)
         return raw, True
     if token.user_id != user.id or not accounts.is_usable(token):
         return None
     return raw, False
 
 
-def send_reset_link(request_id: str, email: str, address: str | None = None,
-                    user_agent: str | None = None) -> str:
+def send_reset_link(request_id: str, email: str, address: str | None = None, user_agent: str | None = None,
+                    requested_at: str | None = None) -> str:
     """Mail a reset link to the active account using `email`, if there is one.
     Records PASSWORD_RESET_REQUESTED with the requester's address either way.
     Returns "sent", "unknown" (no active account: no mail) or "ended"."""
@@ -68,7 +82,8 @@ def send_reset_link(request_id: str, email: str, address: str | None = None,
                               address=address, user_agent=user_agent, request=request_id)
         db.session.commit()
         return "unknown"
-    issued = _token_for(user, "reset", request_id, current_app.config["PASSWORD_RESET_TTL"])
+    ttl: timedelta = current_app.config["PASSWORD_RESET_TTL"]
+    issued = _token_for(user, "reset", request_id, _requested(requested_at) + ttl)
     if issued is None:
         db.session.rollback()
         return "ended"
@@ -81,14 +96,14 @@ def send_reset_link(request_id: str, email: str, address: str | None = None,
     return "sent"
 
 
-def send_invitation(request_id: str, user_id: int) -> str:
+def send_invitation(request_id: str, user_id: int, requested_at: str | None = None) -> str:
     """Mail the new account `user_id` its link to choose a password.
     Returns "sent", "gone" (no such active account) or "ended"."""
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return "gone"
-    issued = _token_for(user, "invite", request_id,
-                        current_app.config.get("ACCOUNT_INVITE_TTL", accounts.INVITE_TTL))
+    ttl: timedelta = current_app.config.get("ACCOUNT_INVITE_TTL", accounts.INVITE_TTL)
+    issued = _token_for(user, "invite", request_id, _requested(requested_at) + ttl)
     if issued is None:
         db.session.rollback()
         return "ended"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from secretariat_app.accounts import passwords
@@ -183,10 +183,10 @@ def _token_hash(raw: str) -> str:
 # worker (accounts/services/link_delivery.py), never inside a request.
 
 
-def issue_reset_token(user: User, ttl: timedelta, raw: str) -> PasswordResetToken:
-    """Add a token for `raw` valid for `ttl` to the transaction (the caller commits)."""
-    now = datetime.now(UTC)
-    token = PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=now, expires_at=now + ttl)
+def issue_reset_token(user: User, expires_at: datetime, raw: str) -> PasswordResetToken:
+    """Add a token for `raw` valid until `expires_at` to the transaction (the caller commits)."""
+    token = PasswordResetToken(user_id=user.id, token_hash=_token_hash(raw), created_at=datetime.now(UTC),
+                               expires_at=expires_at)
     db.session.add(token)
     return token
 
@@ -245,12 +245,10 @@ def reset_password(raw: str, new: str) -> User:
 
 
 def purge_reset_tokens() -> int:
+    """Delete the tokens past their expiry. A used or ended token stays until then:
+    a late run of the task that issued it finds it, and mails nothing."""
     now = datetime.now(UTC)
-    result = db.session.execute(
-        delete(PasswordResetToken).where(
-            or_(PasswordResetToken.used_at.is_not(None), PasswordResetToken.expires_at <= now)
-        )
-    )
+    result = db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at <= now))
     db.session.commit()
     return rowcount(result)
 
