@@ -50,7 +50,9 @@ def enrol_demo_staff() -> list[tuple[str, str, str]]:
     """The Secretariat's demo logins have a second factor, as all staff must: enrol
     those without one with a new random secret. Returns (e-mail, the secret in
     groups, its otpauth URI) of each, for `flask seed` to print (the key to add to
-    an authenticator app; the same at every run while the enrolment stands)."""
+    an authenticator app; the same at every run while the enrolment stands).
+    Raises guard.DemoRefused in production."""
+    refuse_in_production()
     shown = []
     for email, *_rest in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.email == email))

@@ -76,8 +76,8 @@ def test_in_production_seed_loads_no_demo_and_refuses_demo(app, monkeypatch):
     with app.app_context():
         assert _count(User) == 0 and _count(Meeting) > 0 and _count(Document) == 0  # the history's meetings only
         assert _count(State) > 0
-        for door in (demo_accounts.create_demo_users, demo_content.create_demo_content, demo_content.create_cbm_demo,
-                     lambda: seeding.seed(with_demo=True)):
+        for door in (demo_accounts.create_demo_users, demo_accounts.enrol_demo_staff, demo_content.create_demo_content,
+                     demo_content.create_cbm_demo, lambda: seeding.seed(with_demo=True)):
             with pytest.raises(DemoRefused):
                 door()
         assert _count(User) == 0 and _count(Document) == 0
