@@ -17,8 +17,7 @@ from secretariat_app.accounts.auth.forms import (
     ResetRequestForm,
 )
 from secretariat_app.accounts.models.sessions import EndReason
-from secretariat_app.accounts.services import sessions
-from secretariat_app.accounts.services import link_requests
+from secretariat_app.accounts.services import link_requests, sessions
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core import tasks

@@ -19,8 +19,7 @@ from secretariat_app.accounts.models.people import (
     UserRole,
 )
 from secretariat_app.accounts.models.sessions import EndReason
-from secretariat_app.accounts.services import sessions
-from secretariat_app.accounts.services import link_requests
+from secretariat_app.accounts.services import link_requests, sessions
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.localisation import is_known_timezone
