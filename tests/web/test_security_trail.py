@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from config import TestConfig
 from secretariat_app import create_app
-from secretariat_app.accounts.services import users as accounts
+from secretariat_app.accounts.services import link_delivery
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.audit.security import EVENT_LABELS, SecurityEvent
 from secretariat_app.extensions import db
@@ -102,13 +102,14 @@ def test_a_password_reset_and_sign_out_everywhere_else_are_recorded(app_ctx, app
     log_in(client, user.email)
     log_in(app.test_client(), user.email)
     post_form(client, "/my/sessions/sign-out-others", {}, page="/my/sessions/")
-    raw = accounts.request_password_reset(user.email)[1]
+    link_delivery.send_reset_link("request-1", user.email)  # what the worker does
+    raw = link_delivery.raw_token("reset", "request-1")
     post_form(app.test_client(), f"/auth/reset/{raw}", {"new_password": "brand new password",
                                                         "confirm": "brand new password"})
     actions = [e.action for e in _events()]
     assert actions == ["security.login", "security.login", "security.session_revoked",
-                       "security.session_revoked", "security.password_reset"]
-    elsewhere, by_reset = _events()[2:4]
+                       "security.password_reset_requested", "security.session_revoked", "security.password_reset"]
+    elsewhere, by_reset = _events()[2], _events()[4]
     assert (elsewhere.after["reason"], elsewhere.after["sessions"]) == ("signed_out_elsewhere", 1)
     assert elsewhere.after["kept"] is not None
     assert (by_reset.after["reason"], by_reset.after["sessions"]) == ("password_reset", 1)
