@@ -153,6 +153,11 @@ class Config:
     NOTIFY_PER_TASK = int(os.environ.get("NOTIFY_PER_TASK", 50))  # rows one send task carries over one SMTP connection
     NOTIFY_TASK_SECONDS = float(os.environ.get("NOTIFY_TASK_SECONDS", 120))  # then a batch hands its rest back
     NOTIFY_DISPATCH_INTERVAL_SECONDS = float(os.environ.get("NOTIFY_DISPATCH_INTERVAL_SECONDS", 60))  # beat
+    # Mails a minute at most, for the SMTP relay's limit (0: none); above what two cores send.
+    NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", 30000))
+    # SMTP server unreachable: no claim for this long, doubled after each failed probe up to the cap.
+    NOTIFY_OUTAGE_BACKOFF_SECONDS = float(os.environ.get("NOTIFY_OUTAGE_BACKOFF_SECONDS", 30))
+    NOTIFY_OUTAGE_BACKOFF_MAX_SECONDS = float(os.environ.get("NOTIFY_OUTAGE_BACKOFF_MAX_SECONDS", 300))
 
     # Languages: the working languages of CICA.
     LANGUAGES = ("en", "ru")

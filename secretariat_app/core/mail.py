@@ -3,7 +3,9 @@
 Callers send only after the transaction that caused the mail has committed.
 `send(message)` opens a connection for one message; `connection()` gives a
 `Mailer` that sends many messages over one SMTP connection (the notice
-workers send a batch of rows that way)."""
+workers send a batch of rows that way). A server that cannot be reached at
+all raises `ServerUnreachable` from a `Mailer` and from `probe()`: an outage,
+not an answer about one message."""
 from __future__ import annotations
 
 import smtplib
@@ -27,6 +29,45 @@ def build_message(to: str, subject: str, text: str, html: str | None = None,
     if html:
         message.add_alternative(html, subtype="html")
     return message
+
+
+class ServerUnreachable(Exception):
+    """The SMTP server could not be reached at all: refused or timed-out
+    connection, unknown host, a greeting that says the service is unavailable
+    or a connection closed before it. Nothing was said about any message."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(f"SMTP server unreachable: {type(error).__name__}: {error}")
+        self.error = error
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether an error raised while opening a connection means that the server
+    could not be reached (an outage), rather than an answer of a reachable server
+    (a refused login or STARTTLS: 4xx or 5xx to a command)."""
+    if isinstance(error, smtplib.SMTPConnectError):  # the greeting: 421/554 "service not available"
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return False
+    return isinstance(error, OSError)  # refused, DNS, timeouts, a closed socket, TLS handshakes
+
+
+def probe(config: Mapping[str, Any] | None = None) -> None:
+    """Open a connection and say QUIT: raises ServerUnreachable when the server
+    cannot be reached (other backends: nothing to reach)."""
+    config = config if config is not None else current_app.config
+    if config["MAIL_BACKEND"] != "smtp":
+        return
+    try:
+        smtp = _open_smtp(config)
+    except Exception as error:
+        if is_outage(error):
+            raise ServerUnreachable(error) from error
+        return  # it answered (a refused login is a problem, but not an outage)
+    try:
+        smtp.quit()
+    except Exception:  # noqa: BLE001  (it was reached; QUIT is a courtesy)
+        smtp.close()
 
 
 def send(message: EmailMessage) -> None:
@@ -64,9 +105,10 @@ class Mailer:
     returns once the server has accepted that message, or raises as
     `mail.send` does. A refusal of one message (4xx, 5xx) keeps the connection
     for the next; a broken connection is dropped and the next message opens a
-    new one. When the connection cannot be opened at all, every later `send`
-    of this mailer raises that same error at once: a batch stops knocking on a
-    server that is down. Other backends send through `send` (per message)."""
+    new one. When the connection cannot be opened, every later `send` of this
+    mailer raises that same error at once: a batch stops knocking on a server
+    that is down; a server that could not be reached at all raises
+    `ServerUnreachable`. Other backends send through `send` (per message)."""
 
     def __init__(self) -> None:
         self.config = current_app.config
@@ -84,8 +126,10 @@ class Mailer:
             try:
                 self.smtp = _open_smtp(self.config)
             except Exception as error:
-                self.unreachable = error
-                raise
+                self.unreachable = ServerUnreachable(error) if is_outage(error) else error
+                if self.unreachable is error:
+                    raise
+                raise self.unreachable from error
             self.connections += 1
         try:
             self.smtp.send_message(message)

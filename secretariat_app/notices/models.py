@@ -35,6 +35,7 @@ class Notification(Model):
     __table_args__ = (
         UniqueConstraint("kind", "subject_type", "subject_id", "recipient_id", "due_at"),
         Index("ix_notification_status_due_at", "status", "due_at"),
+        Index("ix_notification_sent_at", "sent_at"),  # the mails of the last minute (NOTIFY_RATE_PER_MINUTE)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +47,12 @@ class Notification(Model):
     status: Mapped[NotificationStatus] = mapped_column(
         enum_column(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
     )
+    # Attempts charged against NOTIFY_MAX_ATTEMPTS: a claim counts one, and it is
+    # given back when the SMTP server could not be reached at all (an outage).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Claims ever made (never reset, never given back): the fencing token of a
+    # delivery. Every write that starts or ends one is conditional on it.
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(Text, default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # After a failed attempt: not sent again before this instant. Kept apart from
@@ -61,6 +67,28 @@ class Notification(Model):
     def message_id(self) -> str:
         """Deterministic, so that a rare second delivery can be recognised as the same mail."""
         return f"<notice-{self.id}-{self.kind.value}-{self.subject_type}-{self.subject_id}@cica.example>"
+
+
+class CircuitState(enum.Enum):
+    CLOSED = "closed"  # mail goes out
+    OPEN = "open"  # the server could not be reached: nothing is claimed until retry_at
+    HALF_OPEN = "half_open"  # one dispatcher is probing the server (until retry_at)
+
+
+class DeliveryCircuit(Model):
+    """The SMTP circuit breaker, one row ("smtp") every worker and dispatcher
+    reads: while it is open nothing is claimed and no attempt is spent."""
+
+    __tablename__ = "delivery_circuit"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[CircuitState] = mapped_column(enum_column(CircuitState, "circuit_state"),
+                                                default=CircuitState.CLOSED)
+    outages: Mapped[int] = mapped_column(Integer, default=0)  # failed connections in a row (the back-off's exponent)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # since when the server is unreachable
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # next probe (open), or the probe's deadline
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SchedulerLock(Model):

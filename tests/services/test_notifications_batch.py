@@ -22,7 +22,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from secretariat_app.notices.services import dispatch
+from secretariat_app.notices.services import circuit, dispatch
 from secretariat_app.notices.services import queue as notice_queue
 from tests.conftest import free_port
 from tests.documents_helpers import make_document
@@ -132,8 +132,11 @@ def test_a_server_that_is_down_is_tried_once_per_batch(settings, monkeypatch):
     monkeypatch.setattr(mail, "_open_smtp", lambda config: opened.append(1) or real_open(config))
     queued([delegate() for _ in range(5)])
     outcomes = dispatch.deliver_batch(claim())
-    assert set(outcomes.values()) == {"retry"} and len(opened) == 1
-    assert all(r.status == PENDING and "Connection refused" in r.last_error and r.not_before for r in rows())
+    assert set(outcomes.values()) == {"held"} and len(opened) == 1
+    # An outage is not the notices': pending again, the attempt given back (the claim stays counted).
+    assert all((r.status, r.attempts, r.claims, r.not_before) == (PENDING, 0, 1, None)
+               and "Connection refused" in r.last_error for r in rows())
+    assert not circuit.status().closed and "Connection refused" in circuit.status().last_error
 
 
 def test_a_dropped_connection_is_opened_again_for_the_next_row(sink, monkeypatch):
@@ -181,7 +184,7 @@ def test_a_row_taken_back_while_its_batch_runs_is_not_sent_by_it(settings, monke
         sent.append(message["Message-ID"])
         if len(sent) == 1:  # meanwhile the dispatcher took the last row back and claimed it again
             db.session.execute(update(Notification).where(Notification.id == last_id)
-                               .values(attempts=Notification.attempts + 1))
+                               .values(attempts=Notification.attempts + 1, claims=Notification.claims + 1))
             db.session.commit()
 
     monkeypatch.setattr(mail, "send", send)
@@ -189,7 +192,7 @@ def test_a_row_taken_back_while_its_batch_runs_is_not_sent_by_it(settings, monke
     assert [outcomes[i] for i, _ in claimed] == ["sent", "sent", "skipped"]
     assert len(sent) == 2
     last = rows()[-1]
-    assert (last.status, last.attempts) == (SENDING, 2)  # left to the task of its second attempt
+    assert (last.status, last.claims) == (SENDING, 2)  # left to the task of its second claim
 
 
 def test_a_batch_out_of_time_hands_the_rest_back(settings, monkeypatch, outbox):

@@ -1,38 +1,60 @@
 """The dispatcher of notices and the tasks that send them.
 
-Beat runs `dispatch_due` every NOTIFY_DISPATCH_INTERVAL_SECONDS (60 s): it
-takes back rows stuck in "sending", claims due rows, commits, and only then
-enqueues one `send_notifications([(id, attempt), …])` per batch of up to
-NOTIFY_PER_TASK (50) rows, without eta or countdown (a delay is a later
-due_at on the row, never a delayed task). A batch goes over one SMTP
+`dispatch_due` takes back rows stuck in "sending", claims due rows (within the
+in-flight limit and the rate, unless the SMTP circuit is open), commits, and
+only then enqueues one `send_notifications([(id, claim), …])` per batch of up
+to NOTIFY_PER_TASK (50) rows, without eta or countdown (a delay is a later
+not_before on the row, never a delayed task). It runs at the workers' speed:
+a commit that queued notices asks for it (`notices.services.kick`), and every
+batch that finishes asks for the next one (`request_dispatch`), until no due
+row is left; beat runs it every NOTIFY_DISPATCH_INTERVAL_SECONDS (60 s) too,
+for retries that fall due and after an outage. A batch goes over one SMTP
 connection and each row is marked on its own as soon as its mail is accepted.
 `flask notify dispatch` does the same by hand. `send_notification(id,
-attempt)` sends one row (tasks queued by an earlier version)."""
+claim)` sends one row (tasks queued by an earlier version)."""
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime
 
 from celery import shared_task
 
-from secretariat_app.notices.services import dispatch
+from secretariat_app.notices.services import dispatch, kick
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="workers.tasks.notify.send_notification", ignore_result=True)
 def send_notification(notification_id: int, attempt: int | None = None) -> str:
     """Send one claimed notice and mark it; a no-op unless the row is still
-    "sending" in this attempt (so a redelivered task sends nothing)."""
-    return dispatch.deliver(notification_id, attempt)
+    "sending" in this claim (so a redelivered task sends nothing)."""
+    outcome = dispatch.deliver(notification_id, attempt)
+    if outcome != "held":
+        request_dispatch()
+    return outcome
 
 
 @shared_task(name="workers.tasks.notify.send_notifications", ignore_result=True)
 def send_notifications(pairs: list[list[int]]) -> str:
-    """Send a batch of claimed notices, [[id, attempt], …], over one SMTP
+    """Send a batch of claimed notices, [[id, claim], …], over one SMTP
     connection, each row marked right after its own mail; a row no longer
-    "sending" in its attempt is skipped (so a redelivered task sends nothing
-    twice). Returns the outcomes counted, e.g. "sent: 50"."""
+    "sending" in its claim is skipped (so a redelivered task sends nothing
+    twice). Then, unless the server was down, ask for the next dispatch: the
+    batch's rows no longer count against the in-flight limit. Returns the
+    outcomes counted, e.g. "sent: 50"."""
     outcomes = dispatch.deliver_batch((pair[0], pair[1]) for pair in pairs)
+    if "held" not in outcomes.values():
+        request_dispatch()
     return ", ".join(f"{outcome}: {count}" for outcome, count in sorted(Counter(outcomes.values()).items()))
+
+
+def request_dispatch() -> None:
+    """The next dispatch, now (it expires as a kick does: beat's pass follows anyway)."""
+    try:
+        dispatch_due.apply_async(expires=kick.KICK_EXPIRES)
+    except Exception as error:  # noqa: BLE001  (the broker went away: beat's next pass goes on)
+        log.warning("could not ask for the next dispatch (%s: %s)", type(error).__name__, error)
 
 
 def enqueue(notification_id: int, attempt: int) -> None:

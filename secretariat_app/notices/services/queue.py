@@ -1,7 +1,8 @@
 """Queueing notices: one row per recipient, written in the transaction of
 whatever causes the notice (features call `queue`), and who may be mailed.
 Never talks to the broker, so it works while Redis is down; the dispatcher
-(`dispatch`) sends the rows that fall due."""
+(`dispatch`) sends the rows that fall due, and the caller's commit asks for a
+dispatch at once (`kick`, from a background thread)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from secretariat_app.domain.digest import next_digest_instant
 from secretariat_app.extensions import db
 from secretariat_app.notices import kinds
 from secretariat_app.notices.models import Notification, NotificationKind, NotificationStatus
+from secretariat_app.notices.services import kick
 
 PENDING = NotificationStatus.PENDING
 QUEUE_CHUNK = 500
@@ -40,7 +42,8 @@ def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_
     commits); returns how many were added. A notice that exists already (same
     kind, subject, recipient and due time), a recipient who opted out of this
     kind by mail, has no e-mail or is deactivated, is skipped. Never talks to
-    the broker, so it works while Redis is down."""
+    the broker, so it works while Redis is down; after the commit, a
+    background thread asks for a dispatch (`kick`)."""
     ids = sorted(set(recipient_ids))
     if not ids:
         return 0
@@ -60,6 +63,8 @@ def queue(kind: NotificationKind, subject_type: str, subject_id: int, recipient_
         statement = (dialect.insert(Notification).values(values[start:start + QUEUE_CHUNK])
                      .on_conflict_do_nothing().returning(Notification.id))
         added += len(db.session.execute(statement).all())
+    if added:
+        kick.mark_queued()  # the caller's commit asks for a dispatch now
     return added
 
 
