@@ -211,7 +211,8 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    """A real SMTP server (aiosmtpd) on a free local port that keeps what it receives."""
+    """A real SMTP server (aiosmtpd) on a free local port that keeps what it
+    receives; it can be stopped and started again on the same port (an outage)."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
@@ -226,14 +227,20 @@ class SmtpSink:
 
         self.hostname = "127.0.0.1"
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname=self.hostname, port=self.port)
+        self.handler = Handler()
+        self.controller = Controller(self.handler, hostname=self.hostname, port=self.port)
 
     def start(self):
+        if self.controller.loop.is_closed():  # stopped before: a new server on the same port
+            from aiosmtpd.controller import Controller
+
+            self.controller = Controller(self.handler, hostname=self.hostname, port=self.port)
         self.controller.start()
         return self
 
     def stop(self):
-        self.controller.stop()
+        if not self.controller.loop.is_closed():
+            self.controller.stop()
 
 
 @pytest.fixture

@@ -27,11 +27,25 @@ def index() -> ResponseReturnValue:
 @bp.route("/health")
 @access(Audience.PUBLIC)
 def health() -> ResponseReturnValue:
-    """Reachability of the database and the broker, for load balancers and operators."""
+    """Reachability of the database and the broker, for load balancers and operators;
+    with what features report (`health_details`: the SMTP circuit), which does not
+    change the status code."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
-    return jsonify(status="ok" if healthy else "degraded",
+    details = _details() if checks["database"] else {}
+    return jsonify(status="ok" if healthy else "degraded", **details,
                    **{k: "ok" if v else "unreachable" for k, v in checks.items()}), (200 if healthy else 503)
+
+
+def _details() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, describe in current_app.extensions.get("health_details", {}).items():
+        try:
+            found.update(describe())
+        except Exception:  # the page must not fail
+            current_app.logger.warning("health: %s could not be read", name, exc_info=True)
+            db.session.rollback()
+    return found
 
 
 def _database_ok() -> bool:

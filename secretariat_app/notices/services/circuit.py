@@ -70,6 +70,17 @@ def status() -> Status:
     return Status(row.state, row.opened_at, row.retry_at, row.outages, row.last_error)
 
 
+def health() -> dict[str, str]:
+    """For /health: "smtp": "ok", or "unreachable" (or "probing") with since when
+    and the next probe. Information: the web app works while mail waits."""
+    now = status()
+    if now.closed:
+        return {"smtp": "ok"}
+    return {"smtp": "probing" if now.state == HALF_OPEN else "unreachable",
+            "smtp_unreachable_since": now.since.isoformat() if now.since else "",
+            "smtp_next_probe": now.retry_at.isoformat() if now.retry_at else ""}
+
+
 def is_closed(connection: Connection) -> bool:
     """For a batch about to send: may it talk to the server? (One read.)"""
     state = connection.execute(select(DeliveryCircuit.state).where(DeliveryCircuit.name == SMTP)).scalar()

@@ -313,7 +313,7 @@ def deliver_batch(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
     with db.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")  # each mark is its own transaction
         if not circuit.is_closed(connection):  # the server is down: keep the rows and their attempts
-            _hold(pairs, connection, outcomes, "the SMTP circuit is open")
+            _hold(pairs, connection, outcomes, "the SMTP server is unreachable (the circuit is open)")
             return outcomes
         started = _start(connection, pairs)
         if not started:

@@ -10,6 +10,7 @@ from secretariat_app.core.localisation import current_language
 from secretariat_app.extensions import db
 from secretariat_app.notices import kinds
 from secretariat_app.notices.models import Notification
+from secretariat_app.notices.services import circuit
 from secretariat_app.notices.services import resend as resending
 from secretariat_app.notices.web import bp
 from secretariat_app.permissions import Audience, access
@@ -21,7 +22,7 @@ def failed() -> ResponseReturnValue:
     rows = resending.failed_notices()
     subjects = kinds.describe(((row.subject_type, row.subject_id) for row in rows), current_user, current_language())
     return render_template("notices/failed.html", rows=rows, total=resending.count_failed(),
-                           kind_label=kinds.label, subjects=subjects)
+                           kind_label=kinds.label, subjects=subjects, smtp=circuit.status())
 
 
 @bp.route("/<int:notification_id>/resend", methods=["POST"])
