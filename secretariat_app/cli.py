@@ -139,6 +139,12 @@ def register_notify_cli(app: Flask) -> None:
                   else dispatch_now())
         click.echo(f"Taken back from lost workers: {result.reclaimed}; claimed: {len(result.claimed)}; "
                    f"{'sent here' if inline else 'handed to the workers'}: {result.enqueued}.")
+        if result.gate != "closed":
+            from secretariat_app.notices.services import circuit
+
+            state = circuit.status()
+            click.echo(f"The SMTP server cannot be reached (since {state.since}; {state.last_error}): nothing "
+                       f"claimed, no attempt spent; next probe at {state.retry_at}.")
         if inline:
             counts = ", ".join(f"{outcome}: {outcomes.count(outcome)}" for outcome in sorted(set(outcomes)))
             click.echo(f"Outcomes: {counts or 'none'}.")

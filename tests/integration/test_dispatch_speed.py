@@ -72,7 +72,11 @@ class InFlight(threading.Thread):
 
 
 def dispatch_passes(process) -> list[int]:
-    return [int(n) for n in re.findall(r"dispatch_due\[[^]]+\] succeeded in [^:]+: (\d+)", process.output())]
+    """How many notices each pass that claimed some handed over: the task
+    dispatch_due (the kick) and the passes that batches run after themselves."""
+    output = process.output()
+    return [int(n) for n in re.findall(r"dispatch_due\[[^]]+\] succeeded in [^:]+: (\d+)", output)
+            + re.findall(r"the next pass after a batch: (\d+) notices handed over", output)]
 
 
 def test_batches_follow_one_another_without_beat(tmp_path, redis_url, postgres_database, processes):

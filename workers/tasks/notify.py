@@ -6,9 +6,9 @@ only then enqueues one `send_notifications([(id, claim), …])` per batch of up
 to NOTIFY_PER_TASK (50) rows, without eta or countdown (a delay is a later
 not_before on the row, never a delayed task). It runs at the workers' speed:
 a commit that queued notices asks for it (`notices.services.kick`), and every
-batch that finishes asks for the next one (`request_dispatch`), until no due
-row is left; beat runs it every NOTIFY_DISPATCH_INTERVAL_SECONDS (60 s) too,
-for retries that fall due and after an outage. A batch goes over one SMTP
+batch that finishes runs the next pass itself (`next_pass`), until no due row
+is left; beat runs it every NOTIFY_DISPATCH_INTERVAL_SECONDS (60 s) too, for
+retries that fall due and after an outage. A batch goes over one SMTP
 connection and each row is marked on its own as soon as its mail is accepted.
 `flask notify dispatch` does the same by hand. `send_notification(id,
 claim)` sends one row (tasks queued by an earlier version)."""
@@ -20,7 +20,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from secretariat_app.notices.services import dispatch, kick
+from secretariat_app.notices.services import dispatch
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,7 @@ log = logging.getLogger(__name__)
 def send_notification(notification_id: int, attempt: int | None = None) -> str:
     """Send one claimed notice and mark it; a no-op unless the row is still
     "sending" in this claim (so a redelivered task sends nothing)."""
-    outcome = dispatch.deliver(notification_id, attempt)
-    if outcome != "held":
-        request_dispatch()
-    return outcome
+    return dispatch.deliver(notification_id, attempt)
 
 
 @shared_task(name="workers.tasks.notify.send_notifications", ignore_result=True)
@@ -40,21 +37,24 @@ def send_notifications(pairs: list[list[int]]) -> str:
     """Send a batch of claimed notices, [[id, claim], …], over one SMTP
     connection, each row marked right after its own mail; a row no longer
     "sending" in its claim is skipped (so a redelivered task sends nothing
-    twice). Then, unless the server was down, ask for the next dispatch: the
-    batch's rows no longer count against the in-flight limit. Returns the
-    outcomes counted, e.g. "sent: 50"."""
+    twice). Then, unless the server was down, the next pass of the dispatcher,
+    here: the batch's rows no longer count against the in-flight limit.
+    Returns the outcomes counted, e.g. "sent: 50"."""
     outcomes = dispatch.deliver_batch((pair[0], pair[1]) for pair in pairs)
     if "held" not in outcomes.values():
-        request_dispatch()
+        next_pass()
     return ", ".join(f"{outcome}: {count}" for outcome, count in sorted(Counter(outcomes.values()).items()))
 
 
-def request_dispatch() -> None:
-    """The next dispatch, now (it expires as a kick does: beat's pass follows anyway)."""
+def next_pass() -> None:
+    """A pass of the dispatcher right after a batch, in its task: no task of its
+    own, so passes never queue up behind the batches (or in front of them)."""
     try:
-        dispatch_due.apply_async(expires=kick.KICK_EXPIRES)
-    except Exception as error:  # noqa: BLE001  (the broker went away: beat's next pass goes on)
-        log.warning("could not ask for the next dispatch (%s: %s)", type(error).__name__, error)
+        done = dispatch_now()
+        if done.enqueued:
+            log.info("the next pass after a batch: %d notices handed over", done.enqueued)
+    except Exception:  # noqa: BLE001  (the batch is done and marked; beat's next pass goes on)
+        log.exception("the dispatcher's pass after a batch failed; beat's next pass goes on")
 
 
 def enqueue(notification_id: int, attempt: int) -> None:
