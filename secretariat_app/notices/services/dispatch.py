@@ -16,9 +16,9 @@ fencing token, which only ever grows), so a task that arrives late, or twice,
 does nothing. A worker that starts sending a row sets its claimed_at again: a
 row is taken back only when no worker has touched it for the timeout.
 
-The dispatcher runs at the workers' speed: each finished batch asks for the
-next dispatch (`workers.tasks.notify`), and so does a commit that queued
-notices (`kick`); beat's pass every minute is the safety net. At most
+The dispatcher runs at the workers' speed: a commit that queued notices asks
+for a pass (`kick`), each finished batch runs the next pass itself
+(`workers.tasks.notify`); beat's pass every minute is the safety net. At most
 NOTIFY_BATCH_SIZE rows are in flight, and at most NOTIFY_RATE_PER_MINUTE mails
 go out in any minute."""
 from __future__ import annotations
