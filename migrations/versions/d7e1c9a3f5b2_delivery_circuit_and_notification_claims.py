@@ -4,8 +4,8 @@ The SMTP circuit breaker's row (delivery_circuit), the notification's claims
 (the fencing token of a delivery, apart from the attempts charged) and an
 index on sent_at (the per-minute rate).
 
-Revision ID: b8d2f4a6c1e3
-Revises: f3b9d1c7a2e6
+Revision ID: d7e1c9a3f5b2
+Revises: b5d2e8f4a6c1
 Create Date: 2026-12-05 21:30:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'b8d2f4a6c1e3'
-down_revision = 'f3b9d1c7a2e6'
+revision = 'd7e1c9a3f5b2'
+down_revision = 'b5d2e8f4a6c1'
 branch_labels = None
 depends_on = None
 
