@@ -55,6 +55,14 @@ def celery_settings(broker_url: str, result_backend: str | None) -> dict:
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
+def ratelimit_storage_options(uri: str) -> dict:
+    """Short socket timeouts for Redis: a hung server sends the throttles to their
+    in-process fallback within a second instead of holding the request."""
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+    return {}
+
+
 def engine_options(database_uri: str) -> dict:
     """SQLAlchemy engine options for a database."""
     if database_uri.startswith("postgresql+psycopg"):
@@ -115,16 +123,32 @@ class Config:
     # client's address comes from X-Forwarded-For. 0: no proxy, headers ignored.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 
-    # Login throttling (Flask-Limiter). Redis in production, memory otherwise.
+    # Throttles: Flask-Limiter's limits and the login throttle's counters (core/counters.py).
+    # Redis in production, memory otherwise; while Redis is unreachable both count in the
+    # process (never failing, never unlimited) and try Redis again (docs/security.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Unset: create_app() takes ratelimit_storage_options() of the storage it is given.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a storage failure between check and count is logged, not a 500
+    RATELIMIT_RECHECK_SECONDS = float(os.environ.get("RATELIMIT_RECHECK_SECONDS", 5))
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Login (accounts/auth/throttle.py): "N per <window>": N failures within the window lock for the window.
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "20 per 15 minutes")  # unknown clients
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per 15 minutes")
+    LOGIN_DEVICE_DAYS = int(os.environ.get("LOGIN_DEVICE_DAYS", 90))
+    LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", 90))
     # The second step of a login (a TOTP or recovery code), throttled as the password is;
     # the password's step is held for SECOND_FACTOR_PENDING_SECONDS (docs/security.md#second-factor).
     SECOND_FACTOR_LIMIT_PER_ACCOUNT = os.environ.get("SECOND_FACTOR_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     SECOND_FACTOR_LIMIT_PER_ADDRESS = os.environ.get("SECOND_FACTOR_LIMIT_PER_ADDRESS", "10 per 15 minutes")
     SECOND_FACTOR_PENDING_SECONDS = int(os.environ.get("SECOND_FACTOR_PENDING_SECONDS", 300))
+    # Expensive reads, per signed-in user (core/read_limits.py); feeds per feed address.
+    READ_LIMIT_SEARCH = os.environ.get("READ_LIMIT_SEARCH", "30 per minute")
+    READ_LIMIT_EXPORT = os.environ.get("READ_LIMIT_EXPORT", "30 per minute")
+    READ_LIMIT_FEED = os.environ.get("READ_LIMIT_FEED", "30 per minute")
+    READ_LIMIT_FEED_ADDRESS = os.environ.get("READ_LIMIT_FEED_ADDRESS", "300 per minute")
 
     # Password hashing (argon2id); parameters are argon2-cffi's RFC 9106 low-memory profile.
     ARGON2_TIME_COST = 3

@@ -16,6 +16,7 @@ from config import (
     ProductionConfig,
     config_from_env,
     engine_options,
+    ratelimit_storage_options,
 )
 from secretariat_app.core.ids import register_id_converter
 from secretariat_app.core.proxies import register_proxy_fix
@@ -33,6 +34,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     app.config.from_object(config or config_from_env())
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config["RATELIMIT_STORAGE_URI"]))
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # Russian stays readable in JSON and the audit page
     check_production_settings(app)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -63,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from secretariat_app.accounts.login import register_login
     from secretariat_app.accounts.second_factor_gate import require_enrolment
     from secretariat_app.core import db_failover, pg_connections
+    from secretariat_app.core.counters import register_counters
     from secretariat_app.core.csrf_tokens import register_csrf_tokens
     from secretariat_app.core.labels import register_labels
     from secretariat_app.core.localisation import register_localisation
@@ -89,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     register_csrf_tokens(app)
     limiter.init_app(app)
+    register_counters(app)
     register_login(app)
     register_localisation(app)
     register_labels(app)

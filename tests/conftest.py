@@ -110,6 +110,7 @@ def _clean_state(request):
         _empty_all_tables()
         db.session.remove()
         limiter.reset()
+        app.extensions["counters"].reset()  # the login throttle's (core/counters.py)
         app.extensions.pop("mail_outbox", None)
         app.extensions.pop("inbox_filter_choices", None)  # the emptied tables' bodies and meetings
 
@@ -130,6 +131,13 @@ def reference(app_ctx):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def client_at(app, address: str) -> FlaskClient:
+    """A test client whose requests come from `address`."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
 
 
 @pytest.fixture

@@ -1,16 +1,20 @@
 """Readable error pages, or JSON for clients that ask for it."""
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from secretariat_app.core import db_failover
-from secretariat_app.extensions import db
+from secretariat_app.extensions import db, limiter
 
 EXPLANATIONS = {
     400: _l("The request could not be understood. Please go back and try again."),
@@ -20,7 +24,7 @@ EXPLANATIONS = {
     405: _l("This address does not accept that kind of request."),
     409: _l("This action conflicts with the current state of the record."),
     413: _l("What you sent is larger than the system accepts."),
-    429: _l("Too many attempts. Please wait a few minutes and try again."),
+    429: _l("Too many attempts in a short time. Please wait and try again."),
     500: _l("Something went wrong on our side. The Secretariat has been told."),
 }
 UNAVAILABLE = _l("The database could not be reached for a moment, and nothing you sent was saved. "
@@ -43,7 +47,38 @@ def error_response(status: int, detail: str | None = None) -> tuple[Response | s
     return render_template("errors/error.html", status=status, explanation=explanation, detail=detail), status
 
 
+def wait_phrase(seconds: float) -> str:
+    """How long to wait, as a reader says it after "try again in": seconds up to two minutes, then minutes."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 120:
+        return str(ngettext("%(num)d second", "%(num)d seconds", seconds))
+    return str(ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60)))
+
+
+def too_many(detail: str, retry_after: float) -> Response:
+    """A readable 429 that says when to try again, with Retry-After."""
+    response = make_response(error_response(429, detail))
+    response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return response
+
+
+def _rate_limit_wait() -> float | None:
+    """Seconds until the limit Flask-Limiter refused this request under lets it through again."""
+    try:
+        current = limiter.current_limit
+        return current.reset_at - time.time() if current is not None else None
+    except Exception:  # the limiter's storage failed meanwhile: say it plainly, without a time
+        return None
+
+
 def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded) -> ResponseReturnValue:
+        wait = _rate_limit_wait()
+        if wait is None:
+            return error_response(429)
+        return too_many(gettext("You can try again in %(wait)s.", wait=wait_phrase(wait)), wait)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return error_response(400, str(_l("The form has expired or was not sent from this site. "

@@ -13,7 +13,7 @@ from secretariat_app.accounts.models.people import PasswordResetToken, User
 from secretariat_app.accounts.services.users import purge_reset_tokens
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from tests.conftest import csrf_token, free_port, log_in, post_form
+from tests.conftest import client_at, csrf_token, free_port, log_in, post_form
 from tests.factories import PASSWORD, delegate, officer
 from tests.second_factor_helpers import next_code
 
@@ -30,22 +30,30 @@ def test_login_with_right_password_and_refusal_with_wrong(app_ctx, client):
     assert _login(client, user.email.upper(), PASSWORD).status_code == 302
 
 
-def test_ten_wrong_passwords_for_one_account_give_429(app_ctx, client):
-    user = officer()
-    statuses = [_login(client, user.email, f"wrong-{i}-password").status_code for i in range(10)]
-    assert statuses[:5] == [200] * 5
-    assert 429 in statuses
-    # Locked: even the right password waits now.
-    response = _login(client, user.email, PASSWORD)
+def test_five_wrong_passwords_lock_the_account_from_that_address_only(app_ctx, app):
+    """The old lockout locked the owner out everywhere; now it is (account, address)."""
+    user, other = officer(), officer()
+    attacker = client_at(app, "198.51.100.7")
+    statuses = [_login(attacker, user.email, f"wrong-{i}-password").status_code for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    # From that address even the right password waits, and the page says how long.
+    response = _login(attacker, user.email, PASSWORD)
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
-    assert "Retry-After" in response.headers
+    assert "Please try again in 15 minutes" in response.get_data(as_text=True)
+    assert 890 <= int(response.headers["Retry-After"]) <= 900
+    # The owner, elsewhere, logs in; another account from the attacker's address is not locked.
+    assert _login(client_at(app, "192.0.2.10"), user.email, PASSWORD).status_code == 302
+    assert _login(attacker, other.email, PASSWORD).status_code == 302
 
 
-def test_many_failures_from_one_address_give_429_across_accounts(app_ctx, client):
-    statuses = [_login(client, f"nobody{i}@cica.example", "wrong password").status_code for i in range(11)]
+def test_many_failures_from_one_address_give_429_across_accounts(app_ctx, app):
+    attacker = client_at(app, "198.51.100.8")
+    statuses = [_login(attacker, f"nobody{i}@cica.example", "wrong password").status_code for i in range(11)]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
+    assert "from your network" in _login(attacker, officer().email, PASSWORD).get_data(as_text=True)
+    assert _login(client_at(app, "198.51.100.9"), "nobody0@cica.example", "wrong password").status_code == 200
 
 
 def test_successful_logins_do_not_count_towards_the_throttle(app_ctx, app):

@@ -7,7 +7,8 @@ from tests import services_available as services
 def test_health_reports_database_and_broker(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok", "smtp": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok", "smtp": "ok",
+                                   "throttle": "in-process"}
 
 
 def test_health_with_unreachable_broker_is_503(app, client, monkeypatch):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -16,6 +16,7 @@ from secretariat_app.accounts.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from secretariat_app.accounts.auth.throttle import throttled_login
 from secretariat_app.accounts.models.sessions import EndReason
 from secretariat_app.accounts.services import link_requests, sessions
 from secretariat_app.accounts.services import users as accounts
@@ -31,17 +32,9 @@ def _submitted_account() -> str:
     return "account:" + accounts.normalise_email(request.form.get("email", ""))
 
 
-def _failed_login(response) -> bool:
-    """Only failed attempts count towards the throttle."""
-    return request.method == "POST" and response.status_code == 200
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @access(Audience.PUBLIC)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_submitted_account,
-               methods=["POST"], deduct_when=_failed_login, scope="login-account")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-               methods=["POST"], deduct_when=_failed_login, scope="login-address")
+@throttled_login  # locks per address and per account that spare the owner: auth/throttle.py
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

@@ -41,6 +41,7 @@ from secretariat_app.core.labels import (
     REPORT_STATUS_LABELS,
 )
 from secretariat_app.core.localisation import current_language
+from secretariat_app.core.read_limits import export_limit
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import (
     EARLIEST_YEAR,
@@ -120,6 +121,7 @@ def _export(kind: str, build) -> ResponseReturnValue:
 
 @bp.route("/export/activities.csv")
 @access(Action.READ_CBM_OVERVIEW)
+@export_limit
 def export_activities() -> ResponseReturnValue:
     """CSV of the activities matching the filters, as far as the reader may see them."""
     return _export("activities", cbm_exports.activities_csv)
@@ -127,6 +129,7 @@ def export_activities() -> ResponseReturnValue:
 
 @bp.route("/export/reports.csv")
 @access(Action.READ_CBM_OVERVIEW)
+@export_limit
 def export_reports() -> ResponseReturnValue:
     """CSV of the annual reports matching the filters, as far as the reader may see them."""
     return _export("reports", cbm_exports.reports_csv)
@@ -134,6 +137,7 @@ def export_reports() -> ResponseReturnValue:
 
 @bp.route("/compiled/<dimension_code>/<int:year>")
 @access(Action.READ_CBM_OVERVIEW)
+@export_limit
 def compiled_report(dimension_code: str, year: int) -> ResponseReturnValue:
     """The compiled annual report of a dimension, printable, in ?lang=en|ru whatever the interface language."""
     language = request.args.get("lang") or current_language()

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from secretariat_app.core.counters import FALLBACK, counters
 from secretariat_app.core.main import bp
 from secretariat_app.extensions import db
 from secretariat_app.permissions import Audience, access, is_delegate, is_secretariat
@@ -29,12 +30,17 @@ def index() -> ResponseReturnValue:
 def health() -> ResponseReturnValue:
     """Reachability of the database and the broker, for load balancers and operators;
     with what features report (`health_details`: the SMTP circuit), which does not
-    change the status code."""
+    change the status code; and where the throttles count: "ok" (their storage),
+    "in-process" (memory:// configured) or "in-process fallback" (their storage is
+    unreachable: logins still work and are still limited, per process; "degraded",
+    but no reason to take this server out of service)."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
     details = _details() if checks["database"] else {}
-    return jsonify(status="ok" if healthy else "degraded", **details,
-                   **{k: "ok" if v else "unreachable" for k, v in checks.items()}), (200 if healthy else 503)
+    throttle = counters().state(probe=True)
+    return jsonify(status="ok" if healthy and throttle != FALLBACK else "degraded", **details,
+                   **{k: "ok" if v else "unreachable" for k, v in checks.items()},
+                   throttle=throttle), (200 if healthy else 503)
 
 
 def _details() -> dict[str, str]:

@@ -19,6 +19,7 @@ from secretariat_app.core.columns import utcnow
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language, local_time
+from secretariat_app.core.read_limits import search_limit
 from secretariat_app.core.urls import url_template
 from secretariat_app.documents.inbox import bp
 from secretariat_app.documents.inbox.forms import AcknowledgeForm, InboxFilterForm
@@ -180,6 +181,7 @@ def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, s
 
 @bp.route("/")
 @access(Audience.DELEGATE)
+@search_limit
 def index() -> ResponseReturnValue:
     """Unread first, then the newest circulation; filters, search and paging by key."""
     language = current_language()

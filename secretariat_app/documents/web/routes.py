@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import current_language
+from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.models import (
     Acknowledgement,
     Circulation,
@@ -79,6 +80,7 @@ def get_document(document_id: int) -> Document:
 
 @bp.route("/")
 @access(Audience.SECRETARIAT)
+@search_limit
 def archive() -> ResponseReturnValue:
     """The full archive, with search by symbol and title words and filters, paged."""
     form = ArchiveFilterForm(request.args)

@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.read_limits import feed_address_limit, feed_limit
 from secretariat_app.meetings.calendar import bp
 from secretariat_app.meetings.services import feeds
 from secretariat_app.meetings.services import ics as calendar_ics
@@ -41,6 +42,8 @@ class RevokeForm(FlaskForm):
 
 @bp.route("/feed/<token>.ics")
 @access(Audience.PUBLIC)
+@feed_address_limit
+@feed_limit
 def feed(token: str) -> ResponseReturnValue:
     """The person's meetings as an iCalendar subscription (webcal)."""
     user = feeds.user_for_token(token)
