@@ -13,11 +13,17 @@ while that storage is unreachable.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, request
 from flask_login import current_user
 
 from secretariat_app.extensions import client_address, limiter
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def per_user() -> str:
@@ -34,9 +40,23 @@ def _feed_token() -> str:
     return "feed:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-# A search: limited only when it has words to look for (filters and paging alone are cheap).
-search_limit = limiter.shared_limit(lambda: current_app.config["READ_LIMIT_SEARCH"], scope="read-search",
-                                    key_func=per_user, exempt_when=_no_search_words)
+_search = limiter.shared_limit(lambda: current_app.config["READ_LIMIT_SEARCH"], scope="read-search",
+                              key_func=per_user)
+
+
+def search_limit(view: Callable[P, R]) -> Callable[P, R]:
+    """A search is limited only when it has words to look for (filters and paging alone are
+    cheap); the page without them does not even ask Flask-Limiter (the inbox's fast path)."""
+    limited = _search(view)
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _no_search_words():
+            return view(*args, **kwargs)
+        return limited(*args, **kwargs)
+    return wrapper
+
+
 # Exports and the compiled report share one budget per user.
 export_limit = limiter.shared_limit(lambda: current_app.config["READ_LIMIT_EXPORT"], scope="read-export",
                                     key_func=per_user)
