@@ -162,3 +162,14 @@ def test_ipv6_clients_are_counted_by_their_64():
     assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
     assert address_key("::ffff:192.0.2.1") == "192.0.2.1"
     assert address_key("192.0.2.1") == "192.0.2.1"
+
+
+def test_a_device_and_an_address_are_known_for_90_days_after_the_last_login(app_ctx, app):
+    user = officer()
+    device = client_at(app, OWNER_HOME)
+    assert _login(device, user.email, PASSWORD).status_code == 302
+    _logout(device)
+    with freeze_time(datetime.now(UTC) + timedelta(days=91)):
+        _attack_from_many_addresses(app, user.email)
+        assert _login(device, user.email, PASSWORD).status_code == 429  # neither the cookie nor the address
+        assert _login(client_at(app, OWNER_HOME), user.email, PASSWORD).status_code == 429

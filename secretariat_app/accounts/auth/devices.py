@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import Response, current_app, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 COOKIE = "known_device"
 SALT = "login-device"
@@ -50,7 +50,7 @@ def current_device() -> Device | None:
         return None
     try:
         data = _serializer().loads(raw, max_age=_max_age())
-    except BadSignature:  # also SignatureExpired
+    except BadData:  # a bad or expired signature, or a payload that does not load
         return None
     if not isinstance(data, dict) or not isinstance(data.get("n"), str) or not isinstance(data.get("a"), list):
         return None
