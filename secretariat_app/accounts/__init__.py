@@ -13,7 +13,8 @@ organisations, memberships and bodies; the staff register.
   sealed with a key from SECRET_KEY; staff without a second factor enrol first
   (docs/security.md#second-factor).
 - `auth/`: log in and out, the second step and two-step verification
-  (`routes_second_factor`), passwords (blueprint "auth").
+  (`routes_second_factor`), passwords (blueprint "auth"); the login throttle
+  (`throttle`, `devices`: docs/security.md#login-throttling).
 - `my_sessions/`: "Your sessions", signing them out (blueprint "my_sessions").
 - `admin/`: the officer's administration pages (blueprint "admin"), including
   the audit log page; the audit trail itself is `secretariat_app.audit`.

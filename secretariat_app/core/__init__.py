@@ -10,6 +10,8 @@ habits. Nothing here knows a feature.
   under a name that agrees (the types and refusals; what a file is; the
   Office containers' limits): docs/security.md#uploads.
 - `errors`, `security_headers`, `csrf_tokens`: readable refusals, headers, tokens.
+- `counters`, `read_limits`: throttle counters (Redis, or the process while it is
+  down); the per-user limits on searches, exports and feeds.
 - `navigation`, `pg_connections`: fast paths (each module says what it trades
   and which benchmark proves it).
 - `db_failover`: a lost database connection: reads run again once, anything
