@@ -2,7 +2,8 @@
 throttling"): locks per address and per (account, address); an account attacked
 from many addresses pauses unknown clients only, so its owner gets in from a
 known device or a known address; each lock is one LOCKOUT event; the 429 page
-says when to try again, in English and Russian."""
+says when to try again, in English and Russian. Officers have a second factor:
+`log_in` is a whole login (password and code), `_login` the password's step."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from secretariat_app.accounts.auth.throttle import address_key
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.audit.security import SecurityEvent
 from secretariat_app.extensions import db
-from tests.conftest import client_at, post_form
+from tests.conftest import client_at, log_in, post_form
 from tests.factories import PASSWORD, officer
 
 OWNER_HOME = "192.0.2.10"
@@ -45,10 +46,10 @@ def _attack_from_many_addresses(app, email: str, count: int = 20) -> None:
 def test_an_account_attacked_from_many_addresses_pauses_unknown_clients_only(app_ctx, app):
     user = officer()
     device = client_at(app, "198.51.100.50")  # the owner's laptop, on the road
-    assert _login(device, user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
     assert devices.COOKIE in {cookie.key for cookie in device._cookies.values()}
     _logout(device)
-    assert _login(client_at(app, OWNER_HOME), user.email, PASSWORD).status_code == 302  # a known address
+    log_in(client_at(app, OWNER_HOME), user.email)  # a known address
 
     _attack_from_many_addresses(app, user.email)
     # A new browser at a new address, even with the right password, waits...
@@ -57,8 +58,8 @@ def test_an_account_attacked_from_many_addresses_pauses_unknown_clients_only(app
     assert "logins from browsers and networks it has not used before are paused" in response.get_data(as_text=True)
     # ...but the owner's known device (at yet another address) and known address get in.
     device.environ_base["REMOTE_ADDR"] = "198.51.100.77"
-    assert _login(device, user.email, PASSWORD).status_code == 302
-    assert _login(client_at(app, OWNER_HOME), user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
+    log_in(client_at(app, OWNER_HOME), user.email)
     # The attacker's next guess from a fresh address is refused without being tried.
     assert _login(client_at(app, "198.51.100.100"), user.email, "guess-again-password").status_code == 429
     locks = _lockouts()
@@ -108,7 +109,7 @@ def test_a_known_device_has_its_own_limit(app_ctx, app):
     """A stolen device cookie is worth five guesses per window, not an unlimited pass."""
     user = officer()
     device = client_at(app, OWNER_HOME)
-    assert _login(device, user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
     _logout(device)
     statuses = [_login(device, user.email, f"wrong-{i}-password").status_code for i in range(6)]
     assert statuses == [200] * 5 + [429]
@@ -117,25 +118,25 @@ def test_a_known_device_has_its_own_limit(app_ctx, app):
     assert "from this browser" in response.get_data(as_text=True)
     assert [lock.after["scope"] for lock in _lockouts()] == ["device"]
     # The device's failures locked neither the address nor the account for others.
-    assert _login(client_at(app, OWNER_HOME), user.email, PASSWORD).status_code == 302
+    log_in(client_at(app, OWNER_HOME), user.email)
 
 
 def test_the_owners_device_gets_in_though_an_attacker_locked_their_network(app_ctx, app):
     user = officer()
     device = client_at(app, "198.51.100.7")
-    assert _login(device, user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
     _logout(device)
     attacker = client_at(app, "198.51.100.7")  # the same office network, another browser
     for i in range(10):
         _login(attacker, f"nobody{i % 2}@cica.example" if i % 2 else user.email, f"wrong-{i}-password")
     assert _login(attacker, user.email, PASSWORD).status_code == 429
-    assert _login(device, user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
 
 
 def test_a_device_cookie_of_another_account_or_forged_counts_for_nothing(app_ctx, app):
     user, other = officer(), officer()
     browser = client_at(app, "198.51.100.50")
-    assert _login(browser, other.email, PASSWORD).status_code == 302  # known for `other` only
+    log_in(browser, other.email)  # known for `other` only
     _logout(browser)
     _attack_from_many_addresses(app, user.email)
     assert _login(browser, user.email, PASSWORD).status_code == 429
@@ -167,7 +168,7 @@ def test_ipv6_clients_are_counted_by_their_64():
 def test_a_device_and_an_address_are_known_for_90_days_after_the_last_login(app_ctx, app):
     user = officer()
     device = client_at(app, OWNER_HOME)
-    assert _login(device, user.email, PASSWORD).status_code == 302
+    log_in(device, user.email)
     _logout(device)
     with freeze_time(datetime.now(UTC) + timedelta(days=91)):
         _attack_from_many_addresses(app, user.email)
