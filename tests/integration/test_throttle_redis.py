@@ -1,8 +1,8 @@
 """Login without Redis (issue 18, item 2): the throttles keep their counts in a
 Redis of the test's own (on a free port, never the shared one); the test stops
 it and starts it again. While it is down logging in works, wrong passwords are
-still limited (the login throttle's counters and Flask-Limiter's limits, in the
-process), nothing answers 500 and /health says "in-process fallback"; when it is
+still limited (the login throttle's counters and Flask-Limiter's limits on the
+reset page and the second step, in the process), nothing answers 500 and /health says "in-process fallback"; when it is
 back, counting goes back to Redis."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from config import TestConfig
 from secretariat_app import create_app
 from secretariat_app.extensions import db, limiter
 from tests import services_available as services
-from tests.conftest import IsolatedClient, client_at, free_port, post_form
+from tests.conftest import IsolatedClient, client_at, free_port, log_in, post_form
 from tests.factories import PASSWORD, officer
 from tests.integration.test_dispatch import RedisServer, wait_for
 
@@ -86,8 +86,8 @@ def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, r
 
     server.stop()
     caplog.set_level(logging.WARNING)
-    # The owner logs in: no 500, and the outage is logged once.
-    assert _login(client_at(app, "198.51.100.2"), user.email, PASSWORD).status_code == 302
+    # The owner logs in (password, then code: both throttles count in the process): no 500, the outage logged.
+    log_in(client_at(app, "198.51.100.2"), user.email)  # the password and the second step
     assert "throttle storage" in caplog.text and "unreachable" in caplog.text
     health = _health(app)
     assert health["throttle"] == "in-process fallback" and health["status"] == "degraded"
@@ -98,6 +98,11 @@ def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, r
     # Flask-Limiter's own limits (the reset page: 5 an hour per address typed) fall back too.
     reset = [post_form(attacker, "/auth/reset", {"email": user.email}).status_code for _ in range(6)]
     assert reset == [302] * 5 + [429]
+    # And the second step's (per account, failures only).
+    second = client_at(app, "198.51.100.6")
+    assert _login(second, user.email, PASSWORD).headers["Location"].endswith("/auth/second-factor")
+    codes = [post_form(second, "/auth/second-factor", {"code": "000000"}).status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
 
     server.start()
     assert _health(app) == {"status": "ok", "database": "ok", "broker": "ok", "throttle": "ok"}
@@ -108,7 +113,7 @@ def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, r
     emails = iter(range(1000))
     wait_for(lambda: post_form(attacker, "/auth/reset", {"email": f"x{next(emails)}@cica.example"}).status_code
              == 302 and bool(_keys(server, "LIMITS:LIMITER*")), 60, "Flask-Limiter to use Redis again")
-    assert _login(client_at(app, "198.51.100.5"), user.email, PASSWORD).status_code == 302
+    log_in(client_at(app, "198.51.100.5"), user.email)  # the password and the second step
 
 
 def test_a_redis_that_never_answered_leaves_login_working_and_limited(tmp_path):
@@ -116,7 +121,7 @@ def test_a_redis_that_never_answered_leaves_login_working_and_limited(tmp_path):
     with app_counting_in(tmp_path, f"redis://127.0.0.1:{free_port()}/1") as app:
         user = officer()
         assert _health(app)["throttle"] == "in-process fallback"
-        assert _login(client_at(app, "198.51.100.2"), user.email, PASSWORD).status_code == 302
+        log_in(client_at(app, "198.51.100.2"), user.email)  # the password and the second step
         attacker = client_at(app, "198.51.100.3")
         statuses = [_login(attacker, f"nobody{i}@cica.example", "wrong password!").status_code for i in range(11)]
         assert statuses == [200] * 10 + [429]
@@ -128,13 +133,13 @@ def test_a_redis_that_hangs_costs_a_timeout_not_an_error(tmp_path, redis_server)
     with app_counting_in(tmp_path, redis_server.url.replace("/0", "/1")) as app:
         app.extensions["counters"].recheck_seconds = 30  # one probe, not one per call
         user = officer()
-        assert _login(client_at(app, "198.51.100.2"), user.email, PASSWORD).status_code == 302
+        log_in(client_at(app, "198.51.100.2"), user.email)  # the password and the second step
         os.kill(redis_server.process.pid, signal.SIGSTOP)
         try:
             attacker = client_at(app, "198.51.100.3")
             statuses = [_login(attacker, user.email, f"guess-{i}-password").status_code for i in range(6)]
             assert statuses == [200] * 5 + [429]
-            assert _login(client_at(app, "198.51.100.4"), user.email, PASSWORD).status_code == 302
+            log_in(client_at(app, "198.51.100.4"), user.email)  # the password and the second step
             assert _health(app)["throttle"] == "in-process fallback"
         finally:
             os.kill(redis_server.process.pid, signal.SIGCONT)
