@@ -2,8 +2,8 @@
 Redis of the test's own (on a free port, never the shared one); the test stops
 it and starts it again. While it is down logging in works, wrong passwords are
 still limited (the login throttle's counters and Flask-Limiter's limits on the
-reset page and the second step, in the process), nothing answers 500 and /health says "in-process fallback"; when it is
-back, counting goes back to Redis."""
+reset page and the second step, in the process), nothing answers 500 and
+/health says "in-process fallback"; when it is back, counting goes back to Redis."""
 from __future__ import annotations
 
 import logging
