@@ -105,7 +105,8 @@ def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, r
     assert codes == [200] * 5 + [429]
 
     server.start()
-    assert _health(app) == {"status": "ok", "database": "ok", "broker": "ok", "throttle": "ok"}
+    assert _health(app) == {"status": "ok", "database": "ok", "broker": "ok", "smtp": "ok",
+                            "throttle": "ok"}
     assert "reachable again" in caplog.text
     assert _login(client_at(app, "198.51.100.4"), "nobody@cica.example", "wrong password!").status_code == 200
     assert _keys(server, "LIMITS:login-failures:*")  # counted in Redis again
