@@ -80,6 +80,14 @@ def worker_settings_problem(config: Mapping[str, Any]) -> str | None:
 
 
 @worker_init.connect
+def _guard_the_broker_connection(**_kwargs: Any) -> None:
+    # A broker lost while a task is unacknowledged must make the worker reconnect, not exit (broker_guard).
+    from workers import broker_guard
+
+    broker_guard.install()
+
+
+@worker_init.connect
 def _refuse_bad_mail_settings(sender: Any = None, **_kwargs: Any) -> None:
     flask_app = getattr(getattr(sender, "app", None), "flask_app", None)
     problem = worker_settings_problem(flask_app.config if flask_app else {})
