@@ -7,7 +7,8 @@ its own worker and beat, and a real SMTP server:
     acceptance and the row's update, and then with the same Message-ID;
 (d) with Redis stopped, circulating a document, chasing its acknowledgements
     and creating a meeting still succeed; the worker stays up and reconnects
-    (workers/broker_guard.py); the notices go out once Redis is back, each once."""
+    (workers/broker_guard.py); the notices go out once Redis is back, each once,
+    those a dispatch claimed but could not enqueue after the sending timeout."""
 from __future__ import annotations
 
 import shutil
@@ -127,7 +128,8 @@ def _what_a_user_does_while_redis_is_down(setup: Setup, officer_id: int, delegat
 def test_with_redis_stopped_user_actions_succeed_and_the_notices_go_out_later(tmp_path, own_redis, processes):
     sink = Sink(delay=4)  # the first mail's answer is held: its task is running, unacknowledged, when Redis stops
     # A dispatch already running when Redis stops may claim the new rows ("sending") and then fail to
-    # enqueue them: the sending timeout takes them back. Short here, so that they go out within the wait.
+    # enqueue them: the sending timeout takes them back. Short here, so that they go out within the wait
+    # (the test runs such a dispatch itself).
     setup = Setup(tmp_path, sqlite_url(tmp_path), own_redis.url, sink, NOTIFY_SENDING_TIMEOUT_SECONDS=8)
 
     def document_rows() -> Counter:
@@ -152,6 +154,11 @@ def test_with_redis_stopped_user_actions_succeed_and_the_notices_go_out_later(tm
         took = _what_a_user_does_while_redis_is_down(setup, officer_id, delegation_ids, document_id)
         assert took < 5, f"the user waited {took:.1f} s for a broker that is down"
         assert waiting_for_the_broker(), document_rows()
+        with setup.app.app_context():  # as a dispatch already running when Redis stopped: it claims, cannot enqueue
+            from workers.tasks.notify import dispatch_now
+
+            stranded = dispatch_now()
+        assert stranded.enqueued == 0 and document_rows() == Counter({NotificationStatus.SENDING: 12})
         time.sleep(2)
         assert len(sink.messages()) == 1 and waiting_for_the_broker(), document_rows()
         for process in processes:  # a worker that lost Redis with a task unacknowledged used to exit here
@@ -166,7 +173,7 @@ def test_with_redis_stopped_user_actions_succeed_and_the_notices_go_out_later(tm
             assert len(rows) == 13 and {r.status for r in sent} == {SENT}
         assert sorted(m["Message-ID"] for m in messages) == sorted(rows)  # each exactly once
         assert all(rows[m["Message-ID"]] == m["To"] for m in messages)
-        assert "Connection to broker lost" in processes[0].output()
+        assert "Connection to broker lost" in processes[0].output() and "taken back" in processes[0].output()
         assert "Unrecoverable error" not in processes[0].output()
     finally:
         setup.close()
