@@ -1,13 +1,16 @@
 """Fixtures shared by the integration tests."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import services_available as services
+
 if TYPE_CHECKING:
-    from tests.integration.test_dispatch import Celery
+    from tests.integration.test_dispatch import Celery, RedisServer
 
 
 @pytest.fixture
@@ -17,3 +20,14 @@ def processes() -> Iterator[list[Celery]]:
     yield started
     for process in reversed(started):
         process.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free port, which the test may stop and start."""
+    from tests.integration.test_dispatch import RedisServer
+
+    services.require("redis-server (the program)", shutil.which("redis-server") is not None)
+    server = RedisServer(tmp_path / "redis.log").start()
+    yield server
+    server.stop()

@@ -11,7 +11,6 @@ its own worker and beat, and a real SMTP server:
     those a dispatch claimed but could not enqueue after the sending timeout."""
 from __future__ import annotations
 
-import shutil
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -25,9 +24,7 @@ from secretariat_app.notices.models import (
     NotificationKind,
     NotificationStatus,
 )
-from tests import services_available as services
 from tests.integration.test_dispatch import (
-    RedisServer,
     Setup,
     Sink,
     assert_each_notice_once,
@@ -42,13 +39,6 @@ DOCUMENT_KINDS = (NotificationKind.DOCUMENT_CIRCULATED, NotificationKind.ACKNOWL
 SENT = NotificationStatus.SENT
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
-
-@pytest.fixture
-def own_redis(tmp_path):
-    services.require("redis-server (the program)", shutil.which("redis-server") is not None)
-    server = RedisServer(tmp_path / "redis.log").start()
-    yield server
-    server.stop()
 
 
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(tmp_path, own_redis, processes):

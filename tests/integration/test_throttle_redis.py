@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,20 +19,12 @@ from flask import Flask
 from config import TestConfig
 from secretariat_app import create_app
 from secretariat_app.extensions import db, limiter
-from tests import services_available as services
 from tests.conftest import IsolatedClient, client_at, free_port, log_in, post_form
 from tests.factories import PASSWORD, officer
 from tests.integration.test_dispatch import RedisServer, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
-
-@pytest.fixture
-def redis_server(tmp_path):
-    services.require("redis-server (the program)", shutil.which("redis-server") is not None)
-    server = RedisServer(tmp_path / "redis.log").start()
-    yield server
-    server.stop()
 
 
 @contextmanager
@@ -58,8 +49,8 @@ def app_counting_in(tmp_path, storage_uri: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def redis_app(tmp_path, redis_server):
-    with app_counting_in(tmp_path, redis_server.url.replace("/0", "/1")) as app:
+def redis_app(tmp_path, own_redis):
+    with app_counting_in(tmp_path, own_redis.url.replace("/0", "/1")) as app:
         yield app
 
 
@@ -77,8 +68,8 @@ def _health(app) -> dict:
     return response.get_json()
 
 
-def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, redis_server, caplog):
-    app, server = redis_app, redis_server
+def test_login_without_redis_is_limited_in_the_process_and_recovers(redis_app, own_redis, caplog):
+    app, server = redis_app, own_redis
     user = officer()
     assert _health(app)["throttle"] == "ok"
     assert _login(client_at(app, "198.51.100.1"), user.email, "wrong password!").status_code == 200
@@ -128,14 +119,14 @@ def test_a_redis_that_never_answered_leaves_login_working_and_limited(tmp_path):
         assert statuses == [200] * 10 + [429]
 
 
-def test_a_redis_that_hangs_costs_a_timeout_not_an_error(tmp_path, redis_server):
+def test_a_redis_that_hangs_costs_a_timeout_not_an_error(tmp_path, own_redis):
     """A Redis that accepts connections and answers nothing (SIGSTOP, as a network partition):
     the socket timeouts of RATELIMIT_STORAGE_OPTIONS send the throttles to their fallback."""
-    with app_counting_in(tmp_path, redis_server.url.replace("/0", "/1")) as app:
+    with app_counting_in(tmp_path, own_redis.url.replace("/0", "/1")) as app:
         app.extensions["counters"].recheck_seconds = 30  # one probe, not one per call
         user = officer()
         log_in(client_at(app, "198.51.100.2"), user.email)  # the password and the second step
-        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        os.kill(own_redis.process.pid, signal.SIGSTOP)
         try:
             attacker = client_at(app, "198.51.100.3")
             statuses = [_login(attacker, user.email, f"guess-{i}-password").status_code for i in range(6)]
@@ -143,5 +134,5 @@ def test_a_redis_that_hangs_costs_a_timeout_not_an_error(tmp_path, redis_server)
             log_in(client_at(app, "198.51.100.4"), user.email)  # the password and the second step
             assert _health(app)["throttle"] == "in-process fallback"
         finally:
-            os.kill(redis_server.process.pid, signal.SIGCONT)
+            os.kill(own_redis.process.pid, signal.SIGCONT)
         assert _health(app)["throttle"] == "ok"
