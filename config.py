@@ -187,6 +187,8 @@ class Config:
     LANGUAGES = ("en", "ru")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # The forum's days (deadlines, terms, "today") are counted in this zone: the Secretariat's, Astana.
+    FORUM_TIMEZONE = os.environ.get("FORUM_TIMEZONE", "Asia/Almaty")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "secretariat_app" / "translations")
 
 

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from secretariat_app.backup.cli import register_backup_cli
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import history_import
@@ -91,7 +92,7 @@ def register_cli(app: Flask) -> None:
         if record and as_of:
             raise click.UsageError("--record checks as of today: leave out --as-of")
         try:
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = date.fromisoformat(as_of) if as_of else forum_today()
         except ValueError:
             raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--as-of") from None
         recorded = cycle_check.check_and_record(day) if record else None

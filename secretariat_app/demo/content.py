@@ -27,6 +27,7 @@ from secretariat_app.cbm.services import activities as cbm_activities
 from secretariat_app.cbm.services import catalogue as cbm_catalogue
 from secretariat_app.cbm.services import papers as cbm_papers
 from secretariat_app.cbm.services import reports as cbm_reports
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions
 from secretariat_app.demo.guard import refuse_in_production
@@ -88,7 +89,7 @@ def create_demo_content(today: date | None = None) -> bool:
     if db.session.scalar(select(func.count(Document.id))):
         return False
     actor = _user(OFFICER)
-    today = today or date.today()
+    today = today or forum_today()
     soc_day = today + timedelta(days=17)
     soc = _meeting(actor, "SOC", soc_day, "Senior Officials Committee, December session",
                    "Комитет старших должностных лиц, декабрьская сессия")
@@ -259,7 +260,7 @@ def create_cbm_demo(today: date | None = None) -> bool:
     energy, drugs = _area(KAZ_AREA), _area(RUS_AREA)
     if officer is None or kaz is None or rus is None or energy is None or drugs is None:
         return False
-    today = today or date.today()
+    today = today or forum_today()
     last = today.year - 1
     appointed = _soc_decision(officer, date(last, 3, 18), (
         "Coordinators of priority areas of the Catalogue of CBMs",

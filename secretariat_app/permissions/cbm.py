@@ -31,6 +31,7 @@ from secretariat_app.cbm.models import (
     CbmPaper,
     ReportStatus,
 )
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.domain.cbm_visibility import ReaderScope, ReportRule
 from secretariat_app.extensions import db
 from secretariat_app.permissions.actions import Action
@@ -45,7 +46,7 @@ def coordinated_area_ids(user, day: date | None = None) -> frozenset[int]:
         return frozenset()
     if user.delegation_id is None:
         return frozenset()
-    day = day or date.today()
+    day = day or forum_today()
     rows = db.session.scalars(
         select(CbmCoordinatorUser.area_id)
         .join(CbmCoordinator, CbmCoordinator.area_id == CbmCoordinatorUser.area_id)
@@ -68,12 +69,12 @@ def delegation_status(user, day: date | None = None) -> MembershipStatus | None:
     """The membership status on `day` (today by default) of the state whose delegation `user` belongs to."""
     if not is_delegate(user) or user.delegation is None:
         return None
-    return user.delegation.status_on(day or date.today())
+    return user.delegation.status_on(day or forum_today())
 
 
 def reader_scope(user, day: date | None = None) -> ReaderScope:
     """What `user` may learn of the CBM implementation on `day` (today by default)."""
-    day = day or date.today()
+    day = day or forum_today()
     secretariat = is_secretariat(user)
     status = delegation_status(user, day)
     return ReaderScope(

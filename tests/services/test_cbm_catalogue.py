@@ -27,8 +27,11 @@ from secretariat_app.permissions import coordinated_area_ids
 from tests import cbm_builders as build
 from tests.documents_helpers import body
 from tests.factories import UserFactory, officer
+from tests.forum_day import SUITE_DAY
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
+
+TODAY = SUITE_DAY
 
 
 def soc_decision(reference: str = "SOC/2024/DEC/7", adopted_on: date | None = date(2024, 6, 27),

@@ -33,8 +33,11 @@ from secretariat_app.demo import seed as seeding
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.extensions import db
 from secretariat_app.permissions import is_coordinator_of
+from tests.forum_day import SUITE_DAY
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
+
+TODAY = SUITE_DAY
 
 
 def seed_demo() -> None:

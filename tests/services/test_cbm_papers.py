@@ -33,9 +33,12 @@ from secretariat_app.notices.models import Notification, NotificationKind
 from tests import cbm_builders as build
 from tests.cbm_builders import Pipeline
 from tests.documents_setup import PDF
+from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import refused, soc_decision
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
+
+TODAY = SUITE_DAY
 NOW = datetime.now(UTC)
 PLAN = PaperData(PaperKind.ACTION_PLAN, "Action plan on SMEs 2027-2029", "План действий по МСП на 2027-2029 годы",
                  date(2027, 1, 1), date(2029, 12, 31))

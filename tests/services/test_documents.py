@@ -3,7 +3,6 @@ versions and their lineage, deleting drafts (never anything circulated)."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -40,6 +39,9 @@ from tests.documents_setup import (
     document_data,
     make_document,
 )
+from tests.forum_day import SUITE_DAY
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 
 def refused(call, *args, **kwargs) -> list[str]:
@@ -75,7 +77,7 @@ def test_the_symbol_is_given_from_the_counter_per_body_and_year(world):
 def test_the_year_defaults_to_this_year_and_the_body_to_the_meetings(world):
     document = create_document(world.officer, document_data(world, year=None, body_id=None,
                                                              meeting_id=world.other_meeting.id))
-    assert document.symbol == f"CICA/SWG/{date.today().year}/1"
+    assert document.symbol == f"CICA/SWG/{SUITE_DAY.year}/1"
     assert document.meeting_id == world.other_meeting.id
 
 

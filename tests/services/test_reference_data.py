@@ -17,6 +17,9 @@ from secretariat_app.accounts.models.states import (
 from secretariat_app.accounts.services.reference_data import load_reference_data
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
+from tests.forum_day import SUITE_DAY
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 
 def _codes(day: date, status: MembershipStatus) -> set[str]:
@@ -109,4 +112,4 @@ def test_seed_command_loads_data_and_demo_users_once(app):
         japan = db.session.scalar(select(Delegation.id).join(State).where(State.code == "JPN"))
         reached = db.session.scalars(select(Document.symbol).join(Circulation)
                                      .where(Circulation.delegation_id == japan)).all()
-        assert reached == [f"CICA/SOC/{date.today().year}/1"]
+        assert reached == [f"CICA/SOC/{SUITE_DAY.year}/1"]

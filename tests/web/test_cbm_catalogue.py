@@ -18,10 +18,13 @@ from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import DelegationFactory, UserFactory, officer
+from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import soc_decision
 
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
+
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-TODAY = date.today()
+TODAY = SUITE_DAY
 
 
 def error_fields(html: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -27,7 +26,10 @@ from tests.conftest import csrf_token, log_in, post_form
 from tests.documents_helpers import body
 from tests.documents_setup import PDF
 from tests.factories import officer
+from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import soc_decision
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 READERS = ("officer", "coordinator", "other_coordinator", "member", "observer")
@@ -166,7 +168,7 @@ def test_a_concept_paper_from_draft_to_approval(app, cast):
     assert "We welcome the concept." in html(coordinator.get(url))
     assert "We welcome the concept." in html(officer_.get(url))
 
-    decision = soc_decision("SOC/2026/DEC/11", adopted_on=date.today())
+    decision = soc_decision("SOC/2026/DEC/11", adopted_on=SUITE_DAY)
     refused = post_form(officer_, f"{url}/approve", {"decision_id": ""})
     assert ERROR_FIELD_RE.findall(html(refused)) == ["decision_id"]
     assert post_form(officer_, f"{url}/approve", {"decision_id": str(decision.id)}).status_code == 302

@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -27,8 +28,11 @@ from tests.conftest import log_in, post_form
 from tests.documents_helpers import body
 from tests.documents_setup import PDF
 from tests.factories import officer
+from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import soc_decision
 from tests.services.test_cbm_notices import CHASE, DUE, send_due
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 
 def browser(app, user):
@@ -52,7 +56,7 @@ def paper_through_approval(coordinator, officer_, member, area_id: int, kind: st
     assert post_form(coordinator, f"{url}/submit", {}, page=url).status_code == 302
     assert post_form(officer_, f"{url}/review", {}, page=url).status_code == 302
     assert post_form(member, f"{url}/comments", {"text": "Supported."}).status_code == 302
-    decision = soc_decision(reference, adopted_on=date.today())
+    decision = soc_decision(reference, adopted_on=SUITE_DAY)
     assert post_form(officer_, f"{url}/approve", {"decision_id": str(decision.id)}).status_code == 302
     db.session.expire_all()
     paper = db.session.get(CbmPaper, paper.id)

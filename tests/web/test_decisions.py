@@ -23,6 +23,9 @@ from secretariat_app.decisions.services.decisions import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.forum_day import SUITE_DAY
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
@@ -73,7 +76,7 @@ def register(reference) -> dict[str, Decision]:
     return {
         "adopted": make("SOC/2024/DEC/1"),
         "draft": make("SOC/2024/DEC/2", Procedure.SILENCE),
-        "silence": make("SOC/2024/DEC/5", Procedure.SILENCE, circulated_on=date.today() - timedelta(days=2)),
+        "silence": make("SOC/2024/DEC/5", Procedure.SILENCE, circulated_on=SUITE_DAY - timedelta(days=2)),
     }
 
 
@@ -98,7 +101,7 @@ def test_a_delegate_is_refused_the_officer_pages(client, login, register):
         assert client.get(url).status_code == 403, url
     before = rows()
     assert post_form(client, "/decisions/new", form(), page="/auth/password").status_code == 403
-    objection = {"delegation": str(delegation("RUS").id), "lodged_on": date.today().isoformat(), "text": "No."}
+    objection = {"delegation": str(delegation("RUS").id), "lodged_on": SUITE_DAY.isoformat(), "text": "No."}
     url = f"/decisions/{register['silence'].id}/objections/new"
     assert post_form(client, url, objection, page="/auth/password").status_code == 403
     assert rows() == before and status_of(register["silence"].id) == DecisionStatus.UNDER_SILENCE
@@ -136,9 +139,9 @@ def test_an_officer_sees_everything_and_filters(client, login, register):
 def test_the_new_form_proposes_the_next_free_reference(client, login, register):
     login(officer())
     html = client.get("/decisions/new?body=SOC").get_data(as_text=True)
-    assert f'value="SOC/{date.today().year}/DEC/' in html
+    assert f'value="SOC/{SUITE_DAY.year}/DEC/' in html
     html = client.get("/decisions/new?body=SWG").get_data(as_text=True)
-    assert f'value="SWG/{date.today().year}/DEC/1"' in html
+    assert f'value="SWG/{SUITE_DAY.year}/DEC/1"' in html
 
 
 def test_an_officer_records_a_meeting_decision(client, login, reference):
@@ -182,15 +185,15 @@ def test_editing_a_decision(client, login, register):
 def test_circulating_a_draft(client, login, register):
     login(officer())
     url = f"/decisions/{register['draft'].id}/circulate"
-    default = (date.today() + timedelta(days=14)).isoformat()
+    default = (SUITE_DAY + timedelta(days=14)).isoformat()
     assert f'value="{default}"' in client.get(url).get_data(as_text=True)
-    response = post_form(client, url, {"deadline": date.today().isoformat()})
+    response = post_form(client, url, {"deadline": SUITE_DAY.isoformat()})
     assert error_fields(response.get_data(as_text=True)) == ["deadline"]
     assert status_of(register["draft"].id) == DecisionStatus.DRAFT
     assert post_form(client, url, {"deadline": default}).status_code == 302
     assert status_of(register["draft"].id) == DecisionStatus.UNDER_SILENCE
     decision = db.session.get(Decision, register["draft"].id)
-    assert (decision.status, decision.silence_circulated_on) == (DecisionStatus.UNDER_SILENCE, date.today())
+    assert (decision.status, decision.silence_circulated_on) == (DecisionStatus.UNDER_SILENCE, SUITE_DAY)
 
 
 def objection_form(code: str, lodged_on: date, text: str = "We cannot join the consensus.") -> dict[str, str]:
@@ -200,7 +203,7 @@ def objection_form(code: str, lodged_on: date, text: str = "We cannot join the c
 def test_a_members_objection_stops_the_procedure(client, login, register):
     login(officer())
     decision_id = register["silence"].id
-    response = post_form(client, f"/decisions/{decision_id}/objections/new", objection_form("RUS", date.today()))
+    response = post_form(client, f"/decisions/{decision_id}/objections/new", objection_form("RUS", SUITE_DAY))
     assert response.status_code == 302
     assert status_of(decision_id) == DecisionStatus.STOPPED
     html = client.get(f"/decisions/{decision_id}").get_data(as_text=True)
@@ -210,16 +213,16 @@ def test_a_members_objection_stops_the_procedure(client, login, register):
 def test_an_observers_objection_is_refused(client, login, register):
     login(officer())
     decision_id = register["silence"].id
-    response = post_form(client, f"/decisions/{decision_id}/objections/new", objection_form("JPN", date.today()))
+    response = post_form(client, f"/decisions/{decision_id}/objections/new", objection_form("JPN", SUITE_DAY))
     assert error_fields(response.get_data(as_text=True)) == ["delegation"]
     assert rows()[1] == 0 and status_of(decision_id) == DecisionStatus.UNDER_SILENCE
 
 
 def test_an_objection_after_the_deadline_is_refused(client, login, reference):
-    late = make("SOC/2024/DEC/9", Procedure.SILENCE, circulated_on=date.today() - timedelta(days=20))
+    late = make("SOC/2024/DEC/9", Procedure.SILENCE, circulated_on=SUITE_DAY - timedelta(days=20))
     login(officer())
     response = post_form(client, f"/decisions/{late.id}/objections/new",
-                         objection_form("RUS", date.today() - timedelta(days=1)))
+                         objection_form("RUS", SUITE_DAY - timedelta(days=1)))
     assert error_fields(response.get_data(as_text=True)) == ["lodged_on"]
     assert rows()[1] == 0 and status_of(late.id) == DecisionStatus.UNDER_SILENCE
 

@@ -4,8 +4,8 @@ anything circulated."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from secretariat_app.audit.models import AuditEntry
@@ -28,6 +28,9 @@ from secretariat_app.documents.services.documents import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.documents_setup import counts, make_document
+from tests.forum_day import SUITE_DAY
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
@@ -94,11 +97,11 @@ def test_an_officer_creates_a_draft_and_gets_a_symbol(client, login, world):
 def test_the_new_form_defaults_to_this_year_and_takes_the_meetings_body(client, login, world):
     login(world.officer)
     html = client.get(f"/documents/new?meeting={world.other_meeting.id}").get_data(as_text=True)
-    assert f'value="{date.today().year}"' in html
+    assert f'value="{SUITE_DAY.year}"' in html
     data = form(world, body_id="", year="", meeting_id=str(world.other_meeting.id),
                 agenda_item_id=str(world.other_item.id))
     assert post_form(client, f"/documents/new?meeting={world.other_meeting.id}", data).status_code == 302
-    assert db.session.scalar(select(Document.symbol)) == f"CICA/SWG/{date.today().year}/1"
+    assert db.session.scalar(select(Document.symbol)) == f"CICA/SWG/{SUITE_DAY.year}/1"
 
 
 def test_the_new_form_keeps_only_the_meeting_of_its_query_string(client, login, world):

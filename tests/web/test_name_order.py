@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +22,9 @@ from secretariat_app.extensions import db
 from tests.conftest import log_in
 from tests.documents_helpers import circulate, make_document, meeting
 from tests.factories import officer
+from tests.forum_day import SUITE_DAY
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 LANGUAGES = ("en", "ru")
 # A pair whose order flips with the language: China/Китай comes after India/Индия only in Russian.
@@ -100,7 +102,7 @@ def test_the_members_on_the_states_page(reader):
     page = reader.client.get("/admin/states").get_data(as_text=True)
     members = page[page.index('id="status-member"'):page.index('id="status-observer"')]
     shown = [html_lib.unescape(n) for n in re.findall(r'href="/admin/states/\w+">([^<]+)</a>', members)]
-    expected = state_names(reader.language, states_with_status_on(date.today(), MembershipStatus.MEMBER))
+    expected = state_names(reader.language, states_with_status_on(SUITE_DAY, MembershipStatus.MEMBER))
     assert_in_reader_order(shown, expected, reader.language)
 
 

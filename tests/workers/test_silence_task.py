@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.models.people import Delegation
@@ -18,8 +19,11 @@ from secretariat_app.decisions.services.decisions import (
 )
 from secretariat_app.extensions import db
 from tests.factories import officer
+from tests.forum_day import SUITE_DAY
 from workers.celery_app import beat_schedule
 from workers.tasks.decisions import close_silence_procedures
+
+pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
 TASK_NAME = "workers.tasks.decisions.close_silence_procedures"
 
@@ -44,7 +48,7 @@ def test_the_task_is_scheduled_daily():
 
 
 def test_the_task_closes_due_procedures_once(reference):
-    today = date.today()
+    today = SUITE_DAY
     due = silence_draft("SOC/2000/DEC/1", today - timedelta(days=20))  # deadline six days ago
     stopped = silence_draft("SOC/2000/DEC/2", today - timedelta(days=20))
     russia = db.session.scalar(select(Delegation).join(State).where(State.code == "RUS"))
@@ -64,7 +68,7 @@ def test_the_task_closes_due_procedures_once(reference):
 
 
 def test_the_registered_task_runs_in_the_app_context(app_ctx, reference):
-    due = silence_draft("SOC/2000/DEC/9", date.today() - timedelta(days=15))
+    due = silence_draft("SOC/2000/DEC/9", SUITE_DAY - timedelta(days=15))
     task = app_ctx.extensions["celery"].tasks[TASK_NAME]
     assert task() == 1  # FlaskTask: pushes the app context, as the worker does
     assert task() == 0

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 from sqlalchemy import func, select
 
@@ -12,6 +10,7 @@ from secretariat_app.accounts.models.states import (
     states_with_status_on,
 )
 from secretariat_app.audit.models import AuditEntry
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.extensions import db
 from secretariat_app.permissions import Audience, access
@@ -20,7 +19,7 @@ from secretariat_app.permissions import Audience, access
 @bp.route("/")
 @access(Audience.SECRETARIAT)
 def dashboard():
-    today = date.today()
+    today = forum_today()
     members = db.session.scalars(states_with_status_on(today, MembershipStatus.MEMBER)).all()
     observers = db.session.scalars(states_with_status_on(today, MembershipStatus.OBSERVER)).all()
     recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()

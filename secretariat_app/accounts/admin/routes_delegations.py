@@ -2,8 +2,6 @@
 users, one delegation with its users, and creating a delegation."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import State
 from secretariat_app.accounts.services import delegations as delegation_service
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -26,7 +25,7 @@ from secretariat_app.permissions import Action, Audience, Load, access
 @access(Audience.SECRETARIAT)
 def delegations() -> ResponseReturnValue:
     """Every delegation with its state's status today and its number of users."""
-    today = date.today()
+    today = forum_today()
     return render_template("admin/delegations.html",
                            rows=delegation_service.delegations_overview(today, current_language()), today=today)
 
@@ -39,7 +38,7 @@ def delegation_detail(delegation: Delegation) -> ResponseReturnValue:
     users = db.session.scalars(
         select(User).where(User.delegation_id == delegation.id).order_by(User.name)
     ).all()
-    today = date.today()
+    today = forum_today()
     return render_template("admin/delegation_detail.html", delegation=delegation, users=users,
                            today=today, status=delegation.status_on(today))
 

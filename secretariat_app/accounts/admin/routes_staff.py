@@ -1,8 +1,6 @@
 """The staff register pages: the list, and appointing or editing one person."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from secretariat_app.accounts.admin.forms_staff import StaffForm, initial_data
 from secretariat_app.accounts.models.staff import StaffAppointment
 from secretariat_app.accounts.services import staff as staff_service
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.terms import official_title
 from secretariat_app.domain.violations import RuleViolations
@@ -23,7 +22,7 @@ from secretariat_app.permissions import Action, access
 @bp.route("/staff")
 @access(Action.MANAGE_STAFF)
 def staff() -> ResponseReturnValue:
-    register = staff_service.staff_register(date.today())
+    register = staff_service.staff_register(forum_today())
     return render_template("admin/staff.html", register=register, title_of=_title_of)
 
 

@@ -2,8 +2,6 @@
 history, and creating or editing states and their membership periods."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from secretariat_app.accounts.models.states import Membership, MembershipStatus,
 from secretariat_app.accounts.services import states as state_service
 from secretariat_app.accounts.services.delegations import delegation_of
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -43,7 +42,7 @@ def states() -> ResponseReturnValue:
     form = OnDateForm(request.args)
     if not form.validate():
         return render_template("admin/states.html", form=form, day=None, by_status={}, without=[]), 400
-    day = form.on.data or date.today()
+    day = form.on.data or forum_today()
     if form.on.data is None:
         form.on.data = day
     language = current_language()
@@ -60,7 +59,7 @@ def state_detail(code: str) -> ResponseReturnValue:
     """A state's names, ISO code, membership history and delegation."""
     state = _state_or_404(code)
     return render_template("admin/state_detail.html", state=state, delegation=delegation_of(state),
-                           today=date.today(), status_today=state.status_on(date.today()))
+                           today=forum_today(), status_today=state.status_on(forum_today()))
 
 
 @bp.route("/states/new", methods=["GET", "POST"])

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 from flask_login import current_user
 
 from secretariat_app.accounts.delegation import bp
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.permissions import Audience, access
 
 
@@ -15,4 +14,4 @@ def home():
     """The delegate's own delegation: its status in CICA and its members."""
     delegation = current_user.delegation
     return render_template("delegation/home.html", delegation=delegation,
-                           status=delegation.status_on(date.today()))
+                           status=delegation.status_on(forum_today()))

@@ -32,6 +32,7 @@ from secretariat_app.cbm.models import (
     CbmDimension,
     CoordinatorRole,
 )
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport, upsert
 from secretariat_app.core.localisation import by_name
 from secretariat_app.decisions.models import Decision, DecisionStatus
@@ -297,7 +298,7 @@ def current_coordinators_by_area(day: date | None = None, area_ids: list[int] | 
                                  language: str = "en") -> dict[int, list[CbmCoordinator]]:
     """Every area's coordinating states on `day` (today), with their state and decision loaded:
     coordinators first, then co-coordinators, each by name in `language`."""
-    day = day or date.today()
+    day = day or forum_today()
     query = (select(CbmCoordinator)
              .where(CbmCoordinator.term_start <= day,
                     or_(CbmCoordinator.term_end.is_(None), CbmCoordinator.term_end >= day))
@@ -347,7 +348,7 @@ def assign_coordinator_user(actor: User | None, area: CbmArea, user_id: int | No
                             day: date | None = None) -> CbmCoordinatorUser:
     """Let a user of a delegation coordinating `area` today act as its coordinator,
     giving them the coordinator role if they lack it, and commit (both audited)."""
-    day = day or date.today()
+    day = day or forum_today()
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         _refuse([Violation("user_id", N_("Choose an active user."))])

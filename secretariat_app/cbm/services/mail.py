@@ -22,6 +22,7 @@ from flask_babel import ngettext
 from secretariat_app.accounts.models.people import User
 from secretariat_app.cbm.models import CbmAnnualReport, ReportStatus
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_day_of
 from secretariat_app.core.localisation import is_known_timezone
 from secretariat_app.domain.cbm_reports import due_day_of
 from secretariat_app.domain.cbm_status import SECRETARIAT_TIMEZONE
@@ -103,7 +104,7 @@ def report_deadline(notification: Notification, user: User, now: datetime | None
 
     report = _report(notification)
     now = now or utcnow()
-    if user.id not in recipient_ids(report, now.date()):
+    if user.id not in recipient_ids(report, forum_day_of(now)):
         raise NotDeliverable(f"user {user.id} no longer coordinates the area of cbm_report {report.id}")
     if notification.due_at < report.due_at <= now:
         raise NotDeliverable(f"a reminder of cbm_report {report.id} that would arrive after the report fell due "

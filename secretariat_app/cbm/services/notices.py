@@ -29,6 +29,7 @@ from secretariat_app.cbm.models import (
     ReportStatus,
 )
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_day_of, forum_today
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import (
     Notification,
@@ -74,7 +75,7 @@ def recipient_ids(report: CbmAnnualReport, day: date | None = None) -> list[int]
     """The users who act as coordinators of the report's area on `day`: active,
     holding the coordinator role, assigned to the area, and of a delegation
     whose state coordinates or co-coordinates it that day (as permissions.coordinated_area_ids)."""
-    day = day or utcnow().date()
+    day = day or forum_today()
     query = (
         select(User.id).distinct()
         .join(CbmCoordinatorUser, CbmCoordinatorUser.user_id == User.id)
@@ -156,7 +157,7 @@ def sync_report(report: CbmAnnualReport, now: datetime | None = None) -> Deadlin
         return changes
     chaser = chaser_instant(report.due_at)
     wanted = [*reminder_instants(report.due_at), chaser]
-    recipients = set(recipient_ids(report, now.date()))
+    recipients = set(recipient_ids(report, forum_day_of(now)))
     by_recipient: dict[int, list[Notification]] = defaultdict(list)
     for row in rows:
         by_recipient[row.recipient_id].append(row)

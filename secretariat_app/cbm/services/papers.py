@@ -29,6 +29,7 @@ from secretariat_app.cbm.models import (
 )
 from secretariat_app.cbm.services.catalogue import current_coordinators
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_day_of, forum_today
 from secretariat_app.decisions.models import Decision, DecisionStatus
 from secretariat_app.documents.models import (
     Circulation,
@@ -122,7 +123,7 @@ def create_paper(actor: User | None, area: CbmArea, data: PaperData, today: date
     concept paper or action plan, body SWG, LIMITED, originated by the coordinating
     delegation) under its symbol, and the paper, committed together. Raises
     RuleViolations, writing nothing; any other failure rolls back the document too."""
-    today = today or date.today()
+    today = today or forum_today()
     title_en, title_ru = _titles(data)
     violations = []
     if not isinstance(data.kind, PaperKind):
@@ -215,7 +216,7 @@ def start_review(actor: User | None, paper: CbmPaper, now: datetime | None = Non
     refused = rules.refusal(rules.Action.START_REVIEW, paper.status.value)
     _refuse([refused] if refused else [])
     document = paper.document
-    members = default_delegations(now.date(), False)
+    members = default_delegations(forum_day_of(now), False)
     reached = set(db.session.scalars(select(Circulation.delegation_id).where(Circulation.document_id == document.id)))
     again = [d.id for d in members if d.id in reached]
     new = [d.id for d in members if d.id not in reached]
@@ -289,7 +290,7 @@ def add_comment(actor: User, paper: CbmPaper, text: str, now: datetime | None = 
     now = now or utcnow()
     text = (text or "").strip()
     delegation = actor.delegation
-    is_member = delegation is not None and delegation.is_member_on(now.date())
+    is_member = delegation is not None and delegation.is_member_on(forum_day_of(now))
     _refuse(rules.check_comment(paper.status.value, is_member, text))
     assert delegation is not None  # not a member's: refused above
     comment = CbmPaperComment(paper_id=paper.id, delegation_id=delegation.id, author_id=actor.id, text=text,

@@ -46,6 +46,7 @@ from secretariat_app.cbm.models import (
 from secretariat_app.cbm.services import notices as cbm_notices
 from secretariat_app.cbm.services.activities import plan_period
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import by_name, reader_language
 from secretariat_app.domain import cbm_reports as rules
 from secretariat_app.domain.cbm_status import (
@@ -413,7 +414,7 @@ def plannable(plan: CbmPaper) -> bool:
 
 
 def area_section(user, area: CbmArea, today: date | None = None) -> AreaSection:
-    today = today or date.today()
+    today = today or forum_today()
     plans = db.session.scalars(select(CbmPaper).where(CbmPaper.area_id == area.id,
                                                       CbmPaper.kind == PaperKind.ACTION_PLAN)
                                .order_by(CbmPaper.period_start.desc().nulls_last(), CbmPaper.id.desc()))

@@ -23,6 +23,7 @@ from secretariat_app.cbm.web.forms_catalogue import (
     EndTermForm,
 )
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import (
     COORDINATOR_ROLE_LABELS,
     PAPER_KIND_LABELS,
@@ -63,7 +64,7 @@ def _area_page(area: CbmArea) -> ResponseReturnValue:
 @access(Action.READ_CBM_OVERVIEW)
 def index() -> ResponseReturnValue:
     """The catalogue in the reader's language with today's coordinators, and the reader's own areas."""
-    today = date.today()
+    today = forum_today()
     coordinators = catalogue_service.current_coordinators_by_area(today, language=current_language())
     return render_template("cbm/catalogue.html", dimensions=catalogue_service.catalogue(),
                            coordinators=coordinators,
@@ -76,7 +77,7 @@ def index() -> ResponseReturnValue:
 def area(area_id: int) -> ResponseReturnValue:
     """An area: its coordinators over time, its papers at their step, and what the reader may do there."""
     area_ = db.get_or_404(CbmArea, area_id)
-    today = date.today()
+    today = forum_today()
     officer = is_secretariat(current_user)
     coordinates = area_.id in coordinated_area_ids(current_user, today)
     users = catalogue_service.coordinator_users(area_, today) if officer or coordinates else []
@@ -135,8 +136,8 @@ def area_edit(area_id: int) -> ResponseReturnValue:
 def coordinator_new(area_id: int) -> ResponseReturnValue:
     """Record the state an SOC decision appointed as coordinator or co-coordinator, for a term."""
     area_ = db.get_or_404(CbmArea, area_id)
-    form = AppointmentForm() if request.method == "POST" else AppointmentForm(data={"term_start": date.today()})
-    form.fill_choices(current_language(), date.today())
+    form = AppointmentForm() if request.method == "POST" else AppointmentForm(data={"term_start": forum_today()})
+    form.fill_choices(current_language(), forum_today())
     if form.validate_on_submit():
         try:
             row = catalogue_service.appoint(current_user, area_, form.to_data())
@@ -154,7 +155,7 @@ def coordinator_new(area_id: int) -> ResponseReturnValue:
 def coordinator_end(coordinator_id: int) -> ResponseReturnValue:
     """End a coordinating state's term (or end it earlier)."""
     row = db.get_or_404(CbmCoordinator, coordinator_id)
-    form = EndTermForm() if request.method == "POST" else EndTermForm(data={"term_end": row.term_end or date.today()})
+    form = EndTermForm() if request.method == "POST" else EndTermForm(data={"term_end": row.term_end or forum_today()})
     if form.validate_on_submit():
         try:
             catalogue_service.end_term(current_user, row, form.term_end.data)
@@ -181,7 +182,7 @@ def _user_form(area_: CbmArea, today: date) -> CoordinatorUserForm:
 def coordinator_user_new(area_id: int) -> ResponseReturnValue:
     """Let a user of a coordinating delegation act as the area's coordinator."""
     area_ = db.get_or_404(CbmArea, area_id)
-    form = _user_form(area_, date.today())
+    form = _user_form(area_, forum_today())
     if form.validate_on_submit():
         try:
             assignment = catalogue_service.assign_coordinator_user(current_user, area_, form.user_id.data)

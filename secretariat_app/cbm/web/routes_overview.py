@@ -34,6 +34,7 @@ from secretariat_app.cbm.services.overview import (
 from secretariat_app.cbm.web import bp
 from secretariat_app.cbm.web.forms_overview import ExportForm
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import (
     ACTIVITY_STATE_LABELS,
     ACTIVITY_TYPE_LABELS,
@@ -81,7 +82,7 @@ def _years(form: ExportForm, today: date) -> YearRange:
 @access(Action.READ_CBM_OVERVIEW)
 def overview() -> ResponseReturnValue:
     """The matrix of priority areas by year, the activities held and the review rotation."""
-    today, now, language = date.today(), _now(), current_language()
+    today, now, language = forum_today(), _now(), current_language()
     form = ExportForm(request.args)
     years = _years(form, today)
     scope = reader_scope(current_user)
@@ -100,7 +101,7 @@ def overview() -> ResponseReturnValue:
 
 
 def _export(kind: str, build) -> ResponseReturnValue:
-    today = date.today()
+    today = forum_today()
     form = ExportForm(request.args)
     try:
         years = year_range(form.from_year.data, form.to_year.data, today)
@@ -143,7 +144,7 @@ def compiled_report(dimension_code: str, year: int) -> ResponseReturnValue:
     language = request.args.get("lang") or current_language()
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
-    today = date.today()
+    today = forum_today()
     if not EARLIEST_YEAR <= year <= today.year + YEARS_AHEAD:
         abort(404)
     dimension = cbm_exports.dimension_by_code(dimension_code)

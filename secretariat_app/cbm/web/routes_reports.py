@@ -9,7 +9,6 @@ exist. Who may act is each route's @access (403; the loaders are cbm.web.loaders
 a locked report or a step out of order answers 409 with what to do instead."""
 from __future__ import annotations
 
-from datetime import date
 from typing import NoReturn
 
 from flask import (
@@ -60,6 +59,7 @@ from secretariat_app.cbm.web.loaders import (
     REPORT,
 )
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import (
     ACTIVITY_STATE_LABELS,
     ACTIVITY_TYPE_LABELS,
@@ -126,7 +126,7 @@ def area_reports(area_id: int) -> ResponseReturnValue:
 
 def _activity_form(plan: CbmPaper, activity: CbmActivity | None) -> ResponseReturnValue:
     form = ActivityForm() if request.method == "POST" else ActivityForm(data=activity_initial(activity))
-    form.fill_choices(current_language(), date.today())
+    form.fill_choices(current_language(), forum_today())
     if form.validate_on_submit():
         try:
             if activity is None:

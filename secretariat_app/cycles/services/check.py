@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import officer_alerts
 from secretariat_app.decisions.models import Chairmanship, Decision, DecisionStatus
@@ -115,7 +116,7 @@ def check_and_record(as_of: date | None = None, now: datetime | None = None) -> 
     button while beat runs) stored a new finding first, this one starts again
     once: the finding is known then, and not raised twice."""
     now = now or utcnow()
-    as_of = as_of or date.today()
+    as_of = as_of or forum_today()
     try:
         try:
             return _check_record_and_queue(as_of, now)

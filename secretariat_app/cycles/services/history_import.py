@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.audit import services as audit
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport, upsert
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.extensions import db
@@ -252,7 +253,7 @@ def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: LoadRe
 
 def import_history(directory: Path, today: date | None = None) -> LoadReport:
     """Read all three files, then write them in one transaction (or nothing)."""
-    today = today or date.today()
+    today = today or forum_today()
     states = {s.name_en: s for s in db.session.scalars(select(State))}
     bodies = {b.code: b for b in db.session.scalars(select(Body))}
     if not bodies:

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services.timeline import timeline_as_of
 from secretariat_app.cycles.web import bp
@@ -16,7 +17,7 @@ from secretariat_app.permissions import Audience, access
 def _as_of() -> date:
     raw = request.args.get("as_of", "").strip()
     if not raw:
-        return date.today()
+        return forum_today()
     try:
         return date.fromisoformat(raw)
     except ValueError:

@@ -2,8 +2,6 @@
 shows, and recording or editing a term."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,6 +9,7 @@ from flask_login import current_user
 
 from secretariat_app.accounts.models.states import State
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language
 from secretariat_app.decisions.chair import bp
 from secretariat_app.decisions.chair.forms import ChairmanshipForm, chair_initial
@@ -26,7 +25,7 @@ from secretariat_app.permissions import Audience, access
 @access(Audience.SECRETARIAT)
 def index() -> ResponseReturnValue:
     """The ledger, oldest first; gaps, overlaps and Executive Director warnings above it."""
-    ledger = chair_service.ledger(date.today())
+    ledger = chair_service.ledger(forum_today())
     states = {row.state_id: row.state for row in ledger.rows}
     return render_template("chair/index.html", ledger=ledger, since=LEDGER_START,
                            state_name=lambda key: states[key].name(current_language()) if key in states else "")

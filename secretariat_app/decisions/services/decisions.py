@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit import services as audit
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import reader_language
 from secretariat_app.decisions.models import (
     Decision,
@@ -156,7 +157,7 @@ def _flush_or_reference_clash(reference: str) -> None:
 def create_decision(actor: User | None, data: DecisionData, today: date | None = None) -> Decision:
     """Record a decision and commit: adopted when a meeting decision has its date,
     otherwise a draft. Raises RuleViolations, writing nothing."""
-    today = today or date.today()
+    today = today or forum_today()
     violations, reference = _check(data, None, today)
     if violations:
         raise RuleViolations(violations)
@@ -172,7 +173,7 @@ def create_decision(actor: User | None, data: DecisionData, today: date | None =
 def update_decision(actor: User | None, decision: Decision, data: DecisionData, today: date | None = None) -> Decision:
     """Change a decision and commit (audited when something changed). Once a draft
     has been circulated its procedure stays silence. Raises RuleViolations, writing nothing."""
-    today = today or date.today()
+    today = today or forum_today()
     violations, reference = _check(data, decision, today)
     if violations:
         raise RuleViolations(violations)
@@ -188,7 +189,7 @@ def update_decision(actor: User | None, decision: Decision, data: DecisionData, 
 def circulate(actor: User | None, decision: Decision, deadline: date | None = None,
               today: date | None = None) -> Decision:
     """Circulate a draft for silence today, with `deadline` (two weeks by default), and commit."""
-    today = today or date.today()
+    today = today or forum_today()
     deadline = deadline or silence.default_deadline(today)
     violations = silence.check_circulation(decision.status.value, decision.procedure.value, today, deadline)
     if violations:
@@ -214,7 +215,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
     Refused (RuleViolations, nothing written) when the decision is not under
     silence, the delegation is not a member's on the day, or the day is after
     the deadline, before circulation or in the future."""
-    today = today or date.today()
+    today = today or forum_today()
     db.session.refresh(decision, with_for_update=True)  # one writer at a time (PostgreSQL)
     delegation = db.session.get(Delegation, data.delegation_id) if data.delegation_id is not None else None
     violations: list[Violation] = []
@@ -254,7 +255,7 @@ def close_silence_procedures(today: date | None = None) -> list[int]:
     """Close every procedure whose deadline has passed: adopted the day after the
     deadline, or stopped by an objection. Returns the ids closed; running it
     again closes nothing more."""
-    today = today or date.today()
+    today = today or forum_today()
     due = db.session.scalars(
         select(Decision)
         .where(Decision.status == DecisionStatus.UNDER_SILENCE, Decision.silence_deadline < today)

@@ -3,8 +3,6 @@ adopted ones only), recording and editing decisions, and the silence procedure
 (circulating a draft, recording a member's objection)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from sqlalchemy import select
 
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language
 from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions as decision_service
@@ -64,7 +63,7 @@ def index() -> ResponseReturnValue:
 def detail(decision: Decision) -> ResponseReturnValue:
     meeting = db.session.get(Meeting, decision.meeting_id) if decision.meeting_id else None
     return render_template("decisions/detail.html", decision=decision, meeting=meeting,
-                           officer=is_secretariat(current_user), today=date.today())
+                           officer=is_secretariat(current_user), today=forum_today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,7 +84,7 @@ def _initial(decision: Decision | None) -> dict:
         return decision_initial(decision)
     code = (request.args.get("body") or "SOC").strip().upper()
     body = db.session.scalar(select(Body).where(Body.code == code))
-    reference = decision_service.proposed_reference(body, date.today().year) if body else ""
+    reference = decision_service.proposed_reference(body, forum_today().year) if body else ""
     return decision_initial(None, body, reference)
 
 
@@ -113,7 +112,7 @@ def _edit(decision: Decision | None) -> ResponseReturnValue:
 def circulate(decision_id: int) -> ResponseReturnValue:
     """Circulate a draft for silence today, with a deadline (two weeks unless changed)."""
     decision = db.get_or_404(Decision, decision_id)
-    today = date.today()
+    today = forum_today()
     form = CirculateForm() if request.method == "POST" else CirculateForm(data={"deadline": default_deadline(today)})
     if form.validate_on_submit():
         try:
@@ -135,7 +134,7 @@ def objection(decision_id: int) -> ResponseReturnValue:
     decision = db.get_or_404(Decision, decision_id)
     if decision.procedure != Procedure.SILENCE:
         abort(404)
-    today = date.today()
+    today = forum_today()
     form = ObjectionForm() if request.method == "POST" else ObjectionForm(data={"lodged_on": today})
     form.fill_choices(current_language(), today)
     if form.validate_on_submit():

@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language, local_time
@@ -158,7 +159,7 @@ _FILTERS_KEPT = 256
 
 
 def _filter_form(language: str) -> InboxFilterForm:
-    form = InboxFilterForm(request.args).load_choices(language, utcnow().date())
+    form = InboxFilterForm(request.args).load_choices(language, forum_today())
     form.validate()
     return form
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_day_of, forum_today
 from secretariat_app.core.localisation import by_name, reader_language
 from secretariat_app.documents.models import (
     Acknowledgement,
@@ -167,7 +168,7 @@ def circulate(actor: User | None, document: Document, data: CirculationData,
     or withdrawn, has no language version, its level does not allow a
     recipient, or every recipient has it already."""
     now = now or utcnow()
-    today = now.date()
+    today = forum_day_of(now)
     db.session.refresh(document, with_for_update=True)  # one circulation of a document at a time (PostgreSQL)
     if document.status not in (DocumentStatus.DRAFT, DocumentStatus.CIRCULATED):
         _refuse([Violation("audience", N_("%(symbol)s is %(status)s and is not circulated again."),
@@ -219,7 +220,7 @@ def circulate(actor: User | None, document: Document, data: CirculationData,
 
 def derestrict(actor: User | None, document: Document, level: DistributionLevel, today=None) -> Document:
     """Widen the distribution level (RESTRICTED → LIMITED → GENERAL, never back) and commit, logged."""
-    today = today or utcnow().date()
+    today = today or forum_today()
     if not isinstance(level, DistributionLevel) or WIDEST_FIRST.index(level) >= WIDEST_FIRST.index(document.level):
         _refuse([Violation("level", N_("A document can only be derestricted: RESTRICTED to LIMITED to GENERAL, "
                                        "never the other way."))])

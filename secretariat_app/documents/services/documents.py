@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit import services as audit
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.documents.models import (
     DistributionLevel,
     Document,
@@ -197,7 +198,7 @@ def create_document(actor: User | None, data: DocumentData, today: date | None =
     With commit=False the draft, its serial and its audit entry are only flushed:
     a caller that writes more rows for the same user action (a CBM paper) commits
     them all at once, or rolls them all back."""
-    today = today or date.today()
+    today = today or forum_today()
     data = _normalised(data)
     violations, body, year = _check(data, True, today)
     _refuse(violations)
@@ -222,7 +223,7 @@ def update_document(actor: User | None, document: Document, data: DocumentData) 
     if document.status != DocumentStatus.DRAFT:
         _refuse([Violation("status", N_("Only a draft can be changed; a circulated document is "
                                         "revised, corrected or added to by a later version."))])
-    violations, _, _ = _check(data, False, date.today())
+    violations, _, _ = _check(data, False, forum_today())
     _refuse(violations)
     with audit.tracking_changes(actor, "document.update", "document", document, DOCUMENT_FIELDS):
         _apply(document, data)

@@ -2,7 +2,6 @@
 broken rule lands under the field it names; the rules live in the services."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +25,7 @@ from wtforms.validators import Length, Optional
 
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import by_name
 from secretariat_app.documents.models import (
@@ -183,7 +183,7 @@ class DocumentForm(FlaskForm):
 
 def document_initial(document: Document | None, meeting: Meeting | None = None) -> dict[str, Any]:
     if document is None:
-        return {"year": date.today().year, "meeting_id": meeting.id if meeting else None,
+        return {"year": forum_today().year, "meeting_id": meeting.id if meeting else None,
                 "doc_type": DocumentType.OTHER, "originator": Originator.SECRETARIAT,
                 "level": DistributionLevel.GENERAL}
     return {"doc_type": document.doc_type, "originator": document.originator, "level": document.level,

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from secretariat_app.core.columns import utcnow
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import by_name, current_language
 from secretariat_app.decisions.services.chair import chair_on
 from secretariat_app.domain import meeting_rules as rules
@@ -79,7 +80,7 @@ def calendar() -> ResponseReturnValue:
         meetings = calendar_service.meetings_in_year(year, body_id)
     else:
         meetings = calendar_service.upcoming_meetings(utcnow(), body_id)
-    today = date.today()
+    today = forum_today()
     return render_template("meetings/calendar.html", form=form, meetings=meetings, year=year, today=today)
 
 
