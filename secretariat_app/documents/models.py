@@ -141,6 +141,30 @@ class StoredFile(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class TextStatus(enum.Enum):
+    """How far the text of a stored file has been read (by the worker, after the upload commits)."""
+
+    PENDING = "pending"  # not read yet (or read again: a retry is due)
+    EXTRACTED = "extracted"  # text found and stored
+    SCAN = "scan"  # a PDF of images: pages but no text layer
+    UNREADABLE = "unreadable"  # damaged, encrypted, or the reader failed for good
+    UNSUPPORTED = "unsupported"  # a type we have no reader for
+
+
+class FileText(Model):
+    """The text of a stored file, for full-text search and the side-by-side view.
+    Keyed like the store, by the file's SHA-256: the same file uploaded twice is read once."""
+
+    __tablename__ = "file_text"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_file.sha256", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[TextStatus] = mapped_column(enum_column(TextStatus, "text_status"), default=TextStatus.PENDING)
+    text: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(String(400), default="")
+    extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class DocumentVersion(Model):
     """One uploaded file of one language of a document. A new upload for the same
     language replaces the previous one on screen; the archive keeps both."""
