@@ -281,9 +281,36 @@ def test_dispatch_commits_before_it_enqueues_and_survives_a_dead_broker(settings
     result = dispatch.dispatch(enqueue, now=NOW)
     assert (len(result.claimed), result.enqueued, seen) == (3, 1, [SENDING, SENDING])
     assert "Connection refused" in result.error
-    assert [r.status for r in rows()] == [SENDING] * 3  # taken back after the timeout
-    later = dispatch.dispatch(lambda *_: None, now=NOW + timedelta(seconds=601))
-    assert (later.reclaimed, len(later.claimed), later.enqueued) == (3, 3, 3)
+    first, second, third = rows()
+    assert (first.status, first.attempts) == (SENDING, 1)  # its task is queued
+    # The two no task carries are handed back at once, their attempt given back: nothing was tried.
+    assert [(r.status, r.attempts) for r in (second, third)] == [(PENDING, 0)] * 2
+    assert "could not be queued" in second.last_error
+    later = dispatch.dispatch(lambda *_: None, now=NOW)  # the next pass, no sending timeout to wait for
+    assert (later.reclaimed, len(later.claimed), later.enqueued) == (0, 2, 2)
+
+
+def test_a_task_that_reached_the_broker_despite_the_error_sends_nothing(settings, app, outbox):
+    """The broker may take a message and still raise (a timeout on its answer): the
+    row handed back is no longer in that claim, so the stray task sends nothing, and
+    the notice goes out once, from its new claim."""
+    queued([delegate()])
+    taken = []
+
+    def enqueue(notification_id, claim):
+        taken.append((notification_id, claim))
+        raise TimeoutError("the broker took too long to answer")
+
+    dispatch.dispatch(enqueue, now=NOW)
+    [(notification_id, stray_claim)] = taken
+    assert rows()[0].status == PENDING
+    dispatch.deliver(notification_id, stray_claim)
+    assert outbox == [] and rows()[0].status == PENDING
+    [(again, claim)] = dispatch.dispatch(lambda *_: None, now=NOW).claimed
+    assert again == notification_id and claim > stray_claim
+    dispatch.deliver(notification_id, claim)
+    dispatch.deliver(notification_id, stray_claim)
+    assert len(outbox) == 1 and rows()[0].status == SENT
 
 
 def test_resend_makes_failed_rows_pending_again(settings, outbox, monkeypatch):

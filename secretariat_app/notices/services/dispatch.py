@@ -186,12 +186,38 @@ def dispatch(enqueue: Callable, now: datetime | None = None, limit: int | None =
                 enqueue(*group[0])
         except Exception as error:  # noqa: BLE001  (the broker's many ways of being down)
             result.error = f"{type(error).__name__}: {error}"
-            log.error("could not enqueue notices from %s on (%s); %d claimed notices wait for the sending timeout",
-                      group[0][0], result.error, len(claimed) - result.enqueued)
+            unqueued = claimed[result.enqueued:]
+            back = give_back_unqueued(unqueued, result.error)
+            log.error("could not enqueue notices from %s on (%s); %d of %d claimed notices handed back at once",
+                      group[0][0], result.error, back, len(unqueued))
             break
         result.enqueued += len(group)
         result.tasks += 1
     return result
+
+
+def give_back_unqueued(pairs: Sequence[tuple[int, int]], why: str) -> int:
+    """Claimed rows that no task carries (the broker refused them) go back to
+    pending at once, their attempt given back: nothing was tried. Only rows still
+    "sending" in the very claim are touched, and their claim stays counted, so a
+    task that reached the broker after all (the error came after it took the
+    message) finds its row no longer in its claim and sends nothing: still once.
+    Rows this misses (the database went too) are taken back after the sending
+    timeout, as before. Commits; returns how many went back."""
+    if not pairs:
+        return 0
+    note = f"not sent: could not be queued ({why}); handed back to the dispatcher"[:2000]
+    try:
+        back = rowcount(db.session.execute(
+            update(Notification).where(_in_claim(pairs))
+            .values(status=PENDING, attempts=Notification.attempts - 1, claimed_at=None, last_error=note),
+            execution_options=NO_SYNC))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not hand back %d unqueued notices; the sending timeout will", len(pairs))
+        return 0
+    return back
 
 
 # Delivering -------------------------------------------------------------------------------------------
