@@ -252,42 +252,42 @@ def test_a_tampered_database_dump_an_extra_file_or_no_manifest_is_refused(made):
     assert untouched(target)
 
 
-def test_a_stored_file_renamed_with_its_manifest_entry_is_still_refused(made):
-    """A manifest rewritten to match a changed file: the stored file's name is its sum."""
+def restore_with_manifest(made, change):
+    """Restore the backup after `change(manifest)` rewrote its manifest; the target must stay untouched."""
     _, backup, target = made
-    path = stored_file(backup)
-    path.write_bytes(path.read_bytes() + b"changed")
     manifest = json.loads((backup / "manifest.json").read_text())
-    name = path.relative_to(backup).as_posix()
-    from secretariat_app.backup.manifest import sha256_of
-    entry = sha256_of(path)
-    manifest["files"][name] = {"sha256": entry.sha256, "size": entry.size}
+    change(manifest)
     (backup / "manifest.json").write_text(json.dumps(manifest))
     result = cli(target, "backup", "restore", str(backup))
-    assert result.exit_code == 1 and "must be named by its SHA-256" in result.output
     assert untouched(target)
+    return result
+
+
+def test_a_stored_file_renamed_with_its_manifest_entry_is_still_refused(made):
+    """A manifest rewritten to match a changed file: the stored file's name is its sum."""
+    from secretariat_app.backup.manifest import sha256_of
+
+    path = stored_file(made[1])
+    path.write_bytes(path.read_bytes() + b"changed")
+    entry = sha256_of(path)
+
+    def rename(manifest: dict) -> None:
+        manifest["files"][path.relative_to(made[1]).as_posix()] = {"sha256": entry.sha256, "size": entry.size}
+
+    result = restore_with_manifest(made, rename)
+    assert result.exit_code == 1 and "must be named by its SHA-256" in result.output
 
 
 def test_a_manifest_naming_a_database_file_it_does_not_list_is_refused(made):
-    _, backup, target = made
-    manifest = json.loads((backup / "manifest.json").read_text())
-    manifest["database"]["file"] = "../elsewhere.sqlite"
-    (backup / "manifest.json").write_text(json.dumps(manifest))
-    result = cli(target, "backup", "restore", str(backup))
+    result = restore_with_manifest(made, lambda manifest: manifest["database"].update(file="../elsewhere.sqlite"))
     assert result.exit_code == 1 and "is not among the manifest's files" in result.output
-    assert untouched(target)
 
 
 def test_a_backup_of_a_newer_schema_is_refused(made):
-    _, backup, target = made
-    manifest = json.loads((backup / "manifest.json").read_text())
-    manifest["schema_revision"] = "fffffffffff0"
-    manifest["app_version"] = "9.0.0"
-    (backup / "manifest.json").write_text(json.dumps(manifest))
-    result = cli(target, "backup", "restore", str(backup))
+    result = restore_with_manifest(made, lambda manifest: manifest.update(schema_revision="fffffffffff0",
+                                                                          app_version="9.0.0"))
     assert result.exit_code == 1
     assert "fffffffffff0 is not one this code knows" in result.output and "app version 9.0.0" in result.output
-    assert untouched(target)
 
 
 def test_a_database_that_is_not_empty_is_refused(made):
