@@ -18,6 +18,7 @@ from sqlalchemy.orm import defer, joinedload
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.sessions import LoginSession, UserSession
 from secretariat_app.accounts.services import sessions
+from secretariat_app.core import cache_generation
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.extensions import db, login_manager, prepared_statements
 
@@ -26,6 +27,9 @@ from secretariat_app.extensions import db, login_manager, prepared_statements
 # the page header). Built once: the statement and its cache key are reused by every
 # request. On PostgreSQL it runs outside a transaction when it comes first
 # (pg_connections.lone_read).
+# The same statement reads the generation of the rows web processes cache
+# (core/cache_generation.py): a change made through another process is seen on
+# the next request, at the cost of one primary-key lookup and no round trip.
 # What no page header needs is left to load when asked for (the password hash, the
 # mail preferences, the feed's token hash, creation times, the sealed TOTP secret): fewer columns to
 # convert. The enrolment time stays: the second-factor gate reads it on every page.
@@ -36,7 +40,7 @@ USER_OPTIONS = (
     joinedload(User.delegation).defer(Delegation.created_at).joinedload(Delegation.state),
 )
 READER = lone_read(
-    select(User, UserSession.id, UserSession.last_seen_at)
+    select(User, UserSession.id, UserSession.last_seen_at, cache_generation.column())
     .join(UserSession, UserSession.user_id == User.id)
     .options(*USER_OPTIONS)
     .where(UserSession.secret_hash == bindparam("secret_hash"), UserSession.ended_at.is_(None),
@@ -56,7 +60,8 @@ def load_user(key: str) -> User | None:
                                           "idle_since": sessions.idle_since(now)}).unique().first()
     if row is None:
         return None
-    user, session_id, last_seen_at = row
+    user, session_id, last_seen_at, generation = row
+    cache_generation.seen(generation)
     if not user.active:
         return None
     user.login_session = LoginSession(session_id, key)

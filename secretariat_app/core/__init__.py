@@ -12,6 +12,8 @@ habits. Nothing here knows a feature.
 - `errors`, `security_headers`, `csrf_tokens`: readable refusals, headers, tokens.
 - `counters`, `read_limits`: throttle counters (Redis, or the process while it is
   down); the per-user limits on searches, exports and feeds.
+- `cache_generation`, `models`: what lets a web process keep rows in memory and
+  still see at once a change made through any other process or host.
 - `navigation`, `pg_connections`: fast paths (each module says what it trades
   and which benchmark proves it).
 - `db_failover`: a lost database connection: reads run again once, anything

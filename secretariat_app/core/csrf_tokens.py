@@ -6,7 +6,16 @@ for each request that shows a form. A token signed up to SIGNED_FOR seconds ago
 is the same token a fresh signature would give but for its timestamp: it stays
 valid for WTF_CSRF_TIME_LIMIT less at most that, and is checked by Flask-WTF
 exactly as a fresh one. Within a request the token is the one Flask-WTF keeps
-in `g`, so forms and the header agree."""
+in `g`, so forms and the header agree.
+
+Kept per process and never invalidated across processes, safely: a token holds
+no authority of its own. Every process signs with the same SECRET_KEY, so one
+signed by any process is accepted by every other (tests/integration/
+test_two_processes.py posts a token one process signed to the other), and the
+cache is keyed by the session's raw token, which only the holder of that
+session's cookie sends. Who may do what is decided per request from the
+reader's row (a role changed or an account deactivated through another
+process counts on the next request), not from the token."""
 from __future__ import annotations
 
 from collections import OrderedDict

@@ -1,6 +1,13 @@
 """The main navigation of every page, rendered once per kind of reader,
 language and page rather than on every request: its links and labels depend
-on nothing else (about forty template calls a page otherwise)."""
+on nothing else (about forty template calls a page otherwise).
+
+Kept per process and never invalidated across processes, safely: the key is
+computed on every request from the reader's roles, read with the reader's row
+on every request, so a role changed through another process shows the other
+navigation at once; the rest of the key (language, page, script root) and the
+template and catalogues change only with a deployment, which restarts every
+process (tests/web/test_navigation_cache.py, tests/integration/test_two_processes.py)."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,8 +1,10 @@
 """The inbox costs a constant number of SQL statements per request, whatever
 the page size: one statement for the session's user (with their roles,
 delegation and its state) and one for the page rows (unread flag, circulation
-time, acknowledgement and languages included). The filters' bodies and meetings
-are read once a minute per process (two more statements then)."""
+time, acknowledgement and languages included); the reader's statement also
+reads the generation of cached rows (core/cache_generation.py). The filters'
+bodies and meetings are read again only after a body or meeting changed, in any
+process (two more statements then)."""
 from __future__ import annotations
 
 import re
@@ -29,7 +31,7 @@ from tests.documents_helpers import (
 
 # The user with roles, delegation and state (Flask-Login, the page header); the page rows.
 EXPECTED_STATEMENTS = 2
-# And, once a minute per process or after a body or meeting changed, the filters' choices.
+# And, after a body or meeting changed (through any process), the filters' choices.
 EXPECTED_WITH_CHOICES = 4
 
 

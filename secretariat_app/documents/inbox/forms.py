@@ -61,7 +61,7 @@ class InboxFilterForm(FlaskForm):
     language = OptionalSelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
 
     def load_choices(self, language: str, today: date) -> InboxFilterForm:
-        """Bodies and meetings from the per-process cache (services.inbox.filter_choices)."""
+        """Bodies and meetings as this process keeps them, current in every process (services.inbox.filter_choices)."""
         choices = filter_choices()
         self.body.choices = [("", _l("any body")),
                              *((str(id_), name_ru if language == "ru" else name_en)
@@ -115,6 +115,8 @@ class InboxFilterForm(FlaskForm):
 
 
 _FIXED = ("doc_type", "language")  # choices that depend on the language only
+# Kept per process with no invalidation: enumerations and catalogues change only
+# with a deployment, which restarts every process (bodies and meetings are not kept here).
 _OPTIONS: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
 

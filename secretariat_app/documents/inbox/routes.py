@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from secretariat_app.core.columns import utcnow
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
@@ -30,6 +29,11 @@ from secretariat_app.documents.services import reading
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions import documents as document_access
 
+# Per-process caches of this module that need no invalidation across processes:
+# _LABELS, _PIECES, _language_link and _zone hold labels, escaped tags and zones,
+# functions of the language (or code, or zone name) and of the message catalogues,
+# which change only with a deployment, which restarts every process. _FILTERS is
+# keyed by the filters' choices' read, which follows every process's changes.
 _LABELS: dict[str, dict] = {}
 
 
@@ -166,17 +170,22 @@ def _filter_form(language: str) -> InboxFilterForm:
 
 def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, str]) -> Markup:
     """The filter form's HTML. It is a function of the request's arguments (less
-    the page cursor), the language, the year and the filters' choices, so what it
+    the page cursor), the language, the forum's year (the meetings offered are
+    this year's and its neighbours') and the filters' choices, so what it
     rendered for the same ones is served again (most requests carry none, and
-    build no form: `form` is None)."""
-    key = (id(current_app), language, utcnow().year, inbox_service.filter_choices().loaded_at,
+    build no form: `form` is None). The choices are this process's read of them
+    (loaded_at), read again whenever any process changed a body or a meeting
+    (services.inbox.filter_choices), so no other process's change is missed."""
+    choices = inbox_service.filter_choices()
+    key = (id(current_app), request.script_root, language, forum_today().year, choices.loaded_at,
            tuple(sorted((name, tuple(values)) for name, values in request.args.lists() if name != "after")))
     html = _FILTERS.get(key)
     if html is None:
         html = Markup(render_template("inbox/_filters.html", form=form or _filter_form(language), args=args))
-        _FILTERS[key] = html
-        while len(_FILTERS) > _FILTERS_KEPT:
-            _FILTERS.popitem(last=False)
+        if choices.kept:
+            _FILTERS[key] = html
+            while len(_FILTERS) > _FILTERS_KEPT:
+                _FILTERS.popitem(last=False)
     return html
 
 

@@ -46,7 +46,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from itertools import chain
 from typing import Any, NamedTuple
 
 from flask import current_app, has_app_context
@@ -58,7 +57,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    event,
     exists,
     false,
     func,
@@ -68,11 +66,12 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.accounts.models.states import Body
+from secretariat_app.core import cache_generation
 from secretariat_app.core.columns import UTCDateTime
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.documents.models import (
@@ -485,10 +484,9 @@ def _latest_languages(versions: str | None) -> list[tuple[str, int]]:
     return sorted(latest.items(), key=lambda item: (_LANGUAGE_ORDER.get(item[0], len(_LANGUAGE_ORDER)), item[0]))
 
 
-# The filters' choices: bodies and meetings, cached per process ---------------------------
+# The filters' choices: bodies and meetings, kept per process -------------------------------
 
 CHOICES_KEY = "inbox_filter_choices"
-CHOICES_TTL_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -496,49 +494,37 @@ class FilterChoices:
     """What the inbox's filters offer: every body, and every meeting newest first
     (the form shows those of a year or two; the archive holds hundreds)."""
 
-    loaded_at: float
+    loaded_at: float  # time.monotonic() of the read: tells one read from another in this process
+    generation: int | None  # core/cache_generation.py's, when read
     bodies: tuple[tuple[int, str, str], ...]  # id, name_en, name_ru
     meetings: tuple[tuple[int, int | None, str, str, datetime], ...]  # id, number, title_en, title_ru, starts_at
+    kept: bool = True  # False: read inside a transaction that changed a body or a meeting, not kept
 
 
 def filter_choices() -> FilterChoices:
-    """The choices, read at most once a minute per process (two statements).
-    A body or meeting written in this process is seen at once (forget_choices
-    runs on flush and commit); one written by another process within a minute."""
-    ttl = current_app.config.get("INBOX_CHOICES_TTL_SECONDS", CHOICES_TTL_SECONDS)
+    """The choices, read again (two statements) only when a body or a meeting
+    changed since this process read them, through this process or any other: the
+    generation the request read with its reader (core/cache_generation.py) is
+    not the one they were read under."""
+    generation, changing = cache_generation.current(), cache_generation.uncommitted_changes()
     cached = current_app.extensions.get(CHOICES_KEY)
-    now = time.monotonic()
-    if cached is not None and now - cached.loaded_at < ttl:
+    if cached is not None and cached.generation == generation and not changing:
         return cached
     bodies = tuple((id_, name_en, name_ru) for id_, name_en, name_ru in db.session.execute(
         select(Body.id, Body.name_en, Body.name_ru).order_by(Body.id)))
     meetings = tuple((id_, number, en, ru, starts_at) for id_, number, en, ru, starts_at in db.session.execute(
         select(Meeting.id, Meeting.number, Meeting.title_en, Meeting.title_ru, Meeting.starts_at)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
-    cached = FilterChoices(now, bodies, meetings)
-    current_app.extensions[CHOICES_KEY] = cached
-    return cached
+    read = FilterChoices(time.monotonic(), generation, bodies, meetings, kept=not changing)
+    if read.kept:
+        current_app.extensions[CHOICES_KEY] = read
+    return read
 
 
 def forget_choices() -> None:
+    """Read the choices again on the next call (tests, after emptying tables)."""
     if has_app_context():
         current_app.extensions.pop(CHOICES_KEY, None)
 
 
-@event.listens_for(Session, "after_flush")
-def _choices_changed(session, _flush_context) -> None:
-    if any(isinstance(obj, (Body, Meeting)) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info[CHOICES_KEY] = True
-        forget_choices()
-
-
-@event.listens_for(Session, "after_commit")
-def _choices_committed(session) -> None:
-    # Again after the commit: a page drawn between the flush and the commit read the old rows.
-    if session.info.pop(CHOICES_KEY, False):
-        forget_choices()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _choices_rolled_back(session, _previous_transaction) -> None:
-    session.info.pop(CHOICES_KEY, None)
+cache_generation.watch(Body, Meeting)
