@@ -5,8 +5,10 @@ pages (the inbox's filter choices: every body and meeting). The app runs as
 several gunicorn processes on several hosts, so a change made through one must
 be seen by every other on its very next request. Each change to a watched model
 draws a new random number into the one row of `cache_generation`, in the
-same transaction as the change (at its first flush): it is committed with the
-change or not at all. Every request reads that number with its reader's row
+same transaction as the change (at each flush that holds one): it is committed
+with the change or not at all. The module that keeps the rows names their
+models (`watch`); create_app imports it in every process that can write them
+(web, worker, command line). Every request reads that number with its reader's row
 (accounts/login.py: a scalar subquery of the statement it already makes, one
 primary-key lookup, no extra round trip), and a cache kept with another
 number is read again.
@@ -89,8 +91,8 @@ def _draw(connection: Connection) -> None:
 def _watched_rows_flushed(session: Session, _flush_context: UOWTransaction) -> None:
     # Drawn at every flush that holds a watched change (rare writes): a savepoint
     # rolled back with an earlier draw leaves none behind for what follows it.
-    if _WATCHED and any(isinstance(obj, tuple(_WATCHED))
-                        for obj in chain(session.new, session.dirty, session.deleted)):
+    watched = tuple(_WATCHED)
+    if watched and any(isinstance(obj, watched) for obj in chain(session.new, session.dirty, session.deleted)):
         session.info[_CHANGED] = True
         _draw(session.connection())
         if has_app_context():

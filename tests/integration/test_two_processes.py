@@ -53,8 +53,14 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.running():
             os.killpg(self.process.pid, signal.SIGQUIT)  # quick shutdown of its group: the master and its worker
             try:
                 self.process.wait(timeout=30)
@@ -84,15 +90,14 @@ def servers(app, database_url, tmp_path_factory) -> Iterator[tuple[Server, Serve
     started = [_start("a", env, workdir), _start("b", env, workdir)]
     try:
         for server in started:
-            wait_for(lambda s=server: services.port_open("127.0.0.1", s.port) or s.process.poll() is not None,
-                     90, f"server {server.name} to listen")
-            assert server.process.poll() is None, server.log.read_text()
+            wait_for(lambda s=server: services.port_open("127.0.0.1", s.port), 90, f"server {server.name} to listen",
+                     [server])
         yield started[0], started[1]
     finally:
         for server in reversed(started):
             server.stop()
     for server in started:
-        assert "Traceback" not in server.log.read_text(), server.log.read_text()[-3000:]
+        assert "Traceback" not in server.output(), server.output()[-3000:]
 
 
 class _Stay(urllib.request.HTTPRedirectHandler):

@@ -6,8 +6,12 @@ its own connections and sessions and nothing of this app's memory but the
 code (tests/integration/test_two_processes.py does it with two real servers)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import g, request_finished
@@ -21,6 +25,8 @@ from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from tests.conftest import log_in
 from tests.documents_helpers import body, cast, circulate, make_document, meeting
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def stored_generation() -> int | None:
@@ -115,3 +121,15 @@ def test_a_request_keeps_the_generation_it_read_with_its_reader(app_ctx):
     with request_finished.connected_to(keep, app_ctx):
         assert client.get("/inbox/").status_code == 200
     assert seen == [stored_generation()] and seen[0] is not None
+
+
+def test_an_app_as_a_worker_or_the_command_line_builds_it_watches_bodies_and_meetings(tmp_path):
+    """A change made by a worker or a command draws a generation too: create_app
+    alone (in a fresh process) registers what the inbox keeps."""
+    script = ("from secretariat_app import create_app; from secretariat_app.core import cache_generation; "
+              "create_app(); print(sorted(model.__name__ for model in cache_generation._WATCHED))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "SECRETARIAT_ENV": "development",
+                                         "DATABASE_URL": "sqlite://", "INSTANCE_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "['Body', 'Meeting']"
