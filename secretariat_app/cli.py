@@ -16,11 +16,13 @@ from secretariat_app.cycles.services import history_import
 from secretariat_app.demo import accounts as demo
 from secretariat_app.demo import seed as seeding
 from secretariat_app.demo.guard import DemoRefused
+from secretariat_app.documents.text.cli import register_texts_cli
 
 
 def register_cli(app: Flask) -> None:
     register_notify_cli(app)
     register_backup_cli(app)
+    register_texts_cli(app)
 
     @app.cli.group("reference")
     def reference() -> None:

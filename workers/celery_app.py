@@ -62,6 +62,12 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.documents.sweep_files",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Every 10 minutes: a read for each stored file whose text is still pending (a lost task, a retry spent).
+        "extract-pending-texts": {
+            "task": "workers.tasks.documents.extract_pending_texts",
+            "schedule": 600.0,
+            "options": {"expires": 600.0},
+        },
         # Every 15 minutes: the reminders and chaser of each draft CBM annual report, for its coordinators.
         "sync-cbm-report-deadlines": {
             "task": "workers.tasks.cbm.sync_report_deadlines",

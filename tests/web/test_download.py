@@ -63,16 +63,41 @@ def test_the_secretariat_downloads_anything_drafts_included(world, client, login
     assert len(downloads()) == sum(len(d.versions) for d in docs.values())
 
 
-def test_attachment_named_after_symbol_and_language_with_stored_type(world, client, login):
+def test_a_pdf_opens_in_the_browser_sandboxed_named_after_symbol_and_language(world, client, login):
     c, docs = world
     login(c.b1)
     russian = next(v for v in docs["G1"].versions if v.language == "ru")
     response = client.get(url(russian))
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == "attachment; filename=CICA-SOC-2024-1-ru.pdf"
+    assert response.headers["Content-Disposition"] == "inline; filename=CICA-SOC-2024-1-ru.pdf"
     assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Security-Policy"] == "sandbox"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "private" in response.headers["Cache-Control"]
+
+
+def test_reading_a_pdf_in_the_browser_is_a_receipt_and_audited_as_a_download(world, client, login):
+    c, docs = world
+    login(c.a1)
+    version = docs["G2"].versions[0]
+    response = client.get(url(version))
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert db.session.scalar(select(func.count(Receipt.id)).where(
+        Receipt.user_id == c.a1.id, Receipt.document_id == docs["G2"].id)) == 1
+    [entry] = downloads()
+    assert (entry.actor_id, entry.object_id, entry.after["version_id"]) == (c.a1.id, str(docs["G2"].id), version.id)
+
+
+def test_other_types_stay_attachments_in_a_sandbox(app_ctx, client, login):
+    c = cast()
+    document = make_document(languages=())
+    version = add_version(document, "en", content="Plain text\n".encode())
+    circulate(document, c.alpha)
+    login(c.a1)
+    response = client.get(url(version))
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Security-Policy"] == "sandbox"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_text_files_keep_their_charset_and_revisions_their_suffix(app_ctx, client, login):

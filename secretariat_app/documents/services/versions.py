@@ -25,8 +25,10 @@ from secretariat_app.documents.models import (
     Document,
     DocumentStatus,
     DocumentVersion,
+    FileText,
     StoredFile,
 )
+from secretariat_app.documents.text import extraction as text_extraction
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 
@@ -67,13 +69,15 @@ def _check(document: Document, data: UploadData) -> tuple[list[Violation], str]:
 
 
 def _store_row(stored: Stored) -> None:
-    """The StoredFile row of a content, written once whoever uploads it."""
+    """The StoredFile row of a content, written once whoever uploads it, with its
+    file_text row (PENDING) and the read of its text once the upload commits."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(insert(StoredFile).values(
         sha256=stored.sha256, size=stored.size, content_type=stored.type.content_type,
         extension=stored.type.extension, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["sha256"]))
+    text_extraction.add_pending(stored.sha256)
 
 
 def upload(actor: User | None, document: Document, data: UploadData, store: FileStore | None = None,
@@ -190,6 +194,8 @@ def sweep_files(store: FileStore | None = None, grace_seconds: float = SWEEP_GRA
     ).all()
     gone = [sha for sha in unreferenced if not store.exists(sha)]  # a young file keeps its row too
     if gone:
+        db.session.execute(delete(FileText).where(  # its text goes with it (ON DELETE CASCADE, said here too)
+            FileText.sha256.in_(gone), FileText.sha256.not_in(_referenced_hashes())))
         db.session.execute(delete(StoredFile).where(
             StoredFile.sha256.in_(gone), StoredFile.sha256.not_in(_referenced_hashes())))
     db.session.commit()

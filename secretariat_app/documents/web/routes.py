@@ -26,6 +26,8 @@ from secretariat_app.documents.models import (
 from secretariat_app.documents.services import archive as archive_service
 from secretariat_app.documents.services import documents as document_service
 from secretariat_app.documents.services.versions import language_statuses
+from secretariat_app.documents.text.extraction import statuses_of
+from secretariat_app.documents.text.side_by_side import has_both
 from secretariat_app.documents.web import bp
 from secretariat_app.documents.web.forms import (
     DOCUMENT_STATUS_LABELS,
@@ -101,9 +103,11 @@ def detail(document_id: int) -> ResponseReturnValue:
     named = db.session.scalars(select(NamedRecipient).where(NamedRecipient.document_id == document.id)).all()
     acknowledged = db.session.scalar(select(func.count(Acknowledgement.id))
                                      .where(Acknowledgement.document_id == document.id))
+    languages = language_statuses(document)
+    texts = statuses_of(s.current.file_sha256 for s in languages if s.current is not None)
     return render_template("documents/detail.html", document=document, base=base, later=later,
-                           languages=language_statuses(document), recipients=recipients, named=named,
-                           acknowledged=acknowledged)
+                           languages=languages, recipients=recipients, named=named,
+                           acknowledged=acknowledged, texts=texts, side_by_side=has_both(document))
 
 
 @bp.route("/meeting/<int:meeting_id>")

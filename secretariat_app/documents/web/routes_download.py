@@ -1,7 +1,9 @@
 """Downloading a language version: the reader's right is checked on every
 request (permissions.documents, through services.download's fast path), the stored file is
-streamed as an attachment named after the symbol and language
-(CICA-SOC-2024-17-ru.pdf), and every download is audited.
+streamed named after the symbol and language (CICA-SOC-2024-17-ru.pdf), and every
+download is audited and marks the document read. A PDF opens in the browser
+(inline, in a sandbox: `Content-Security-Policy: sandbox`, `nosniff`); every
+other type comes as an attachment.
 
 A version the reader may not read answers 404, exactly as one that does not
 exist, so that neither ids nor existence leak."""
@@ -17,6 +19,8 @@ from secretariat_app.documents.services import download as download_service
 from secretariat_app.documents.web import bp
 from secretariat_app.extensions import db
 from secretariat_app.permissions import Audience, access
+
+INLINE_TYPES = frozenset({"application/pdf"})  # read in the browser; the rest are saved
 
 
 @bp.route("/versions/<int:version_id>/download")
@@ -35,10 +39,13 @@ def download(version_id: int) -> ResponseReturnValue:
         abort(404, _("The file of this language version is missing from the archive. "
                      "The Secretariat has been told; please try again later or contact the Secretariat."))
     db.session.commit()
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.file_name,
+    inline = found.content_type in INLINE_TYPES
+    response = send_file(path, mimetype=found.content_type, as_attachment=not inline, download_name=found.file_name,
                          conditional=True, etag=found.sha256, max_age=None)
     response.headers["Content-Type"] = found.content_type  # as stored (send_file would add a second charset)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # A file shown by the browser is content from outside: no script of it runs, nothing of it reaches this origin.
+    response.headers["Content-Security-Policy"] = "sandbox"
     # Kept by the reader's browser only, and asked for again each time: the right is checked on every request.
     response.headers["Cache-Control"] = "private, no-cache"
     return response
