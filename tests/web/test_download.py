@@ -91,7 +91,7 @@ def test_reading_a_pdf_in_the_browser_is_a_receipt_and_audited_as_a_download(wor
 def test_other_types_stay_attachments_in_a_sandbox(app_ctx, client, login):
     c = cast()
     document = make_document(languages=())
-    version = add_version(document, "en", content="Plain text\n".encode())
+    version = add_version(document, "en", content=b"Plain text\n")
     circulate(document, c.alpha)
     login(c.a1)
     response = client.get(url(version))
