@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     DDL,
+    JSON,
     BigInteger,
     ForeignKey,
     Index,
@@ -163,6 +165,33 @@ class FileText(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(String(400), default="")
     extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KitStatus(enum.Enum):
+    BUILDING = "building"  # asked for; a worker builds it
+    READY = "ready"
+    FAILED = "failed"  # the worker could not build it (a stored file missing): asking again builds it again
+
+
+class MeetingKit(Model):
+    """One ZIP of a meeting's documents with its bilingual index, built by a worker.
+    Keyed by `digest`, the SHA-256 of what the ZIP holds (each file's hash, its name
+    in the ZIP and its line in the index): every reader whose readable documents
+    make the same set gets the same ZIP, built once. Who may download it is decided
+    again at each download (documents/kits/services.py), never by this row."""
+
+    __tablename__ = "meeting_kit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(4))  # en, ru or both
+    manifest: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # the entries, as built
+    status: Mapped[KitStatus] = mapped_column(enum_column(KitStatus, "kit_status"), default=KitStatus.BUILDING)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(String(400), default="")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DocumentVersion(Model):

@@ -1,6 +1,6 @@
-"""Tasks of the clearing house: the sweeper of stored files (beat), and the
+"""Tasks of the clearing house: the sweeper of stored files (beat), the
 reading of each stored file's text (after its upload commits, and the beat's
-sweep of the rows still pending)."""
+sweep of the rows still pending), and the building of meeting kits."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +8,7 @@ from typing import Any
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
+from secretariat_app.documents.kits import build as kits_build
 from secretariat_app.documents.services import versions as documents_versions
 from secretariat_app.documents.text import extraction
 from secretariat_app.documents.text.readers import TextLimits
@@ -43,3 +44,10 @@ def extract_pending_texts() -> int:
     """The beat's sweep of file_text: rows added for stored files without one,
     spent ones given up, a read sent for each pending one; returns how many were sent."""
     return extraction.queue_pending()
+
+
+@shared_task(name="workers.tasks.documents.build_meeting_kit", ignore_result=True)
+def build_meeting_kit(kit_id: int) -> str | None:
+    """Build the ZIP of meeting kit `kit_id` unless it is built (idempotent); its status."""
+    status = kits_build.build_kit(kit_id)
+    return status.value if status else None

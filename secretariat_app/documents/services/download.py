@@ -65,11 +65,16 @@ class Download:
     @property
     def file_name(self) -> str:
         """CICA-SOC-2024-17-ru.pdf."""
-        try:
-            return symbols.parse(self.symbol).file_name(self.language, self.extension)
-        except ValueError:  # a symbol from before the rules: the same shape, made safe
-            safe = "".join(ch if ch.isalnum() or ch in ".-" else "-" for ch in self.symbol)
-            return f"{safe}-{self.language}.{self.extension}"
+        return file_name_for(self.symbol, self.language, self.extension)
+
+
+def file_name_for(symbol: str, language: str, extension: str) -> str:
+    """The name a language version's file is saved under: CICA-SOC-2024-17-ru.pdf."""
+    try:
+        return symbols.parse(symbol).file_name(language, extension)
+    except ValueError:  # a symbol from before the rules: the same shape, made safe
+        safe = "".join(ch if ch.isalnum() or ch in ".-" else "-" for ch in symbol)
+        return f"{safe}-{language}.{extension}"
 
 
 class VersionRow(NamedTuple):
@@ -137,10 +142,18 @@ def record_download(user, download: Download) -> None:
     db.session.commit()
 
 
-def _write_download(user, download: Download) -> None:
+def record_downloads(user, downloads: list[Download], details: dict | None = None) -> None:
+    """Audit each of `downloads` as a download by `user` (and, for a delegate,
+    the receipt of each document), with `details` added to each entry; commits."""
+    for download in downloads:
+        _write_download(user, download, details)
+    db.session.commit()
+
+
+def _write_download(user, download: Download, extra: dict | None = None) -> None:
+    details = _download_details(download.version_id, download.symbol, download.language, download.sha256)
     entry = audit.entry_values(user, "document.download", "document", download.document_id, None,
-                               _download_details(download.version_id, download.symbol, download.language,
-                                                 download.sha256))
+                               {**details, **extra} if extra else details)
     reader = None if is_secretariat(user) else user.id
     if db.session.get_bind().dialect.name == "postgresql":
         statement = insert(AuditEntry.__table__).values(**entry)
