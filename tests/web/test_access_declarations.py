@@ -18,6 +18,9 @@ OWN_PAGES = {
     "my_sessions.index", "my_sessions.sign_out", "my_sessions.sign_out_others",  # the service refuses others' (404)
     "decisions.index",  # the register lists adopted decisions only outside the Secretariat
     "documents.download",  # documents/services/reading decides, per version
+    "documents.side_by_side_text",  # permissions.documents decides, per document (404 otherwise)
+    # A meeting's kit: 404 unless the reader may read a document of it; the kit holds only those they may read.
+    "documents.meeting_kit", "documents.meeting_kit_prepare", "documents.meeting_kit_download",
 }
 
 
