@@ -7,6 +7,11 @@ acknowledgements, the archive and the delegate's inbox.
   derestrict, withdraw), reading (a document's page, receipts,
   acknowledgements), download (the fast path of a download), inbox (the fast
   path of the delegate's list), archive.
+- `text/`: the text of each stored file (file_text), read by the worker after
+  the upload commits (readers per format, with limits), and the English and
+  Russian text side by side; `signals.file_text_changed` tells the search index.
+- `kits/`: meeting kits, one ZIP of a meeting's documents a reader may read,
+  with a bilingual index (HTML and PDF), built by the worker.
 - `notice_kinds`: the circulated (and daily digest) and acknowledgement chaser
   notices (registered with `notices.kinds`); their mails are `services/mail.py`.
 - `web/`: the officers' clearing house and downloads (blueprint "documents").
