@@ -62,6 +62,11 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.documents.sweep_files",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Daily: meeting kits asked for more than KIT_KEEP_HOURS ago (a cache of up to hundreds of MB each).
+        "sweep-meeting-kits": {
+            "task": "workers.tasks.documents.sweep_meeting_kits",
+            "schedule": crontab(hour=2, minute=45),
+        },
         # Every 10 minutes: a read for each stored file whose text is still pending (a lost task, a retry spent).
         "extract-pending-texts": {
             "task": "workers.tasks.documents.extract_pending_texts",

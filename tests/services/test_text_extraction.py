@@ -203,3 +203,10 @@ def test_the_text_kept_is_capped_and_free_of_nul(tmp_path):
     reading = read_file(path, "txt", TextLimits(max_chars=100))
     assert reading.status is TextStatus.EXTRACTED
     assert len(reading.text) <= 100 and "\x00" not in reading.text
+
+
+def test_the_beat_sweeps_pending_texts_and_old_kits():
+    from workers.celery_app import beat_schedule
+
+    tasks = {entry["task"] for entry in beat_schedule().values()}
+    assert {"workers.tasks.documents.extract_pending_texts", "workers.tasks.documents.sweep_meeting_kits"} <= tasks

@@ -18,6 +18,7 @@ from secretariat_app.documents.kits import build as kits_build
 from secretariat_app.documents.kits import services as kits
 from secretariat_app.documents.models import KitStatus, MeetingKit, Receipt
 from secretariat_app.extensions import db
+from secretariat_app.meetings.models import Invitation
 from tests.conftest import csrf_token, log_in
 from tests.documents_helpers import READS, add_version, cast, circulate, library, make_document, meeting
 from tests.factories import delegate
@@ -199,3 +200,25 @@ def test_the_kit_is_offered_on_the_meeting_pages_and_in_the_inbox_meeting_filter
     page = client.get(f"/inbox/?meeting={held.id}").get_data(as_text=True)
     assert re.search(rf'href="{kit_url(held)}" class="meeting-kit"', page)
     assert "meeting-kit" not in client.get("/inbox/").get_data(as_text=True)
+    db.session.add(Invitation(meeting_id=held.id, delegation_id=c.alpha.id))
+    db.session.commit()
+    page = client.get(f"/delegation/meetings/{held.id}").get_data(as_text=True)
+    assert f'href="{kit_url(held)}" class="meeting-kit"' in page
+
+
+def test_old_kits_are_swept_with_their_files(world, client, login, sent_tasks):
+    from datetime import timedelta
+
+    from secretariat_app.core.columns import utcnow
+
+    c, docs, held = world
+    login(c.b1)
+    prepare(client, held)
+    sent_tasks.run()
+    kit = db.session.scalar(select(MeetingKit))
+    path = kits.kit_path(kit.digest)
+    assert path.is_file()
+    assert kits.sweep_kits(now=utcnow() + timedelta(hours=1)) == 0 and path.is_file()
+    assert kits.sweep_kits(now=utcnow() + timedelta(hours=kits.KEEP_HOURS + 1)) == 1
+    assert not path.is_file() and db.session.scalar(select(func.count()).select_from(MeetingKit)) == 0
+    assert 'data-state="none"' in client.get(kit_url(held)).get_data(as_text=True)  # asked for again if wanted

@@ -9,6 +9,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from secretariat_app.documents.kits import build as kits_build
+from secretariat_app.documents.kits import services as kits_services
 from secretariat_app.documents.services import versions as documents_versions
 from secretariat_app.documents.text import extraction
 from secretariat_app.documents.text.readers import TextLimits
@@ -51,3 +52,9 @@ def build_meeting_kit(kit_id: int) -> str | None:
     """Build the ZIP of meeting kit `kit_id` unless it is built (idempotent); its status."""
     status = kits_build.build_kit(kit_id)
     return status.value if status else None
+
+
+@shared_task(name="workers.tasks.documents.sweep_meeting_kits", ignore_result=True)
+def sweep_meeting_kits() -> int:
+    """Remove the meeting kits asked for more than KIT_KEEP_HOURS ago; returns how many went."""
+    return kits_services.sweep_kits()

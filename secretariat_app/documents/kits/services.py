@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
+from secretariat_app.core.columns import utcnow
 from secretariat_app.core.forum_time import forum_day_of
 from secretariat_app.core.tasks import send_after_commit
 from secretariat_app.documents.models import Document, DocumentVersion, KitStatus, MeetingKit
@@ -34,6 +36,7 @@ from secretariat_app.permissions import is_secretariat
 
 LANGUAGES: dict[str, tuple[str, ...]] = {"both": ("en", "ru"), "en": ("en",), "ru": ("ru",)}
 TASK = "workers.tasks.documents.build_meeting_kit"
+KEEP_HOURS = 72  # a kit is a cache: after this it is removed, and asked for again if wanted
 
 
 @dataclass(frozen=True)
@@ -181,3 +184,23 @@ def open_kit(user, meeting: Meeting, language: str) -> tuple[KitOffer, Path] | N
                           entry.extension, entry.size) for entry in found.entries]
     record_downloads(user, downloads, {"via": "meeting_kit", "kit": found.digest})
     return found, kit_path(found.digest)
+
+
+def sweep_kits(now: datetime | None = None, keep_hours: float | None = None) -> int:
+    """Remove the kits asked for more than KIT_KEEP_HOURS ago (their ZIP and row),
+    and ZIPs or unfinished files no kit refers to; commits. Returns how many kits went."""
+    keep = keep_hours if keep_hours is not None else current_app.config.get("KIT_KEEP_HOURS", KEEP_HOURS)
+    cutoff = (now or utcnow()) - timedelta(hours=keep)
+    old = db.session.scalars(select(MeetingKit).where(or_(
+        MeetingKit.requested_at < cutoff, MeetingKit.built_at < cutoff))).all()
+    for kit in old:
+        kit_path(kit.digest).unlink(missing_ok=True)
+    if old:
+        db.session.execute(delete(MeetingKit).where(MeetingKit.id.in_([kit.id for kit in old])))
+    db.session.commit()
+    kept = set(db.session.scalars(select(MeetingKit.digest)))
+    folder = kit_dir()
+    for path in folder.iterdir() if folder.is_dir() else []:
+        if path.name.split(".zip")[0].lstrip(".") not in kept and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
+    return len(old)
