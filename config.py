@@ -118,6 +118,14 @@ class Config:
     OFFICE_MAX_UNPACKED_SIZE = int(os.environ.get("OFFICE_MAX_UNPACKED_SIZE", 100 * 1024 * 1024))
     OFFICE_MAX_COMPRESSION_RATIO = float(os.environ.get("OFFICE_MAX_COMPRESSION_RATIO", 100))
     OFFICE_MAX_PARTS = int(os.environ.get("OFFICE_MAX_PARTS", 10_000))
+    # The text of stored files (documents/text/readers.py): how long one read may take (keep it under 90 s,
+    # the worker's own time limit of the task), and how many characters of a file's text are kept.
+    TEXT_READ_SECONDS = float(os.environ.get("TEXT_READ_SECONDS", 60))
+    TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", 5_000_000))
+    # Meeting kits (documents/kits/): where their ZIPs are kept (empty: "kits" beside FILE_STORE_DIR), and
+    # how long, in hours, before the daily sweep removes them (they are built again when asked for).
+    KIT_DIR = os.environ.get("KIT_DIR", "")
+    KIT_KEEP_HOURS = float(os.environ.get("KIT_KEEP_HOURS", 72))
 
     # Reverse proxies in front of the app (core/proxies.py): their number, so the
     # client's address comes from X-Forwarded-For. 0: no proxy, headers ignored.

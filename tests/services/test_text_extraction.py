@@ -210,3 +210,16 @@ def test_the_beat_sweeps_pending_texts_and_old_kits():
 
     tasks = {entry["task"] for entry in beat_schedule().values()}
     assert {"workers.tasks.documents.extract_pending_texts", "workers.tasks.documents.sweep_meeting_kits"} <= tasks
+
+
+def test_a_read_redelivered_after_its_attempts_ran_out_is_given_up_not_repeated(app_ctx, announced, monkeypatch):
+    stored = store_file(make("txt", "A file whose reads kill the worker"))
+    db.session.add(FileText(sha256=stored.sha256, status=TextStatus.PENDING, attempts=extraction.MAX_ATTEMPTS))
+    db.session.commit()
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("not read a sixth time")
+
+    monkeypatch.setattr(extraction, "read_file", never)
+    assert extraction.extract(stored.sha256) is TextStatus.UNREADABLE
+    assert "gave up" in row(stored.sha256).error and announced == [stored.sha256]

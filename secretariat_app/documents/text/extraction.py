@@ -37,6 +37,7 @@ from secretariat_app.extensions import db
 TASK = "workers.tasks.documents.extract_text"
 MAX_ATTEMPTS = 5
 BATCH = 500
+GAVE_UP = f"gave up after {MAX_ATTEMPTS} attempts: each read ended without a result (too slow or crashed)"
 
 
 class TryAgain(Exception):
@@ -81,6 +82,10 @@ def extract(sha256: str, *, final_attempt: bool = True, store: FileStore | None 
         db.session.commit()
         _announce(sha256)
         return status
+    if row.attempts >= MAX_ATTEMPTS:  # the reads before this one never ended (a task redelivered after a crash)
+        _save(sha256, Reading(TextStatus.UNREADABLE, error=GAVE_UP))
+        _announce(sha256)
+        return TextStatus.UNREADABLE
     row.attempts += 1
     extension = stored.extension
     db.session.commit()  # the attempt counts, even if the read brings the process down
@@ -117,8 +122,7 @@ def _give_up() -> list[str]:
         FileText.status == TextStatus.PENDING, FileText.attempts >= MAX_ATTEMPTS)).all()
     if spent:
         db.session.execute(update(FileText).where(FileText.sha256.in_(spent)).values(
-            status=TextStatus.UNREADABLE, extracted_at=utcnow(),
-            error=f"gave up after {MAX_ATTEMPTS} attempts: each read ended without a result (too slow or crashed)"))
+            status=TextStatus.UNREADABLE, extracted_at=utcnow(), error=GAVE_UP))
     return list(spent)
 
 
