@@ -4,7 +4,7 @@ The ZIPs of a meeting's documents with their bilingual index (meeting_kit),
 built by the worker and keyed by the digest of what they hold.
 
 Revision ID: c5e2a9d1f7b4
-Revises: a1f4c2e8b9d3
+Revises: b7d2e9f4a1c6
 Create Date: 2026-12-06 01:20:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5e2a9d1f7b4'
-down_revision = 'a1f4c2e8b9d3'
+down_revision = 'b7d2e9f4a1c6'
 branch_labels = None
 depends_on = None
 
