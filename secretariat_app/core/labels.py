@@ -1,12 +1,19 @@
 """Translated labels for the enumerations shown on pages."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from secretariat_app.accounts.models.people import Role
 from secretariat_app.accounts.models.staff import Position
 from secretariat_app.accounts.models.states import MembershipStatus, StateKind
+from secretariat_app.audit.security import EVENT_LABELS, SecurityEvent
+from secretariat_app.audit.security import OBJECT_TYPE as SECURITY
 from secretariat_app.cbm.models import (
     ActivityType,
     CoordinatorRole,
@@ -14,8 +21,10 @@ from secretariat_app.cbm.models import (
     PaperStatus,
     ReportStatus,
 )
+from secretariat_app.core.localisation import current_language
 from secretariat_app.documents.models import DocumentStatus, DocumentType
 from secretariat_app.domain.cbm_status import ActivityState
+from secretariat_app.domain.cycles_text import BODY_WORDS
 
 STATUS_LABELS = {
     MembershipStatus.MEMBER: _l("member"),
@@ -99,6 +108,139 @@ REPORT_STATUS_LABELS = {
     ReportStatus.PUBLISHED: _l("published"),
 }
 
+# The languages of documents and of users: the two working languages by their
+# names; other codes (a document's original language) by Babel's name for them.
+LANGUAGE_LABELS = {"en": _l("English"), "ru": _l("Russian")}
+LANGUAGE_ABBREVIATIONS = {"en": _l("EN"), "ru": _l("RU")}
+
+
+def language_abbreviation(code: str) -> str:
+    """A language version in short, on its download link: "EN", "RU" (in Russian: "АНГЛ", "РУС")."""
+    return str(LANGUAGE_ABBREVIATIONS[code]) if code in LANGUAGE_ABBREVIATIONS else code.upper()
+
+# The cycle rules (domain/cycles.py RULES) and the severity of their findings.
+CYCLE_RULE_LABELS = {
+    "summit-every-4-years": _l("Summit every four years"),
+    "mfa-every-4-years": _l("MFA every four years"),
+    "soc-every-year": _l("SOC every year"),
+    "swg-before-soc": _l("SWG before each SOC"),
+    "chair-follows-host": _l("Chair follows the host"),
+}
+SEVERITY_LABELS = {"warning": _l("warning"), "info": _l("information")}
+
+# The audit log: an action is "<record type>.<verb>" (audit/services.py), a
+# security event "security.<event>" (audit/security.py).
+RECORD_LABELS = {
+    "agenda_item": _l("Agenda item"),
+    "cbm_activity": _l("CBM activity"),
+    "cbm_activity_report": _l("CBM activity report"),
+    "cbm_area": _l("CBM priority area"),
+    "cbm_attachment": _l("CBM attachment"),
+    "cbm_catalogue": _l("Catalogue of CBMs"),
+    "cbm_coordinator": _l("CBM coordinating state"),
+    "cbm_coordinator_user": _l("CBM coordinator account"),
+    "cbm_paper": _l("CBM paper"),
+    "cbm_paper_comment": _l("Comment on a CBM paper"),
+    "cbm_report": _l("CBM annual report"),
+    "chairmanship": _l("Chairmanship"),
+    "decision": _l("Decision"),
+    "delegation": _l("Delegation"),
+    "document": _l("Document"),
+    "document_version": _l("Document version"),
+    "history": _l("History of meetings"),
+    "invitation": _l("Invitation"),
+    "meeting": _l("Meeting"),
+    "membership": _l("Membership"),
+    "notification": _l("Notice"),
+    "participant": _l("Participant"),
+    "reference_data": _l("Reference data"),
+    SECURITY: _l("Security"),
+    "silence_objection": _l("Objection under silence"),
+    "staff": _l("Staff appointment"),
+    "staff_appointment": _l("Staff appointment"),
+    "state": _l("State"),
+    "user": _l("User"),
+}
+VERB_LABELS = {
+    "acknowledge": _l("receipt acknowledged"),
+    "approve": _l("approved"),
+    "cancel": _l("cancelled"),
+    "chase": _l("reminder sent"),
+    "circulate": _l("circulated"),
+    "confirm": _l("confirmed"),
+    "create": _l("created"),
+    "delete": _l("deleted"),
+    "derestrict": _l("derestricted"),
+    "download": _l("downloaded"),
+    "due_change": _l("due date changed"),
+    "end": _l("term ended"),
+    "feed_token": _l("calendar feed address renewed"),
+    "held": _l("marked as held"),
+    "import": _l("imported"),
+    "invite": _l("invitation sent"),
+    "load": _l("loaded"),
+    "move": _l("moved"),
+    "notice_preferences": _l("notice preferences changed"),
+    "open": _l("opened"),
+    "password_change": _l("password changed"),
+    "postpone": _l("postponed"),
+    "publish": _l("published"),
+    "reopen": _l("reopened"),
+    "resend": _l("sent again"),
+    "return": _l("returned for revision"),
+    "silence_broken": _l("silence broken"),
+    "silence_closed": _l("silence procedure closed"),
+    "start_review": _l("review started"),
+    "submit": _l("submitted"),
+    "summary": _l("summary changed"),
+    "supersede": _l("superseded"),
+    "update": _l("changed"),
+    "withdraw": _l("withdrawn"),
+}
+
+
+def label_of(labels: Mapping[Any, Any], code: Any) -> str:
+    """The label of `code` in the page's language; a code with none shows as itself."""
+    return str(labels.get(code, code))
+
+
+def language_label(code: str | None) -> str:
+    """A language by its name in the page's language: "English", "Russian",
+    and for other codes Babel's name ("Chinese" / "китайский")."""
+    if not code:
+        return ""
+    if code in LANGUAGE_LABELS:
+        return str(LANGUAGE_LABELS[code])
+    try:
+        name = Locale.parse(code).get_display_name(current_language())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+def body_abbreviation(code: str) -> str:
+    """A body in short, as the findings name it too: "SOC" / "КСДЛ"."""
+    return gettext(BODY_WORDS[code]) if code in BODY_WORDS else code
+
+
+def record_label(object_type: str) -> str:
+    return label_of(RECORD_LABELS, object_type)
+
+
+def audit_action_label(action: str) -> str:
+    """ "document.download" -> "Document: downloaded"; "security.login" -> "Security: Login"."""
+    record, _dot, verb = action.partition(".")
+    if record == SECURITY:
+        try:
+            shown = str(EVENT_LABELS[SecurityEvent(verb)])
+        except (KeyError, ValueError):
+            return action
+    elif record in RECORD_LABELS and verb in VERB_LABELS:
+        shown = str(VERB_LABELS[verb])
+    else:
+        return action
+    return f"{record_label(record)}: {shown}"
+
 
 def register_labels(app: Flask) -> None:
     app.jinja_env.globals.update(
@@ -107,4 +249,11 @@ def register_labels(app: Flask) -> None:
         role_label=lambda r: ROLE_LABELS.get(r, r),
         position_label=lambda p: POSITION_LABELS.get(p, p),
         body_label=lambda code: BODY_LABELS.get(code, code),
+        language_label=language_label,
+        body_abbreviation=body_abbreviation,
+        language_abbreviation=language_abbreviation,
+        record_label=record_label,
+        audit_action_label=audit_action_label,
+        cycle_rule_label=lambda rule: label_of(CYCLE_RULE_LABELS, rule),
+        severity_label=lambda severity: label_of(SEVERITY_LABELS, severity),
     )

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import Locale
+from babel.dates import format_datetime as format_datetime_in
+from babel.units import format_unit
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -80,18 +84,59 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice(name, name) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
 
 
-def local_time(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
-    """A UTC timestamp shown in `zone` (a meeting's) or in the reader's zone."""
+# The one way pages show a moment and a day, in both languages (the mails use
+# the same patterns: notices/services/rendering.py): "6 December 2026, 05:38",
+# "6 декабря 2026, 05:38"; 24-hour clock, month in words.
+DATE_PATTERN = "d MMMM y"
+DATETIME_PATTERN = "d MMMM y, HH:mm"
+
+
+@lru_cache(maxsize=8)
+def _month_names(language: str) -> dict[int, str]:
+    """The months as DATETIME_PATTERN's MMMM writes them ("December", "декабря")."""
+    return dict(Locale.parse(language).months["format"]["wide"])
+
+
+def datetime_in_words(moment: datetime, language: str) -> str:
+    """DATETIME_PATTERN for a moment already in the reader's zone, for the pages
+    that write hundreds of rows (the inbox): the same text as `local_datetime`."""
+    return f"{moment.day} {_month_names(language)[moment.month]} {moment.year}, {moment:%H:%M}"
+
+
+def local_datetime(value: datetime | None, zone: str | None = None) -> str:
+    """A UTC moment in the reader's zone, or in `zone` (a meeting's) followed
+    by the zone's name: "21 December 2026, 10:00 (Asia/Almaty)"."""
     if value is None:
         return ""
     if zone and is_known_timezone(zone):
-        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M ") + zone
-    shown: str = format_datetime(value, fmt)
+        shown_in_zone = format_datetime_in(value, DATETIME_PATTERN, tzinfo=ZoneInfo(zone), locale=current_language())
+        return f"{shown_in_zone} ({zone})"
+    shown: str = format_datetime(value, DATETIME_PATTERN)
     return shown
 
 
-def iso_date(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def local_date(value: date | datetime | None) -> str:
+    """A day ("6 December 2026"); a moment is taken in the reader's zone first."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(str(get_timezone() or "UTC")))
+        value = value.date()
+    shown: str = format_date(value, DATE_PATTERN)
+    return shown
+
+
+def file_size(size: int | None) -> str:
+    """A file's size in the page's language: "57 bytes", "1.5 kB" / "57 байт", "1,5 кБ"."""
+    if size is None:
+        return ""
+    language = current_language()
+    if size < 1000:
+        return str(format_unit(size, "digital-byte", length="long", locale=language))
+    value, units = size / 1000, ["digital-kilobyte", "digital-megabyte", "digital-gigabyte"]
+    while value >= 1000 and len(units) > 1:
+        value, units = value / 1000, units[1:]
+    return str(format_unit(value, units[0], length="short", format="#,##0.#", locale=language))
 
 
 def _page_gettext() -> dict[str, Callable[..., str]]:
@@ -122,8 +167,13 @@ def _page_gettext() -> dict[str, Callable[..., str]]:
 def register_localisation(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_page_gettext)
-    app.jinja_env.filters["localtime"] = local_time
-    app.jinja_env.filters["isodate"] = iso_date
+    app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["date"] = local_date
+    app.jinja_env.filters["filesize"] = file_size
+    # The names templates used before the one style (branches written before it still use them).
+    app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.filters["isodate"] = local_date
+    app.jinja_env.filters["filesizeformat"] = file_size
     app.jinja_env.filters["by_name"] = by_name
     app.jinja_env.globals["current_locale"] = current_language
     app.jinja_env.globals["current_timezone"] = lambda: str(get_timezone() or "UTC")

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secretariat_app.core.columns import UTCDateTime, utcnow
@@ -24,7 +25,9 @@ class CycleFinding(Model):
     held_year: Mapped[int | None] = mapped_column(Integer)
     severity: Mapped[str] = mapped_column(String(16))
     justified_by: Mapped[str | None] = mapped_column(String(40))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)  # in English; pages and mails write code + params out
+    code: Mapped[str | None] = mapped_column(String(40))  # domain/cycles_text.py; None: stored before codes
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[str | None] = mapped_column(String(120))
     from_year: Mapped[int | None] = mapped_column(Integer)
     to_year: Mapped[int | None] = mapped_column(Integer)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from secretariat_app.accounts.models.people import User
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import mail as cycle_mail
+from secretariat_app.cycles.services.texts import finding_text
 from secretariat_app.extensions import db
 from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
 from secretariat_app.notices.models import NotificationKind
@@ -21,7 +22,7 @@ SUBJECT = "cycle_finding"
 def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str, str | None]]:
     """A finding's message, linked to the cycle overview for the Secretariat."""
     link = url_for("cycles.overview") if is_secretariat(reader) else None
-    return {finding.id: (finding.message, link)
+    return {finding.id: (finding_text(finding), link)
             for finding in db.session.scalars(select(CycleFinding).where(CycleFinding.id.in_(ids)))}
 
 

@@ -17,11 +17,10 @@ from secretariat_app.domain.cycles_model import (
     Finding,
     HeldMeeting,
     Rule,
-    body_label,
     make_finding,
-    meeting_name,
 )
 from secretariat_app.domain.cycles_rhythm import rhythm_next_due
+from secretariat_app.domain.cycles_text import ANNUAL_MISSING, PREPARATION_MISSING
 
 
 def _first_year(rule: Rule, history: CycleHistory) -> int | None:
@@ -41,9 +40,8 @@ def annual_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
     if first is None:
         return []
     met = {m.year for m in history.meetings if m.body == rule.body}
-    label = body_label(rule.body)
     return [
-        make_finding(rule, rule.body, MISSING, f"No {label} met in {year}: it must meet at least once a year",
+        make_finding(rule, rule.body, MISSING, ANNUAL_MISSING, {"body": rule.body, "year": year},
                      due_year=year, justified_by=history.justification(rule.body, year))
         for year in range(first, as_of.year)
         if year not in met
@@ -84,11 +82,10 @@ def precedes_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seq
             continue
         if any(_prepares(p, target, max_days) for p in preps):
             continue
-        when = f"{target.day.day} {target.day:%B %Y}"
         findings.append(make_finding(
-            rule, rule.body, MISSING,
-            f"No {body_label(rule.body)} prepared the {meeting_name(target)} of {when}"
-            f" (none in the {max_days} days before it)",
+            rule, rule.body, MISSING, PREPARATION_MISSING,
+            {"body": rule.body, "target": {"body": target.body, "number": target.number},
+             "day": target.day.isoformat(), "max_days": max_days},
             due_year=target.year, justified_by=history.justification(rule.body, target.year)))
     return findings
 

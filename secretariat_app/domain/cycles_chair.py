@@ -21,11 +21,11 @@ from secretariat_app.domain.cycles_model import (
     HeldMeeting,
     Rule,
     make_finding,
-    meeting_name,
     meeting_order,
-    year_span,
+    meeting_params,
 )
 from secretariat_app.domain.cycles_rhythm import grid_for_body
+from secretariat_app.domain.cycles_text import WRONG_CHAIR as WRONG_CHAIR_TEXT
 
 
 def _term_end(meeting: HeldMeeting, bodies: Sequence[str], rule: Rule, rules: Sequence[Rule]) -> int:
@@ -82,11 +82,10 @@ def chair_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Sequen
 
     findings = []
     for (state, justified_by, meeting), from_year, to_year in runs:
-        holder = state or "No state"
         findings.append(make_finding(
-            rule, meeting.body, WRONG_CHAIR,
-            f"{holder} chaired {year_span(from_year, to_year)}; by the rule {meeting.host},"
-            f" host of the {meeting_name(meeting)} ({meeting.year}), should have chaired",
+            rule, meeting.body, WRONG_CHAIR, WRONG_CHAIR_TEXT,
+            {"holder": state, "from_year": from_year, "to_year": to_year, "host": meeting.host,
+             "meeting": meeting_params(meeting)},
             due_year=from_year, justified_by=justified_by,
             state=state, from_year=from_year, to_year=to_year))
     return findings

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from secretariat_app.domain.cycles_text import finding_text
+
 SUMMIT, MFA, MFA_INFORMAL, SOC, SWG = "SUMMIT", "MFA", "MFA_INFORMAL", "SOC", "SWG"
 CHAIR = "CHAIR"  # the pseudo-body of the chairmanship rule (its findings name SUMMIT or MFA)
 INFO, WARNING = "info", "warning"
@@ -111,6 +113,10 @@ class Finding:
     state: str | None = None
     from_year: int | None = None
     to_year: int | None = None
+    # What pages and mails write out in the reader's language (cycles_text.finding_text);
+    # `message` is the English of the same, for the command line.
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form of `flask cycles check --json`."""
@@ -147,14 +153,14 @@ class CheckResult:
         }
 
 
-def make_finding(rule: Rule, body: str, kind: str, message: str, *, due_year: int | None,
+def make_finding(rule: Rule, body: str, kind: str, code: str, params: dict[str, Any], *, due_year: int | None,
                  held_year: int | None = None, justified_by: str | None = None, **chair: Any) -> Finding:
-    """A finding: a warning, or for information only when a decision approved the departure."""
-    if justified_by:
-        message = f"{message} (approved by {justified_by})"
+    """A finding: a warning, or for information only when a decision approved
+    the departure. `code` and `params` say what was found (cycles_text)."""
+    params = {**params, "justified_by": justified_by or None}
     return Finding(rule=rule.id, body=body, kind=kind, due_year=due_year, held_year=held_year,
                    severity=INFO if justified_by else WARNING, justified_by=justified_by or None,
-                   message=message, **chair)
+                   message=finding_text(code, params), code=code, params=params, **chair)
 
 
 # Order and words -----------------------------------------------------------
@@ -164,38 +170,6 @@ def meeting_order(meeting: HeldMeeting) -> tuple[int, int, int, int]:
             meeting.number or 0)
 
 
-BODY_LABELS = {SUMMIT: "Summit", MFA: "MFA", MFA_INFORMAL: "informal MFA", SOC: "SOC", SWG: "SWG"}
-_STATUS_VERBS = {HELD: "held in", PLANNED: "planned for", CONFIRMED: "confirmed for", POSTPONED: "postponed to"}
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-
-
-def body_label(body: str) -> str:
-    return BODY_LABELS.get(body, body)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def meeting_name(meeting: HeldMeeting) -> str:
-    """'5th Summit', or just 'Summit' when the meeting has no number."""
-    label = body_label(meeting.body)
-    return f"{ordinal(meeting.number)} {label}" if meeting.number else label
-
-
-def meeting_when(meeting: HeldMeeting) -> str:
-    """'5th Summit held in 2019', '7th Summit planned for 2026'."""
-    verb = _STATUS_VERBS.get(meeting.status, "held in")
-    return f"{meeting_name(meeting)} {verb} {meeting.year}"
-
-
-def years_words(n: int) -> str:
-    word = _NUMBER_WORDS.get(n, str(n))
-    return f"{word} year" if n == 1 else f"{word} years"
-
-
-def year_span(from_year: int, to_year: int) -> str:
-    """'in 2018' or 'in 2012-2013' for the years [from_year, to_year)."""
-    last = to_year - 1
-    return f"in {from_year}" if last == from_year else f"in {from_year}-{last}"
+def meeting_params(meeting: HeldMeeting) -> dict[str, Any]:
+    """A meeting as a finding's parameters name it (cycles_text.Words.meeting_when)."""
+    return {"body": meeting.body, "number": meeting.number, "status": meeting.status, "year": meeting.year}

@@ -25,11 +25,10 @@ from secretariat_app.domain.cycles_model import (
     Finding,
     HeldMeeting,
     Rule,
-    body_label,
     make_finding,
-    meeting_when,
-    years_words,
+    meeting_params,
 )
+from secretariat_app.domain.cycles_text import RHYTHM_EARLY, RHYTHM_EXTRA, RHYTHM_LATE, RHYTHM_MISSING
 
 # Costs of the alignment, in tenths of a year of shift.
 SHIFT_COST = 10  # per year between a meeting and the due year it answers
@@ -151,20 +150,19 @@ def rhythm_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
     for meeting, slot in pairs:
         if meeting is not None and slot is not None and meeting.year != slot:
             late = meeting.year > slot
-            gap = years_words(abs(meeting.year - slot))
             findings.append(make_finding(
-                rule, body, LATE if late else EARLY,
-                f"{meeting_when(meeting)}, due in {slot}: {gap} {'late' if late else 'early'}",
+                rule, body, LATE if late else EARLY, RHYTHM_LATE if late else RHYTHM_EARLY,
+                {"meeting": meeting_params(meeting), "due_year": slot, "gap": abs(meeting.year - slot)},
                 due_year=slot, held_year=meeting.year,
                 justified_by=meeting.justified_by or history.justification(body, slot)))
         elif meeting is None and slot is not None and slot < as_of.year:
             findings.append(make_finding(
-                rule, body, MISSING, f"{body_label(body)} due in {slot} was not held",
+                rule, body, MISSING, RHYTHM_MISSING, {"body": body, "due_year": slot},
                 due_year=slot, justified_by=history.justification(body, slot)))
         elif meeting is not None and slot is None:
             findings.append(make_finding(
-                rule, body, EXTRA,
-                f"{meeting_when(meeting)} answers no due year of the {rule_rhythm(rule)} rhythm",
+                rule, body, EXTRA, RHYTHM_EXTRA,
+                {"meeting": meeting_params(meeting), "period": int(rule.params.get("period", 4))},
                 due_year=None, held_year=meeting.year,
                 justified_by=meeting.justified_by or history.justification(body, meeting.year)))
     return findings
@@ -179,8 +177,3 @@ def rhythm_next_due(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
     while year in answered:
         year += grid.period
     return year
-
-
-def rule_rhythm(rule: Rule) -> str:
-    """'four-year'."""
-    return years_words(int(rule.params.get("period", 4))).split(" ")[0] + "-year"

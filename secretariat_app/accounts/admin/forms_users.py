@@ -24,7 +24,9 @@ from secretariat_app.accounts.services.users import UserData
 from secretariat_app.core.labels import ROLE_LABELS
 from secretariat_app.core.localisation import timezone_choices
 
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("ru", "Русский")]
+# Each language by its own name (marked as such for screen readers and spell checkers).
+LANGUAGE_CHOICES = [SelectChoice("en", "English", render_kw={"lang": "en"}),
+                    SelectChoice("ru", "Русский", render_kw={"lang": "ru"})]
 ROLE_VALUES = frozenset(r.value for r in Role)
 
 

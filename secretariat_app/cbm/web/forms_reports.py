@@ -107,7 +107,8 @@ class ActivityReportForm(FlaskForm):
                                                option_widget=CheckboxInput())
     # Text, not IntegerField: the rules say what is wrong with what was typed.
     participant_count = StringField(_l("Number of participants"), validators=[Optional(), Length(max=20)])
-    outcome_en = TextAreaField(_l("Outcome in English"), validators=[Optional(), Length(max=OUTCOME_MAX)])
+    outcome_en = TextAreaField(_l("Outcome in English"), validators=[Optional(), Length(max=OUTCOME_MAX)],
+                               render_kw={"lang": "en"})
     outcome_ru = TextAreaField(_l("Outcome in Russian"), validators=[Optional(), Length(max=OUTCOME_MAX)])
     submit = SubmitField(_l("Save the activity report"))
 

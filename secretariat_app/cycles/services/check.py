@@ -157,6 +157,7 @@ def _record_findings(result: cycles.CheckResult, now: datetime) -> list[CycleFin
         row.due_year, row.held_year = finding.due_year, finding.held_year
         row.severity, row.justified_by, row.message = finding.severity, finding.justified_by, finding.message
         row.state, row.from_year, row.to_year = finding.state, finding.from_year, finding.to_year
+        row.code, row.params = finding.code, dict(finding.params)
         row.last_seen_at = now
         if finding.severity == cycles.WARNING and row.raised_at is None:
             row.raised_at = now

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from secretariat_app.domain import cycles
+from secretariat_app.cycles.services.texts import finding_text, reader_words
+from secretariat_app.domain import cycles, cycles_text
+from secretariat_app.domain.cycles_model import meeting_params
 
 FIRST_YEAR = 1999
 YEARS_AHEAD = 4
@@ -70,7 +72,10 @@ def _meeting_style(meeting: cycles.HeldMeeting, departures: dict[tuple[str, int]
     return "held" if meeting.status == "held" else "planned"
 
 
-def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> Timeline:
+def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult,
+                   words: cycles_text.Words | None = None) -> Timeline:
+    """The picture; its titles (tooltips) in the language of `words` (English by default)."""
+    words = words or cycles_text.Words()
     first, last = FIRST_YEAR, result.as_of.year + YEARS_AHEAD
     x = _scale(first, last)
     today_x = x(result.as_of.year + (result.as_of.timetuple().tm_yday - 0.5) / 366)
@@ -83,34 +88,36 @@ def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult) -> 
             continue
         month = meeting.month or 6
         label = str(meeting.number) if meeting.number else ""
-        title = f"{meeting.body} {meeting.number or ''} {meeting.year}-{month:02d} {meeting.host or ''}"
-        title = title.replace("  ", " ")
-        timeline.marks.append(Mark(x(meeting.year + (month - 0.5) / 12), ROWS[meeting.body], label, title.strip(),
+        title = words.meeting_when(meeting_params(meeting))
+        if meeting.host:
+            title = f"{title} · {words.state(meeting.host)}"
+        timeline.marks.append(Mark(x(meeting.year + (month - 0.5) / 12), ROWS[meeting.body], label, title,
                                    _meeting_style(meeting, departures)))
     for finding in result.findings:
         if finding.kind == "missing" and finding.body in ROWS and finding.due_year:
-            timeline.marks.append(Mark(x(finding.due_year + 0.5), ROWS[finding.body], "?", finding.message,
+            timeline.marks.append(Mark(x(finding.due_year + 0.5), ROWS[finding.body], "?", finding_text(finding, words),
                                        "justified" if finding.justified_by else "missing"))
     scheduled = {(m.body, m.year) for m in history.meetings if m.status != "held"}
     for due in result.next_due:
         if due.body in ROWS and due.due_year <= last and (due.body, due.due_year) not in scheduled:
-            timeline.marks.append(Mark(x(due.due_year + 0.5), ROWS[due.body], "", f"{due.body} due {due.due_year}",
+            timeline.marks.append(Mark(x(due.due_year + 0.5), ROWS[due.body], "", words.due(due.body, due.due_year),
                                        "due"))
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted({c.state for c in history.chairs}))}
     for chair in history.chairs:
         end = chair.end_year or last + 1
         left = x(max(chair.start_year, first))
+        name = words.state(chair.state)
         timeline.bands.append(Band(left, x(min(end, last + 1)) - left,
-                                   chair.state, f"{chair.state} {chair.start_year}–{chair.end_year or ''}",
+                                   name, f"{name} {chair.start_year}–{chair.end_year or ''}",
                                    colours[chair.state]))
     for finding in result.findings:
         if finding.kind == "wrong_chair" and finding.from_year is not None:
             to_year = finding.to_year or finding.from_year + 1
             timeline.bands.append(Band(x(finding.from_year), x(to_year) - x(finding.from_year), "",
-                                       finding.message, "none", departure=True))
+                                       finding_text(finding, words), "none", departure=True))
     return timeline
 
 
 def timeline_as_of(history: cycles.CycleHistory, as_of: date) -> tuple[Timeline, cycles.CheckResult]:
     result = cycles.check(history, as_of)
-    return build_timeline(history, result), result
+    return build_timeline(history, result, reader_words()), result

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from secretariat_app.accounts.models.states import State, StateKind
+from secretariat_app.core.localisation import local_date
 from secretariat_app.decisions.models import Chairmanship, Decision
 from secretariat_app.decisions.services.chair import ChairmanshipData
 from secretariat_app.extensions import db
@@ -54,7 +55,7 @@ class ChairmanshipForm(FlaskForm):
         meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
         self.basis_meeting.choices = [
             SelectChoice("", _l("— none —")),
-            *(SelectChoice(str(m.id), f"{m.starts_at.date().isoformat()} · {m.title(language)}") for m in meetings),
+            *(SelectChoice(str(m.id), f"{local_date(m.starts_at)} · {m.title(language)}") for m in meetings),
         ]
 
     def to_data(self) -> ChairmanshipData:

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from secretariat_app.accounts.models.people import Delegation
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.labels import STATUS_LABELS
-from secretariat_app.core.localisation import by_name
+from secretariat_app.core.localisation import by_name, local_date
 from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.decisions.services.decisions import DecisionData, ObjectionData
 from secretariat_app.extensions import db
@@ -89,7 +89,7 @@ class DecisionForm(FlaskForm):
     adopted_on = DateField(_l("Adopted on (meeting decisions; blank while a draft)"), validators=[Optional()])
     title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=300)])
     title_ru = StringField(_l("Title in Russian"), validators=[DataRequired(), Length(max=300)])
-    text_en = TextAreaField(_l("Text in English"), validators=[Optional()])
+    text_en = TextAreaField(_l("Text in English"), validators=[Optional()], render_kw={"lang": "en"})
     text_ru = TextAreaField(_l("Text in Russian"), validators=[Optional()])
     justifies_body = SelectField(_l("Justifies a departure from the rhythm of (optional)"), coerce=optional_id)
     justifies_year = IntegerField(_l("…for the meeting due in (year)"),
@@ -102,7 +102,7 @@ class DecisionForm(FlaskForm):
         meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
         self.meeting.choices = [
             SelectChoice("", _l("— none —")),
-            *(SelectChoice(str(m.id), f"{m.starts_at.date().isoformat()} · {m.title(language)}") for m in meetings),
+            *(SelectChoice(str(m.id), f"{local_date(m.starts_at)} · {m.title(language)}") for m in meetings),
         ]
 
     def to_data(self) -> DecisionData:

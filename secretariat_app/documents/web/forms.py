@@ -27,7 +27,7 @@ from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS
-from secretariat_app.core.localisation import by_name
+from secretariat_app.core.localisation import by_name, local_date
 from secretariat_app.documents.models import (
     DistributionLevel,
     Document,
@@ -98,13 +98,13 @@ def enum_choices(labels: dict, blank=None) -> list[SelectChoice]:
 
 def body_choices(language: str, blank) -> list[SelectChoice]:
     bodies = db.session.scalars(select(Body).order_by(Body.id))
-    return [SelectChoice("", blank), *(SelectChoice(str(b.id), f"{b.code} · {b.name(language)}") for b in bodies)]
+    return [SelectChoice("", blank), *(SelectChoice(str(b.id), b.name(language)) for b in bodies)]
 
 
 def meeting_choices(language: str, blank) -> list[SelectChoice]:
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
     return [SelectChoice("", blank),
-            *(SelectChoice(str(m.id), f"{m.starts_at.date().isoformat()} · {m.title(language)}") for m in meetings)]
+            *(SelectChoice(str(m.id), f"{local_date(m.starts_at)} · {m.title(language)}") for m in meetings)]
 
 
 def delegation_choices(language: str) -> list[SelectChoice]:
@@ -210,7 +210,7 @@ class LaterVersionForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     language = SelectField(_l("Language"), choices=[SelectChoice(v, label) for v, label in LANGUAGE_CHOICES])
-    other_language = StringField(_l("Code of another original language (e.g. zh, ar, tr)"),
+    other_language = StringField(_l("Code of another original language (ISO 639-1, two letters)"),
                                  validators=[Optional(), Length(max=8)])
     is_original = BooleanField(_l("This is the original language of the document"))
     file = FileField(_l("File (PDF, DOCX, XLSX, PPTX, ODT, ODS, RTF, TXT, PNG or JPEG)"))

@@ -5,7 +5,6 @@ meeting. Uploads, circulation, derestriction, withdrawal and the
 acknowledgements are in routes_actions."""
 from __future__ import annotations
 
-from babel import Locale, UnknownLocaleError
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from secretariat_app.core.forms import show_violations
+from secretariat_app.core.labels import language_label
 from secretariat_app.core.localisation import current_language
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.models import (
@@ -49,14 +49,6 @@ from secretariat_app.permissions import documents as document_access
 PER_PAGE = 50
 
 
-def language_name(code: str) -> str:
-    """The name of a language in the reader's language (the code when unknown)."""
-    try:
-        return Locale.parse(code).get_display_name(current_language()) or code
-    except (UnknownLocaleError, ValueError, TypeError):
-        return code
-
-
 def download_url(version_id: int) -> str:
     return url_for("documents.download", version_id=version_id)
 
@@ -69,7 +61,7 @@ def _labels() -> dict:
         "level_label": lambda lv: LEVEL_LABELS.get(lv, lv),
         "document_status_label": lambda s: DOCUMENT_STATUS_LABELS.get(s, s),
         "version_kind_label": lambda k: KIND_LABELS.get(k, k),
-        "language_name": language_name,
+        "language_name": language_label,
         "download_url": download_url,
     }
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
-from secretariat_app.core.localisation import by_name
+from secretariat_app.core.localisation import by_name, local_datetime
 from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
@@ -123,8 +123,7 @@ def _may_change_participants(actor: User | None, invitation: Invitation, now: da
 
 
 def _deadline_text(meeting: Meeting) -> str:
-    moment = meeting.registration_deadline or meeting.starts_at
-    return rules.to_local(moment, meeting.timezone).strftime("%Y-%m-%d %H:%M ") + meeting.timezone
+    return local_datetime(meeting.registration_deadline or meeting.starts_at, meeting.timezone)
 
 
 def register_participant(actor: User | None, invitation: Invitation, data: ParticipantData,

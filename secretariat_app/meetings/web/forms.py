@@ -27,7 +27,7 @@ from wtforms.validators import (
 
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.core.labels import BODY_LABELS
-from secretariat_app.core.localisation import by_name, timezone_choices
+from secretariat_app.core.localisation import by_name, local_date, timezone_choices
 from secretariat_app.decisions.models import Decision
 from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain import reminders as reminder_rules
@@ -123,7 +123,7 @@ class MeetingForm(FlaskForm):
         socs = db.session.scalars(select(Meeting).join(Body).where(Body.code == SOC).order_by(Meeting.starts_at.desc()))
         self.prepares_meeting_id.choices = [
             SelectChoice("", _l("— none —")),
-            *(SelectChoice(str(m.id), f"{rules.local_day(m.starts_at, m.timezone).isoformat()} · {m.title(language)}")
+            *(SelectChoice(str(m.id), f"{local_date(rules.local_day(m.starts_at, m.timezone))} · {m.title(language)}")
               for m in socs),
         ]
         self.reminder_offsets.description = "; ".join(
