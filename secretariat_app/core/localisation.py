@@ -109,7 +109,7 @@ def local_datetime(value: datetime | None, zone: str | None = None) -> str:
     if value is None:
         return ""
     if zone and is_known_timezone(zone):
-        shown_in_zone = format_datetime_in(value, DATETIME_PATTERN, tzinfo=ZoneInfo(zone), locale=current_language())
+        shown_in_zone = format_datetime_in(value, DATETIME_PATTERN, tzinfo=ZoneInfo(zone), locale=reader_language())
         return f"{shown_in_zone} ({zone})"
     shown: str = format_datetime(value, DATETIME_PATTERN)
     return shown

@@ -96,7 +96,7 @@ def test_registration_after_the_deadline_is_refused_with_a_clear_message(meeting
     with freeze_time(AFTER), pytest.raises(RuleViolations) as excinfo:
         invitations.register_participant(kaz_delegate, invitation_of(meeting, "KAZ"), person())
     message = excinfo.value.violations[0].render()
-    assert "Registration for this meeting closed on 2027-05-20 18:00 Asia/Almaty" in message
+    assert "Registration for this meeting closed on 20 May 2027, 18:00 (Asia/Almaty)" in message
     assert participants() == 0
 
 

@@ -226,8 +226,8 @@ def test_a_row_shows_each_field_escaped_and_in_the_readers_zone(app_ctx, client,
                         '<span class="tag">LIMITED</span>')
     assert cells[2] == "draft decision"
     assert cells[3] == "No. 7 · June &lt;SOC&gt;"
-    assert cells[4] == "2024-03-01 14:00"  # 09:00 UTC in Almaty
-    assert cells[5] == " ".join(f'<a href="/documents/versions/{versions[code]}/download" lang="{code}">'
+    assert cells[4] == "1 March 2024, 14:00"  # 09:00 UTC in Almaty
+    assert cells[5] == " ".join(f'<a href="/documents/versions/{versions[code]}/download" hreflang="{code}">'
                                 f'{code.upper()}</a>' for code in ("en", "ru", "zh"))
     assert cells[6] == "no"
     post_form(client, f"/inbox/{document.id}/acknowledge", {}, page=f"/inbox/{document.id}")  # opening it reads it
