@@ -215,7 +215,7 @@ def language_label(code: str | None) -> str:
         name = Locale.parse(code).get_display_name(current_language())
     except (ValueError, UnknownLocaleError):
         return code
-    return name or code
+    return name[:1].upper() + name[1:] if name else code
 
 
 def body_abbreviation(code: str) -> str:

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from secretariat_app.accounts.models.states import State
 from secretariat_app.cbm.services.catalogue import appointing_decisions
 from secretariat_app.core.labels import STATUS_LABELS
-from secretariat_app.core.localisation import by_name
+from secretariat_app.core.localisation import by_name, local_date
 from secretariat_app.decisions.models import Decision
 from secretariat_app.documents.web.forms import enum_choices, enum_or_none, optional_id
 from secretariat_app.extensions import db
@@ -41,7 +41,7 @@ def state_choices(language: str, day: date, blank=None) -> list[SelectChoice]:
 
 
 def decision_label(decision: Decision, language: str) -> str:
-    adopted = decision.adopted_on.isoformat() if decision.adopted_on else ""
+    adopted = local_date(decision.adopted_on)
     return f"{decision.reference} · {adopted} · {decision.title(language)}"
 
 

@@ -30,7 +30,7 @@ from secretariat_app.core.labels import (
     PAPER_STATUS_LABELS,
     PAPER_STEP_LABELS,
 )
-from secretariat_app.core.localisation import current_language
+from secretariat_app.core.localisation import current_language, local_date
 from secretariat_app.domain.cbm_papers import progress
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -164,7 +164,7 @@ def coordinator_end(coordinator_id: int) -> ResponseReturnValue:
         else:
             assert row.term_end is not None  # end_term sets it
             flash(_("The term of %(state)s ends on %(day)s.", state=row.state.name(current_language()),
-                    day=row.term_end.isoformat()), "success")
+                    day=local_date(row.term_end)), "success")
             return _area_page(row.area)
     return render_template("cbm/area_coordinator_end.html", form=form, row=row, area=row.area)
 

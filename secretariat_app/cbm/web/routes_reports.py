@@ -65,7 +65,7 @@ from secretariat_app.core.labels import (
     ACTIVITY_TYPE_LABELS,
     REPORT_STATUS_LABELS,
 )
-from secretariat_app.core.localisation import current_language
+from secretariat_app.core.localisation import current_language, local_date
 from secretariat_app.core.storage import file_store
 from secretariat_app.domain.cbm_reports import (
     StateConflict,
@@ -224,7 +224,7 @@ def report_due(report: CbmAnnualReport) -> ResponseReturnValue:
             show_violations(form, error)
         else:
             flash(_("The report is now due by the end of %(day)s, Astana time; the reminders have moved with it.",
-                    day=form.due_day.data.isoformat()), "success")
+                    day=local_date(form.due_day.data)), "success")
             return _report_page(report)
     return render_template("cbm/report_due.html", form=form, report=report,
                            default=report_service.default_due(report.year))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.forum_time import forum_today
-from secretariat_app.core.localisation import current_language
+from secretariat_app.core.localisation import current_language, local_date
 from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions as decision_service
 from secretariat_app.decisions.web import bp
@@ -122,7 +122,7 @@ def circulate(decision_id: int) -> ResponseReturnValue:
         else:
             assert decision.silence_deadline is not None  # set by circulating it
             flash(_("Decision %(ref)s is under silence until %(day)s.", ref=decision.reference,
-                    day=decision.silence_deadline.isoformat()), "success")
+                    day=local_date(decision.silence_deadline)), "success")
             return redirect(url_for("decisions.detail", decision_id=decision.id))
     return render_template("decisions/circulate.html", form=form, decision=decision, today=today)
 
