@@ -8,10 +8,11 @@ from typing import Any, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
+from babel.dates import format_date as format_day_in
 from babel.dates import format_datetime as format_datetime_in
 from babel.units import format_unit
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -116,14 +117,14 @@ def local_datetime(value: datetime | None, zone: str | None = None) -> str:
 
 
 def local_date(value: date | datetime | None) -> str:
-    """A day ("6 December 2026"); a moment is taken in the reader's zone first."""
+    """A day ("6 December 2026"); a moment is taken in the reader's zone first.
+    Outside a request (a service called from a task) a day comes in English."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(str(get_timezone() or "UTC")))
         value = value.date()
-    shown: str = format_date(value, DATE_PATTERN)
-    return shown
+    return str(format_day_in(value, DATE_PATTERN, locale=reader_language()))
 
 
 def file_size(size: int | None) -> str:

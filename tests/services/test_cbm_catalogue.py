@@ -184,7 +184,7 @@ def test_terms_of_one_state_in_one_area_do_not_overlap(setting):
     area, state, decision = setting
     service.appoint(None, area, appointment(state, decision, start=date(2024, 7, 1), end=date(2025, 6, 30)))
     message = refused(service.appoint, None, area, appointment(state, decision, start=date(2025, 6, 30)))["term_start"]
-    assert "already coordinates this area from 2024-07-01 to 2025-06-30" in message
+    assert "already coordinates this area from 1 July 2024 to 30 June 2025" in message
     # The next day, another state at the same time, or the same state in another area: fine.
     service.appoint(None, area, appointment(state, decision, start=date(2025, 7, 1)))
     service.appoint(None, area, appointment(build.member_state(), decision, role=CoordinatorRole.CO_COORDINATOR))

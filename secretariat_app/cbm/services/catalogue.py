@@ -34,7 +34,7 @@ from secretariat_app.cbm.models import (
 )
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport, upsert
-from secretariat_app.core.localisation import by_name
+from secretariat_app.core.localisation import by_name, local_date, reader_language
 from secretariat_app.decisions.models import Decision, DecisionStatus
 from secretariat_app.domain.periods import Period
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
@@ -239,14 +239,15 @@ def _check_appointment(area: CbmArea, data: AppointmentData) -> list[Violation]:
     if not state.is_member_on(data.term_start):
         violations.append(Violation("state_id", N_("%(state)s is not a member state of CICA on %(day)s: only "
                                                    "member states coordinate priority areas."),
-                                    {"state": state.name_en, "day": data.term_start.isoformat()}))
+                                    {"state": state.name(reader_language()), "day": local_date(data.term_start)}))
     term = Period(data.term_start, data.term_end)
     for other in _other_terms(area.id, state.id):
         if term.overlaps(Period(other.term_start, other.term_end)):
             violations.append(Violation("term_start", N_("%(state)s already coordinates this area from %(start)s "
                                                          "to %(end)s: end that term first, or start after it."),
-                                        {"state": state.name_en, "start": other.term_start.isoformat(),
-                                         "end": other.term_end.isoformat() if other.term_end else "—"}))
+                                        {"state": state.name(reader_language()),
+                                         "start": local_date(other.term_start),
+                                         "end": local_date(other.term_end) if other.term_end else "—"}))
             break
     return violations
 
@@ -276,11 +277,11 @@ def end_term(actor: User | None, coordinator: CbmCoordinator, term_end: date | N
         violations.append(Violation("term_end", N_("Give the last day of the term.")))
     elif term_end < coordinator.term_start:
         violations.append(Violation("term_end", N_("The term cannot end before it starts (%(day)s)."),
-                                    {"day": coordinator.term_start.isoformat()}))
+                                    {"day": local_date(coordinator.term_start)}))
     elif coordinator.term_end is not None and term_end > coordinator.term_end:
         violations.append(Violation("term_end", N_("This term already ends on %(day)s; a longer term needs a new "
                                                    "appointment by the SOC."),
-                                    {"day": coordinator.term_end.isoformat()}))
+                                    {"day": local_date(coordinator.term_end)}))
     _refuse(violations)
     with audit.tracking_changes(actor, "cbm_coordinator.end", "cbm_coordinator", coordinator, COORDINATOR_FIELDS):
         coordinator.term_end = term_end
