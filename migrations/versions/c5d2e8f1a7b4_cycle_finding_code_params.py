@@ -5,7 +5,7 @@ and mails write out in the reader's language; `message` stays as the English
 of it. Rows stored before have neither until the next check refreshes them.
 
 Revision ID: c5d2e8f1a7b4
-Revises: a1f4c2e8b9d3
+Revises: c5e2a9d1f7b4
 Create Date: 2026-12-06 01:20:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5d2e8f1a7b4'
-down_revision = 'a1f4c2e8b9d3'
+down_revision = 'c5e2a9d1f7b4'
 branch_labels = None
 depends_on = None
 
