@@ -28,13 +28,16 @@ db: install
 seed: db
 	$(FLASK) seed
 
-# Web server, Celery worker and Celery beat together; one Ctrl-C stops all.
+# Web server, Celery worker and Celery beat together; one Ctrl-C stops all. honcho gives each
+# process a PORT of its own (the web's, then +100 for the worker): the base of links in mail, ICS and
+# the feed address is fixed here from the web's port, so that the worker writes the same as the web.
 run: seed
 	@echo ""
 	@echo "  CICA Secretariat: http://127.0.0.1:$${PORT:-5000}/"
 	@echo "  The Secretariat demo logins ask for a code after the password: their keys are above."
 	@echo ""
-	PORT=$${PORT:-5000} $(BIN)/honcho --procfile Procfile.dev start
+	PORT=$${PORT:-5000} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$${PORT:-5000}} \
+		$(BIN)/honcho --procfile Procfile.dev start
 
 # The linter, then the type checker (both configured in pyproject.toml).
 lint: $(STAMP)

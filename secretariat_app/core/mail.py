@@ -77,8 +77,9 @@ def send(message: EmailMessage) -> None:
     elif backend == "memory":
         current_app.extensions.setdefault("mail_outbox", []).append(message)
     else:
-        current_app.logger.info("mail (console backend):\n%s", message.as_string())
-        print(message.as_string(), flush=True)
+        # One log record per mail, nothing printed besides: under `make run` a print went to
+        # the web's stdout and the worker's (Celery logs a task's stdout), so each mail showed twice.
+        current_app.logger.info("mail (console backend) to %s:\n%s", message["To"], message.as_string())
 
 
 def _open_smtp(config: Mapping[str, Any]) -> smtplib.SMTP:

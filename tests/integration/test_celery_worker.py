@@ -116,3 +116,33 @@ def test_beat_starts_with_the_schedule(environment, tmp_path):
         assert "beat: Starting" in (tmp_path / "beat.log").read_text()
     finally:
         _stop(beat)
+
+
+def test_a_console_mail_is_written_once_in_the_workers_log(environment, tmp_path):
+    """The console backend logs each mail once: not also printed (Celery turns a task's
+    stdout into log lines too, so one delivery used to read as two)."""
+    from tests.factories import delegate
+
+    app, env = environment
+    with app.app_context():
+        user = delegate()
+        user_id, email = user.id, user.email
+    log = tmp_path / "worker.log"
+    worker = _start({**env, "MAIL_BACKEND": "console"}, "worker", "--loglevel", "INFO", "--concurrency", "1",
+                    log=log)
+    try:
+        app.extensions["celery"].send_task("workers.tasks.accounts.send_invitation",
+                                           args=[uuid.uuid4().hex, user_id])
+        deadline = time.monotonic() + 60
+        while "succeeded" not in log.read_text() and time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.3)
+        time.sleep(0.5)
+        text = log.read_text()
+        assert "succeeded" in text, text[-3000:]
+        assert text.count(f"To: {email}") == 1, text[-3000:]
+        assert text.count("mail (console backend)") == 1, text[-3000:]
+    finally:
+        _stop(worker)
+        with app.app_context():
+            db.engine.dispose()
