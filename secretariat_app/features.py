@@ -17,7 +17,7 @@ FEATURES = ("core", "accounts", "audit", "meetings", "decisions", "cycles", "doc
 # Each feature's blueprints: the module that defines `bp`.
 BLUEPRINTS = (
     "core.main",
-    "accounts.auth", "accounts.my_sessions", "accounts.admin", "accounts.delegation",
+    "accounts.auth", "accounts.my_sessions", "accounts.my_profile", "accounts.admin", "accounts.delegation",
     "meetings.web", "meetings.calendar",
     "decisions.web", "decisions.chair",
     "cycles.web",

@@ -16,6 +16,7 @@ OWN_PAGES = {
     "calendar.settings", "calendar.regenerate", "calendar.revoke",
     "my_notices.index", "my_notices.preferences",
     "my_sessions.index", "my_sessions.sign_out", "my_sessions.sign_out_others",  # the service refuses others' (404)
+    "my_profile.index",
     "decisions.index",  # the register lists adopted decisions only outside the Secretariat
     "documents.download",  # documents/services/reading decides, per version
     "documents.side_by_side_text",  # permissions.documents decides, per document (404 otherwise)

@@ -47,16 +47,23 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_language_and_zone(language: str | None, timezone: str | None) -> list[Violation]:
+    """A working language of CICA and a time zone the server knows (an account's, or one's own profile)."""
+    violations = []
+    if language not in current_app.config["LANGUAGES"]:
+        violations.append(Violation("language", N_("Choose English or Russian.")))
+    if not is_known_timezone(timezone):
+        violations.append(Violation("timezone", N_("Unknown time zone.")))
+    return violations
+
+
 def _check_user(data: UserData, user: User | None) -> list[Violation]:
     violations = []
     email = normalise_email(data.email)
     clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
     if clash is not None and (user is None or clash != user.id):
         violations.append(Violation("email", N_("Another account already uses this e-mail address.")))
-    if data.language not in current_app.config["LANGUAGES"]:
-        violations.append(Violation("language", N_("Choose English or Russian.")))
-    if not is_known_timezone(data.timezone):
-        violations.append(Violation("timezone", N_("Unknown time zone.")))
+    violations += check_language_and_zone(data.language, data.timezone)
     if not data.roles:
         violations.append(Violation("roles", N_("Give the account at least one role.")))
     if data.roles & SECRETARIAT and data.roles & DELEGATION:

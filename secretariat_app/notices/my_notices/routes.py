@@ -62,5 +62,7 @@ def preferences() -> ResponseReturnValue:
             audit.record(user, "user.notice_preferences", "user", user.id, before, after)
         db.session.commit()
         flash(_("Your notice preferences have been saved."), "success")
-        return redirect(url_for("my_notices.preferences"))
+        # The profile page shows the same form: back there when it was sent from there.
+        back = "my_profile.index" if request.form.get("back") == "profile" else "my_notices.preferences"
+        return redirect(url_for(back))
     return render_template("my_notices/preferences.html", form=form)
