@@ -14,6 +14,7 @@ from flask_login import current_user
 from secretariat_app.accounts.delegation import bp
 from secretariat_app.core.columns import utcnow
 from secretariat_app.core.forms import show_violations
+from secretariat_app.documents.services import archive
 from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -27,6 +28,7 @@ from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
 from secretariat_app.permissions import Audience, access
+from secretariat_app.permissions import documents as document_access
 
 
 def _invited(meeting_id: int) -> tuple[Meeting, Invitation]:
@@ -42,8 +44,10 @@ def _registration_open(meeting: Meeting) -> bool:
 
 
 def _detail(meeting: Meeting, invitation: Invitation, form: ParticipantForm) -> ResponseReturnValue:
+    # The meeting's documents the delegate may read (permissions.documents, as in the inbox): one query.
+    documents = archive.meeting_documents(meeting.id, document_access.reader_for(current_user))
     return render_template("delegation/meetings_detail.html", meeting=meeting, invitation=invitation, form=form,
-                           registration_open=_registration_open(meeting))
+                           registration_open=_registration_open(meeting), documents=documents)
 
 
 @bp.route("/meetings")
