@@ -6,11 +6,9 @@ observers only what the Secretariat published, the details of a report that
 is still a draft only the Secretariat and that area's coordinators. The CSV
 files are UTF-8 with a byte order mark (so that Excel reads Russian), quoted by
 the csv module, and every text cell that a spreadsheet would take for a
-formula is neutralised with a leading apostrophe."""
+formula is neutralised with a leading apostrophe (core/spreadsheets.py)."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,13 +46,12 @@ from secretariat_app.core.labels import (
     REPORT_STATUS_LABELS,
 )
 from secretariat_app.core.localisation import name_key
+from secretariat_app.core.spreadsheets import csv_bytes, neutralise
 from secretariat_app.domain.cbm_status import ActivityState
 from secretariat_app.domain.cbm_visibility import ReaderScope, YearRange
 from secretariat_app.extensions import db
 from secretariat_app.permissions.cbm import readable_statuses
 
-# A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 STATE_SEPARATOR = "; "
 Line = TypeVar("Line")
 
@@ -81,21 +78,6 @@ def _catalogue_conditions(filters: ExportFilter, area_id) -> list[ColumnElement[
 
 
 # Writing CSV ------------------------------------------------------------------------------------
-
-def neutralise(value: str) -> str:
-    """A text cell a spreadsheet would evaluate, made inert by a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a byte order mark, CRLF line ends, quoted as needed; None is an empty cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(str(h)) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) if isinstance(v, str) else str(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
 
 def utc_iso(value: datetime | None) -> str | None:
     if value is None:

@@ -1,9 +1,10 @@
 """Officer pages for a meeting's invitations and the participants registered
 under each: inviting a delegation, withdrawing an invitation, registering and
-removing participants (officers may do so for any delegation, at any time)."""
+removing participants (officers may do so for any delegation, at any time), and
+the participant list as CSV and as a printable page (both audited)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,11 +12,14 @@ from wtforms import SelectChoice
 
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.localisation import by_name, current_language
+from secretariat_app.core.read_limits import export_limit
+from secretariat_app.core.spreadsheets import CSV_CONTENT_TYPE
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Invitation, Meeting, Participant
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.services import meetings as meeting_service
+from secretariat_app.meetings.services import participant_list
 from secretariat_app.meetings.web import bp
 from secretariat_app.meetings.web.forms import InvitationForm, ParticipantForm
 from secretariat_app.meetings.web.routes import get_meeting
@@ -101,3 +105,38 @@ def participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnVa
     invitation_service.remove_participant(current_user, participant)
     flash(_("%(name)s is no longer registered.", name=name), "success")
     return _back(meeting)
+
+
+# The participant list: CSV and printable, audited -------------------------------------------
+
+def _participant_list(meeting_id: int) -> tuple[Meeting, participant_list.ParticipantList]:
+    meeting = get_meeting(meeting_id)
+    return meeting, participant_list.participant_list(meeting, current_language())
+
+
+@bp.route("/<int:meeting_id>/participants.csv")
+@access(Audience.SECRETARIAT)
+@export_limit
+def participants_csv(meeting_id: int) -> ResponseReturnValue:
+    """The participant list as a CSV file for Excel (UTF-8 with BOM, formulas neutralised)."""
+    meeting, listing = _participant_list(meeting_id)
+    body = participant_list.participants_csv(listing, current_language())
+    participant_list.record_export(current_user, listing, "csv")
+    response = Response(body, status=200)
+    response.headers["Content-Type"] = CSV_CONTENT_TYPE
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{participant_list.csv_filename(meeting, listing.day)}"'
+    response.headers["Cache-Control"] = "private, no-store"  # names and addresses of people
+    return response
+
+
+@bp.route("/<int:meeting_id>/participants/print")
+@access(Audience.SECRETARIAT)
+@export_limit
+def participants_print(meeting_id: int) -> ResponseReturnValue:
+    """The participant list as a page to print (A4), by delegation."""
+    _meeting, listing = _participant_list(meeting_id)
+    participant_list.record_export(current_user, listing, "print")
+    response = make_response(render_template("meetings/participants_print.html", listing=listing))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
