@@ -216,7 +216,8 @@ def test_others_cannot_write_an_activity_report(app_ctx, cast, draft):
 
 def test_submission_locks_the_report_with_409_saying_the_secretariat_must_reopen(app_ctx, cast, draft):
     client = client_of(app_ctx, cast.coordinator)
-    assert post_form(client, f"/cbm/reports/{draft.id}/submit", {}, page=f"/cbm/reports/{draft.id}").status_code == 302
+    assert post_form(client, f"/cbm/reports/{draft.id}/submit", {"confirmed": "yes"},
+                     page=f"/cbm/reports/{draft.id}").status_code == 302
     assert refresh(CbmAnnualReport, draft.id).status == ReportStatus.SUBMITTED
     url = f"/cbm/reports/{draft.id}/activities/{workshop(draft).id}"
     for response in (client.get(url), post_form(client, url, report_form(), page="/auth/password"),

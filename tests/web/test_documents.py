@@ -241,7 +241,7 @@ def test_a_draft_is_deleted_and_its_serial_not_given_again(client, login, world)
     make_document(world)
     draft = make_document(world)
     login(world.officer)
-    response = post_form(client, f"/documents/{draft.id}/delete", {}, page=f"/documents/{draft.id}")
+    response = post_form(client, f"/documents/{draft.id}/delete", {"confirmed": "yes"}, page=f"/documents/{draft.id}")
     assert response.status_code == 302
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "document.delete"))
     assert post_form(client, "/documents/new", form(world)).status_code == 302

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from secretariat_app.cbm.models import (
@@ -58,6 +59,7 @@ from secretariat_app.cbm.web.loaders import (
     PLAN,
     REPORT,
 )
+from secretariat_app.core.confirm import confirmation_page, confirmed
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import (
@@ -249,10 +251,24 @@ def report_summary(report: CbmAnnualReport) -> ResponseReturnValue:
     return render_template("cbm/report_summary.html", form=form, report=report)
 
 
-@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@bp.route("/reports/<int:report_id>/submit", methods=["GET", "POST"])
 @access(Action.COORDINATE_CBM_AREA, load=REPORT)
 def report_submit(report: CbmAnnualReport) -> ResponseReturnValue:
-    """Submit the report to the Secretariat: it is locked from then on."""
+    """Submit the report to the Secretariat: it is locked from then on. Asked first
+    (core/confirm.py): what is reported and what is not, and that it locks."""
+    _draft(report)
+    if not confirmed():
+        lines = report_service.report_lines(report)
+        missing = sum(1 for line in lines if line.report is None)
+        explanation = [_("Once submitted, the report is locked: only the Secretariat can reopen it for a "
+                         "correction.")]
+        if missing:
+            explanation.append(ngettext("%(num)d activity of the year is not reported yet.",
+                                        "%(num)d activities of the year are not reported yet.", missing))
+        return confirmation_page(
+            _("Submit the implementation report for %(year)d to the Secretariat?", year=report.year), explanation,
+            url_for("cbm.report_submit", report_id=report.id), _("Yes, submit the report"),
+            url_for("cbm.annual_report", report_id=report.id))
     try:
         report_service.submit_report(current_user, report)
     except RuleViolations as error:

@@ -5,12 +5,15 @@ meeting. Uploads, circulation, derestriction, withdrawal and the
 acknowledgements are in routes_actions."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from secretariat_app.core.confirm import confirmation_page, confirmed
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.labels import language_label
 from secretariat_app.core.localisation import current_language
@@ -173,17 +176,31 @@ def new_version(document_id: int) -> ResponseReturnValue:
     return render_template("documents/later_version.html", form=form, base=base, next_numbers=next_numbers)
 
 
-@bp.route("/<int:document_id>/delete", methods=["POST"])
+def _never_deleted(symbol: str) -> NoReturn:
+    abort(409, description=_(
+        "%(symbol)s has been circulated and is never deleted: the archive keeps every circulated document. "
+        "Withdraw it (giving the reason) or supersede it by circulating a revision.", symbol=symbol))
+
+
+@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
 @access(Audience.SECRETARIAT)
 def delete(document_id: int) -> ResponseReturnValue:
-    """Delete a draft. Anything circulated is kept for ever: 409, with what to do instead."""
+    """Delete a draft, once confirmed (core/confirm.py). Anything circulated is kept for ever:
+    409, with what to do instead."""
     document = get_document(document_id)
     symbol = document.symbol
+    if not confirmed():
+        if document.status != DocumentStatus.DRAFT:
+            _never_deleted(symbol)
+        return confirmation_page(
+            _("Delete the draft %(symbol)s?", symbol=symbol),
+            [_("The draft and its uploaded files are deleted; its serial is not given again. "
+               "This cannot be undone.")],
+            url_for("documents.delete", document_id=document.id), _("Yes, delete the draft"),
+            url_for("documents.detail", document_id=document.id))
     try:
         document_service.delete_draft(current_user, document)
     except document_service.NeverDeleted:
-        abort(409, description=_(
-            "%(symbol)s has been circulated and is never deleted: the archive keeps every circulated document. "
-            "Withdraw it (giving the reason) or supersede it by circulating a revision.", symbol=symbol))
+        _never_deleted(symbol)
     flash(_("Draft %(symbol)s has been deleted; its serial is not given again.", symbol=symbol), "success")
     return redirect(url_for("documents.archive"))
