@@ -1,6 +1,8 @@
 """The notices of confidence building measures (see `notices.kinds`): the
-deadline of an annual implementation report (reminders and the chaser). Its
-mail is written by `services/mail.py`; `services/notices.py` keeps the rows."""
+deadline of an annual implementation report (reminders and the chaser), and the
+Secretariat's steps on it that its coordinators are told of (reopened, with the
+reason; published). Their mail is written by `services/mail.py`;
+`services/notices.py` keeps the rows."""
 from __future__ import annotations
 
 from flask import url_for
@@ -37,4 +39,20 @@ register(NoticeKind(
     subject_type=cbm_notices.SUBJECT,
     render=cbm_mail.report_deadline,
     templates=(cbm_mail.TEMPLATE,),
+))
+register(NoticeKind(
+    kind=NotificationKind.REPORT_REOPENED,
+    label=_l("Report reopened"),
+    preference_label=_l("My reports reopened by the Secretariat (with the reason)"),
+    subject_type=cbm_notices.SUBJECT,
+    render=cbm_mail.report_reopened,
+    templates=(cbm_mail.STEP_TEMPLATES["reopened"],),
+))
+register(NoticeKind(
+    kind=NotificationKind.REPORT_PUBLISHED,
+    label=_l("Report published"),
+    preference_label=_l("My reports published by the Secretariat"),
+    subject_type=cbm_notices.SUBJECT,
+    render=cbm_mail.report_published,
+    templates=(cbm_mail.STEP_TEMPLATES["published"],),
 ))

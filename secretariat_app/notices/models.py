@@ -20,6 +20,8 @@ class NotificationKind(enum.Enum):
     ACKNOWLEDGEMENT_CHASER = "acknowledgement_chaser"
     REPORT_DEADLINE = "report_deadline"
     CYCLE_FINDING = "cycle_finding"
+    REPORT_REOPENED = "report_reopened"  # a CBM annual report put back to draft, with the reason
+    REPORT_PUBLISHED = "report_published"  # a CBM annual report published for observers
 
 
 class NotificationStatus(enum.Enum):

@@ -124,3 +124,35 @@ def test_user_session_revision_keeps_accounts_and_their_roles_up_and_down(empty_
             assert connection.execute(text("SELECT count(*) FROM user_role")).scalar_one() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_notice_kinds_of_report_steps_are_allowed_after_upgrade_and_not_before(empty_database_url):
+    """The CHECK constraint on notification.kind follows the kinds (report_reopened, report_published)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    insert = text("INSERT INTO notification (kind, subject_type, subject_id, recipient_id, due_at, status, attempts, "
+                  "claims, last_error, created_at) VALUES (:kind, 'cbm_report', 1, :user, '2026-12-06 00:00:00+00', "
+                  "'pending', 0, 0, '', '2026-12-06 00:00:00+00')")
+    add_user = text("INSERT INTO user_account (email, name, password_hash, language, timezone, active, mail_opt_out, "
+                    "document_digest, created_at) VALUES ('a@b.example', 'A', 'x', 'en', 'UTC', true, '[]', false, "
+                    "'2026-12-06 00:00:00+00')")
+    with app.app_context():
+        upgrade(revision="a1f4c2e8b9d3")
+        with db.engine.begin() as connection:
+            connection.execute(add_user)
+            user = connection.execute(text("SELECT id FROM user_account")).scalar()
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"kind": "report_reopened", "user": user})
+        upgrade()
+        with db.engine.begin() as connection:
+            for kind in ("report_reopened", "report_published", "report_deadline"):
+                connection.execute(insert, {"kind": kind, "user": user})
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                connection.execute(insert, {"kind": "no_such_kind", "user": user})
+        downgrade(revision="a1f4c2e8b9d3")  # the rows of the new kinds go with them
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT kind FROM notification")).scalars().all() == ["report_deadline"]
+        db.session.remove()
+        db.engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from config import TestConfig
 from secretariat_app import create_app
 from secretariat_app.accounts.models.states import Body
+from secretariat_app.cbm.models import ReportStatus
 from secretariat_app.cbm.services import reports as cbm_reports
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.extensions import db
@@ -183,6 +184,18 @@ def _report(kind, language):
         .order_by(Notification.due_at).limit(1))
 
 
+def _report_step(kind, language):
+    cast = cbm_build.cbm_cast(f"smes{language}")
+    reader = cbm_build.coordinator_user(cast.area, language=language)
+    report = cbm_build.annual_report(cast.area, 2026, due=date(2026, 11, 20), status=ReportStatus.SUBMITTED)
+    if kind == NotificationKind.REPORT_REOPENED:
+        cbm_reports.reopen_report(cast.officer, report, "The outcome is missing.", now=NOW)
+    else:
+        cbm_reports.publish_report(cast.officer, report, now=NOW)
+    return db.session.scalar(select(Notification).where(
+        Notification.kind == kind, Notification.subject_id == report.id, Notification.recipient_id == reader.id))
+
+
 # One example row per kind (a new kind needs one here), and the instant its mail is written at.
 EXAMPLES = {
     NotificationKind.MEETING_REMINDER: (_meeting, NOW),
@@ -191,6 +204,8 @@ EXAMPLES = {
     NotificationKind.ACKNOWLEDGEMENT_CHASER: (_document, NOW),
     NotificationKind.REPORT_DEADLINE: (_report, datetime(2026, 10, 16, 19, 0, tzinfo=UTC)),
     NotificationKind.CYCLE_FINDING: (_finding, NOW),
+    NotificationKind.REPORT_REOPENED: (_report_step, NOW),
+    NotificationKind.REPORT_PUBLISHED: (_report_step, NOW),
 }
 
 

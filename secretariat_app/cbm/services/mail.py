@@ -112,3 +112,44 @@ def report_deadline(notification: Notification, user: User, now: datetime | None
     values = context(report, user, now)
     title = subject(values)
     return Notice(title, *render_pair(TEMPLATE, subject=title, **values))
+
+
+# The Secretariat's steps: reopened (with the reason) or published ---------------------------------
+
+STEP_TEMPLATES = {"reopened": "cbm_report_reopened", "published": "cbm_report_published"}
+
+
+def _step_context(notification: Notification, user: User) -> tuple[CbmAnnualReport, dict]:
+    from secretariat_app.cbm.services.notices import recipient_ids
+
+    report = db.session.get(CbmAnnualReport, notification.subject_id)
+    if report is None:
+        raise NotDeliverable(f"the cbm_report {notification.subject_id} no longer exists")
+    if user.id not in recipient_ids(report, forum_day_of(utcnow())):
+        raise NotDeliverable(f"user {user.id} no longer coordinates the area of cbm_report {report.id}")
+    language = language_of(user)
+    return report, {"user": user, "report": report, "year": report.year, "area": report.area.name(language),
+                    "dimension": report.area.dimension.name(language), "when": local_time(notification.due_at, user),
+                    "link": public_url("cbm.annual_report", report_id=report.id)}
+
+
+def report_reopened(notification: Notification, user: User) -> Notice:
+    """To a coordinator: the Secretariat put the report back to draft, and why."""
+    from secretariat_app.cbm.services.reports import reopen_reason_at
+
+    report, values = _step_context(notification, user)
+    title = _("CICA: the %(year)s implementation report on %(area)s has been reopened for correction",
+              year=values["year"], area=values["area"])
+    return Notice(title, *render_pair(STEP_TEMPLATES["reopened"], subject=title,
+                                      reason=reopen_reason_at(report, notification.due_at), **values))
+
+
+def report_published(notification: Notification, user: User) -> Notice:
+    """To a coordinator: the Secretariat published the report (observers may read it).
+    Not sent once the report has been reopened meanwhile."""
+    report, values = _step_context(notification, user)
+    if report.status != ReportStatus.PUBLISHED:
+        raise NotDeliverable(f"the cbm_report {report.id} is {report.status.value} again: it was reopened meanwhile")
+    title = _("CICA: the %(year)s implementation report on %(area)s has been published",
+              year=values["year"], area=values["area"])
+    return Notice(title, *render_pair(STEP_TEMPLATES["published"], subject=title, **values))

@@ -220,3 +220,17 @@ def sync_all(now: datetime | None = None) -> int:
             touched += sync_report(report, now).touched
         db.session.commit()
     return touched
+
+
+# The steps the Secretariat takes on a report: reopened (with the reason) or published --------------
+
+STEP_KINDS = (NotificationKind.REPORT_REOPENED, NotificationKind.REPORT_PUBLISHED)
+
+
+def queue_step(report: CbmAnnualReport, kind: NotificationKind, now: datetime) -> int:
+    """Tell the area's coordinators that the Secretariat reopened or published their
+    report: one row each, due `now`, in the caller's transaction (sent after its
+    commit; the row's unique key makes it once per step)."""
+    if kind not in STEP_KINDS:
+        raise ValueError(f"{kind} is not a step of a report")
+    return notice_queue.queue(kind, SUBJECT, report.id, recipient_ids(report, forum_day_of(now)), now)

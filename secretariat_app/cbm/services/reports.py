@@ -59,6 +59,7 @@ from secretariat_app.domain.cbm_visibility import YearRange
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
+from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import Action, can
 
 DECEMBER_SOC_BODY = "SOC"
@@ -213,11 +214,14 @@ def submit_report(actor: User | None, report: CbmAnnualReport, now: datetime | N
 
 
 def publish_report(actor: User | None, report: CbmAnnualReport, now: datetime | None = None) -> CbmAnnualReport:
-    """Publish a submitted report (observers may then read it) and commit. A draft is refused."""
+    """Publish a submitted report (observers may then read it) and commit; its coordinators
+    are told (a notice, sent after the commit). A draft is refused."""
+    now = now or utcnow()
     before = _transition(report, rules.PUBLISH)
-    report.published_at, report.published_by_id = now or utcnow(), getattr(actor, "id", None)
+    report.published_at, report.published_by_id = now, getattr(actor, "id", None)
     db.session.flush()
     audit.record(actor, "cbm_report.publish", "cbm_report", report.id, before, audit.snapshot(report, REPORT_FIELDS))
+    cbm_notices.queue_step(report, NotificationKind.REPORT_PUBLISHED, now)
     db.session.commit()
     return report
 
@@ -225,18 +229,28 @@ def publish_report(actor: User | None, report: CbmAnnualReport, now: datetime | 
 def reopen_report(actor: User | None, report: CbmAnnualReport, reason: str,
                   now: datetime | None = None) -> CbmAnnualReport:
     """Put a submitted or published report back to draft for a correction and
-    commit: the reason goes into the audit log, the reopening is counted, and the
-    reminders still in the future are queued again."""
+    commit: the reason goes into the audit log, the reopening is counted, the
+    reminders still in the future are queued again, and the coordinators are told
+    why (a notice, due `now`, sent after the commit; its mail reads the reason of
+    the reopening at or after that instant in the audit log)."""
+    now = now or utcnow()
     before = _transition(report, rules.REOPEN, reason)
     report.reopened_count = (report.reopened_count or 0) + 1
     report.submitted_at = report.submitted_by_id = None
     report.published_at = report.published_by_id = None
     db.session.flush()
     after = {**audit.snapshot(report, REPORT_FIELDS), "reason": reason.strip()}
-    audit.record(actor, "cbm_report.reopen", "cbm_report", report.id, before, after)
+    audit.record(actor, "cbm_report.reopen", "cbm_report", report.id, before, after).at = now  # the notice's instant
     cbm_notices.sync_report(report, now)
+    cbm_notices.queue_step(report, NotificationKind.REPORT_REOPENED, now)
     db.session.commit()
     return report
+
+
+def reopen_reason_at(report: CbmAnnualReport, moment: datetime) -> str:
+    """Why the report was reopened at `moment` (the last reopening at or before it; "" if none)."""
+    reasons = [reason for at, reason in reopen_reasons(report) if at <= moment]
+    return reasons[-1] if reasons else ""
 
 
 def reopen_reasons(report: CbmAnnualReport) -> list[tuple[datetime, str]]:
