@@ -27,6 +27,8 @@ from typing import Any
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import true
+from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.decisions.models import Decision, DecisionStatus
@@ -51,7 +53,7 @@ from secretariat_app.permissions.roles import (
 __all__ = [
     "DELEGATION_ROLES", "RULES", "SECRETARIAT_ROLES", "Action", "Audience", "Load", "access", "audience_of",
     "can", "coordinated_area_ids", "delegation_status", "enforce_access", "is_admin", "is_coordinator_of",
-    "is_delegate", "is_secretariat", "require", "requirement_of",
+    "is_delegate", "is_secretariat", "readable_decisions", "require", "requirement_of",
 ]
 
 
@@ -70,6 +72,11 @@ def _may_edit_user(user, other: User) -> bool:
 def _may_read_decision(user, decision: Decision) -> bool:
     """Outside the Secretariat, the register shows adopted decisions only."""
     return is_secretariat(user) or decision.status == DecisionStatus.ADOPTED
+
+
+def readable_decisions(user) -> ColumnElement[bool]:
+    """_may_read_decision as a WHERE condition on decision rows: the same rule, for lists."""
+    return true() if is_secretariat(user) else Decision.status == DecisionStatus.ADOPTED
 
 
 RULES: dict[Action, Callable[[Any, Any], bool]] = {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.admin import bp
@@ -9,6 +10,7 @@ from secretariat_app.accounts.models.states import (
     MembershipStatus,
     states_with_status_on,
 )
+from secretariat_app.accounts.services.needs import needs_of
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.cycles.services import check as cycle_check
@@ -25,5 +27,5 @@ def dashboard():
     recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
     users = db.session.scalar(select(func.count(User.id)))
     return render_template("admin/dashboard.html", members=members, observers=observers,
-                           recent=recent, users=users, today=today,
+                           recent=recent, users=users, today=today, needs=needs_of(current_user),
                            cycle=cycle_check.run_check(today), open_findings=cycle_check.open_findings())
