@@ -32,9 +32,12 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The profile's time zone; the forum's (FORUM_TIMEZONE) for a person without one
+    (as their profile page says) and for a visitor who is not logged in."""
     if getattr(current_user, "is_authenticated", False) and is_known_timezone(current_user.timezone):
         return current_user.timezone
-    return "UTC"
+    zone: str = current_app.config["FORUM_TIMEZONE"]
+    return zone
 
 
 def is_known_timezone(name: str | None) -> TypeGuard[str]:

@@ -41,6 +41,7 @@ def test_a_person_without_a_known_zone_is_shown_the_forums(client, login, refere
     login(me)
     html = client.get(PAGE).get_data(as_text=True)
     assert '<option selected value="Asia/Almaty">' in html
+    assert "Times shown in Asia/Almaty" in html  # and the pages show times in it
     me.timezone = "Europe/Moscow"
     db.session.commit()
     html = client.get(PAGE).get_data(as_text=True)

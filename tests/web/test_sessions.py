@@ -186,8 +186,9 @@ def test_the_sessions_page_lists_address_and_browser(app_ctx, app):
     assert html.count('action="/auth/logout"') == 2  # the menu's, and this browser's card: a logout
     assert 'action="/my/sessions/sign-out-others"' in html
     assert "this browser" in html
-    # The user menu links to it, and the page is in Russian for a Russian reader.
-    assert 'href="/my/sessions/"' in here.get("/my/notices/").get_data(as_text=True)
+    # The profile (linked from every page's header) links to it, and the page is in Russian for a Russian reader.
+    assert 'href="/my/profile/"' in here.get("/my/notices/").get_data(as_text=True)
+    assert 'href="/my/sessions/"' in here.get("/my/profile/").get_data(as_text=True)
     user.language = "ru"
     db.session.commit()
     ru = here.get("/my/sessions/").get_data(as_text=True)
