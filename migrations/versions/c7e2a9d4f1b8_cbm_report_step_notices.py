@@ -2,7 +2,7 @@
 CBM annual report reopened or published): the CHECK constraint of notification.kind
 
 Revision ID: c7e2a9d4f1b8
-Revises: a1f4c2e8b9d3
+Revises: c5d2e8f1a7b4
 Create Date: 2026-12-06 01:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7e2a9d4f1b8'
-down_revision = 'a1f4c2e8b9d3'
+down_revision = 'c5d2e8f1a7b4'
 branch_labels = None
 depends_on = None
 
