@@ -112,7 +112,7 @@ def test_an_officer_sees_decisions_under_silence_with_the_deadline_a_delegate_do
     decision = _silence(world.soc.id)
     login(world.officer)
     html = _home(client)
-    assert f'href="/decisions/{decision.id}"' in html and "silence ends 2026-12-15" in html
+    assert f'href="/decisions/{decision.id}"' in html and "silence ends 15 December 2026" in html
     delegate_client = client.application.test_client()
     log_in(delegate_client, world.a1.email)
     assert f'href="/decisions/{decision.id}"' not in _home(delegate_client)  # the register shows it adopted only
