@@ -17,10 +17,13 @@ from typing import Any
 
 from flask import current_app
 
+from secretariat_app.core.mail_headers import MAIL_POLICY
+
 
 def build_message(to: str, subject: str, text: str, html: str | None = None,
                   message_id: str | None = None) -> EmailMessage:
-    message = EmailMessage()
+    """A message in the modern policy, its non-ASCII headers encoded so that folding keeps every space."""
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject

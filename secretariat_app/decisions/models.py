@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model
 
@@ -103,12 +104,17 @@ class Chairmanship(Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     year_precision: Mapped[bool] = mapped_column(default=False)  # imported history knows years only
     basis: Mapped[str] = mapped_column(Text, default="")
+    basis_ru: Mapped[str] = mapped_column(Text, default="", server_default="")
     basis_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     basis_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
 
     state: Mapped[State] = relationship()
     basis_decision: Mapped[Decision | None] = relationship()
     basis_meeting: Mapped[Meeting | None] = relationship()
+
+    def basis_in(self, language: str = "en") -> str:
+        """The note on the term's basis in `language` (the English one when no Russian was written)."""
+        return in_language(self.basis, self.basis_ru, language)
 
     @property
     def handover_year(self) -> int | None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model
 
@@ -60,7 +61,8 @@ class Meeting(Model):
     date_precision: Mapped[DatePrecision] = mapped_column(
         enum_column(DatePrecision, "date_precision"), default=DatePrecision.DAY
     )
-    city: Mapped[str] = mapped_column(String(120), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")  # the venue, in English
+    city_ru: Mapped[str] = mapped_column(String(120), default="", server_default="")  # and in Russian (optional)
     host_state_id: Mapped[int | None] = mapped_column(ForeignKey("state.id"))
     format: Mapped[MeetingFormat] = mapped_column(
         enum_column(MeetingFormat, "meeting_format"), default=MeetingFormat.IN_PERSON
@@ -69,14 +71,18 @@ class Meeting(Model):
         enum_column(MeetingStatus, "meeting_status"), default=MeetingStatus.PLANNED
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_reason_ru: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The decision behind a postponement, a move or any departure from the rhythm.
     status_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id", use_alter=True))
     # An SWG session prepares one SOC.
     prepares_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+    note_ru: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Bumped on every change that a calendar invitation must reflect.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # When the invitation first went to the invited delegations (its confirmation); None: not yet.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Days before the start when reminders go out; None: the body's defaults.
     reminder_offsets: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -94,6 +100,17 @@ class Meeting(Model):
 
     def title(self, language: str = "en") -> str:
         return self.title_ru if language == "ru" else self.title_en
+
+    def venue(self, language: str = "en") -> str:
+        """The city in `language` (the English one when no Russian was written)."""
+        return in_language(self.city, self.city_ru, language)
+
+    def note_in(self, language: str = "en") -> str:
+        return in_language(self.note, self.note_ru, language)
+
+    def reason_in(self, language: str = "en") -> str:
+        """Why the meeting was postponed or cancelled, in `language`."""
+        return in_language(self.status_reason, self.status_reason_ru, language)
 
 
 class Invitation(Model):

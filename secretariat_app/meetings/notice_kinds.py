@@ -1,5 +1,6 @@
-"""The notices of meetings (see `notices.kinds`): the reminder before a
-meeting and the cancellation, both written by `services/mail.py` with the
+"""The notices of meetings (see `notices.kinds`): the invitation when a
+meeting is confirmed and its update when it changes, the reminder before a
+meeting and the cancellation, all written by `services/mail.py` with the
 iCalendar invitation attached."""
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str,
 
 
 def meeting_notice(notification: Notification, user: User) -> EmailMessage:
-    """Reminders and cancellations, with iCalendar (services/mail.py)."""
+    """Invitations, updates, reminders and cancellations, with iCalendar (services/mail.py)."""
     subject_of(notification)
     return meeting_mail.render_meeting_notice(notification)
 
@@ -42,6 +43,22 @@ register(NoticeKind(
     subject_type=SUBJECT,
     render=meeting_notice,
     templates=("meeting_reminder",),
+))
+register(NoticeKind(
+    kind=NotificationKind.MEETING_INVITATION,
+    label=_l("Meeting invitation"),
+    preference_label=_l("Meeting invitations"),
+    subject_type=SUBJECT,
+    render=meeting_notice,
+    templates=("meeting_invitation",),
+))
+register(NoticeKind(
+    kind=NotificationKind.MEETING_UPDATED,
+    label=_l("Meeting changed"),
+    preference_label=_l("Changes of time or place of meetings"),
+    subject_type=SUBJECT,
+    render=meeting_notice,
+    templates=("meeting_invitation",),
 ))
 register(NoticeKind(
     kind=NotificationKind.MEETING_CANCELLED,

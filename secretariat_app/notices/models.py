@@ -16,6 +16,8 @@ from secretariat_app.extensions import Model
 class NotificationKind(enum.Enum):
     MEETING_REMINDER = "meeting_reminder"
     MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_INVITATION = "meeting_invitation"
+    MEETING_UPDATED = "meeting_updated"
     DOCUMENT_CIRCULATED = "document_circulated"
     ACKNOWLEDGEMENT_CHASER = "acknowledgement_chaser"
     REPORT_DEADLINE = "report_deadline"

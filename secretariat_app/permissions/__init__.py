@@ -40,6 +40,7 @@ from secretariat_app.permissions.cbm import (
     delegation_status,
     is_coordinator_of,
 )
+from secretariat_app.permissions.meetings import may_read_meeting
 from secretariat_app.permissions.roles import (
     DELEGATION_ROLES,
     SECRETARIAT_ROLES,
@@ -90,6 +91,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.READ_AUDIT: lambda user, obj: is_secretariat(user),
     Action.VIEW_DELEGATION: lambda user, delegation: (
         is_secretariat(user) or (is_delegate(user) and user.delegation_id == delegation.id)),
+    Action.READ_MEETING: may_read_meeting,
     Action.READ_DECISION: _may_read_decision,
     **_cbm.RULES,
 }

@@ -34,6 +34,9 @@ class Action(enum.Enum):
     READ_AUDIT = "read_audit", Audience.SECRETARIAT
     VIEW_DELEGATION = "view_delegation", Audience.AUTHENTICATED, True   # obj: the Delegation
 
+    # Meetings (permissions.meetings)
+    READ_MEETING = "read_meeting", Audience.AUTHENTICATED, True, True  # obj: the Meeting
+
     # Decisions
     READ_DECISION = "read_decision", Audience.AUTHENTICATED, True, True  # obj: the Decision
 

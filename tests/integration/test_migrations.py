@@ -156,3 +156,34 @@ def test_the_notice_kinds_of_report_steps_are_allowed_after_upgrade_and_not_befo
             assert connection.execute(text("SELECT kind FROM notification")).scalars().all() == ["report_deadline"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_meeting_invitation_kinds_are_allowed_up_and_refused_down(empty_database_url):
+    """notification.kind is a VARCHAR with a CHECK constraint: the revision that adds the
+    invitation and its update rebuilds it (SQLite too), and going down drops their rows
+    before it restores the older list."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    insert = text("INSERT INTO notification (kind, subject_type, subject_id, recipient_id, due_at, status, attempts, "
+                  "claims, last_error, created_at) VALUES (:kind, 'meeting', 1, 1, CURRENT_TIMESTAMP, 'pending', 0, "
+                  "0, '', CURRENT_TIMESTAMP)")
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="c4e7a9d1b3f5")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, language, timezone, active, created_at) "
+                "VALUES (1, 'a@cica.example', 'A', 'x', 'en', 'UTC', true, CURRENT_TIMESTAMP)"))
+            for kind in ("meeting_invitation", "meeting_updated", "meeting_reminder"):
+                connection.execute(insert, {"kind": kind})
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"kind": "no_such_kind"})
+        downgrade(revision="a1f4c2e8b9d3")
+        with db.engine.connect() as connection:
+            kinds = connection.execute(text("SELECT kind FROM notification")).scalars().all()
+        assert kinds == ["meeting_reminder"]
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"kind": "meeting_invitation"})
+        db.session.remove()
+        db.engine.dispose()

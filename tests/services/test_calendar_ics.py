@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
-from icalendar import Calendar
 from sqlalchemy import select
 
 from secretariat_app.accounts.models.people import Delegation
@@ -18,6 +17,7 @@ from secretariat_app.meetings.services import meetings as service
 from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
+from tests.ics_check import parse_twice
 
 UTC = UTC
 
@@ -45,7 +45,8 @@ def schedule(**overrides):
 
 
 def parse(ics: bytes):
-    calendar = Calendar.from_ical(ics)
+    """Read by both parsers (tests/ics_check.py); the events as icalendar reads them."""
+    calendar, _ = parse_twice(ics)
     return calendar, calendar.walk("VEVENT")
 
 
@@ -111,6 +112,9 @@ def test_a_feed_has_one_event_per_meeting_each_with_an_alarm(reference):
     calendar, events = parse(calendar_ics.feed([soc, called_off, summit], reader))
     assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(calendar["X-WR-CALNAME"])
+    raw = calendar_ics.feed([soc], reader)
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in raw and b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw
+    assert calendar.decoded("REFRESH-INTERVAL") == timedelta(hours=1)
     assert [str(e["UID"]) for e in events] == [f"meeting-{m.id}@cica.example" for m in (soc, called_off, summit)]
     assert [str(e["SUMMARY"]) for e in events] == ["Комитет старших должностных лиц", "Отменено", "Саммит"]
     alarms = {str(e["UID"]): e.walk("VALARM") for e in events}

@@ -28,6 +28,7 @@ from secretariat_app.notices.models import (
 )
 from secretariat_app.notices.services import dispatch
 from tests.factories import delegate, officer
+from tests.ics_check import parse_twice
 
 UTC = UTC
 REMINDER, CANCELLED = NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED
@@ -57,6 +58,7 @@ def parts(message):
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    parse_twice(ics.get_payload(decode=True))  # both parsers accept the attachment, byte for byte
     return text, html, ics
 
 

@@ -200,6 +200,8 @@ def _report_step(kind, language):
 EXAMPLES = {
     NotificationKind.MEETING_REMINDER: (_meeting, NOW),
     NotificationKind.MEETING_CANCELLED: (_meeting, NOW),
+    NotificationKind.MEETING_INVITATION: (_meeting, NOW),
+    NotificationKind.MEETING_UPDATED: (_meeting, NOW),
     NotificationKind.DOCUMENT_CIRCULATED: (_document, NOW),
     NotificationKind.ACKNOWLEDGEMENT_CHASER: (_document, NOW),
     NotificationKind.REPORT_DEADLINE: (_report, datetime(2026, 10, 16, 19, 0, tzinfo=UTC)),

@@ -41,6 +41,7 @@ def test_the_pages_that_act_on_an_object_name_their_action(app):
     assert actions["cbm.overview"] == Action.READ_CBM_OVERVIEW
     assert actions["admin.user_edit"] == Action.EDIT_USER
     assert actions["decisions.detail"] == Action.READ_DECISION
+    assert actions["calendar.meeting_ics"] == Action.READ_MEETING
 
 
 def test_a_string_is_refused_where_it_is_written():

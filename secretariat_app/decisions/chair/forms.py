@@ -39,6 +39,7 @@ class ChairmanshipForm(FlaskForm):
                         validators=[Optional()])
     year_precision = BooleanField(_l("Only the years are known (the ledger shows years)"))
     basis = TextAreaField(_l("Basis"), validators=[Optional()])
+    basis_ru = TextAreaField(_l("Basis in Russian (optional; blank: as in English)"), validators=[Optional()])
     basis_decision = SelectField(_l("Basis: decision (optional)"), coerce=optional_id)
     basis_meeting = SelectField(_l("Basis: meeting (optional)"), coerce=optional_id)
     submit = SubmitField(_l("Save"))
@@ -65,6 +66,7 @@ class ChairmanshipForm(FlaskForm):
             ends_on=self.ends_on.data,
             year_precision=bool(self.year_precision.data),
             basis=self.basis.data or "",
+            basis_ru=self.basis_ru.data or "",
             basis_decision_id=self.basis_decision.data,
             basis_meeting_id=self.basis_meeting.data,
         )
@@ -79,6 +81,7 @@ def chair_initial(chairmanship: Chairmanship | None) -> dict[str, Any] | None:
         "ends_on": chairmanship.ends_on,
         "year_precision": chairmanship.year_precision,
         "basis": chairmanship.basis,
+        "basis_ru": chairmanship.basis_ru,
         "basis_decision": chairmanship.basis_decision_id,
         "basis_meeting": chairmanship.basis_meeting_id,
     }

@@ -33,7 +33,7 @@ from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 
-CHAIR_FIELDS = ("state_id", "starts_on", "ends_on", "year_precision", "basis",
+CHAIR_FIELDS = ("state_id", "starts_on", "ends_on", "year_precision", "basis", "basis_ru",
                 "basis_decision_id", "basis_meeting_id")
 
 
@@ -56,6 +56,7 @@ class ChairmanshipData:
     ends_on: date | None = None  # blank: open-ended (only the latest term)
     year_precision: bool = False  # the page shows years only; the dates stay exact for the checks
     basis: str = ""
+    basis_ru: str = ""
     basis_decision_id: int | None = None
     basis_meeting_id: int | None = None
 
@@ -102,6 +103,7 @@ def _apply(chairmanship: Chairmanship, data: ChairmanshipData) -> None:
     chairmanship.ends_on = data.ends_on
     chairmanship.year_precision = bool(data.year_precision)
     chairmanship.basis = (data.basis or "").strip()
+    chairmanship.basis_ru = (data.basis_ru or "").strip()
     chairmanship.basis_decision_id = data.basis_decision_id
     chairmanship.basis_meeting_id = data.basis_meeting_id
 

@@ -1,6 +1,8 @@
 """The calendar feed (`/calendar/feed/<token>.ics`, open to calendar programs,
-which send no session: the secret token is the key) and the page where a
-person makes, replaces or revokes their feed URL.
+which send no session: the secret token is the key), one meeting's .ics for
+whoever may see the meeting (`/calendar/meetings/<id>.ics`, "add to my
+calendar"), and the page where a person makes, replaces or revokes their feed
+URL.
 
 A wrong, revoked or altered token answers the plain 404 page, the same for
 each, so that the answer says nothing about which it was."""
@@ -23,11 +25,14 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.localisation import current_language
 from secretariat_app.core.read_limits import feed_address_limit, feed_limit
+from secretariat_app.extensions import db
 from secretariat_app.meetings.calendar import bp
+from secretariat_app.meetings.models import DatePrecision, Meeting
 from secretariat_app.meetings.services import feeds
 from secretariat_app.meetings.services import ics as calendar_ics
-from secretariat_app.permissions import Audience, access, is_delegate, is_secretariat
+from secretariat_app.permissions import Action, Audience, Load, access, is_delegate, is_secretariat
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -56,6 +61,22 @@ def feed(token: str) -> ResponseReturnValue:
     response.headers["Content-Disposition"] = 'inline; filename="cica-meetings.ics"'
     response.headers["Cache-Control"] = "private, max-age=900"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>.ics")
+@access(Action.READ_MEETING, load=Load("meeting_id", "meeting", lambda id_: db.session.get(Meeting, id_),
+                                       see=Action.READ_MEETING))
+def meeting_ics(meeting: Meeting) -> ResponseReturnValue:
+    """One meeting as an .ics file, in the page's language, with the UID and SEQUENCE of its invitation.
+    A historical record known only to the month has no date to put in a calendar."""
+    if meeting.date_precision != DatePrecision.DAY:
+        abort(404)
+    body = calendar_ics.download(meeting, current_user, current_language())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS_TYPE
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

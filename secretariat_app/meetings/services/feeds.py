@@ -19,8 +19,8 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
 from secretariat_app.extensions import db
-from secretariat_app.meetings.models import DatePrecision, Invitation, Meeting
-from secretariat_app.permissions import is_delegate, is_secretariat
+from secretariat_app.meetings.models import DatePrecision, Meeting
+from secretariat_app.permissions.meetings import readable_meetings
 
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -80,10 +80,9 @@ def window(now: datetime) -> tuple[datetime, datetime]:
 
 
 def visible_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
-    """The meetings the person may see, in the feed's window, soonest first:
-    every meeting for the Secretariat, the invitations of their own delegation
-    for a delegate, none for anyone else. Historical records known only to the
-    month have no date to put in a calendar and are left out."""
+    """The meetings the person may see (permissions.meetings), in the feed's
+    window, soonest first. Historical records known only to the month have no
+    date to put in a calendar and are left out."""
     low, high = window(now or utcnow())
     query = (
         select(Meeting)
@@ -91,11 +90,7 @@ def visible_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
         .where(Meeting.starts_at >= low, Meeting.starts_at <= high,
                Meeting.date_precision == DatePrecision.DAY)
     )
-    if is_secretariat(user):
-        pass
-    elif is_delegate(user):
-        invited = select(Invitation.meeting_id).where(Invitation.delegation_id == user.delegation_id)
-        query = query.where(Meeting.id.in_(invited))
-    else:
+    readable = readable_meetings(user, query)
+    if readable is None:
         return []
-    return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id).limit(MAX_EVENTS)))
+    return list(db.session.scalars(readable.order_by(Meeting.starts_at, Meeting.id).limit(MAX_EVENTS)))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
 
 from secretariat_app.accounts.models.people import User
 from secretariat_app.core.columns import utcnow
@@ -58,8 +58,8 @@ def meeting_url(meeting: Meeting, user: User | None) -> str:
 def location(meeting: Meeting, language: str) -> str:
     """"Astana, Kazakhstan", "Online", or "Astana, Kazakhstan (and online)"."""
     with force_locale(language):
-        place = ", ".join(p for p in (meeting.city, meeting.host_state.name(language) if meeting.host_state else "")
-                          if p)
+        place = ", ".join(p for p in (meeting.venue(language),
+                                      meeting.host_state.name(language) if meeting.host_state else "") if p)
         if meeting.format == MeetingFormat.ONLINE:
             return _("Online")
         if meeting.format == MeetingFormat.HYBRID:
@@ -70,9 +70,10 @@ def location(meeting: Meeting, language: str) -> str:
 def _description(meeting: Meeting, language: str, url: str) -> str:
     with force_locale(language):
         lines = [meeting.body.name(language) if meeting.body else ""]
-        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED) and meeting.status_reason:
+        reason = meeting.reason_in(language)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED) and reason:
             label = _("Cancelled") if meeting.status == MeetingStatus.CANCELLED else _("Postponed")
-            lines.append(f"{label}: {meeting.status_reason}")
+            lines.append(f"{label}: {reason}")
         lines.append(url)
     return "\n".join(line for line in lines if line)
 
@@ -140,6 +141,14 @@ def invitation(meeting: Meeting, recipient: User, method: str | None = None,
     return calendar.to_ical()
 
 
+def download(meeting: Meeting, reader: User, language: str, now: datetime | None = None) -> bytes:
+    """The meeting's own .ics ("add to my calendar"): one event (METHOD:PUBLISH) with the
+    invitation's UID and SEQUENCE, so that a later invitation or feed updates the same entry."""
+    calendar = _calendar(PUBLISH)
+    calendar.add_component(meeting_event(meeting, language, meeting_url(meeting, reader), now=now))
+    return calendar.to_ical()
+
+
 def feed_alarm_days(meeting: Meeting) -> int:
     """The feed's alarm: as early as the meeting's last reminder (at least a day ahead)."""
     return max(1, min(reminders.offsets(meeting), default=1))
@@ -151,7 +160,8 @@ def feed(meetings: Iterable[Meeting], user: User, now: datetime | None = None) -
         name = _("CICA meetings")
     calendar = _calendar(PUBLISH)
     calendar.add("x-wr-calname", name)
-    calendar.add("x-published-ttl", FEED_REFRESH)
+    # An X- property has no known type: without vDuration icalendar writes str(timedelta), "1:00:00".
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, user.language, meeting_url(meeting, user),

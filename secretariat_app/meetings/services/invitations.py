@@ -25,7 +25,7 @@ from secretariat_app.meetings.models import (
     MeetingStatus,
     Participant,
 )
-from secretariat_app.meetings.services import reminders
+from secretariat_app.meetings.services import announcements, reminders
 from secretariat_app.permissions import is_secretariat
 
 INVITATION_FIELDS = ("meeting_id", "delegation_id")
@@ -82,6 +82,7 @@ def add_invitation(actor: User | None, meeting: Meeting, delegation_id: int | No
     audit.record(actor, "invitation.create", "invitation", invitation.id, None,
                  audit.snapshot(invitation, INVITATION_FIELDS))
     reminders.sync(meeting)  # the new delegation's people get the pending reminders
+    announcements.invite_delegation(meeting, invitation.delegation_id)  # and the invitation, once announced
     db.session.commit()
     return invitation
 
@@ -103,6 +104,7 @@ def remove_invitation(actor: User | None, invitation: Invitation) -> None:
     db.session.delete(invitation)
     db.session.flush()
     reminders.sync(meeting)  # its people's pending reminders are cancelled
+    announcements.withdraw(meeting, keep=set(announcements.recipient_ids(meeting)))  # and their invitation
     db.session.commit()
 
 

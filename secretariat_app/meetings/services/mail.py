@@ -1,7 +1,8 @@
-"""The mails of meeting notices: a reminder and a cancellation.
+"""The mails of meeting notices: the invitation, its update, a reminder and a cancellation.
 
-`render_meeting_notice(notification)` turns a MEETING_REMINDER or
-MEETING_CANCELLED row into the mail to send: plain text and HTML in the
+`render_meeting_notice(notification)` turns a MEETING_INVITATION,
+MEETING_UPDATED, MEETING_REMINDER or MEETING_CANCELLED row into the mail to
+send: plain text and HTML in the
 recipient's language, the meeting's time in the recipient's zone and in the
 meeting's own, the link to the meeting's page for that person, and the
 iCalendar invitation attached (METHOD:REQUEST, or METHOD:CANCEL once the
@@ -26,7 +27,9 @@ from secretariat_app.meetings.models import Meeting, MeetingStatus
 from secretariat_app.meetings.services import ics as calendar_ics
 from secretariat_app.notices.models import Notification, NotificationKind
 
-KINDS = (NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED)
+KINDS = (NotificationKind.MEETING_INVITATION, NotificationKind.MEETING_UPDATED,
+         NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED)
+INVITATION_KINDS = (NotificationKind.MEETING_INVITATION, NotificationKind.MEETING_UPDATED)
 WHEN_FORMAT = "EEEE, d MMMM y, HH:mm"
 LANGUAGES = ("en", "ru")
 
@@ -56,7 +59,8 @@ def _language(user: User) -> str:
     return user.language if user.language in LANGUAGES else "en"
 
 
-def _context(meeting: Meeting, user: User, language: str, cancelled: bool) -> dict:
+def _context(meeting: Meeting, user: User, language: str, cancelled: bool,
+             updated: bool = False) -> dict:
     body = meeting.body.name(language) if meeting.body else ""
     return {
         "user": user,
@@ -71,46 +75,60 @@ def _context(meeting: Meeting, user: User, language: str, cancelled: bool) -> di
         "place": calendar_ics.location(meeting, language),
         "link": calendar_ics.meeting_url(meeting, user),
         "cancelled": cancelled,
+        "updated": updated,
         "postponed": meeting.status == MeetingStatus.POSTPONED,
-        "reason": meeting.status_reason,
+        "reason": meeting.reason_in(language),
+        "note": meeting.note_in(language),
     }
 
 
-def _subject(context: dict) -> str:
+def _subject(context: dict, kind: NotificationKind) -> str:
     if context["cancelled"]:
         return _("Cancelled: %(title)s, %(day)s", title=context["title"], day=context["day"])
+    if kind == NotificationKind.MEETING_INVITATION:
+        return _("Invitation: %(title)s, %(day)s", title=context["title"], day=context["day"])
+    if kind == NotificationKind.MEETING_UPDATED:
+        return _("Changed: %(title)s, %(day)s", title=context["title"], day=context["day"])
     return _("Reminder: %(title)s, %(day)s", title=context["title"], day=context["day"])
+
+
+def _template(kind: NotificationKind, cancelled: bool) -> str:
+    if cancelled:
+        return "meeting_cancelled"
+    return "meeting_invitation" if kind in INVITATION_KINDS else "meeting_reminder"
 
 
 def render(meeting: Meeting, user: User, kind: NotificationKind, message_id: str | None = None,
            now: datetime | None = None) -> EmailMessage:
     """The mail of `kind` about `meeting` for `user`.
 
-    A reminder for a meeting that has been cancelled meanwhile is rendered as
-    the cancellation: a stale reminder must never announce a cancelled meeting."""
+    A reminder or an invitation for a meeting that has been cancelled meanwhile
+    is rendered as the cancellation: a stale notice must never announce a
+    cancelled meeting."""
     if kind not in KINDS:
         raise MeetingNoticeError(f"not a meeting notice: {kind}")
     if not (user.email or "").strip():
         raise MeetingNoticeError(f"user {user.id} has no e-mail address")
     cancelled = kind == NotificationKind.MEETING_CANCELLED or meeting.status == MeetingStatus.CANCELLED
     language = _language(user)
-    name = "meeting_cancelled" if cancelled else "meeting_reminder"
+    name = _template(kind, cancelled)
     with force_locale(language):
-        context = _context(meeting, user, language, cancelled)
-        subject = _subject(context)
+        context = _context(meeting, user, language, cancelled, updated=kind == NotificationKind.MEETING_UPDATED)
+        subject = _subject(context, kind)
         text = render_template(f"mail/{name}.txt", **context)
         html = render_template(f"mail/{name}.html", **context)
     message = mail.build_message(user.email, subject, text, html, message_id=message_id)
     method = calendar_ics.CANCEL if cancelled else calendar_ics.REQUEST
-    ics = calendar_ics.invitation(meeting, user, method=method, now=now).decode("utf-8")
-    message.add_attachment(ics, subtype="calendar", filename=f"meeting-{meeting.id}.ics",
-                           params={"method": method})
+    ics = calendar_ics.invitation(meeting, user, method=method, now=now)
+    # As bytes (base64): the CRLF line ends RFC 5545 requires arrive as written, whatever the transport.
+    message.add_attachment(ics, maintype="text", subtype="calendar", filename=f"meeting-{meeting.id}.ics",
+                           params={"method": method, "charset": "utf-8"})
     message["Content-Language"] = language
     return message
 
 
 def render_meeting_notice(notification: Notification) -> EmailMessage:
-    """The mail for a MEETING_REMINDER or MEETING_CANCELLED row (the dispatcher's hook)."""
+    """The mail for a row of one of KINDS (the dispatcher's hook)."""
     meeting = db.session.get(Meeting, notification.subject_id) if notification.subject_type == "meeting" else None
     if meeting is None:
         raise MeetingNoticeError(f"notification {notification.id}: no meeting {notification.subject_id}")

@@ -31,15 +31,17 @@ from secretariat_app.meetings.models import (
     Meeting,
     MeetingFormat,
 )
-from secretariat_app.meetings.services import reminders
+from secretariat_app.meetings.services import announcements, reminders
 
 MEETING_FIELDS = (
     "body_id", "number", "title_en", "title_ru", "starts_at", "ends_at", "timezone", "date_precision",
-    "city", "host_state_id", "format", "status", "status_reason", "status_decision_id",
-    "prepares_meeting_id", "registration_deadline", "note", "sequence", "reminder_offsets",
+    "city", "city_ru", "host_state_id", "format", "status", "status_reason", "status_reason_ru",
+    "status_decision_id", "prepares_meeting_id", "registration_deadline", "note", "note_ru", "sequence",
+    "reminder_offsets", "announced_at",
 )
-# A change to one of these moves or renames the meeting: calendar copies must be replaced.
-CALENDAR_FIELDS = ("title_en", "title_ru", "starts_at", "ends_at", "timezone", "city", "format")
+# A change to one of these moves, renames or relocates the meeting: calendar copies must be replaced.
+CALENDAR_FIELDS = ("title_en", "title_ru", "starts_at", "ends_at", "timezone", "city", "city_ru", "host_state_id",
+                   "format")
 # A change to one of these changes when the meeting's reminders fall due.
 REMINDER_FIELDS = ("body_id", "starts_at", "timezone", "date_precision", "reminder_offsets")
 SWG, SOC = "SWG", "SOC"
@@ -58,12 +60,14 @@ class MeetingData:
     timezone: str = "Asia/Almaty"
     number: int | None = None
     city: str = ""
+    city_ru: str = ""
     host_state_id: int | None = None
     format: MeetingFormat = MeetingFormat.IN_PERSON
     registration_deadline: datetime | None = None
     prepares_meeting_id: int | None = None
     date_precision: DatePrecision = DatePrecision.DAY
     note: str = ""
+    note_ru: str = ""
     invite_observers: bool = False  # on creation: observers' delegations are invited too
     reminder_offsets: list[int] | None = None  # days before the start; None: the body's defaults
 
@@ -141,8 +145,9 @@ def _check(data: MeetingData, meeting: Meeting | None) -> tuple[list[Violation],
     deadline = _utc(data.registration_deadline, data.timezone)
     if rules.zone_of(data.timezone) is not None:
         violations += rules.check_times(starts_at, ends_at, deadline)
-    if len(data.city) > rules.CITY_MAX:
-        violations.append(Violation("city", N_("Use at most %(n)d characters."), {"n": rules.CITY_MAX}))
+    for field_name in ("city", "city_ru"):
+        if len(getattr(data, field_name)) > rules.CITY_MAX:
+            violations.append(Violation(field_name, N_("Use at most %(n)d characters."), {"n": rules.CITY_MAX}))
     if data.host_state_id is not None and db.session.get(State, data.host_state_id) is None:
         violations.append(Violation("host_state_id", N_("Unknown state.")))
     if not isinstance(data.format, MeetingFormat):
@@ -166,7 +171,9 @@ def _normalised(data: MeetingData) -> MeetingData:
         "title_ru": (data.title_ru or "").strip(),
         "timezone": (data.timezone or "").strip(),
         "city": (data.city or "").strip(),
+        "city_ru": (data.city_ru or "").strip(),
         "note": (data.note or "").strip(),
+        "note_ru": (data.note_ru or "").strip(),
     })
 
 
@@ -177,12 +184,12 @@ def _apply(meeting: Meeting, data: MeetingData, resolved: _Resolved) -> None:
     meeting.starts_at, meeting.ends_at = resolved.starts_at, resolved.ends_at
     meeting.timezone = data.timezone
     meeting.date_precision = data.date_precision
-    meeting.city = data.city
+    meeting.city, meeting.city_ru = data.city, data.city_ru
     meeting.host_state_id = data.host_state_id
     meeting.format = data.format
     meeting.registration_deadline = resolved.registration_deadline
     meeting.prepares_meeting_id = data.prepares_meeting_id
-    meeting.note = data.note
+    meeting.note, meeting.note_ru = data.note, data.note_ru
     offsets = data.reminder_offsets
     meeting.reminder_offsets = None if offsets is None else list(reminder_rules.normalise(offsets))
 
@@ -236,8 +243,10 @@ def create_meeting(actor: User | None, data: MeetingData) -> Meeting:
 
 def update_meeting(actor: User | None, meeting: Meeting, data: MeetingData) -> Meeting:
     """Change a meeting's details and commit (audited when something changed).
-    A move or a new title increments the sequence. Invitations are kept; a
-    change of start, zone, body or offsets moves the pending reminders.
+    A move, a new title or a new place increments the sequence and, once the
+    meeting is announced, sends the invited delegations the updated
+    invitation. Invitations are kept; a change of start, zone, body or offsets
+    moves the pending reminders.
 
     Raises RuleViolations, writing nothing, when a rule refuses the data."""
     data = _normalised(data)
@@ -250,10 +259,13 @@ def update_meeting(actor: User | None, meeting: Meeting, data: MeetingData) -> M
         before = audit.snapshot(meeting, CALENDAR_FIELDS)
         reminder_before = audit.snapshot(meeting, REMINDER_FIELDS)
         _apply(meeting, data, resolved)
-        if audit.snapshot(meeting, CALENDAR_FIELDS) != before:
+        moved = audit.snapshot(meeting, CALENDAR_FIELDS) != before
+        if moved:
             meeting.sequence = (meeting.sequence or 0) + 1
         _flush_or_number_clash(data.number)
     if audit.snapshot(meeting, REMINDER_FIELDS) != reminder_before:
         reminders.sync(meeting)
+    if moved:
+        announcements.announce_change(meeting)
     db.session.commit()
     return meeting

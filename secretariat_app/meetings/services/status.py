@@ -16,7 +16,7 @@ from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting, MeetingStatus
-from secretariat_app.meetings.services import reminders
+from secretariat_app.meetings.services import announcements, reminders
 from secretariat_app.meetings.services.meetings import MEETING_FIELDS, SWG, start_day
 
 
@@ -29,6 +29,7 @@ class PostponeData:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     decision_id: int | None = None
+    reason_ru: str = ""
 
 
 def _refuse(violations: list[Violation]) -> None:
@@ -76,36 +77,45 @@ def postpone(actor: User | None, meeting: Meeting, data: PostponeData) -> Meetin
             meeting.starts_at, meeting.ends_at = starts_at, ends_at
         meeting.status = MeetingStatus.POSTPONED
         meeting.status_reason = data.reason.strip()
+        meeting.status_reason_ru = (data.reason_ru or "").strip()
         meeting.status_decision_id = data.decision_id
         meeting.sequence = (meeting.sequence or 0) + 1
     if starts_at is not None:
         reminders.sync(meeting)  # the pending reminders move to the new date
     else:
         reminders.cancel_pending(meeting)  # no date yet: nothing to remind of
+    announcements.announce_change(meeting)  # the calendars of those invited show the postponement
     db.session.commit()
     return meeting
 
 
-def cancel(actor: User | None, meeting: Meeting, reason: str, decision_id: int | None = None) -> Meeting:
-    """Cancel the meeting; a reason is required, the decision optional."""
+def cancel(actor: User | None, meeting: Meeting, reason: str, decision_id: int | None = None,
+           reason_ru: str = "") -> Meeting:
+    """Cancel the meeting; a reason is required (in Russian too, if wished), the decision optional."""
     _refuse(rules.check_action("cancel", meeting.status.value) + rules.check_reason(reason)
             + _check_decision(decision_id))
     with audit.tracking_changes(actor, "meeting.cancel", "meeting", meeting, MEETING_FIELDS):
         meeting.status = MeetingStatus.CANCELLED
         meeting.status_reason = reason.strip()
+        meeting.status_reason_ru = (reason_ru or "").strip()
         meeting.status_decision_id = decision_id
         meeting.sequence = (meeting.sequence or 0) + 1
+    announcements.withdraw(meeting)  # the cancellation (METHOD:CANCEL) replaces what had not gone yet
     reminders.cancel_meeting(meeting)
     db.session.commit()
     return meeting
 
 
 def confirm(actor: User | None, meeting: Meeting) -> Meeting:
-    """Confirm a planned (or postponed) meeting."""
+    """Confirm a planned (or postponed) meeting: the invited delegations get the invitation
+    (or, confirmed again after a postponement, its update with the next SEQUENCE)."""
     _refuse(rules.check_action("confirm", meeting.status.value))
     with audit.tracking_changes(actor, "meeting.confirm", "meeting", meeting, MEETING_FIELDS):
         meeting.status = MeetingStatus.CONFIRMED
+        if meeting.announced_at is not None:
+            meeting.sequence = (meeting.sequence or 0) + 1  # TENTATIVE to CONFIRMED in their calendars
     reminders.sync(meeting)
+    announcements.announce(meeting)
     db.session.commit()
     return meeting
 

@@ -100,6 +100,8 @@ class MeetingForm(FlaskForm):
         default=DatePrecision.DAY.value,
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=rules.CITY_MAX)])
+    city_ru = StringField(_l("City in Russian (optional; blank: as in English)"),
+                          validators=[Optional(), Length(max=rules.CITY_MAX)])
     host_state_id = SelectField(_l("Host state"), coerce=optional_id, validate_choice=False)
     format = SelectField(_l("Format"), choices=[SelectChoice(f.value, FORMAT_LABELS[f]) for f in MeetingFormat],
                          default=MeetingFormat.IN_PERSON.value)
@@ -107,6 +109,8 @@ class MeetingForm(FlaskForm):
     prepares_meeting_id = SelectField(_l("Prepares the SOC (SWG sessions only)"), coerce=optional_id,
                                       validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note_ru = TextAreaField(_l("Note in Russian (optional; blank: as in English)"),
+                            validators=[Optional(), Length(max=2000)])
     reminder_offsets = StringField(_l("Reminders, in days before the start (blank: the body's defaults)"),
                                    validators=[Optional(), Length(max=100), whole_days])
     invite_observers = BooleanField(_l("Invite the observers' delegations too"))
@@ -143,11 +147,13 @@ class MeetingForm(FlaskForm):
             ends_at=self.ends_at.data,
             date_precision=DatePrecision(self.date_precision.data),
             city=self.city.data or "",
+            city_ru=self.city_ru.data or "",
             host_state_id=self.host_state_id.data,
             format=MeetingFormat(self.format.data),
             registration_deadline=self.registration_deadline.data,
             prepares_meeting_id=self.prepares_meeting_id.data,
             note=self.note.data or "",
+            note_ru=self.note_ru.data or "",
             invite_observers=bool(getattr(self, "invite_observers", None) and self.invite_observers.data),
             reminder_offsets=reminder_rules.parse_offsets(self.reminder_offsets.data),
         )
@@ -165,17 +171,23 @@ def initial_data(meeting: Meeting) -> dict[str, Any]:
         "ends_at": rules.to_local(meeting.ends_at, meeting.timezone),
         "date_precision": meeting.date_precision.value,
         "city": meeting.city,
+        "city_ru": meeting.city_ru,
         "host_state_id": meeting.host_state_id,
         "format": meeting.format.value,
         "registration_deadline": rules.to_local(meeting.registration_deadline, meeting.timezone),
         "prepares_meeting_id": meeting.prepares_meeting_id,
         "note": meeting.note,
+        "note_ru": meeting.note_ru,
         "reminder_offsets": reminder_rules.format_offsets(meeting.reminder_offsets),
     }
 
 
+REASON_RU_LABEL = _l("Reason in Russian (optional; blank: as in English)")
+
+
 class PostponeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason_ru = TextAreaField(REASON_RU_LABEL, validators=[Optional(), Length(max=2000)])
     starts_at = local_time_field(_l("New start (local time; blank if not yet known)"), required=False)
     ends_at = local_time_field(_l("New end (local time; blank keeps the length)"), required=False)
     decision_id = SelectField(_l("Decision (optional)"), coerce=optional_id, validate_choice=False)
@@ -186,11 +198,13 @@ class PostponeForm(FlaskForm):
 
     def to_data(self) -> PostponeData:
         return PostponeData(reason=self.reason.data or "", starts_at=self.starts_at.data,
-                            ends_at=self.ends_at.data, decision_id=self.decision_id.data)
+                            ends_at=self.ends_at.data, decision_id=self.decision_id.data,
+                            reason_ru=self.reason_ru.data or "")
 
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason_ru = TextAreaField(REASON_RU_LABEL, validators=[Optional(), Length(max=2000)])
     decision_id = SelectField(_l("Decision (optional)"), coerce=optional_id, validate_choice=False)
     submit = SubmitField(_l("Cancel the meeting"))
 

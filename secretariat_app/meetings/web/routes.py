@@ -174,7 +174,8 @@ def cancel(meeting_id: int) -> ResponseReturnValue:
     form.fill_choices()
     if form.validate_on_submit():
         try:
-            status_service.cancel(current_user, meeting, form.reason.data or "", form.decision_id.data)
+            status_service.cancel(current_user, meeting, form.reason.data or "", form.decision_id.data,
+                                  reason_ru=form.reason_ru.data or "")
         except RuleViolations as error:
             show_violations(form, error)
         else:
