@@ -67,7 +67,7 @@ def _meeting(actor: User | None, code: str, day: date, title_en: str, title_ru: 
     start = datetime.combine(day, time(10, 0))
     return meetings.create_meeting(actor, meetings.MeetingData(
         body_id=_body(code), title_en=title_en, title_ru=title_ru, starts_at=start,
-        ends_at=start + timedelta(hours=7), timezone="Asia/Almaty", city="Astana",
+        ends_at=start + timedelta(hours=7), timezone="Asia/Almaty", city="Astana", city_ru="Астана",
         registration_deadline=start - timedelta(days=3), invite_observers=True, **extra))
 
 

@@ -117,3 +117,33 @@ def test_cli_reports_the_error_and_exit_code(app, history_dir):
     assert result.exit_code != 0
     assert ("nothing imported: meetings_history.csv, row 12, column year: 'twenty' is not a whole number"
             in result.output)
+
+
+def test_the_record_carries_russian_venues_notes_and_bases(reference, history_dir):
+    import_history(history_dir, today=date(2025, 6, 1))
+    fifth = db.session.scalar(select(Meeting).where(Meeting.number == 5, Meeting.title_en.like("%Summit")))
+    assert (fifth.venue("ru"), fifth.venue("en")) == ("Душанбе", "Dushanbe")
+    assert fifth.note_in("ru").startswith("Проведён на год позже") and fifth.note_in("en").startswith("Held one")
+    informal = db.session.scalars(select(Meeting).where(Meeting.city == "New York")).all()
+    assert informal and {m.venue("ru") for m in informal} == {"Нью-Йорк"}
+    chairs = db.session.scalars(select(Chairmanship).order_by(Chairmanship.starts_on)).all()
+    assert chairs[0].basis_in("ru") == "Первый председатель до 3-го Саммита"
+    assert all(c.basis_ru for c in chairs)
+
+
+def test_files_without_the_russian_columns_still_import(reference, history_dir):
+    """The Russian columns are optional: an older file imports, and English is shown in Russian."""
+    import csv
+
+    for name in FILES:
+        path = history_dir / name
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        english = [c for c in rows[0] if not c.endswith("_ru")]
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, english, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    import_history(history_dir, today=date(2025, 6, 1))
+    fifth = db.session.scalar(select(Meeting).where(Meeting.number == 5, Meeting.title_en.like("%Summit")))
+    assert fifth.city_ru == "" and fifth.venue("ru") == "Dushanbe"

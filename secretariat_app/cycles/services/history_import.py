@@ -62,6 +62,8 @@ class MeetingRow:
     host_state: str | None
     format: MeetingFormat
     note: str
+    city_ru: str = ""
+    note_ru: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class ChairRow:
     start_year: int
     end_year: int
     basis: str
+    basis_ru: str = ""
 
 
 # Reading -------------------------------------------------------------------
@@ -114,6 +117,12 @@ def _integer(name: str, line: int, row: CsvRow, column: str, low: int, high: int
     return value
 
 
+def _optional(row: CsvRow, column: str) -> str:
+    """A column a file may leave out, its text or "": the Russian venue and note (city_ru,
+    note_ru) and basis (basis_ru); blank or absent, the English is shown."""
+    return (row.get(column) or "").strip()
+
+
 def _format(name: str, line: int, row: CsvRow) -> MeetingFormat:
     raw = (row.get("format") or "").strip()
     if raw not in FORMATS:
@@ -137,6 +146,7 @@ def read_meetings(directory: Path, states: dict[str, State], bodies: dict[str, B
             month=_integer(MEETINGS_FILE, line, row, "month", 1, 12),
             city=(row["city"] or "").strip(), host_state=host,
             format=_format(MEETINGS_FILE, line, row), note=(row["note"] or "").strip(),
+            city_ru=_optional(row, "city_ru"), note_ru=_optional(row, "note_ru"),
         ))
     seen: set[tuple[str, int | None]] = set()
     for meeting in rows:
@@ -155,6 +165,7 @@ def read_informal(directory: Path) -> list[MeetingRow]:
             month=_integer(INFORMAL_FILE, line, row, "month", 1, 12),
             city=(row["city"] or "").strip(), host_state=None,
             format=_format(INFORMAL_FILE, line, row), note=(row["note"] or "").strip(),
+            city_ru=_optional(row, "city_ru"), note_ru=_optional(row, "note_ru"),
         )
         for line, row in _rows(directory, INFORMAL_FILE)
     ]
@@ -170,7 +181,7 @@ def read_chairs(directory: Path, states: dict[str, State]) -> list[ChairRow]:
         end = _integer(CHAIRS_FILE, line, row, "end_year", 1990, 2100)
         if end <= start:
             raise HistoryImportError(CHAIRS_FILE, line, "end_year", f"{end} is not after the start year {start}")
-        rows.append(ChairRow(name, start, end, (row["basis"] or "").strip()))
+        rows.append(ChairRow(name, start, end, (row["basis"] or "").strip(), _optional(row, "basis_ru")))
     rows.sort(key=lambda r: r.start_year)
     for earlier, later in pairwise(rows):
         if later.start_year < earlier.end_year:
@@ -227,7 +238,7 @@ def _write_meeting(row: MeetingRow, body: Body, states: dict[str, State], today:
         db.session.add(meeting)
     upsert(meeting, {
         "starts_at": start, "ends_at": start, "timezone": "UTC",
-        "date_precision": DatePrecision.MONTH, "city": row.city,
+        "date_precision": DatePrecision.MONTH, "city": row.city, "city_ru": row.city_ru, "note_ru": row.note_ru,
         "host_state_id": states[row.host_state].id if row.host_state else None,
         "format": row.format, "status": _status(row, today), "note": row.note,
     }, report, f"{body.code} meetings", created)
@@ -247,8 +258,8 @@ def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: LoadRe
         if created:
             chair = Chairmanship(state_id=state.id, starts_on=starts_on)
             db.session.add(chair)
-        upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis}, report, "chairmanships",
-               created)
+        upsert(chair, {"ends_on": ends_on, "year_precision": True, "basis": row.basis, "basis_ru": row.basis_ru},
+               report, "chairmanships", created)
 
 
 def import_history(directory: Path, today: date | None = None) -> LoadReport:
