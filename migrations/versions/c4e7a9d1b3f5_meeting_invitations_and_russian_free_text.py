@@ -4,7 +4,8 @@ The invitation mail of a confirmed meeting and its update (two notice kinds,
 so the CHECK constraint of notification.kind is rebuilt), the instant a
 meeting was first announced (meeting.announced_at), and the Russian twins of
 the free text officers write: the venue (city_ru), the note and the reason
-of a meeting, and the basis of a chairmanship.
+of a meeting, the basis of a chairmanship, and the reason a document was
+withdrawn.
 
 Revision ID: c4e7a9d1b3f5
 Revises: a1f4c2e8b9d3
@@ -44,9 +45,13 @@ def upgrade():
         batch_op.add_column(sa.Column('announced_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('chairmanship', schema=None) as batch_op:
         batch_op.add_column(sa.Column('basis_ru', sa.Text(), server_default='', nullable=False))
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status_reason_ru', sa.Text(), server_default='', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_column('status_reason_ru')
     with op.batch_alter_table('chairmanship', schema=None) as batch_op:
         batch_op.drop_column('basis_ru')
     with op.batch_alter_table('meeting', schema=None) as batch_op:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
+from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model, db
 from secretariat_app.meetings.models import AgendaItem, Meeting
@@ -108,6 +109,7 @@ class Document(Model):
         enum_column(DocumentStatus, "document_status"), default=DocumentStatus.DRAFT
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_reason_ru: Mapped[str] = mapped_column(Text, default="", server_default="")  # optional
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -124,6 +126,10 @@ class Document(Model):
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.id", cascade="all, delete-orphan"
     )
+
+    def reason_in(self, language: str = "en") -> str:
+        """Why it was withdrawn (or what superseded it), in `language`; English when no Russian was written."""
+        return in_language(self.status_reason, self.status_reason_ru, language)
 
     def title(self, language: str = "en") -> str:
         if language == "ru":

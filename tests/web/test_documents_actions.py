@@ -27,7 +27,7 @@ from secretariat_app.documents.services.circulation import (
 from secretariat_app.documents.services.versions import UploadData, upload
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind
-from tests.conftest import post_form
+from tests.conftest import log_in, post_form
 from tests.documents_setup import (
     DOCX,
     ELF,
@@ -202,6 +202,25 @@ def test_withdrawal_needs_a_reason(client, login, world):
     db.session.expire_all()
     assert (document.status, document.status_reason) == (DocumentStatus.WITHDRAWN, "Issued in error.")
     assert "Issued in error." in client.get(f"/documents/{document.id}").get_data(as_text=True)
+
+
+def test_the_reason_for_a_withdrawal_in_russian_for_a_russian_reader(client, login, world):
+    document = make_document(world)
+    circulate(world.officer, document, CirculationData(Audience.MEMBERS))
+    login(world.officer)
+    assert 'name="reason_ru"' in client.get(f"/documents/{document.id}/withdraw").get_data(as_text=True)
+    response = post_form(client, f"/documents/{document.id}/withdraw",
+                         {"reason": "Issued in error.", "reason_ru": "Выпущен по ошибке."})
+    assert response.status_code == 302
+    pages = {}
+    for language in ("ru", "en"):
+        world.a1.language = language
+        db.session.commit()
+        reader = client.application.test_client()
+        log_in(reader, world.a1.email)
+        pages[language] = reader.get(f"/inbox/{document.id}").get_data(as_text=True)
+    assert "Выпущен по ошибке." in pages["ru"] and "Issued in error." not in pages["ru"]
+    assert "Issued in error." in pages["en"] and "Выпущен по ошибке." not in pages["en"]
 
 
 # Acknowledgements ---------------------------------------------------------------------------------------------

@@ -239,10 +239,10 @@ def derestrict(actor: User | None, document: Document, level: DistributionLevel,
     return document
 
 
-def withdraw(actor: User | None, document: Document, reason: str) -> Document:
-    """Withdraw a circulated (or superseded) document, giving the reason, and commit.
-    It stays in the archive, readable by those it reached."""
-    reason = (reason or "").strip()
+def withdraw(actor: User | None, document: Document, reason: str, reason_ru: str = "") -> Document:
+    """Withdraw a circulated (or superseded) document, giving the reason (in Russian too, if
+    wished), and commit. It stays in the archive, readable by those it reached."""
+    reason, reason_ru = (reason or "").strip(), (reason_ru or "").strip()
     violations = []
     if document.status == DocumentStatus.DRAFT:
         violations.append(Violation("reason", N_("A draft is not withdrawn: delete it instead.")))
@@ -253,9 +253,12 @@ def withdraw(actor: User | None, document: Document, reason: str) -> Document:
         violations.append(Violation("reason", N_("Give the reason for the withdrawal.")))
     elif len(reason) > 2000:
         violations.append(Violation("reason", N_("Use at most %(n)d characters."), {"n": 2000}))
+    if len(reason_ru) > 2000:
+        violations.append(Violation("reason_ru", N_("Use at most %(n)d characters."), {"n": 2000}))
     _refuse(violations)
     with audit.tracking_changes(actor, "document.withdraw", "document", document, DOCUMENT_FIELDS):
         document.status, document.status_reason = DocumentStatus.WITHDRAWN, reason
+        document.status_reason_ru = reason_ru
     db.session.commit()
     return document
 

@@ -38,7 +38,7 @@ from secretariat_app.meetings.models import AgendaItem, Meeting
 DOCUMENT_FIELDS = (
     "symbol", "body_id", "year", "serial", "base_id", "version_kind", "version_number", "title_en", "title_ru",
     "doc_type", "originator", "originator_delegation_id", "meeting_id", "agenda_item_id", "level", "status",
-    "status_reason", "circulated_at",
+    "status_reason", "status_reason_ru", "circulated_at",
 )
 TITLE_MAX = 400
 FIRST_YEAR = 1992  # the Almaty initiative

@@ -255,4 +255,6 @@ class DerestrictForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the withdrawal"), validators=[Optional(), Length(max=2000)])
+    reason_ru = TextAreaField(_l("Reason in Russian (optional; blank: as in English)"),
+                              validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Withdraw the document"))

@@ -100,7 +100,7 @@ def withdraw(document_id: int) -> ResponseReturnValue:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            circulation_service.withdraw(current_user, document, form.reason.data)
+            circulation_service.withdraw(current_user, document, form.reason.data, form.reason_ru.data or "")
         except RuleViolations as error:
             show_violations(form, error)
         else:
