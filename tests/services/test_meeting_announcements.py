@@ -218,3 +218,35 @@ def test_a_refused_confirmation_writes_no_invitation(meeting, people):
         with pytest.raises(RuleViolations):
             status_service.confirm(None, meeting)
     assert rows(meeting, INVITATION) == [] and meeting.announced_at is None
+
+
+def test_of_two_confirmations_at_once_the_second_waits_and_is_refused(meeting, people, app):
+    """Another officer's confirmation holds the meeting's row: this one waits for it (a row
+    lock on PostgreSQL, SQLite's single writer), then finds the meeting confirmed and is
+    refused, so no delegation gets a second invitation."""
+    import threading
+
+    from sqlalchemy import update
+
+    outcome: list[str] = []
+
+    def confirm_elsewhere():
+        with app.app_context():
+            try:
+                status_service.confirm(None, db.session.get(Meeting, meeting.id))
+                outcome.append("confirmed")
+            except RuleViolations:
+                outcome.append("refused")
+
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
+        connection.execute(update(Meeting).where(Meeting.id == meeting.id).values(status="confirmed"))
+        thread = threading.Thread(target=confirm_elsewhere)
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive() and outcome == []  # waiting for the other confirmation
+        transaction.commit()
+    thread.join(10)
+    assert outcome == ["refused"]
+    db.session.expire_all()
+    assert rows(meeting, INVITATION) == []

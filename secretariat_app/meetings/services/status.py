@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
+
 from secretariat_app.accounts.models.people import User
 from secretariat_app.audit import services as audit
 from secretariat_app.core.columns import utcnow
@@ -36,6 +38,14 @@ def _refuse(violations: list[Violation]) -> None:
     if violations:
         db.session.rollback()
         raise RuleViolations(violations)
+
+
+def _lock(meeting: Meeting) -> None:
+    """Take the meeting's row for this transaction (a row lock on PostgreSQL, the one writer
+    on SQLite) and read it afresh: of two officers confirming at once, the second waits, then
+    is refused as "already confirmed", instead of sending every delegation a second invitation."""
+    db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(sequence=Meeting.sequence))
+    db.session.refresh(meeting)
 
 
 def _check_decision(decision_id: int | None) -> list[Violation]:
@@ -109,6 +119,7 @@ def cancel(actor: User | None, meeting: Meeting, reason: str, decision_id: int |
 def confirm(actor: User | None, meeting: Meeting) -> Meeting:
     """Confirm a planned (or postponed) meeting: the invited delegations get the invitation
     (or, confirmed again after a postponement, its update with the next SEQUENCE)."""
+    _lock(meeting)
     _refuse(rules.check_action("confirm", meeting.status.value))
     with audit.tracking_changes(actor, "meeting.confirm", "meeting", meeting, MEETING_FIELDS):
         meeting.status = MeetingStatus.CONFIRMED
