@@ -8,7 +8,7 @@ of a meeting, the basis of a chairmanship, and the reason a document was
 withdrawn.
 
 Revision ID: c4e7a9d1b3f5
-Revises: a1f4c2e8b9d3
+Revises: c7e2a9d4f1b8
 Create Date: 2026-12-06 01:00:00.000000
 
 """
@@ -17,12 +17,12 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e7a9d1b3f5'
-down_revision = 'a1f4c2e8b9d3'
+down_revision = 'c7e2a9d4f1b8'
 branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = ('meeting_reminder', 'meeting_cancelled', 'document_circulated', 'acknowledgement_chaser',
-                'report_deadline', 'cycle_finding')
+                'report_deadline', 'cycle_finding', 'report_reopened', 'report_published')
 NEW_KINDS = ('meeting_invitation', 'meeting_updated')
 
 
