@@ -97,6 +97,9 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    # The search index's terms live outside the models (secretariat_app/search/models.py).
+    from secretariat_app.search.models import outside_models
+    conf_args.setdefault("include_object", outside_models)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -12,7 +12,8 @@ from flask import Blueprint
 PACKAGE = Path(__file__).resolve().parent
 
 # In the order a newcomer reads them; core first, whose templates (base.html) every page extends.
-FEATURES = ("core", "accounts", "audit", "meetings", "decisions", "cycles", "documents", "notices", "cbm")
+FEATURES = ("core", "accounts", "audit", "meetings", "decisions", "cycles", "documents", "notices", "cbm",
+            "search")
 
 # Each feature's blueprints: the module that defines `bp`.
 BLUEPRINTS = (
@@ -24,6 +25,7 @@ BLUEPRINTS = (
     "documents.web", "documents.inbox",
     "notices.my_notices", "notices.web",
     "cbm.web",
+    "search.web",
 )
 
 

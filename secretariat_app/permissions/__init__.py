@@ -53,8 +53,8 @@ from secretariat_app.permissions.roles import (
 
 __all__ = [
     "DELEGATION_ROLES", "RULES", "SECRETARIAT_ROLES", "Action", "Audience", "Load", "access", "audience_of",
-    "can", "coordinated_area_ids", "delegation_status", "enforce_access", "is_admin", "is_coordinator_of",
-    "is_delegate", "is_secretariat", "readable_decisions", "require", "requirement_of",
+    "can", "coordinated_area_ids", "decision_condition", "delegation_status", "enforce_access", "is_admin",
+    "is_coordinator_of", "is_delegate", "is_secretariat", "readable_decisions", "require", "requirement_of",
 ]
 
 
@@ -70,14 +70,24 @@ def _may_edit_user(user, other: User) -> bool:
     return is_admin(user) or (is_secretariat(user) and not is_secretariat(other))
 
 
-def _may_read_decision(user, decision: Decision) -> bool:
+def _decision_statuses(user) -> frozenset[DecisionStatus]:
     """Outside the Secretariat, the register shows adopted decisions only."""
-    return is_secretariat(user) or decision.status == DecisionStatus.ADOPTED
+    return frozenset(DecisionStatus) if is_secretariat(user) else frozenset({DecisionStatus.ADOPTED})
+
+
+def _may_read_decision(user, decision: Decision) -> bool:
+    return decision.status in _decision_statuses(user)
+
+
+def decision_condition(user, status=Decision.status) -> ColumnElement[bool]:
+    """_may_read_decision as SQL, on a decision's status column: the decisions `user` may read."""
+    statuses = _decision_statuses(user)
+    return true() if statuses == frozenset(DecisionStatus) else status.in_(sorted(statuses, key=lambda s: s.value))
 
 
 def readable_decisions(user) -> ColumnElement[bool]:
     """_may_read_decision as a WHERE condition on decision rows: the same rule, for lists."""
-    return true() if is_secretariat(user) else Decision.status == DecisionStatus.ADOPTED
+    return decision_condition(user)
 
 
 RULES: dict[Action, Callable[[Any, Any], bool]] = {

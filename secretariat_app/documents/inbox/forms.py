@@ -14,6 +14,8 @@ from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.documents.models import DocumentType
 from secretariat_app.documents.services.inbox import (
     OTHER_LANGUAGE,
+    READ,
+    UNREAD,
     InboxFilters,
     filter_choices,
 )
@@ -23,6 +25,11 @@ LANGUAGE_CHOICES = [
     SelectChoice("en", _l("English")),
     SelectChoice("ru", _l("Russian")),
     SelectChoice(OTHER_LANGUAGE, _l("another (original) language")),
+]
+STATE_CHOICES = [
+    SelectChoice("", _l("read and unread")),
+    SelectChoice(UNREAD, _l("unread only")),
+    SelectChoice(READ, _l("read only")),
 ]
 
 
@@ -50,7 +57,8 @@ class InboxFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    q = StringField(_l("Symbol or title words"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Words to look for"), validators=[Optional(), Length(max=200)],
+                    description=_l("In symbols, titles and the text of the documents, in English and Russian."))
     meeting = IdSelectField(_l("Meeting"), coerce=_optional_id, validators=[Optional()],
                             description=_l("Meetings of the year chosen, or of this year and the last."))
     body = IdSelectField(_l("Body"), coerce=_optional_id, validators=[Optional()])
@@ -59,6 +67,7 @@ class InboxFilterForm(FlaskForm):
                            choices=[SelectChoice("", _l("any type")),
                                     *(SelectChoice(t.value, label) for t, label in DOCUMENT_TYPE_LABELS.items())])
     language = OptionalSelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
+    state = OptionalSelectField(_l("Read"), choices=STATE_CHOICES, validators=[Optional()])
 
     def load_choices(self, language: str, today: date) -> InboxFilterForm:
         """Bodies and meetings as this process keeps them, current in every process (services.inbox.filter_choices)."""
@@ -105,16 +114,17 @@ class InboxFilterForm(FlaskForm):
             doc_type=DocumentType(doc_type) if doc_type else None,
             language=self._value("language"),
             search=(self._value("q") or "").strip(),
+            state=self._value("state"),
         )
 
     def query_args(self) -> dict[str, str]:
         """The filters as they arrived, for the paging links."""
         return {name: str(getattr(self, name).raw_data[0]) for name in ("q", "meeting", "body", "year",
-                                                                         "doc_type", "language")
+                                                                         "doc_type", "language", "state")
                 if getattr(self, name).raw_data and getattr(self, name).raw_data[0] not in (None, "")}
 
 
-_FIXED = ("doc_type", "language")  # choices that depend on the language only
+_FIXED = ("doc_type", "language", "state")  # choices that depend on the language only
 # Kept per process with no invalidation: enumerations and catalogues change only
 # with a deployment, which restarts every process (bodies and meetings are not kept here).
 _OPTIONS: dict[tuple[str, str], list[tuple[str, str]]] = {}

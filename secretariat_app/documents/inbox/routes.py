@@ -200,6 +200,10 @@ def index() -> ResponseReturnValue:
     # The unfiltered inbox (most requests) needs no form: its filters are none.
     form = _filter_form(language) if any(name != "after" for name in request.args) else None
     filters, args = (form.to_filters(), form.query_args()) if form else (inbox_service.InboxFilters(), {})
+    if filters.search:
+        # Words are looked for in the full-text index, ranked: the search's page, with these filters.
+        from secretariat_app.search.web.routes import results_page
+        return results_page("inbox.index")
     cursor = inbox_service.Cursor.parse(request.args.get("after"))
     page = inbox_service.inbox_page(current_user, filters, cursor)
     return render_template("inbox/index.html", filters=_filters_html(form, language, args), page=page,

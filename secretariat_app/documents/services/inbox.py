@@ -31,9 +31,8 @@ each branch reads about as many index entries as it returns rows, whether the
 reader keeps up or has read nothing. A named recipient received the document
 when they were named (the circulation that named them).
 
-The statements are built once per shape (which filters, how many search words,
-where the cursor is) with bound parameters, and reused: a request only binds
-its values. Rows are read by name through PageRow, whose fields
+The statements are built once per shape (which filters, where the cursor is)
+with bound parameters, and reused: a request only binds its values. Rows are read by name through PageRow, whose fields
 _page_statement checks against its columns (inbox_page says what that costs).
 
 What proves it: bench/inbox/run.py (the inbox at least 0.6 of the baseline's
@@ -105,6 +104,7 @@ _D, _C, _U, _N = (aliased(Document, name="d"), aliased(Circulation, name="c"),
                   aliased(UnreadCirculation, name="u"), aliased(NamedRecipient, name="n"))
 _V, _A, _M = aliased(DocumentVersion, name="v"), aliased(Acknowledgement, name="a"), aliased(Meeting, name="m")
 MAIN_LANGUAGES = ("en", "ru")
+READ, UNREAD = "read", "unread"
 OTHER_LANGUAGE = "other"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -116,11 +116,10 @@ class InboxFilters:
     year: int | None = None
     doc_type: DocumentType | None = None
     language: str | None = None  # en, ru, another code, or "other" (any but en and ru)
+    # Words to look for: the search's (search.services, ranked over the full-text index); the inbox's
+    # lists walk circulation in time order, so inbox_page ignores them.
     search: str = ""
-
-    @property
-    def words(self) -> list[str]:
-        return [word for word in self.search.split() if word][:10]
+    state: str | None = None  # READ or UNREAD: only the documents the reader has (not) opened
 
 
 @dataclass(frozen=True)
@@ -201,8 +200,8 @@ class Shape:
     year: bool = False
     doc_type: bool = False
     language: str = ""  # "", "one", "other"
-    words: int = 0
     cursor: bool | None = None  # None: first page; else the cursor's unread flag
+    state: str | None = None  # READ, UNREAD or None (both lists)
     limit: int = 51  # rows a page statement returns: the page size and one to tell whether more follow
 
 
@@ -216,19 +215,13 @@ def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit:
     language = "" if not filters.language else "other" if filters.language == OTHER_LANGUAGE else "one"
     if language == "one":
         params["language"] = filters.language
-    for n, word in enumerate(filters.words):
-        for suffix, variant in zip("lucw", (word.lower(), word.upper(), word.capitalize(), word), strict=True):
-            params[f"w{n}{suffix}"] = "%" + _escape(variant) + "%"
     if cursor is not None:
         params.update(after_at=cursor.at, after_id=cursor.document_id)
     shape = Shape(dialect, user.delegation_id is not None, filters.meeting_id is not None,
                   filters.body_id is not None, filters.year is not None, filters.doc_type is not None,
-                  language, len(filters.words), None if cursor is None else cursor.unread, limit)
+                  language, None if cursor is None else cursor.unread,
+                  filters.state if filters.state in (READ, UNREAD) else None, limit)
     return shape, params
-
-
-def _escape(text: str) -> str:
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
@@ -242,19 +235,7 @@ def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
         in_language = (_V.language.not_in(MAIN_LANGUAGES) if shape.language == "other"
                        else _V.language == bindparam("language"))
         clauses.append(exists().where(_V.document_id == _D.id, in_language))
-    for n in range(shape.words):
-        clauses.append(or_(*(_contains(column, n, shape.dialect)
-                             for column in (_D.symbol, _D.title_en, _D.title_ru))))
     return clauses
-
-
-def _contains(column, n: int, dialect: str) -> ColumnElement[bool]:
-    """Case-insensitive containment of word n in any script. PostgreSQL lowers
-    Cyrillic; SQLite lowers ASCII only, so there the usual spellings are tried too."""
-    lowered = func.lower(column).like(bindparam(f"w{n}l"), escape="/")
-    if dialect == "postgresql":
-        return lowered
-    return or_(lowered, *(column.like(bindparam(f"w{n}{suffix}"), escape="/") for suffix in "ucw"))
 
 
 def _unread(named: bool, document_id) -> ColumnElement[bool]:
@@ -370,7 +351,10 @@ def _candidates(shape: Shape):
         return select(both.c.document_id, both.c.at, both.c.unread).order_by(
             both.c.at.desc(), both.c.document_id.desc()).limit(limit)
 
-    if shape.cursor is False:
+    if shape.state == UNREAD:  # the unread lists alone
+        keys = merged([_branch(source, True, shape) for source in _sources(shape, True)]).subquery("keys")
+    elif shape.cursor is False or shape.state == READ:
+        # Past the unread rows, or the read ones only: the read lists alone.
         keys = merged([_branch(source, False, shape) for source in _sources(shape, False)]).subquery("keys")
     else:
         unread = union_all(*(_branch(source, True, shape) for source in _sources(shape, True))).cte("unread_rows")

@@ -1,0 +1,265 @@
+"""The one place where full-text search differs between the two databases.
+
+Both index the same thing the same way: per searchable object, a "head" (the
+symbol or reference and the titles, ranked higher) and a "body" (the texts),
+English words stemmed by the English Snowball stemmer and Russian words by the
+Russian one, so "безопасность" finds "безопасности" and "meetings" finds
+"meeting"; both rank; both mark the matching passage.
+
+- PostgreSQL: a stored tsvector column `search_entry.terms` with a GIN index,
+  built with the `english` configuration for English text, `russian` for
+  Russian text and `simple` for the original language and the symbol; a query
+  is `websearch_to_tsquery` in those three configurations, OR-ed (each is the
+  whole query stemmed one way); `ts_rank` orders, `ts_headline` marks.
+- SQLite (the embedded default): an FTS5 table `search_terms(head, body)`
+  whose rowid is `search_entry.id`, holding the words already stemmed here
+  with the same Snowball stemmers (PyStemmer), chosen per word by its script;
+  the query is stemmed the same way and written as an FTS5 expression with the
+  meaning websearch_to_tsquery gives it (words all required, "a phrase", `or`,
+  `-word`); `bm25` orders; the passage is marked in Python (`headline`).
+
+The rest of the app sees: `Parts` (what to index), `store`/`remove`
+(write; an entry's terms go with its row), `Match` (the condition, the rank and the passage for a query).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import Stemmer
+from markupsafe import Markup, escape
+from sqlalchemy import Float, String, Text, bindparam, column, func, literal_column, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+# Where the passage's marks go before the text is escaped (characters no text holds).
+START, STOP = "\x02", "\x03"
+# How much of an object's text is kept: the index of a very long text would pass
+# PostgreSQL's 1 MB tsvector limit, and a passage is looked for in the beginning.
+MAX_TERMS_CHARS = 400_000
+MAX_BODY_CHARS = 60_000
+HEAD_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25's column weights (PostgreSQL: weights A and D)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+
+
+@dataclass
+class Parts:
+    """The text of one object to index, by language ("en", "ru", "other")."""
+
+    head: dict[str, str] = field(default_factory=dict)
+    body: dict[str, str] = field(default_factory=dict)
+
+    def add(self, where: str, language: str, text_: str) -> None:
+        language = language if language in ("en", "ru") else "other"
+        part = self.head if where == "head" else self.body
+        if text_:
+            part[language] = (part.get(language, "") + "\n" + text_).strip()
+
+    def body_text(self) -> str:
+        return "\n".join(self.body[lang] for lang in ("en", "ru", "other") if self.body.get(lang))
+
+
+# Stemming (SQLite's side, and the passage there) -------------------------------------------
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str):
+    return Stemmer.Stemmer(language)
+
+
+def stem(word: str) -> str:
+    """One word, lowered, stemmed by its script's stemmer (Russian for Cyrillic,
+    English for Latin); other scripts and numbers as they are."""
+    word = word.lower().replace("ё", "е")
+    if _CYRILLIC.search(word):
+        return _stemmer("russian").stemWord(word)
+    if _LATIN.search(word):
+        return _stemmer("english").stemWord(word)
+    return word
+
+
+def stems(text_: str) -> list[str]:
+    return [stem(word) for word in _WORD.findall(text_)]
+
+
+def symbol_words(symbol: str) -> str:
+    """CICA/SOC/2024/17/Rev.1 -> 'CICA SOC 2024 17 Rev 1': its pieces, found one by one."""
+    return " ".join(_WORD.findall(symbol))
+
+
+def prepared_query(query: str) -> str:
+    """A query as both databases read it: a symbol's slashes and dots separate
+    words (the index holds a symbol's pieces)."""
+    return re.sub(r"(?<=\w)[/.](?=\w)", " ", query)[:400]
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # stems; more than one: a phrase
+    negated: bool = False
+
+
+def parse(query: str) -> list[list[Term]]:
+    """websearch_to_tsquery's reading: terms all required, `or` between two terms
+    makes either do, "quoted words" a phrase, -word excludes. A list of
+    alternatives (OR) of terms (AND)."""
+    groups: list[list[Term]] = [[]]
+    pending_or = False
+    for quoted, negation, word in re.findall(r'"([^"]*)"?|(-?)([^\s"]+)', prepared_query(query)):
+        if quoted:
+            words = tuple(stems(quoted))
+            negated = False
+        else:
+            if word.lower() == "or" and groups[-1]:
+                pending_or = True
+                continue
+            words, negated = tuple(stems(word)), negation == "-"
+        if not words:
+            continue
+        if pending_or:
+            groups.append([])
+            pending_or = False
+        groups[-1].append(Term(words, negated))
+    return [group for group in groups if any(not term.negated for term in group)]
+
+
+def fts5_expression(query: str) -> str:
+    """The FTS5 MATCH expression of a query ('' when nothing is left to look for)."""
+    alternatives = []
+    for group in parse(query):
+        positive = [term for term in group if not term.negated]
+        expression = " AND ".join(_fts5_phrase(term) for term in positive)
+        for term in group:
+            if term.negated:
+                expression = f"({expression}) NOT {_fts5_phrase(term)}"
+        alternatives.append(f"({expression})")
+    return " OR ".join(alternatives)
+
+
+def _fts5_phrase(term: Term) -> str:
+    return '"' + " ".join(word.replace('"', '""') for word in term.words) + '"'
+
+
+def headline(body: str, query: str, max_words: int = 35) -> str:
+    """The passage of `body` with the most words of the query (the first such),
+    about max_words words, its matching words between START and STOP: what
+    ts_headline gives on PostgreSQL."""
+    wanted = {word for group in parse(query) for term in group if not term.negated for word in term.words}
+    words = list(_WORD.finditer(body[:MAX_BODY_CHARS]))
+    if not words:
+        return ""
+    hits = [n for n, match in enumerate(words) if stem(match.group()) in wanted]
+    best_start, best = 0, -1
+    for first in hits or [0]:
+        start = max(0, first - 5)
+        count = sum(1 for n in hits if start <= n < start + max_words)
+        if count > best:
+            best_start, best = start, count
+    window = words[best_start:best_start + max_words]
+    pieces, position = [], window[0].start()
+    hit_set = set(hits)
+    for n, match in enumerate(window, best_start):
+        pieces.append(body[position:match.start()])
+        pieces.append(f"{START}{match.group()}{STOP}" if n in hit_set else match.group())
+        position = match.end()
+    return "".join(pieces).replace("\n", " ").strip()
+
+
+def marked(passage: str | None) -> Markup:
+    """A passage with START/STOP marks as HTML: the text escaped, the marks <mark>."""
+    if not passage:
+        return Markup("")
+    html = str(escape(passage.replace(START, "\x00S").replace(STOP, "\x00E")))
+    return Markup(html.replace("\x00S", "<mark>").replace("\x00E", "</mark>"))
+
+
+# Writing ----------------------------------------------------------------------------------
+
+_PG_CONFIG = {"en": "english", "ru": "russian", "other": "simple"}
+
+
+def _pg_terms_sql() -> str:
+    pieces = []
+    for where, weight in (("head", "A"), ("body", "D")):
+        for language, config in _PG_CONFIG.items():
+            pieces.append(f"setweight(to_tsvector('{config}', :{where}_{language}), '{weight}')")
+    return " || ".join(pieces)
+
+
+def store(connection: Connection, entry_id: int, parts: Parts) -> None:
+    """Index one entry (its row in search_entry exists): replaces what was indexed."""
+    if connection.dialect.name == "postgresql":
+        params = {f"{where}_{language}": getattr(parts, where).get(language, "")[:MAX_TERMS_CHARS]
+                  for where in ("head", "body") for language in _PG_CONFIG}
+        connection.execute(text(f"UPDATE search_entry SET terms = {_pg_terms_sql()} WHERE id = :id"),
+                           {**params, "id": entry_id})
+        return
+    head = " ".join(stems(" ".join(parts.head.values())))
+    body = " ".join(stems(" ".join(parts.body.values())[:MAX_TERMS_CHARS]))
+    connection.execute(text("DELETE FROM search_terms WHERE rowid = :id"), {"id": entry_id})
+    connection.execute(text("INSERT INTO search_terms (rowid, head, body) VALUES (:id, :head, :body)"),
+                       {"id": entry_id, "head": head, "body": body})
+
+
+# Reading ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Match:
+    """A query against the index, for one dialect: join `source` (selectable
+    with columns entry_id and rank) on search_entry.id, order by `rank`
+    (descending: best first), and ask `passage()` for the marked passage."""
+
+    dialect: str
+
+    @property
+    def postgresql(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def params(self, query: str) -> dict:
+        if self.postgresql:
+            return {"search_query": prepared_query(query)}
+        return {"search_query": fts5_expression(query)}
+
+    @staticmethod
+    def searchable(query: str) -> bool:
+        """Whether a query has anything to look for."""
+        return bool(parse(query))
+
+    def tsquery(self) -> ColumnElement:
+        q = bindparam("search_query", type_=String)
+        return (func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
+                .op("||")(func.websearch_to_tsquery(literal_column("'russian'::regconfig"), q))
+                .op("||")(func.websearch_to_tsquery(literal_column("'simple'::regconfig"), q)))
+
+    def hits(self):
+        """(entry_id, rank) of the entries matching, as a FROM clause: rank is
+        higher for better matches on both databases."""
+        if self.postgresql:
+            return text(
+                "SELECT e.id AS entry_id, ts_rank(e.terms, q.q) AS rank FROM search_entry e, "
+                "(SELECT websearch_to_tsquery('english', :search_query) || websearch_to_tsquery('russian', "
+                ":search_query) || websearch_to_tsquery('simple', :search_query) AS q) q "
+                "WHERE e.terms @@ q.q"
+            ).columns(column("entry_id"), column("rank", Float)).subquery("hits")
+        return text(
+            f"SELECT rowid AS entry_id, -bm25(search_terms, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank "
+            "FROM search_terms WHERE search_terms MATCH :search_query"
+        ).columns(column("entry_id"), column("rank", Float)).subquery("hits")
+
+    def passage(self, body) -> ColumnElement:
+        """The marked passage of `body` (PostgreSQL); on SQLite the body itself,
+        marked by `headline` in Python for the rows of the page only."""
+        if not self.postgresql:
+            return body
+        options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
+        # 'russian' parses Latin words with the English stemmer too: one pass marks both languages.
+        return func.ts_headline(literal_column("'russian'::regconfig"), body, self.tsquery(),
+                                literal_column("'" + options + "'", Text))
+
+    def finish(self, passage: str | None, query: str) -> Markup:
+        if passage is None:
+            return Markup("")
+        return marked(passage if self.postgresql else headline(passage, query))

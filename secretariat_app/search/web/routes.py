@@ -1,0 +1,46 @@
+"""The search page: ranked documents with the matching passage, filtered like
+the inbox, and the meetings, decisions and CBM reports found, each as far as
+the reader may see it (search.services, permissions.search)."""
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from secretariat_app.core.forum_time import forum_today
+from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
+from secretariat_app.core.localisation import current_language
+from secretariat_app.core.read_limits import search_limit
+from secretariat_app.documents.inbox.forms import InboxFilterForm
+from secretariat_app.permissions import Audience, access, is_delegate
+from secretariat_app.permissions import search as rules
+from secretariat_app.search import services
+from secretariat_app.search.web import bp
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) <= services.MAX_PAGE else 1
+
+
+def results_page(endpoint: str) -> ResponseReturnValue:
+    """The results for the request's words and filters (the search page, and the inbox given words)."""
+    language = current_language()
+    form = InboxFilterForm(request.args).load_choices(language, forum_today())
+    form.validate()
+    filters = form.to_filters()
+    page = _page_number()
+    results = services.search(current_user, filters.search, filters, page)
+    args = form.query_args()
+    return render_template(
+        "search/index.html", form=form, results=results, args=args, endpoint=endpoint,
+        action=url_for(endpoint), type_labels=DOCUMENT_TYPE_LABELS, delegate=is_delegate(current_user),
+        meeting_pages=rules.meeting_pages(current_user),
+    )
+
+
+@bp.route("/")
+@access(Audience.AUTHENTICATED)
+@search_limit
+def index() -> ResponseReturnValue:
+    return results_page("search.index")
