@@ -6,10 +6,14 @@
     and the rest (Python: routing, session, Flask-Login, template);
   * the functions cProfile finds most expensive over 200 requests.
 
-run.py --explain runs it after the measurements; alone, on a database a
-`run.py --keep` left:
+  * the same for each search and filter case (bench/inbox/cases.py): its
+    statements, their number, and EXPLAIN (ANALYZE, BUFFERS) of each, so that
+    the index each one walks is on the page.
 
-    BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/explain.py
+run.py --explain runs it after the measurements; alone, on a database a
+`run.py --keep` left (`--cases`: the cases' statements and plans only):
+
+    BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/explain.py [--cases]
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import load  # noqa: E402
+from cases import cases  # noqa: E402
 
 info = load.LoadInfo.read(Path(os.environ["BENCH_INFO"]))
 workdir = Path(os.environ["BENCH_INFO"]).parent
@@ -72,6 +77,9 @@ def main() -> None:
         sql_time[0] += took
         statements.append([statement, parameters, took])
 
+    if "--cases" in sys.argv:
+        explain_cases(client, base, engine, statements)
+        return
     for _ in range(10):                                 # warm caches: compiled SQL, templates
         assert client.get(base + INBOX, headers=UA).status_code == 200
     statements.clear()
@@ -100,6 +108,8 @@ def main() -> None:
         client.get(base + INBOX, headers=UA)
     wall = (time.perf_counter() - started) / REQUESTS * 1000
     sql = sql_time[0] / REQUESTS * 1000
+    explain_cases(client, base, engine, statements)
+
     print(f"\nIn-process, {REQUESTS} requests: {wall:.2f} ms a request = {sql:.2f} ms in SQL "
           f"({len(statements) / REQUESTS:.1f} statements) + {wall - sql:.2f} ms of Python "
           f"(one process, one core: at most ~{1000 / wall:.0f} req/s per worker)")
@@ -152,6 +162,32 @@ def main() -> None:
         r"process_response|save_session|open_session|preprocess_request|enforce_access)")
     print(f"\ncProfile over {REQUESTS} requests (times are totals for all of them):")
     print(out.getvalue())
+
+
+def explain_cases(client, base: str, engine, statements: list) -> None:
+    """Each search and filter case: how many statements one request runs, and
+    EXPLAIN (ANALYZE, BUFFERS) of those that read documents (not the reader's row)."""
+    print("\nSearch and filter cases (bench/inbox/cases.py): statements and plans")
+    for label, path in cases(info):
+        for _ in range(3):
+            answer = client.get(base + path, headers=UA)
+            assert answer.status_code == 200, (path, answer.status_code)
+        statements.clear()
+        started = time.perf_counter()
+        client.get(base + path, headers=UA)
+        wall = (time.perf_counter() - started) * 1000
+        one = list(statements)
+        print(f"\n=== {label}: GET {path}: {len(one)} statements, {wall:.1f} ms in-process")
+        with engine.connect() as conn:
+            for n, (statement, parameters, took) in enumerate(one, 1):
+                flat = " ".join(statement.split())
+                reads_documents = any(table in flat for table in ("search_entry", "circulation", "FROM document"))
+                print(f"  [{n}] {took * 1000:.2f} ms: {flat[:200]}{' ...' if len(flat) > 200 else ''}")
+                if not reads_documents or not flat.upper().startswith(("SELECT", "WITH")):
+                    continue
+                for (line,) in conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all():
+                    print("      " + line)
+            conn.rollback()
 
 
 def phases(app, base: str) -> None:

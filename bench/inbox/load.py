@@ -66,6 +66,32 @@ TOPICS = [
     ("the rules of procedure", "правилах процедуры"),
     ("the transformation of CICA", "трансформации СВМДА"),
 ]
+# The words of the documents' texts (search_entry): 60 drawn per document, English for
+# the English versions, Russian (inflected) for the Russian ones. RARE_WORD is in 1 of
+# RARE_EVERY documents; "security"/"безопасности" are in most (common words).
+TEXT_WORDS_EN = (
+    "security cooperation dialogue confidence measures member states delegation secretariat conference "
+    "meeting meetings senior officials committee working group report implementation plan activity "
+    "activities economic environmental human dimension military political threats challenges energy "
+    "transport corridors tourism agriculture finance trade investment sustainable development protection "
+    "natural disaster management civilisations media culture education science sports terrorism drugs "
+    "epidemiological exchange information observers exercises visits budget contribution proposal "
+    "amendment procedure consensus silence decision draft adopted approved coordinator partner region "
+    "regional stability peace prosperity connectivity digital technologies communication food water"
+).split()
+TEXT_WORDS_RU = (
+    "безопасности безопасность безопасностью сотрудничества сотрудничество диалога доверия меры мер "
+    "государств государства делегации секретариата совещания совещание старших должностных лиц комитета "
+    "рабочей группы доклада доклад осуществления плана деятельности экономического экологического "
+    "человеческого измерения военно политического угроз вызовов энергетической энергетика транспортных "
+    "коридоров туризма сельского хозяйства финансов торговли инвестиций устойчивого развития защиты "
+    "стихийных бедствий цивилизаций средств информации культуры образования науки спорта терроризма "
+    "наркотиков обмена наблюдателей учений визитов бюджета взносов предложения поправки процедуры "
+    "консенсуса решения проекта утверждено координатора региона стабильности мира процветания"
+).split()
+RARE_WORD, RARE_EVERY = "kaleidoscope", 5000
+TEXT_WORDS_PER_DOCUMENT = 60
+
 # Body shares: SOC and SWG meet most and write most.
 BODY_WEIGHTS = [("SOC", 8), ("SWG", 6), ("MFA", 3), ("SUMMIT", 2), ("MFA_INFORMAL", 1)]
 
@@ -88,6 +114,8 @@ class LoadInfo:
     bench_unread: int
     seconds: dict
     receipt_profile: str = "steady"
+    filter_meeting_id: int = 0   # a meeting with documents circulated to the bench delegation (its filter)
+    filter_body_id: int = 0      # a body (SOC), for the body filter
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2))
@@ -341,6 +369,8 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         "UPDATE document_version SET file_sha256 = %s WHERE document_id = %s RETURNING id",
         (big_file_sha, big_doc)).fetchone()[0]
 
+    timings["search index"] = index_texts(conn, log)
+
     # --- receipts. The bench user, by `receipts`:
     #     steady: a delegate who keeps up: everything read but ~1 in 3,000 and half of
     #             the 40 newest, so page 1 mixes ~30 unread (first) and read (then newest);
@@ -403,11 +433,52 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                            (bench_delegation_id, bench_user_id)).fetchone()[0]
     if derived != unread:
         raise RuntimeError(f"unread_circulation holds {derived} rows for the bench user, receipts say {unread}")
+    filter_meeting_id = conn.execute(
+        "SELECT d.meeting_id FROM circulation c JOIN document d ON d.id = c.document_id "
+        "WHERE c.delegation_id = %s AND d.meeting_id IS NOT NULL GROUP BY d.meeting_id "
+        "ORDER BY count(*) DESC, d.meeting_id LIMIT 1", (bench_delegation_id,)).fetchone()[0]
     return {
+        "filter_meeting_id": filter_meeting_id, "filter_body_id": bodies["SOC"],
         "timings": timings, "counts": counts, "bench_user_id": bench_user_id,
         "bench_delegation_id": bench_delegation_id, "big_file_sha": big_file_sha,
         "big_version_id": big_version_id, "inbox_size": inbox_size, "unread": unread,
     }
+
+
+def index_texts(conn: psycopg.Connection, log) -> float:
+    """The search index (search_entry) of every document, written server-side: what
+    secretariat_app/search/indexing.py writes for a document (its symbol's pieces
+    and titles weighted A, its text weighted D, english/russian/simple as in
+    search/fulltext.py), with a text of TEXT_WORDS_PER_DOCUMENT words drawn per
+    document in its version's language; the GIN index is built once afterwards."""
+    started = time.perf_counter()
+    conn.execute("DROP INDEX IF EXISTS ix_search_entry_terms")
+    rows = conn.execute(f"""
+        WITH t AS (
+            SELECT d.id, d.symbol, d.title_en, d.title_ru, v.language,
+                   array_to_string(ARRAY(
+                       SELECT CASE WHEN v.language = 'ru'
+                                   THEN ({sql_text_array(TEXT_WORDS_RU)})[1 + abs(hashint4(d.id * 61 + k))
+                                                                       %% {len(TEXT_WORDS_RU)}]
+                                   ELSE ({sql_text_array(TEXT_WORDS_EN)})[1 + abs(hashint4(d.id * 61 + k))
+                                                                       %% {len(TEXT_WORDS_EN)}] END
+                       FROM generate_series(1, {TEXT_WORDS_PER_DOCUMENT}) k), ' ')
+                   || CASE WHEN abs(hashint4(d.id * 67)) %% {RARE_EVERY} = 0 THEN ' {RARE_WORD}' ELSE '' END
+                   AS body
+            FROM document d JOIN document_version v ON v.document_id = d.id
+        )
+        INSERT INTO search_entry (kind, object_id, body, indexed_at, terms)
+        SELECT 'document', t.id, t.body, now(),
+               setweight(to_tsvector('simple', translate(t.symbol, '/.', '  ')), 'A')
+               || setweight(to_tsvector('english', t.title_en), 'A')
+               || setweight(to_tsvector('russian', t.title_ru), 'A')
+               || to_tsvector(CASE WHEN t.language = 'ru' THEN 'russian' ELSE 'english' END::regconfig, t.body)
+        FROM t
+        """, {}).rowcount
+    conn.execute("CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)")
+    took = round(time.perf_counter() - started, 2)
+    log(f"  {'search index (texts, GIN)':<34} {rows:>10,} rows {took:7.2f} s")
+    return took
 
 
 def fill_unread(conn: psycopg.Connection, log) -> float:
@@ -488,7 +559,8 @@ def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations:
         big_version_id=facts["big_version_id"], documents=counts["documents"],
         circulations=counts["circulations"], receipts=counts["receipts"],
         bench_inbox_size=facts["inbox_size"], bench_unread=facts["unread"], seconds=seconds,
-        receipt_profile=receipts,
+        receipt_profile=receipts, filter_meeting_id=facts["filter_meeting_id"],
+        filter_body_id=facts["filter_body_id"],
     )
 
 

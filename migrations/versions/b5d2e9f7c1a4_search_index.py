@@ -45,6 +45,11 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entry')),
         sa.UniqueConstraint('kind', 'object_id', name=op.f('uq_search_entry_kind_object_id')),
     )
+    # The inbox's filters that pick few documents start from them (documents/services/inbox.py).
+    op.create_index('ix_document_year', 'document', ['year'])
+    op.create_index('ix_document_version_other_language', 'document_version', ['document_id'],
+                    postgresql_where=sa.text("language NOT IN ('en', 'ru')"),
+                    sqlite_where=sa.text("language NOT IN ('en', 'ru')"))
     connection = op.get_bind()
     for statement in TERMS.get(connection.dialect.name, []):
         op.execute(statement)
@@ -54,6 +59,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_document_version_other_language', table_name='document_version')
+    op.drop_index('ix_document_year', table_name='document')
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS search_entry_forget")
         op.execute("DROP TABLE IF EXISTS search_terms")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -86,7 +87,11 @@ class SymbolCounter(Model):
 
 class Document(Model):
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("base_id", "version_kind", "version_number"),)
+    __table_args__ = (
+        UniqueConstraint("base_id", "version_kind", "version_number"),
+        # The inbox's and the search's year filter starts from the year's documents.
+        Index("ix_document_year", "year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     symbol: Mapped[str] = mapped_column(String(80), unique=True)  # CICA/SOC/2024/17/Rev.1
@@ -205,7 +210,13 @@ class DocumentVersion(Model):
     language replaces the previous one on screen; the archive keeps both."""
 
     __tablename__ = "document_version"
-    __table_args__ = (Index("ix_document_version_document_id_language", "document_id", "language"),)
+    __table_args__ = (
+        Index("ix_document_version_document_id_language", "document_id", "language"),
+        # The few versions in another (original) language: the inbox's filter "another language" starts here.
+        Index("ix_document_version_other_language", "document_id",
+              postgresql_where=text("language NOT IN ('en', 'ru')"),
+              sqlite_where=text("language NOT IN ('en', 'ru')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))

@@ -234,27 +234,37 @@ class Match:
                 .op("||")(func.websearch_to_tsquery(literal_column("'russian'::regconfig"), q))
                 .op("||")(func.websearch_to_tsquery(literal_column("'simple'::regconfig"), q)))
 
+    _TSQUERY = ("(websearch_to_tsquery('english', :search_query) || websearch_to_tsquery('russian', "
+                ":search_query) || websearch_to_tsquery('simple', :search_query))")
+
     def hits(self):
-        """(entry_id, rank) of the entries matching, as a FROM clause: rank is
-        higher for better matches on both databases."""
+        """The entries matching, as a FROM clause with the columns entry_id and
+        scored: what `rank` turns into a rank. On PostgreSQL the query is written
+        out (not joined from a subquery) so that the planner knows it and
+        estimates from the column's statistics how many entries hold its words."""
         if self.postgresql:
-            return text(
-                "SELECT e.id AS entry_id, ts_rank(e.terms, q.q) AS rank FROM search_entry e, "
-                "(SELECT websearch_to_tsquery('english', :search_query) || websearch_to_tsquery('russian', "
-                ":search_query) || websearch_to_tsquery('simple', :search_query) AS q) q "
-                "WHERE e.terms @@ q.q"
-            ).columns(column("entry_id"), column("rank", Float)).subquery("hits")
+            return text(f"SELECT e.id AS entry_id, e.terms AS scored FROM search_entry e "
+                        f"WHERE e.terms @@ {self._TSQUERY}").columns(column("entry_id"), column("scored")) \
+                .subquery("hits")
         return text(
-            f"SELECT rowid AS entry_id, -bm25(search_terms, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank "
+            f"SELECT rowid AS entry_id, -bm25(search_terms, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS scored "
             "FROM search_terms WHERE search_terms MATCH :search_query"
-        ).columns(column("entry_id"), column("rank", Float)).subquery("hits")
+        ).columns(column("entry_id"), column("scored", Float)).subquery("hits")
+
+    def rank(self, scored) -> ColumnElement:
+        """The rank of a hit from its `scored` column, higher for better matches on
+        both databases: ts_rank of the terms (weights A for titles, D for texts)
+        on PostgreSQL, computed only for the rows it is asked for; bm25 on SQLite."""
+        if self.postgresql:
+            return func.ts_rank(scored, self.tsquery(), type_=Float)
+        return scored
 
     def passage(self, body) -> ColumnElement:
         """The marked passage of `body` (PostgreSQL); on SQLite the body itself,
         marked by `headline` in Python for the rows of the page only."""
         if not self.postgresql:
             return body
-        options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
+        options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
         # 'russian' parses Latin words with the English stemmer too: one pass marks both languages.
         return func.ts_headline(literal_column("'russian'::regconfig"), body, self.tsquery(),
                                 literal_column("'" + options + "'", Text))

@@ -35,7 +35,8 @@ from secretariat_app.search.fulltext import Match
 from secretariat_app.search.models import SearchEntry, SearchKind
 
 PER_PAGE = 20
-MAX_PAGE = 50  # ranked pages past this are not worth ranking every hit for
+CANDIDATES = 200  # the matching documents ranked at most (find_documents says why)
+MAX_PAGE = CANDIDATES // PER_PAGE
 SIDE_RESULTS = 5  # meetings, decisions, reports shown beside the documents
 
 _E, _P = aliased(SearchEntry, name="e"), aliased(SearchEntry, name="p")
@@ -106,6 +107,7 @@ def _filters(filters: InboxFilters, user, document=Document) -> list[ColumnEleme
 
 
 def _read(user, document) -> ColumnElement[bool]:
+    """Whether the reader opened the document (`document`: a row or columns with an id)."""
     return exists().where(Receipt.user_id == user.id, Receipt.document_id == document.id)
 
 
@@ -114,21 +116,33 @@ NO_FILTERS = InboxFilters()
 
 def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1,
                    per_page: int = PER_PAGE) -> tuple[list[DocumentHit], bool]:
-    """A page of the documents `user` may read that match `query`, best first: one statement."""
+    """A page of the documents `user` may read that match `query`, best first: one statement.
+
+    Ranked are the CANDIDATES most recently circulated of the matching documents
+    the reader may read (all of them, for any but the commonest words): a word
+    found in half the archive is ranked among the newest few hundred documents
+    that hold it, and the database reads about as many rows as that, walking
+    the documents newest first (ix_document_circulated_at) and testing each,
+    instead of ranking every match. A rarer word is found through the index of
+    the words (GIN, FTS5) and all its documents are ranked: PostgreSQL's planner
+    chooses between the two from the statistics of the terms."""
     match = _match()
     if not match.searchable(query):
         return [], False
     page = max(1, min(page, MAX_PAGE))
     hits = match.hits()
     d = aliased(Document, name="d")
-    ranked = (select(d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at,
-                     _read(user, d).label("read"), hits.c.rank, _E.id.label("entry_id"))
-              .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(d, d.id == _E.object_id)
-              .where(_E.kind == SearchKind.DOCUMENT.value, rules.documents_clause(user, d),
-                     *_filters(filters, user, d))
-              .order_by(hits.c.rank.desc(), d.id.desc())
+    candidates = (select(d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at,
+                         hits.c.scored, _E.id.label("entry_id"))
+                  .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(d, d.id == _E.object_id)
+                  .where(_E.kind == SearchKind.DOCUMENT.value, rules.documents_clause(user, d),
+                         *_filters(filters, user, d))
+                  .order_by(d.circulated_at.desc()).limit(CANDIDATES).subquery("candidates"))
+    rank = match.rank(candidates.c.scored).label("rank")
+    ranked = (select(*(c for c in candidates.c if c.key != "scored"), rank)
+              .order_by(rank.desc(), candidates.c.id.desc())
               .limit(per_page + 1).offset((page - 1) * per_page).subquery("ranked"))
-    statement = (select(ranked, match.passage(_P.body).label("passage"))
+    statement = (select(ranked, _read(user, ranked.c).label("read"), match.passage(_P.body).label("passage"))
                  .join(_P, _P.id == ranked.c.entry_id).order_by(ranked.c.rank.desc(), ranked.c.id.desc()))
     rows = db.session.execute(statement, match.params(query)).all()
     found = [DocumentHit(row.id, row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status,
@@ -142,12 +156,13 @@ def _side(user, query: str, kind: SearchKind, model, columns, condition, extra_j
     """The first few objects of one kind (meetings, decisions, reports) the reader may see."""
     match = _match()
     hits = match.hits()
-    found = (select(model.id.label("id"), *columns, hits.c.rank, _E.id.label("entry_id"))
+    rank = match.rank(hits.c.scored).label("rank")
+    found = (select(model.id.label("id"), *columns, rank, _E.id.label("entry_id"))
              .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(model, model.id == _E.object_id))
     if extra_join is not None:
         found = found.join(*extra_join)
     ranked = (found.where(_E.kind == kind.value, condition)
-              .order_by(hits.c.rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery("ranked"))
+              .order_by(rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery("ranked"))
     passage = match.passage(_P.body) if with_passage else _P.body.is_(None)
     statement = (select(ranked, passage.label("passage")).join(_P, _P.id == ranked.c.entry_id)
                  .order_by(ranked.c.rank.desc(), ranked.c.id.desc()))

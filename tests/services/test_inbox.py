@@ -13,6 +13,7 @@ from secretariat_app.documents.services import reading
 from secretariat_app.documents.services.inbox import Cursor, InboxFilters, inbox_page
 from secretariat_app.extensions import db
 from secretariat_app.permissions import documents as document_access
+from secretariat_app.search.services import find_documents
 from tests.documents_helpers import (
     READS,
     T0,
@@ -161,8 +162,8 @@ def test_filter_by_language_version(shelf):
     ("budget", {"budget", "swg"}),
     ("BUDGET", {"budget", "swg"}),
     ("budget working", {"swg"}),  # words are ANDed
-    ("бюджет", {"budget", "swg"}),  # Russian, in either title
-    ("БЮДЖЕТА", {"budget"}),
+    ("бюджет", {"budget", "swg"}),  # Russian, in either title, any form
+    ("БЮДЖЕТА", {"budget", "swg"}),  # бюджета, бюджете: one word
     ("Доклад", {"report"}),
     ("доклад", {"report"}),
     ("концепция", {"russian"}),
@@ -172,8 +173,21 @@ def test_filter_by_language_version(shelf):
     ("100%", set()),
 ])
 def test_search_by_symbol_and_title_words_in_either_language(shelf, search, expected):
+    """Words go to the full-text search (search.services), over the same shelf."""
     c, items, *_ = shelf
-    assert found(c, items, search=search) == expected
+    by_symbol = {d.symbol: key for key, d in items.items()}
+    hits, _ = find_documents(c.a1, search)
+    assert {by_symbol[hit.symbol] for hit in hits} == expected
+
+
+def test_the_read_and_unread_filters(shelf):
+    c, items, *_ = shelf
+    reading.record_receipt(c.a1, items["swg"].id)
+    db.session.commit()
+    assert found(c, items, state="read") == {"swg"}
+    assert found(c, items, state="unread") == {"budget", "report", "russian"}
+    assert found(c, items, state="unread", year=2023) == {"report"}
+    assert found(c, items, state="read", year=2023) == set()
 
 
 # Paging by key -------------------------------------------------------------------------

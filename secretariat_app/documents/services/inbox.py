@@ -204,6 +204,11 @@ class Shape:
     state: str | None = None  # READ, UNREAD or None (both lists)
     limit: int = 51  # rows a page statement returns: the page size and one to tell whether more follow
 
+    @property
+    def picks_few(self) -> bool:
+        """Whether a filter picks few documents, through an index of its own (see _branch)."""
+        return self.meeting or self.year or self.language == "other"
+
 
 def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
                       dialect: str) -> tuple[Shape, dict]:
@@ -232,7 +237,9 @@ def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
         if present:
             clauses.append(column == bindparam(name))
     if shape.language:
-        in_language = (_V.language.not_in(MAIN_LANGUAGES) if shape.language == "other"
+        # The other languages as constants: the condition of ix_document_version_other_language.
+        in_language = (_V.language.not_in([literal_column(f"'{code}'", String) for code in MAIN_LANGUAGES])
+                       if shape.language == "other"
                        else _V.language == bindparam("language"))
         clauses.append(exists().where(_V.document_id == _D.id, in_language))
     return clauses
@@ -266,12 +273,18 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
         query = query.where(_after(source.at, source.document_id))
     if only_if is not None:
         query = query.where(only_if)
+    # A filter that picks few documents (a meeting, a year, the other languages) is answered from
+    # the documents it picks (their indexes), each probed in the list, and those sorted: a list
+    # walked in time order would pass over every document of other meetings or years first (a
+    # year's documents are circulated in that year, at the far end of a walk from the newest,
+    # which the planner cannot know). COALESCE(at, at) is the time, in an order no index gives.
+    at = func.coalesce(source.at, source.at) if shape.picks_few else source.at
     branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("unread"))
-              .order_by(source.at.desc(), source.document_id.desc()).limit(_limit(shape)).subquery())
+              .order_by(at.desc(), source.document_id.desc()).limit(_limit(shape)).subquery())
     return select(branch.c.document_id, branch.c.at, branch.c.unread)
 
 
-def _unread_source(named: bool, where: list, dialect: str) -> Source:
+def _unread_source(named: bool, where: list, shape: Shape) -> Source:
     """The reader's unread rows of one list, newest first, walking
     ix_unread_circulation_user_id_named_circulated_at; each row still checked
     against the list itself (circulation to the reader's delegation, or the
@@ -280,7 +293,7 @@ def _unread_source(named: bool, where: list, dialect: str) -> Source:
     if named:
         reached = and_(_N.document_id == document_id, _N.user_id == USER)
         query = select(document_id.label("document_id"), at.label("at"))
-        if dialect == "postgresql":
+        if shape.dialect == "postgresql":
             # A probe per row (LATERAL), not a join the planner may turn into hashing
             # the person's whole named list and sorting it: the walk in index order
             # stops at the page size.
@@ -291,10 +304,15 @@ def _unread_source(named: bool, where: list, dialect: str) -> Source:
     else:
         reached = and_(_C.document_id == document_id, _C.delegation_id == DELEGATION)
         query = select(document_id.label("document_id"), at.label("at")).join(_C, reached)
-    query = (query.join(_D, _D.id == document_id)
-             .where(_U.user_id == USER, _U.named == (true() if named else false()),
-                    _level(named), *where))
-    return Source(query, at, document_id)
+    query = query.where(_U.user_id == USER, _U.named == (true() if named else false()))
+    if shape.dialect == "postgresql" and where[1:] and not shape.picks_few:
+        # A filter that many documents pass (body, type, language): the document too is
+        # probed row by row (LATERAL), in the walk's order. A join would let the generic plan,
+        # costed for a reader with thousands of unread rows, hash every document of the type.
+        probe = (select(_D.id).where(_D.id == document_id, _level(named), *where)
+                 .limit(literal_column("1", Integer)).lateral("document"))
+        return Source(query.join(probe, true()), at, document_id)
+    return Source(query.join(_D, _D.id == document_id).where(_level(named), *where), at, document_id)
 
 
 def _level(named: bool) -> ColumnElement[bool]:
@@ -330,10 +348,10 @@ def _sources(shape: Shape, unread: bool) -> list[Source]:
     sources = []
     if shape.delegation:
         # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at).
-        sources.append(_unread_source(False, where, shape.dialect) if unread else
+        sources.append(_unread_source(False, where, shape) if unread else
                        _read_source(False, _C.circulated_at, _C.document_id, _C.delegation_id == DELEGATION, where))
     # The reader's named list, newest first (ix_named_recipient_user_id_added_at).
-    sources.append(_unread_source(True, where, shape.dialect) if unread else
+    sources.append(_unread_source(True, where, shape) if unread else
                    _read_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where))
     return sources
 
