@@ -41,6 +41,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import load  # noqa: E402
+from cases import TARGET_P99_FACTOR, TARGET_RATIO, cases  # noqa: E402
 from common import BenchError, Processes, free_port, say  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -305,6 +306,31 @@ def report(inbox, baseline, bare_page, download, bare) -> bool:
     return met
 
 
+def report_cases(results: dict[str, WrkResult], baseline: WrkResult) -> bool:
+    """The search and filter cases beside the inbox (issue 20): ratios to the baseline page."""
+    say(f"  search and filters (bench/inbox/cases.py): ratio >= {TARGET_RATIO}, "
+        f"p99 <= {TARGET_P99_FACTOR:.0f} x the baseline's ({baseline.p99_ms * TARGET_P99_FACTOR:.1f} ms)")
+    met = True
+    for label, result in results.items():
+        ratio, factor = result.rps / baseline.rps, result.p99_ms / baseline.p99_ms
+        ok = ratio >= TARGET_RATIO and factor <= TARGET_P99_FACTOR
+        met &= ok
+        say(f"  {label:<36}{result.rps:>10.1f}{result.p99_ms:>10.2f}{ratio:>8.2f}   p99 x{factor:.2f}: {verdict(ok)}")
+    return met
+
+
+def check_cases(app_port: int, info: load.LoadInfo, cookie: str) -> None:
+    """Each case answers 200; the searches for the common and the rare word find documents."""
+    for label, path in cases(info):
+        status, _, body = http_request(app_port, "GET", path, headers={"Cookie": f"session={cookie}"})
+        found = body.decode(errors="replace").count("data-document=")
+        if status != 200:
+            raise BenchError(f"{label}: GET {path} answered {status}")
+        if label in ("search: a common word", "search: a rare word") and not found:
+            raise BenchError(f"{label}: GET {path} found nothing (was the search index loaded?)")
+        say(f"  {label}: {path} 200, {found} documents on the page")
+
+
 def report_rounds(runs: dict[str, list[WrkResult]]) -> None:
     """Each round's own ratios: the pages of a round are measured back to back, so
     a slow moment of a shared machine shows as a round apart, not as a ratio of
@@ -346,6 +372,8 @@ def main() -> int:
                         help="afterwards, show the SQL of one inbox request with EXPLAIN ANALYZE and "
                              "where an in-process request spends its time (bench/inbox/explain.py)")
     parser.add_argument("--inbox-path", default="/inbox/")
+    parser.add_argument("--no-cases", action="store_true",
+                        help="leave out the search and filter cases (bench/inbox/cases.py)")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1,
@@ -421,6 +449,10 @@ def main() -> int:
             say(f"  logged in as {info.bench_email} (delegation {info.bench_delegation_id}; "
                 f"{info.bench_inbox_size:,} documents circulated to it, {info.bench_unread} unread)")
         check_pages(args, info, app_port, base_port, cookie)
+        measured_cases = [] if args.no_cases or not app_port or not cookie else cases(info)
+        if measured_cases:
+            assert app_port and cookie
+            check_cases(app_port, info, cookie)
 
         say(f"4. wrk: {args.connections} connections, {args.threads} threads, "
             f"{args.warmup} s warm-up, then {args.duration} s each")
@@ -431,6 +463,7 @@ def main() -> int:
         base_url, app_url = f"http://127.0.0.1:{base_port}", f"http://127.0.0.1:{app_port}"
         runs: dict[str, list[WrkResult]] = {"baseline": [], "bare_page": [], "inbox": [], "bare": [],
                                             "download": []}
+        runs.update({label: [] for label, _ in measured_cases})
         for round_number in range(1, args.rounds + 1):
             if args.rounds > 1:
                 say(f"  round {round_number} of {args.rounds}")
@@ -438,6 +471,8 @@ def main() -> int:
             runs["bare_page"].append(run_wrk(base_url + "/bare", args, None, "bare page (Core, compiled Jinja)"))
             if not args.baseline_only:
                 runs["inbox"].append(run_wrk(app_url + args.inbox_path, args, cookie, "inbox page"))
+            for label, path in measured_cases:
+                runs[label].append(run_wrk(app_url + path, args, cookie, label))
             runs["bare"].append(run_wrk(base_url + "/file", args, None, "bare send_file 10 MB"))
             if not args.baseline_only:
                 runs["download"].append(run_wrk(
@@ -446,7 +481,9 @@ def main() -> int:
         baseline_result, bare_page_result, inbox_result, bare_result, download_result = (
             median(runs[name]) for name in ("baseline", "bare_page", "inbox", "bare", "download"))
         met = report(inbox_result, baseline_result, bare_page_result, download_result, bare_result)
-        if args.rounds > 1:
+        if measured_cases:
+            met &= report_cases({label: median(runs[label]) for label, _ in measured_cases}, baseline_result)
+        if args.rounds > 1 and not args.baseline_only:
             report_rounds(runs)
         status = 0 if met else 1
 

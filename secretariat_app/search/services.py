@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import exists, not_, select
+from sqlalchemy import String, cast, exists, literal_column, not_, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.cbm.models import CbmAnnualReport, CbmArea
+from secretariat_app.core.columns import UTCDateTime
 from secretariat_app.decisions.models import Decision
 from secretariat_app.documents.models import (
     DistributionLevel,
@@ -151,51 +152,55 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
     return found, len(rows) > per_page
 
 
-def _side(user, query: str, kind: SearchKind, model, columns, condition, extra_join=None,
-          with_passage: bool = True) -> list[Hit]:
-    """The first few objects of one kind (meetings, decisions, reports) the reader may see."""
-    match = _match()
+def _beside(match: Match, kind: SearchKind, model, columns, condition, extra_join=None):
+    """The first few objects of one kind the reader may see, best first: a branch of find_beside."""
     hits = match.hits()
     rank = match.rank(hits.c.scored).label("rank")
-    found = (select(model.id.label("id"), *columns, rank, _E.id.label("entry_id"))
+    found = (select(literal_column(f"'{kind.value}'", String).label("kind"), model.id.label("id"), *columns, rank,
+                    _E.id.label("entry_id"))
              .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(model, model.id == _E.object_id))
     if extra_join is not None:
         found = found.join(*extra_join)
     ranked = (found.where(_E.kind == kind.value, condition)
-              .order_by(rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery("ranked"))
-    passage = match.passage(_P.body) if with_passage else _P.body.is_(None)
-    statement = (select(ranked, passage.label("passage")).join(_P, _P.id == ranked.c.entry_id)
-                 .order_by(ranked.c.rank.desc(), ranked.c.id.desc()))
-    return [Hit(kind, row.id, row.label, row.title_en, row.title_ru,
-                match.finish(row.passage, query) if with_passage else Markup(""))
-            for row in db.session.execute(statement, match.params(query))]
+              .order_by(rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery())
+    return select(*ranked.c)
 
 
-def find_meetings(user, query: str) -> list[Hit]:
-    return _side(user, query, SearchKind.MEETING, Meeting,
-                 (Meeting.starts_at.label("label"), Meeting.title_en, Meeting.title_ru),
-                 rules.meetings_clause(user), with_passage=False)
-
-
-def find_decisions(user, query: str) -> list[Hit]:
-    return _side(user, query, SearchKind.DECISION, Decision,
-                 (Decision.reference.label("label"), Decision.title_en, Decision.title_ru),
-                 rules.decisions_clause(user))
-
-
-def find_reports(user, query: str) -> list[Hit]:
-    return _side(user, query, SearchKind.CBM_REPORT, CbmAnnualReport,
-                 (CbmAnnualReport.year.label("label"), CbmArea.name_en.label("title_en"),
-                  CbmArea.name_ru.label("title_ru")),
-                 rules.reports_clause(user), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id))
+def find_beside(user, query: str) -> dict[SearchKind, list[Hit]]:
+    """The meetings, decisions and CBM annual reports found, each kind as far as
+    `user` may see it (permissions.search), a few of each: one statement."""
+    match = _match()
+    found: dict[SearchKind, list[Hit]] = {SearchKind.MEETING: [], SearchKind.DECISION: [], SearchKind.CBM_REPORT: []}
+    if not match.searchable(query):
+        return found
+    no_label, no_time = null().cast(String), null().cast(UTCDateTime)
+    branches = union_all(
+        _beside(match, SearchKind.MEETING, Meeting,
+                (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
+                rules.meetings_clause(user)),
+        _beside(match, SearchKind.DECISION, Decision,
+                (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
+                rules.decisions_clause(user)),
+        _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
+                (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
+                 cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
+                rules.reports_clause(user), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
+    ).subquery("beside")
+    statement = (select(branches, match.passage(_P.body).label("passage"))
+                 .join(_P, _P.id == branches.c.entry_id)
+                 .order_by(branches.c.kind, branches.c.rank.desc(), branches.c.id.desc()))
+    for row in db.session.execute(statement, match.params(query)):
+        kind = SearchKind(row.kind)
+        found[kind].append(Hit(kind, row.id, row.at if kind == SearchKind.MEETING else row.label,
+                               row.title_en, row.title_ru, match.finish(row.passage, query)))
+    return found
 
 
 def search(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1) -> Results:
     """Everything the search page shows: documents (filtered, paged) and, on the
     first page without filters, the meetings, decisions and reports found."""
     documents, more = find_documents(user, query, filters, page)
-    side = page == 1 and filters == InboxFilters(search=filters.search) and _match().searchable(query)
-    return Results(query, documents, page, more,
-                   find_meetings(user, query) if side else [],
-                   find_decisions(user, query) if side else [],
-                   find_reports(user, query) if side else [])
+    side = page == 1 and filters == InboxFilters(search=filters.search)
+    beside = find_beside(user, query) if side else {}
+    return Results(query, documents, page, more, beside.get(SearchKind.MEETING, []),
+                   beside.get(SearchKind.DECISION, []), beside.get(SearchKind.CBM_REPORT, []))

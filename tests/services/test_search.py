@@ -19,8 +19,8 @@ from secretariat_app.documents.services.reading import record_receipt
 from secretariat_app.documents.signals import file_text_changed
 from secretariat_app.extensions import db
 from secretariat_app.search import fulltext, indexing
-from secretariat_app.search.models import SearchEntry
-from secretariat_app.search.services import find_decisions, find_documents, find_meetings, find_reports
+from secretariat_app.search.models import SearchEntry, SearchKind
+from secretariat_app.search.services import find_beside, find_documents
 from tests import cbm_builders as b
 from tests.documents_helpers import READS, add_version, body, cast, circulate, library, make_document, meeting
 
@@ -178,14 +178,15 @@ def test_meetings_decisions_and_reports_each_as_far_as_the_reader_may_see(app_ct
     area = b.area(name_en="Desertification control")
     b.annual_report(area, status=ReportStatus.DRAFT)
 
-    assert [h.title_en for h in find_meetings(c.a1, "desertification")] == ["Desertification conference"]
-    assert [h.label for h in find_decisions(c.a1, "desertification")] == ["SOC/2024/DEC/1"]
-    assert find_decisions(c.a1, "hushhush") == []
-    assert "<mark>desertification</mark>" in str(find_decisions(c.a1, "desertification")[0].passage)
-    assert {h.label for h in find_decisions(c.officer, "desertification")} == {"SOC/2024/DEC/1", "SOC/2024/DEC/2"}
-    # A draft annual report is the coordinators' and the Secretariat's.
-    assert find_reports(c.a1, "desertification") == []
-    assert [h.title_en for h in find_reports(c.officer, "desertification")] == ["Desertification control"]
+    found = find_beside(c.a1, "desertification")
+    assert [h.title_en for h in found[SearchKind.MEETING]] == ["Desertification conference"]
+    assert [h.label for h in found[SearchKind.DECISION]] == ["SOC/2024/DEC/1"]
+    assert "<mark>desertification</mark>" in str(found[SearchKind.DECISION][0].passage)
+    assert found[SearchKind.CBM_REPORT] == []  # a draft annual report is the coordinators' and the Secretariat's
+    assert find_beside(c.a1, "hushhush")[SearchKind.DECISION] == []
+    found = find_beside(c.officer, "desertification")
+    assert {h.label for h in found[SearchKind.DECISION]} == {"SOC/2024/DEC/1", "SOC/2024/DEC/2"}
+    assert [(h.title_en, h.label) for h in found[SearchKind.CBM_REPORT]] == [("Desertification control", "2026")]
 
 
 def test_deleted_objects_leave_the_index(app_ctx):

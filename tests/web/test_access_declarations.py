@@ -1,7 +1,7 @@
 """@access names its requirement as an enum, so that a misspelt audience or
 action fails where it is written; the pages open to any signed-in person are
 only the person's own (their account, notices, calendar feed) and those whose
-rule is a listing (the decisions register, document downloads); every other
+rule is a listing (the decisions register, document downloads, the search); every other
 page names the Audience or Action it requires."""
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ OWN_PAGES = {
     "documents.side_by_side_text",  # permissions.documents decides, per document (404 otherwise)
     # A meeting's kit: 404 unless the reader may read a document of it; the kit holds only those they may read.
     "documents.meeting_kit", "documents.meeting_kit_prepare", "documents.meeting_kit_download",
+    "search.index",  # each kind of result cut by its own rule (permissions/search.py)
 }
 
 

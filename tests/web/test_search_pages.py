@@ -80,13 +80,16 @@ def test_the_inbox_hands_words_to_the_search_with_its_filters(app_ctx, client, l
 def test_meetings_and_decisions_beside_the_documents(app_ctx, client, login):
     c = cast()
     held = meeting("Ministerial conference on drought")
+    paper = make_document("Drought paper", "Записка о засухе")
+    circulate(paper, c.alpha)
     login(c.a1)
     page = client.get("/search/?q=droughts").get_data(as_text=True)
     assert f'href="/inbox/?meeting={held.id}"' in page  # a delegate reaches a meeting through the inbox
+    assert f'href="/inbox/{paper.id}"' in page and f'href="/documents/{paper.id}"' not in page
     officer = app_ctx.test_client()
     log_in(officer, c.officer.email)
     page = officer.get("/search/?q=droughts").get_data(as_text=True)
-    assert f'href="/meetings/{held.id}"' in page
+    assert f'href="/meetings/{held.id}"' in page and f'href="/documents/{paper.id}"' in page
 
 
 def test_statements_do_not_grow_with_the_results(app_ctx, client, login):

@@ -12,7 +12,7 @@ from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.inbox.forms import InboxFilterForm
-from secretariat_app.permissions import Audience, access, is_delegate
+from secretariat_app.permissions import Audience, access, is_secretariat
 from secretariat_app.permissions import search as rules
 from secretariat_app.search import services
 from secretariat_app.search.web import bp
@@ -34,7 +34,7 @@ def results_page(endpoint: str) -> ResponseReturnValue:
     args = form.query_args()
     return render_template(
         "search/index.html", form=form, results=results, args=args, endpoint=endpoint,
-        action=url_for(endpoint), type_labels=DOCUMENT_TYPE_LABELS, delegate=is_delegate(current_user),
+        action=url_for(endpoint), type_labels=DOCUMENT_TYPE_LABELS, officer=is_secretariat(current_user),
         meeting_pages=rules.meeting_pages(current_user),
     )
 
