@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, exists, false, literal_column, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, exists, false, literal_column, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.documents.models import (
@@ -63,7 +63,8 @@ from secretariat_app.extensions import db
 from secretariat_app.permissions import is_secretariat
 
 __all__ = ["Reader", "DocumentFacts", "may_read", "reader_for", "readable", "status_clause", "level_clause",
-           "reached_clause", "facts_columns", "facts_for", "may_read_document", "may_receive", "constant"]
+           "reached_clause", "facts_columns", "facts_for", "may_read_document", "may_receive", "constant",
+           "readable_bound", "reader_params"]
 
 
 def reader_for(user) -> Reader:
@@ -127,6 +128,25 @@ def readable(reader: Reader, document=Document) -> ColumnElement[bool]:
     return and_(status_clause(reader.kind, document.status),
                 or_(*(and_(level_clause(reader.kind, way, document.level), reached_clause(reader, way, document))
                       for way in rule.ways)))
+
+
+# The reader's ids bound, for a statement built once per kind of reader and reused.
+READER_USER = bindparam("reader_user_id", type_=Integer)
+READER_DELEGATION = bindparam("reader_delegation_id", type_=Integer)
+
+
+def readable_bound(reader: Reader, document=Document) -> ColumnElement[bool]:
+    """readable(), the reader's ids bound (READER_USER, READER_DELEGATION) instead
+    of written in: the same for every reader of the same kind with (or without) a
+    delegation. Execute it with reader_params(reader)."""
+    bound = Reader(user_id=READER_USER,  # type: ignore[arg-type]
+                   delegation_id=None if reader.delegation_id is None else READER_DELEGATION,  # type: ignore[arg-type]
+                   is_secretariat=reader.is_secretariat)
+    return readable(bound, document)
+
+
+def reader_params(reader: Reader) -> dict[str, int | None]:
+    return {"reader_user_id": reader.user_id, "reader_delegation_id": reader.delegation_id}
 
 
 # One document: its facts in SQL, judged in Python ------------------------------------

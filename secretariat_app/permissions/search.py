@@ -18,11 +18,13 @@ from secretariat_app.decisions.models import Decision
 from secretariat_app.documents.models import Document
 from secretariat_app.permissions import decision_condition, is_delegate, is_secretariat
 from secretariat_app.permissions.cbm import reader_scope, report_condition
-from secretariat_app.permissions.documents import readable, reader_for
+from secretariat_app.permissions.documents import Reader, readable_bound
 
 
-def documents_clause(user, document=Document) -> ColumnElement[bool]:
-    return readable(reader_for(user), document)
+def documents_clause(reader: Reader, document=Document) -> ColumnElement[bool]:
+    """The documents a reader of this kind may read, the reader's ids bound
+    (permissions.documents.readable_bound: execute with reader_params)."""
+    return readable_bound(reader, document)
 
 
 def decisions_clause(user, decision=Decision) -> ColumnElement[bool]:

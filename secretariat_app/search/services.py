@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from markupsafe import Markup
-from sqlalchemy import String, cast, exists, literal_column, not_, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, exists, literal_column, not_, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -28,10 +29,11 @@ from secretariat_app.documents.models import (
     DocumentVersion,
     Receipt,
 )
-from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, InboxFilters
+from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.permissions import search as rules
+from secretariat_app.permissions.documents import READER_USER, Reader, reader_for, reader_params
 from secretariat_app.search.fulltext import Match
 from secretariat_app.search.models import SearchEntry, SearchKind
 
@@ -90,29 +92,63 @@ def _match() -> Match:
     return Match(db.session.get_bind().dialect.name)
 
 
-def _filters(filters: InboxFilters, user, document=Document) -> list[ColumnElement[bool]]:
-    """The inbox's filters on a document row (the same meanings as documents.services.inbox)."""
-    clauses: list[ColumnElement[bool]] = []
-    for value, column in ((filters.meeting_id, document.meeting_id), (filters.body_id, document.body_id),
-                          (filters.year, document.year), (filters.doc_type, document.doc_type)):
-        if value is not None:
-            clauses.append(column == value)
-    if filters.language:
-        in_language = (DocumentVersion.language.not_in(MAIN_LANGUAGES) if filters.language == OTHER_LANGUAGE
-                       else DocumentVersion.language == filters.language)
+@dataclass(frozen=True)
+class _Shape:
+    """What makes two document searches' statements differ; the values are bound."""
+
+    dialect: str
+    secretariat: bool
+    delegation: bool
+    filters: tuple[str, ...]  # the inbox filters given, by name
+    language: str  # "", "one", "other"
+    state: str  # "", READ, UNREAD
+    per_page: int
+
+
+def _filters(shape: _Shape, document) -> list[ColumnElement[bool]]:
+    """The inbox's filters on a document row (the same meanings as documents.services.inbox), bound."""
+    clauses: list[ColumnElement[bool]] = [
+        getattr(document, column) == bindparam(name)
+        for name, column in (("meeting_id", "meeting_id"), ("body_id", "body_id"), ("year", "year"),
+                             ("doc_type", "doc_type")) if name in shape.filters]
+    if shape.language:
+        in_language = (DocumentVersion.language.not_in(MAIN_LANGUAGES) if shape.language == OTHER_LANGUAGE
+                       else DocumentVersion.language == bindparam("language"))
         clauses.append(exists().where(DocumentVersion.document_id == document.id, in_language))
-    if filters.state:
-        read = _read(user, document)
-        clauses.append(read if filters.state == "read" else not_(read))
+    if shape.state:
+        read = _read(document)
+        clauses.append(read if shape.state == READ else not_(read))
     return clauses
 
 
-def _read(user, document) -> ColumnElement[bool]:
+def _read(document) -> ColumnElement[bool]:
     """Whether the reader opened the document (`document`: a row or columns with an id)."""
-    return exists().where(Receipt.user_id == user.id, Receipt.document_id == document.id)
+    return exists().where(Receipt.user_id == READER_USER, Receipt.document_id == document.id)
 
 
 NO_FILTERS = InboxFilters()
+
+
+@lru_cache(maxsize=256)
+def _documents_statement(shape: _Shape):
+    """find_documents' statement, built once per shape (the reader's ids, the
+    filters' values, the words and the page are bound)."""
+    match = Match(shape.dialect)
+    hits = match.hits()
+    d = aliased(Document, name="d")
+    reader = Reader(0, 0 if shape.delegation else None, shape.secretariat)
+    candidates = (select(d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at,
+                         hits.c.scored, _E.id.label("entry_id"))
+                  .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(d, d.id == _E.object_id)
+                  .where(_E.kind == SearchKind.DOCUMENT.value, rules.documents_clause(reader, d),
+                         *_filters(shape, d))
+                  .order_by(d.circulated_at.desc()).limit(CANDIDATES).subquery("candidates"))
+    rank = match.rank(candidates.c.scored).label("rank")
+    ranked = (select(*(c for c in candidates.c if c.key != "scored"), rank)
+              .order_by(rank.desc(), candidates.c.id.desc())
+              .limit(shape.per_page + 1).offset(bindparam("offset", type_=Integer)).subquery("ranked"))
+    return (select(ranked, _read(ranked.c).label("read"), match.passage(_P.body).label("passage"))
+            .join(_P, _P.id == ranked.c.entry_id).order_by(ranked.c.rank.desc(), ranked.c.id.desc()))
 
 
 def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1,
@@ -131,21 +167,18 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
     if not match.searchable(query):
         return [], False
     page = max(1, min(page, MAX_PAGE))
-    hits = match.hits()
-    d = aliased(Document, name="d")
-    candidates = (select(d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at,
-                         hits.c.scored, _E.id.label("entry_id"))
-                  .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(d, d.id == _E.object_id)
-                  .where(_E.kind == SearchKind.DOCUMENT.value, rules.documents_clause(user, d),
-                         *_filters(filters, user, d))
-                  .order_by(d.circulated_at.desc()).limit(CANDIDATES).subquery("candidates"))
-    rank = match.rank(candidates.c.scored).label("rank")
-    ranked = (select(*(c for c in candidates.c if c.key != "scored"), rank)
-              .order_by(rank.desc(), candidates.c.id.desc())
-              .limit(per_page + 1).offset((page - 1) * per_page).subquery("ranked"))
-    statement = (select(ranked, _read(user, ranked.c).label("read"), match.passage(_P.body).label("passage"))
-                 .join(_P, _P.id == ranked.c.entry_id).order_by(ranked.c.rank.desc(), ranked.c.id.desc()))
-    rows = db.session.execute(statement, match.params(query)).all()
+    reader = reader_for(user)
+    values = {"meeting_id": filters.meeting_id, "body_id": filters.body_id, "year": filters.year,
+              "doc_type": filters.doc_type}
+    language = ("" if not filters.language else OTHER_LANGUAGE if filters.language == OTHER_LANGUAGE else "one")
+    shape = _Shape(match.dialect, reader.is_secretariat, reader.delegation_id is not None,
+                   tuple(name for name, value in values.items() if value is not None), language,
+                   filters.state if filters.state in (READ, UNREAD) else "", per_page)
+    params = {**match.params(query), **reader_params(reader), "offset": (page - 1) * per_page,
+              **{name: value for name, value in values.items() if value is not None}}
+    if language == "one":
+        params["language"] = filters.language
+    rows = db.session.execute(_documents_statement(shape), params).all()
     found = [DocumentHit(row.id, row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status,
                          row.circulated_at, not row.read, match.finish(row.passage, query))
              for row in rows[:per_page]]
