@@ -53,8 +53,9 @@ from secretariat_app.permissions.roles import (
 
 __all__ = [
     "DELEGATION_ROLES", "RULES", "SECRETARIAT_ROLES", "Action", "Audience", "Load", "access", "audience_of",
-    "can", "coordinated_area_ids", "decision_condition", "delegation_status", "enforce_access", "is_admin",
-    "is_coordinator_of", "is_delegate", "is_secretariat", "readable_decisions", "require", "requirement_of",
+    "can", "coordinated_area_ids", "decision_condition", "decision_statuses", "decision_statuses_condition",
+    "delegation_status", "enforce_access", "is_admin", "is_coordinator_of", "is_delegate", "is_secretariat",
+    "require", "requirement_of",
 ]
 
 
@@ -81,13 +82,16 @@ def _may_read_decision(user, decision: Decision) -> bool:
 
 def decision_condition(user, status=Decision.status) -> ColumnElement[bool]:
     """_may_read_decision as SQL, on a decision's status column: the decisions `user` may read."""
-    statuses = _decision_statuses(user)
+    return decision_statuses_condition(_decision_statuses(user), status)
+
+
+def decision_statuses_condition(statuses: frozenset[DecisionStatus], status=Decision.status) -> ColumnElement[bool]:
     return true() if statuses == frozenset(DecisionStatus) else status.in_(sorted(statuses, key=lambda s: s.value))
 
 
-def readable_decisions(user) -> ColumnElement[bool]:
-    """_may_read_decision as a WHERE condition on decision rows: the same rule, for lists."""
-    return decision_condition(user)
+def decision_statuses(user) -> frozenset[DecisionStatus]:
+    """The statuses of the decisions `user` may read (as data: a statement built once per answer)."""
+    return _decision_statuses(user)
 
 
 RULES: dict[Action, Callable[[Any, Any], bool]] = {

@@ -131,7 +131,11 @@ def may_read_report(user, obj) -> bool:
 def report_condition(scope: ReaderScope, area_id, status) -> ColumnElement[bool] | None:
     """The same ReportRule as SQL, on the columns of a report's area and its status (the report's own
     columns, never NULL): which reports this reader may read. None: every report (no restriction)."""
-    rule: ReportRule = scope.report_rule()
+    return rule_condition(scope.report_rule(), area_id, status)
+
+
+def rule_condition(rule: ReportRule, area_id, status) -> ColumnElement[bool] | None:
+    """report_condition from the rule itself (data: a statement can be built once per rule)."""
     if rule.all_areas:
         return None
     clauses = []

@@ -206,27 +206,34 @@ def find_beside(user, query: str) -> dict[SearchKind, list[Hit]]:
     found: dict[SearchKind, list[Hit]] = {SearchKind.MEETING: [], SearchKind.DECISION: [], SearchKind.CBM_REPORT: []}
     if not match.searchable(query):
         return found
-    no_label, no_time = null().cast(String), null().cast(UTCDateTime)
-    branches = union_all(
-        _beside(match, SearchKind.MEETING, Meeting,
-                (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
-                rules.meetings_clause(user)),
-        _beside(match, SearchKind.DECISION, Decision,
-                (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
-                rules.decisions_clause(user)),
-        _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
-                (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
-                 cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
-                rules.reports_clause(user), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
-    ).subquery("beside")
-    statement = (select(branches, match.passage(_P.body).label("passage"))
-                 .join(_P, _P.id == branches.c.entry_id)
-                 .order_by(branches.c.kind, branches.c.rank.desc(), branches.c.id.desc()))
+    statement = _beside_statement(match.dialect, rules.beside_rules(user))
     for row in db.session.execute(statement, match.params(query)):
         kind = SearchKind(row.kind)
         found[kind].append(Hit(kind, row.id, row.at if kind == SearchKind.MEETING else row.label,
                                row.title_en, row.title_ru, match.finish(row.passage, query)))
     return found
+
+
+@lru_cache(maxsize=256)
+def _beside_statement(dialect: str, seen: rules.BesideRules):
+    """find_beside's statement, built once per dialect and what the reader may see."""
+    match = Match(dialect)
+    no_label, no_time = null().cast(String), null().cast(UTCDateTime)
+    branches = union_all(
+        _beside(match, SearchKind.MEETING, Meeting,
+                (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
+                rules.meetings_clause(seen)),
+        _beside(match, SearchKind.DECISION, Decision,
+                (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
+                rules.decisions_clause(seen)),
+        _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
+                (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
+                 cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
+                rules.reports_clause(seen), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
+    ).subquery("beside")
+    return (select(branches, match.passage(_P.body).label("passage"))
+            .join(_P, _P.id == branches.c.entry_id)
+            .order_by(branches.c.kind, branches.c.rank.desc(), branches.c.id.desc()))
 
 
 def search(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1) -> Results:

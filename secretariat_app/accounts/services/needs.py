@@ -6,7 +6,7 @@ statement (or two), whatever its length, cut at LIMIT with a count of the rest.
   meetings whose registration closes within REGISTRATION_DAYS (with how many the
   delegation registered);
 - a coordinator: the annual reports of the areas they coordinate still in draft;
-- whoever may see them (permissions.readable_decisions): decisions under silence;
+- whoever may see them (permissions.decision_condition): decisions under silence;
 - the Secretariat: reports submitted and waiting to be published, papers waiting
   for their SWG review, and notices that could not be sent.
 
@@ -28,7 +28,7 @@ from secretariat_app.documents.models import Acknowledgement, Circulation, Docum
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Invitation, Meeting, MeetingStatus, Participant
 from secretariat_app.notices.models import Notification, NotificationStatus
-from secretariat_app.permissions import coordinated_area_ids, is_delegate, is_secretariat, readable_decisions
+from secretariat_app.permissions import coordinated_area_ids, decision_condition, is_delegate, is_secretariat
 from secretariat_app.permissions.documents import readable, reader_for
 
 LIMIT = 10
@@ -103,7 +103,7 @@ def _reports_due(user: User) -> list[CbmAnnualReport]:
 
 def _under_silence(user: User) -> list[Decision]:
     return list(db.session.scalars(
-        select(Decision).where(Decision.status == DecisionStatus.UNDER_SILENCE, readable_decisions(user))
+        select(Decision).where(Decision.status == DecisionStatus.UNDER_SILENCE, decision_condition(user))
         .order_by(Decision.silence_deadline, Decision.id).limit(LIMIT)))
 
 
