@@ -7,7 +7,7 @@ The upgrade indexes what exists. Also the indexes the inbox's filters answer
 through (bench/inbox/explain.py shows their plans).
 
 Revision ID: b5d2e9f7c1a4
-Revises: a1f4c2e8b9d3
+Revises: c4e7a9d1b3f5
 Create Date: 2026-12-06 02:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5d2e9f7c1a4'
-down_revision = 'a1f4c2e8b9d3'
+down_revision = 'c4e7a9d1b3f5'
 branch_labels = None
 depends_on = None
 
