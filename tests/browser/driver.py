@@ -123,6 +123,17 @@ class Driver:
         actual = locator.input_value()
         assert actual == value, f"the field holds {actual!r}, not {value!r}"
 
+    def fill_date(self, locator, value: str) -> None:
+        """A date field, `value` as YYYY-MM-DD; by keyboard typed as chromium lays it out (mm/dd/yyyy)."""
+        if self.keyboard:
+            year, month, day = value.split("-")
+            self.tab_to(locator)
+            self.page.keyboard.type(f"{month}{day}{year}")
+        else:
+            locator.fill(value)
+        actual = locator.input_value()
+        assert actual == value, f"the field holds {actual!r}, not {value!r}"
+
     def choose(self, locator, label: str) -> None:
         """The option of a select whose text is `label` (already in the reader's words)."""
         if self.keyboard:
