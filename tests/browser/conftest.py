@@ -1,7 +1,8 @@
 """The browser tests' fixtures: the real app served on a free port from a thread,
 on its own SQLite file (migrated, reference data loaded), and one headless
 Debian chromium driven by Playwright, both shared by every browser test of the
-worker (they all run in the xdist group "browser"). Each test gets a fresh
+worker (each test module marks its tests `browser` and puts them in the xdist group
+"browser", which `make test` keeps on one worker with --dist loadgroup). Each test gets a fresh
 browser context (cookies) whose pages are checked as they are visited
 (tests/browser/checks.py)."""
 from __future__ import annotations
@@ -10,7 +11,6 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,16 +23,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDE = {"width": 1280, "height": 900}
-LOCALES = {"en": "en-GB", "ru": "ru-RU"}  # both write dates day first: dd/mm/yyyy, dd.mm.yyyy
-
-
-def pytest_collection_modifyitems(items):
-    """Every test here is a browser test, and they share one server and one browser."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+LOCALES = {"en": "en-GB", "ru": "ru-RU"}  # what the browser asks for (Accept-Language) before login
 
 
 class LiveServer:

@@ -13,8 +13,15 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `chromium` fixture says so: a skip on a laptop, a failure under CI=true
+    expect = None
+
 from tests.browser.checks import VisitChecks
 from tests.factories import PASSWORD
+
+__all__ = ["Driver", "expect"]
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "secretariat_app" / "translations"
 MAX_TABS = 400

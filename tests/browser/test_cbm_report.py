@@ -8,11 +8,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from playwright.sync_api import expect
 
 from tests import cbm_builders as build
+from tests.browser.driver import expect
 from tests.factories import officer
 
+# One live server and one browser for all of them (tests/browser/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
         pytest.param("ru", True, id="ru-keyboard")]
 

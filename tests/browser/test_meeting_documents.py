@@ -14,28 +14,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
-from playwright.sync_api import expect
-from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, Membership, MembershipStatus, State
-from secretariat_app.extensions import db
+from secretariat_app.accounts.models.states import MembershipStatus
+from tests.browser.driver import expect
+from tests.browser.reference import delegation_of
+from tests.documents_helpers import body
 from tests.documents_setup import PDF
 from tests.factories import delegate, officer
 
+# One live server and one browser for all of them (tests/browser/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
         pytest.param("ru", True, id="ru-keyboard")]
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def delegation_of(status: MembershipStatus) -> Delegation:
-    """The delegation of a state that has this status today (reference data)."""
-    return db.session.scalar(
-        select(Delegation).join(State).join(Membership, Membership.state_id == State.id)
-        .where(Membership.status == status, Membership.valid_to.is_(None)).order_by(State.code).limit(1))
 
 
 @pytest.mark.parametrize("language,keyboard", RUNS)
@@ -43,12 +33,10 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
                                                                         language, keyboard):
     token = uuid.uuid4().hex[:6]
     start = datetime(2027, 3, 1, 10) + timedelta(days=int(token, 16) % 360)  # within the feed's two years
-    soc_title = (f"SOC {token}", f"КСДЛ {token}")
     member, observer = delegation_of(MembershipStatus.MEMBER), delegation_of(MembershipStatus.OBSERVER)
     people = dict(officer=officer(language=language), delegate=delegate(member, language=language),
                   observer=delegate(observer, language=language))
-    soc_name, swg_name = body("SOC").name(language), body("SWG").name(language)
-
+    soc_body, swg_body = body("SOC").name(language), body("SWG").name(language)
     ru = language == "ru"
     soc, swg = f"SOC {token}", f"SWG {token}"
     titles = {soc: f"КСДЛ {token}", swg: f"СРГ {token}"}
@@ -61,10 +49,10 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
     # The officer schedules the SOC, gives it its agenda, schedules the SWG that prepares it, confirms the SOC.
     o = browse.open(language, keyboard)
     o.log_in(people["officer"])
-    schedule(o, body("SOC").name(language), soc, titles[soc], start)
+    schedule(o, soc_body, soc, titles[soc], start)
     expect(o.page.get_by_role("status")).to_contain_text(o.t("The meeting “%(title)s” has been saved.",
                                                              title=shown[soc]))
-    expect(o.page.get_by_role("heading", level=1)).to_have_text(f"{body('SOC').name(language)}: {shown[soc]}")
+    expect(o.page.get_by_role("heading", level=1)).to_have_text(f"{soc_body}: {shown[soc]}")
     o.click(o.link("Manage the agenda"))
     for english, russian in items:
         o.fill(o.field("Item (English)"), english)
@@ -77,7 +65,7 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
     expect(o.page.locator("#agenda")).to_contain_text(items[0][1] if ru else items[0][0])
 
     soc_url = o.page.url
-    schedule(o, body("SWG").name(language), swg, titles[swg], start - timedelta(days=3),
+    schedule(o, swg_body, swg, titles[swg], start - timedelta(days=3),
              prepares=f"{start:%Y-%m-%d} · {shown[soc]}")
     expect(o.page.locator("#prepares")).to_contain_text(shown[soc])
     o.click(o.page.locator("#prepares").get_by_role("link"))

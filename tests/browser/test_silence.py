@@ -9,15 +9,18 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect
 
 from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.decisions.services.decisions import close_silence_procedures
 from secretariat_app.domain.silence import default_deadline
-from tests.browser.test_meeting_documents import body, delegation_of
+from tests.browser.driver import expect
+from tests.browser.reference import delegation_of
+from tests.documents_helpers import body
 from tests.factories import officer
 
+# One live server and one browser for all of them (tests/browser/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
         pytest.param("ru", True, id="ru-keyboard")]
 
