@@ -25,7 +25,7 @@ collect_ignore = [] if os.environ.get("DEPLOY_CHECKS") else ["deploy_checks"]
 
 # Fixtures shared by tests in several folders, kept beside the helpers they build
 # with: `world` (the clearing house's documents) and `pipeline` (the CBM papers).
-pytest_plugins = ["tests.documents_setup", "tests.cbm_builders", "tests.forum_day"]
+pytest_plugins = ["tests.documents_setup", "tests.cbm_builders", "tests.forum_day", "tests.xdist_groups"]
 
 
 def _create_postgres_database() -> tuple[str, str]:
