@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+WIDE = {"width": 1280, "height": 900}  # where every journey runs
 PHONE = {"width": 390, "height": 844}
 BLOCKING_IMPACTS = ("critical", "serious")
 

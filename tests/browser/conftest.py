@@ -16,13 +16,12 @@ import pytest
 
 from config import TestConfig
 from tests import services_available as services
-from tests.browser.checks import axe_source
+from tests.browser.checks import WIDE, axe_source
 from tests.browser.driver import Driver
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WIDE = {"width": 1280, "height": 900}
 LOCALES = {"en": "en-GB", "ru": "ru-RU"}  # what the browser asks for (Accept-Language) before login
 
 
