@@ -113,7 +113,7 @@ class Browsing:
         context.set_default_timeout(10_000)
         context.add_init_script(script=axe_source())
         self.contexts.append(context)
-        driver = Driver(context.new_page(), language, keyboard, self.server.app)
+        driver = Driver(context.new_page(), language, keyboard)
         self.drivers.append(driver)
         return driver
 
