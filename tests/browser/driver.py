@@ -168,7 +168,7 @@ class Driver:
         if self.keyboard:
             name = radio.get_attribute("name")
             group = self.page.locator(f'input[type="radio"][name="{name}"]')
-            self.tab_to_any(group)
+            self.tab_to(group)
             for _ in range(group.count()):
                 if radio.is_checked():
                     break
@@ -194,12 +194,9 @@ class Driver:
         return download.value
 
     def tab_to(self, locator) -> None:
-        """Press Tab until `locator` has the focus, as a keyboard user does; it must
-        get there, and show that it has the focus."""
-        self.tab_to_any(locator)
-
-    def tab_to_any(self, locator) -> None:
-        """Press Tab until one of the elements `locator` finds has the focus (one that is already focused counts)."""
+        """Press Tab until `locator` (or one of the elements it finds) has the focus,
+        as a keyboard user does; one already focused counts (autofocus). It must get
+        there, and show that it has the focus."""
         handles = locator.element_handles()
         assert handles, f"{locator} is not on {self.checks.where()}"
         focused = "(el, others) => [el, ...others].find(x => x === document.activeElement) || null"
