@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pyotp
+import pytest
 from babel.support import NullTranslations, Translations
 
 try:
@@ -22,7 +23,11 @@ except ImportError:  # the `chromium` fixture says so: a skip on a laptop, a fai
 from tests.browser.checks import VisitChecks
 from tests.factories import PASSWORD, TOTP_SECRET
 
-__all__ = ["Driver", "expect"]
+__all__ = ["RUNS", "Driver", "expect"]
+
+# How each journey runs: in English with the pointer, and in Russian with the
+# keyboard alone (so both languages, and every step by keyboard, are covered).
+RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", True, id="ru-keyboard")]
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "secretariat_app" / "translations"
 MAX_TABS = 400

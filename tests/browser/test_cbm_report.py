@@ -1,8 +1,8 @@
 """A coordinator's year in a browser: they plan an activity of their area's
 approved action plan, open the annual report, write what happened and submit
 it; an officer reopens it with a reason; the coordinator submits it again and
-the officer publishes it. In English and in Russian, with the pointer and with
-the keyboard alone."""
+the officer publishes it. In English with the pointer, and in Russian with the
+keyboard alone."""
 from __future__ import annotations
 
 import uuid
@@ -10,13 +10,11 @@ import uuid
 import pytest
 
 from tests import cbm_builders as build
-from tests.browser.driver import expect
+from tests.browser.driver import RUNS, expect
 from tests.factories import officer
 
 # One live server and one browser for all of them (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
-        pytest.param("ru", True, id="ru-keyboard")]
 
 
 @pytest.mark.parametrize("language,keyboard", RUNS)

@@ -2,8 +2,8 @@
 an officer schedules an SOC with its SWG and agenda, confirms it, creates,
 uploads and circulates a LIMITED document; a member's delegate finds it in the
 inbox, reads it, acknowledges it, registers participants and takes the calendar
-feed; an observer's delegate is refused it. In English and in Russian, with the
-pointer and with the keyboard alone."""
+feed; an observer's delegate is refused it. In English with the pointer, and in
+Russian with the keyboard alone."""
 from __future__ import annotations
 
 import re
@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from secretariat_app.accounts.models.states import MembershipStatus
-from tests.browser.driver import expect
+from tests.browser.driver import RUNS, expect
 from tests.browser.reference import delegation_of
 from tests.documents_helpers import body
 from tests.documents_setup import PDF
@@ -24,8 +24,6 @@ from tests.factories import delegate, officer
 
 # One live server and one browser for all of them (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
-        pytest.param("ru", True, id="ru-keyboard")]
 
 
 @pytest.mark.parametrize("language,keyboard", RUNS)

@@ -2,7 +2,7 @@
 by silence and circulates it; nobody objects, the deadline passes and the
 decision is adopted the next day. A second draft is circulated and a member
 delegation's written objection, recorded by the officer, stops it. In English
-and in Russian, with the pointer and with the keyboard alone."""
+with the pointer, and in Russian with the keyboard alone."""
 from __future__ import annotations
 
 import uuid
@@ -14,15 +14,13 @@ from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.decisions.services.decisions import close_silence_procedures
 from secretariat_app.domain.silence import default_deadline
-from tests.browser.driver import expect
+from tests.browser.driver import RUNS, expect
 from tests.browser.reference import delegation_of
 from tests.documents_helpers import body
 from tests.factories import officer
 
 # One live server and one browser for all of them (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", False, id="ru"),
-        pytest.param("ru", True, id="ru-keyboard")]
 
 
 @pytest.mark.parametrize("language,keyboard", RUNS)
