@@ -123,6 +123,9 @@ class Browsing:
         assert not problems, "\n".join(problems)
 
     def close(self) -> None:
+        """Close the contexts; what the pages showed is printed (in the report of a test that failed earlier)."""
+        for problem in (problem for driver in self.drivers for problem in driver.problems()):
+            print(f"page check: {problem}")
         for context in self.contexts:
             context.close()
 
