@@ -6,9 +6,11 @@ keyboard alone."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
 
+from secretariat_app.core.forum_time import forum_today
 from tests import cbm_builders as build
 from tests.browser.driver import RUNS, expect
 from tests.factories import officer
@@ -21,7 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse, app_context, language, keyboard):
     token = uuid.uuid4().hex[:6]
     area = build.area(f"a{token}", "economic", name_en=f"Area {token}")
-    build.paper(area)  # the action plan the SOC approved, 2025 to 2027
+    held = forum_today() - timedelta(days=20)  # a one-day activity, three weeks ago
+    year = held.year
+    build.paper(area, period=(date(year, 1, 1), date(year + 1, 12, 31)))  # the action plan the SOC approved
     coordinator = build.coordinator_user(area, language=language)
     state = coordinator.delegation.state.name(language)
     area_name, ru = area.name(language), language == "ru"
@@ -35,23 +39,22 @@ def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse,
     c.fill(c.field("Title in English"), activity[0])
     c.fill(c.field("Title in Russian"), activity[1])
     c.choose(c.field("Type"), c.t("workshop"))
-    c.fill_date(c.field("Planned first day"), "2026-10-12")
-    c.fill_date(c.field("Planned last day"), "2026-10-13")
+    c.fill_date(c.field("Planned first day"), held.isoformat())
+    c.fill_date(c.field("Planned last day"), held.isoformat())
     c.fill(c.field("Venue"), "Astana")
     c.choose(c.field("Responsible state (a member state)"), state)
     c.click(c.button("Save"))
     expect(c.page.get_by_role("status")).to_have_text(c.t("The activity %(title)s has been saved.",
                                                           title=activity[ru]))
 
-    c.fill(c.field("Open the annual report for"), "2026")
+    c.fill(c.field("Open the annual report for"), str(year))
     c.click(c.button("Open"))
     expect(c.page.get_by_role("status")).to_have_text(c.t("The annual report for %(year)d has been opened.",
-                                                          year=2026))
-    heading = c.t("Implementation report for %(year)s: %(area)s", year=2026, area=area_name)
+                                                          year=year))
+    heading = c.t("Implementation report for %(year)s: %(area)s", year=year, area=area_name)
     expect(c.page.get_by_role("heading", level=1)).to_have_text(heading)
     c.click(c.link("Report what happened"))
-    c.fill_date(c.field("Held on (first day)"), "2026-10-12")
-    c.fill_date(c.field("Until (last day; blank for one day)"), "2026-10-13")
+    expect(c.field("Held on (first day)")).to_have_value(held.isoformat())  # as planned
     c.fill(c.field("Number of participants"), "35")
     c.fill(c.field("Outcome in English"), "Thirty-five officials trained in risk assessment.")
     c.click(c.button("Save the activity report"))
@@ -63,7 +66,7 @@ def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse,
     reason = f"Give the participating states ({token})."
     o = browse.open(language, keyboard)
     o.log_in(officer(language=language))
-    open_report(o, area_name)
+    open_report(o, area_name, year)
     o.click(o.link("Reopen for correction"))
     o.fill(o.field("Why is the report reopened?"), reason)
     o.click(o.button("Reopen for correction"))
@@ -71,22 +74,22 @@ def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse,
         o.t("The report is a draft again; the coordinators can correct and submit it."))
 
     # ... the coordinator sees why, corrects and submits again; the officer publishes it.
-    open_report(c, area_name)
+    open_report(c, area_name, year)
     expect(c.page.locator("main")).to_contain_text(reason)
     c.click(c.link("Correct what happened"))
     c.tick(c.page.get_by_role("checkbox", name=state, exact=True))
     c.click(c.button("Save the activity report"))
     submit(c)
-    open_report(o, area_name)
+    open_report(o, area_name, year)
     o.click(o.button("Publish (observers may read it)"))
     expect(o.page.get_by_role("status")).to_have_text(o.t("The report has been published."))
     browse.finish()
 
 
-def open_report(d, area_name: str) -> None:
+def open_report(d, area_name: str, year: int) -> None:
     d.click(d.link("CBMs"))
     d.click(d.page.get_by_role("link", name=area_name).first)
-    d.click(d.link("Report for %(year)s", year=2026))
+    d.click(d.link("Report for %(year)s", year=year))
 
 
 def submit(c) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.core.forum_time import forum_today
 from tests.browser.driver import RUNS, expect
 from tests.browser.reference import delegation_of
 from tests.documents_helpers import body
@@ -30,7 +31,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, app_context, tmp_path,
                                                                         language, keyboard):
     token = uuid.uuid4().hex[:6]
-    start = datetime(2027, 3, 1, 10) + timedelta(days=int(token, 16) % 360)  # within the feed's two years
+    # In 2 to 14 months (the calendar feed carries the coming two years), at 10:00 where it meets.
+    start = datetime.combine(forum_today(), time(10)) + timedelta(days=60 + int(token, 16) % 360)
     member, observer = delegation_of(MembershipStatus.MEMBER), delegation_of(MembershipStatus.OBSERVER)
     people = dict(officer=officer(language=language), delegate=delegate(member, language=language),
                   observer=delegate(observer, language=language))
