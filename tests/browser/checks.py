@@ -38,6 +38,7 @@ class VisitChecks:
         self.problems: list[str] = []
         self.visited: list[str] = []  # every document the page loaded, in order
         self.checked: set[str] = set()
+        self.files: set[str] = set()  # files the browser showed itself (a PDF in its viewer): no page of the app
         page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(frame.url))
 
     def where(self) -> str:
@@ -67,10 +68,17 @@ class VisitChecks:
                 self.problems.append(f"{where} at {size['width']} px is {scroll} px wide (window {inner})")
         self.page.set_viewport_size(self.wide)
 
+    def file_shown(self, response) -> None:
+        """A file the browser showed in place of a page; it must not be an HTML page (those are checked)."""
+        content_type = response.header_value("content-type") or ""
+        if content_type.split(";")[0].strip() in ("text/html", "application/xhtml+xml"):
+            self.problems.append(f"{response.url} was taken for a file but is a page ({content_type})")
+        self.files.add(response.url)
+
     def focus_visible(self, handle) -> None:
         style = handle.evaluate(FOCUS_STYLE_JS)
         if not (style["outline"] or style["shadow"]):
             self.problems.append(f"no visible focus on <{style['tag']}> “{style['text']}” at {self.where()}")
 
     def unchecked(self) -> list[str]:
-        return [url for url in self.visited if url not in self.checked and url != "about:blank"]
+        return [url for url in self.visited if url not in self.checked | self.files and url != "about:blank"]

@@ -8,6 +8,7 @@ reader's language through the app's own catalogue (`t`)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,14 @@ RUNS = [pytest.param("en", False, id="en"), pytest.param("ru", True, id="ru-keyb
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "secretariat_app" / "translations"
 MAX_TABS = 400
+# The months as the pages write a day ("20 December 2026", "20 декабря 2026"), written
+# out here rather than taken from the app or Babel, so that the journeys check the style.
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря"),
+}
 
 
 @cache
@@ -57,6 +66,10 @@ class Driver:
     def exact(self, message: str, **params) -> re.Pattern:
         """The whole visible text, translated: a name that is not just a part of a longer one."""
         return re.compile(rf"^\s*{re.escape(self.t(message, **params))}\s*$")
+
+    def day(self, value: date) -> str:
+        """A day in the one date style of the pages, in the reader's language."""
+        return f"{value.day} {MONTHS[self.language][value.month - 1]} {value.year}"
 
     # Locators -----------------------------------------------------------------------
 
@@ -197,6 +210,20 @@ class Driver:
         with self.page.expect_download() as download:
             self._press(locator)
         return download.value
+
+    def open_file(self, locator):
+        """Follow a link to a file the browser shows itself (a PDF opens in its viewer),
+        then go back to the page; returns the status and headers the file came with,
+        and its bytes as this person's browser gets them from its address (the body
+        of a navigation the PDF viewer took over is the viewer's own page)."""
+        with self.page.expect_navigation() as navigation:
+            self._press(locator)
+        response = navigation.value
+        self.checks.file_shown(response)
+        status, headers = response.status, response.all_headers()
+        self.page.go_back()
+        self.checks.page_loaded()
+        return status, headers, self.page.request.get(response.url).body()
 
     def tab_to(self, locator) -> None:
         """Press Tab until `locator` (or one of the elements it finds) has the focus,

@@ -60,7 +60,7 @@ def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse,
     c.click(c.button("Save the activity report"))
     expect(c.page.get_by_role("status")).to_have_text(c.t("What happened at %(title)s has been recorded.",
                                                           title=activity[ru]))
-    submit(c)
+    submit(c, year)
 
     # The officer reopens it with a reason ...
     reason = f"Give the participating states ({token})."
@@ -79,7 +79,7 @@ def test_a_coordinator_reports_the_year_and_the_secretariat_publishes_it(browse,
     c.click(c.link("Correct what happened"))
     c.tick(c.page.get_by_role("checkbox", name=state, exact=True))
     c.click(c.button("Save the activity report"))
-    submit(c)
+    submit(c, year)
     open_report(o, area_name, year)
     o.click(o.button("Publish (observers may read it)"))
     expect(o.page.get_by_role("status")).to_have_text(o.t("The report has been published."))
@@ -92,7 +92,11 @@ def open_report(d, area_name: str, year: int) -> None:
     d.click(d.link("Report for %(year)s", year=year))
 
 
-def submit(c) -> None:
-    c.click(c.button("Submit to the Secretariat"))
+def submit(c, year: int) -> None:
+    """Submit the report, which the coordinator is first asked to confirm (it locks the report)."""
+    c.click(c.link("Submit to the Secretariat"))
+    expect(c.page.get_by_role("heading", level=1)).to_have_text(
+        c.t("Submit the implementation report for %(year)d to the Secretariat?", year=year))
+    c.click(c.button("Yes, submit the report"))
     expect(c.page.get_by_role("status")).to_have_text(
         c.t("The report has been submitted. It is locked now: for a correction, ask the Secretariat to reopen it."))

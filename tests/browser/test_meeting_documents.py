@@ -1,16 +1,17 @@
 """One meeting's documents, from the Secretariat to the delegations, in a browser:
 an officer schedules an SOC with its SWG and agenda, confirms it, creates,
 uploads and circulates a LIMITED document; a member's delegate finds it in the
-inbox, reads it, acknowledges it, registers participants and takes the calendar
-feed; an observer's delegate is refused it. In English with the pointer, and in
-Russian with the keyboard alone."""
+inbox, reads it, acknowledges it, registers participants, downloads the
+meeting's own calendar file and takes the calendar feed; an observer's delegate
+is refused it. In English with the pointer, and in Russian with the keyboard alone."""
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -25,6 +26,7 @@ from tests.factories import delegate, officer
 
 # One live server and one browser for all of them (tests/browser/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+ALMATY = ZoneInfo("Asia/Almaty")  # the scheduling form's time zone, which the officer leaves as it is
 
 
 @pytest.mark.parametrize("language,keyboard", RUNS)
@@ -66,7 +68,7 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
 
     soc_url = o.page.url
     schedule(o, swg_body, swg, titles[swg], start - timedelta(days=3),
-             prepares=f"{start:%Y-%m-%d} · {shown[soc]}")
+             prepares=f"{o.day(start.date())} · {shown[soc]}")
     expect(o.page.locator("#prepares")).to_contain_text(shown[soc])
     o.click(o.page.locator("#prepares").get_by_role("link"))
     assert o.page.url == soc_url
@@ -113,13 +115,14 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
     document_path = urlsplit(d.page.url).path
     english = d.page.locator("#languages").get_by_role("link", name=d.t("English"))
     file_path = english.get_attribute("href")
-    download = d.download(english)
-    assert Path(download.path()).read_bytes() == pdf.read_bytes()
+    status, headers, held = d.open_file(english)  # a PDF opens in the browser
+    assert status == 200 and headers["content-type"] == "application/pdf", (status, headers)
+    assert held == pdf.read_bytes()
     d.click(d.button("Acknowledge receipt on behalf of my delegation"))
     expect(d.page.get_by_role("status")).to_have_text(
         d.t("Receipt of %(symbol)s acknowledged on behalf of your delegation.", symbol=symbol))
 
-    # ... registers two participants for the SOC and takes the calendar feed that carries it.
+    # ... registers two participants for the SOC, and puts it in their calendar.
     d.click(d.link("Meetings"))
     d.click(d.page.get_by_role("link", name=shown[soc]))
     for name, function in (("Aigerim Sadykova", "Head of delegation"), ("Timur Akhmetov", "Adviser")):
@@ -128,12 +131,22 @@ def test_a_limited_document_goes_from_the_officer_to_the_members_only(browse, ap
         d.click(d.button("Register"))
         expect(d.page.get_by_role("status")).to_have_text(d.t("%(name)s has been registered.", name=name))
     expect(d.page.locator("#participants tbody tr")).to_have_count(2)
-    d.click(d.link("Calendar feed"))
+    # The meeting's own .ics ("Add to my calendar"): one event, at the hours it was scheduled for, in UTC.
+    meeting_path = urlsplit(d.page.url).path
+    download = d.download(d.link("Add to my calendar (.ics)"))
+    assert re.fullmatch(r"meeting-\d+\.ics", download.suggested_filename), download.suggested_filename
+    event = one_event(Calendar.from_ical(Path(download.path()).read_bytes()))
+    assert str(event["SUMMARY"]) == shown[soc], event["SUMMARY"]
+    assert event.decoded("DTSTART") == start.replace(tzinfo=ALMATY).astimezone(UTC), event.decoded("DTSTART")
+    assert event.decoded("DTEND") == start.replace(hour=18, tzinfo=ALMATY).astimezone(UTC)
+    assert "Astana" in str(event["LOCATION"]) and str(event["URL"]).endswith(meeting_path)
+    # ... and the feed, from the profile: it carries the same meeting (the same UID, so calendars merge them).
+    d.click(d.link("My profile"))
     d.click(d.button("Make a new feed address"))
     feed = d.page.locator("#https-url").input_value()
     calendar = Calendar.from_ical(d.page.request.get(feed).body())
-    summaries = {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
-    assert any(shown[soc] in summary for summary in summaries), summaries
+    summaries = {str(fed["UID"]): str(fed["SUMMARY"]) for fed in calendar.walk("VEVENT")}
+    assert summaries.get(str(event["UID"])) == shown[soc], summaries
 
     # An observer's delegate does not see it, and is refused it by its address.
     b = browse.open(language, keyboard)
@@ -161,3 +174,11 @@ def schedule(o, body_name: str, english: str, russian: str, start: datetime, pre
     if prepares:
         o.choose(o.field("Prepares the SOC (SWG sessions only)"), prepares)
     o.click(o.button("Save"))
+
+
+def one_event(calendar: Calendar):
+    """A downloaded meeting file: published (not an invitation), with one event."""
+    assert str(calendar["METHOD"]) == "PUBLISH", calendar["METHOD"]
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1, events
+    return events[0]
