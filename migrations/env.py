@@ -106,6 +106,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: a batch operation rebuilds a table (copy, drop, rename); with foreign keys
+        # enforced, dropping a table other rows refer to fails. They are off while migrating
+        # (the pragma only takes effect outside a transaction), and checked afterwards.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction: Alembic's own must be the outer one
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -114,6 +121,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
