@@ -222,3 +222,16 @@ def test_old_kits_are_swept_with_their_files(world, client, login, sent_tasks):
     assert kits.sweep_kits(now=utcnow() + timedelta(hours=kits.KEEP_HOURS + 1)) == 1
     assert not path.is_file() and db.session.scalar(select(func.count()).select_from(MeetingKit)) == 0
     assert 'data-state="none"' in client.get(kit_url(held)).get_data(as_text=True)  # asked for again if wanted
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "5 March 2027"), ("ru", "5 марта 2027")])
+def test_the_kit_page_shows_each_document_day_in_the_reader_language(world, client, login, language, shown):
+    from datetime import UTC, datetime
+    c, docs, held = world
+    docs["G1"].circulated_at = datetime(2027, 3, 4, 20, 30, tzinfo=UTC)  # 5 March in Almaty (UTC+5)
+    c.a1.language = language
+    db.session.commit()
+    login(c.a1)
+    page = client.get(kit_url(held)).get_data(as_text=True)
+    row = next(line for line in page.splitlines() if docs["G1"].symbol in line and "<td>" in line)
+    assert f"<td>{shown}</td>" in row and "2027-03-05" not in row

@@ -11,6 +11,7 @@ download of every file in it by that reader (and, for a delegate, the receipt
 of each document)."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
@@ -54,6 +55,11 @@ class KitEntry:
     name: str  # in the ZIP, under documents/
     document_id: int = 0  # the reader's rows, for the audit; not part of what the ZIP holds
     version_id: int = 0
+
+    @property
+    def day(self) -> dt.date:
+        """The day as a date, for a page to show in its language (the `date` filter)."""
+        return dt.date.fromisoformat(self.date)
 
     def content(self) -> dict[str, Any]:
         """What decides the ZIP's bytes."""
