@@ -79,6 +79,8 @@ def test_the_printable_list(client, login, world):
     assert "participants_print.css" in html and "<main>" in html
     assert "Алия Нурлановна" in html and "Глава делегации" in html and "Carpania" in html
     assert "1 participant" in html
+    # on a phone the table scrolls in a box the keyboard reaches and a screen reader names
+    assert '<div class="table-box" role="region" tabindex="0" aria-label="List of participants">' in html
     [entry] = _exports()
     assert entry.after["format"] == "print"
 
