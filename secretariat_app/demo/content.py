@@ -150,10 +150,11 @@ def _area(code: str) -> CbmArea | None:
     return db.session.scalar(select(CbmArea).where(CbmArea.code == code))
 
 
-def _soc_decision(officer: User, adopted_on: date, titles: tuple[str, str], text: str, today: date) -> Decision:
+def _soc_decision(officer: User, adopted_on: date, titles: tuple[str, str], texts: tuple[str, str],
+                  today: date) -> Decision:
     return decisions.create_decision(officer, decisions.DecisionData(
-        body_id=_body("SOC"), procedure=Procedure.MEETING, title_en=titles[0], title_ru=titles[1], text_en=text,
-        adopted_on=adopted_on), today)
+        body_id=_body("SOC"), procedure=Procedure.MEETING, title_en=titles[0], title_ru=titles[1], text_en=texts[0],
+        text_ru=texts[1], adopted_on=adopted_on), today)
 
 
 def _appoint(officer: User, area: CbmArea, code: str, role: CoordinatorRole, decision: Decision) -> None:
@@ -265,13 +266,17 @@ def create_cbm_demo(today: date | None = None) -> bool:
     appointed = _soc_decision(officer, date(last, 3, 18), (
         "Coordinators of priority areas of the Catalogue of CBMs",
         "О координаторах приоритетных областей Каталога мер доверия"),
-        "Kazakhstan coordinates energy security; Russia coordinates, and Tajikistan co-coordinates, "
-        "countering illicit drug trafficking.", today)
+        ("Kazakhstan coordinates energy security; Russia coordinates, and Tajikistan co-coordinates, "
+         "countering illicit drug trafficking.",
+         "Казахстан координирует энергетическую безопасность; Россия координирует, а Таджикистан "
+         "сокоординирует противодействие незаконному обороту наркотиков."), today)
     approved = _soc_decision(officer, date(last, 6, 24), (
         "Concept papers and action plans of priority areas of the Catalogue of CBMs",
         "О концепциях и планах действий по приоритетным областям Каталога мер доверия"),
-        "The SOC approves the concept papers and action plans on energy security and on countering illicit "
-        "drug trafficking.", today)
+        ("The SOC approves the concept papers and action plans on energy security and on countering illicit "
+         "drug trafficking.",
+         "КСДЛ утверждает концепции и планы действий по энергетической безопасности и по противодействию "
+         "незаконному обороту наркотиков."), today)
     _appoint(officer, energy, "KAZ", CoordinatorRole.COORDINATOR, appointed)
     _appoint(officer, drugs, "RUS", CoordinatorRole.COORDINATOR, appointed)
     _appoint(officer, drugs, "TJK", CoordinatorRole.CO_COORDINATOR, appointed)

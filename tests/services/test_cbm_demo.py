@@ -72,6 +72,7 @@ def test_the_kazakh_delegate_coordinates_an_area_appointed_by_an_soc_decision(se
     (appointment,) = cbm_catalogue.current_coordinators(energy.id)
     assert appointment.state.code == "KAZ" and appointment.role == CoordinatorRole.COORDINATOR
     assert appointment.decision.body.code == "SOC" and appointment.decision.adopted_on < TODAY
+    assert "энергетическую безопасность" in appointment.decision.text_ru  # a Russian reader reads it too
     roles = {c.state.code: c.role for c in cbm_catalogue.current_coordinators(area(demo_content.RUS_AREA).id)}
     assert roles == {"RUS": CoordinatorRole.COORDINATOR, "TJK": CoordinatorRole.CO_COORDINATOR}
     assert demo_content.demo_coordinators()[demo_content.KAZ_COORDINATOR] == [energy.name_en]
