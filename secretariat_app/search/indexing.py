@@ -62,12 +62,14 @@ def _document_parts(connection: Connection, ids: list[int]) -> dict[int, Parts]:
 
 def _meeting_parts(connection: Connection, ids: list[int]) -> dict[int, Parts]:
     parts = {}
-    for id_, title_en, title_ru, city in connection.execute(
-            select(Meeting.id, Meeting.title_en, Meeting.title_ru, Meeting.city).where(Meeting.id.in_(ids))):
+    for id_, title_en, title_ru, city, city_ru in connection.execute(
+            select(Meeting.id, Meeting.title_en, Meeting.title_ru, Meeting.city, Meeting.city_ru)
+            .where(Meeting.id.in_(ids))):
         found = parts[id_] = Parts()
         found.add("head", "en", title_en)
         found.add("head", "ru", title_ru)
         found.add("head", "other", city)
+        found.add("head", "ru", city_ru)
     return parts
 
 
@@ -109,7 +111,7 @@ _PARTS = {
 # What each kind's index is made of: a change to one of these attributes re-indexes the object.
 _WATCHED = {
     Document: (SearchKind.DOCUMENT, ("symbol", "title_en", "title_ru")),
-    Meeting: (SearchKind.MEETING, ("title_en", "title_ru", "city")),
+    Meeting: (SearchKind.MEETING, ("title_en", "title_ru", "city", "city_ru")),
     Decision: (SearchKind.DECISION, ("reference", "title_en", "title_ru", "text_en", "text_ru")),
     CbmAnnualReport: (SearchKind.CBM_REPORT, ("area_id", "year", "summary_en", "summary_ru")),
 }

@@ -189,6 +189,14 @@ def test_meetings_decisions_and_reports_each_as_far_as_the_reader_may_see(app_ct
     assert [(h.title_en, h.label) for h in found[SearchKind.CBM_REPORT]] == [("Desertification control", "2026")]
 
 
+def test_a_meeting_is_found_by_its_russian_city(app_ctx):
+    c = cast()
+    held = meeting("Desertification conference")
+    held.city_ru = "Астана"
+    db.session.commit()
+    assert [h.title_en for h in find_beside(c.officer, "Астана")[SearchKind.MEETING]] == [held.title_en]
+
+
 def test_deleted_objects_leave_the_index(app_ctx):
     c = cast()
     document = make_document("Ephemeral draft", "Черновик", status=DocumentStatus.DRAFT, languages=())
