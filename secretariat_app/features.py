@@ -20,7 +20,7 @@ BLUEPRINTS = (
     "core.main",
     "accounts.auth", "accounts.my_sessions", "accounts.my_profile", "accounts.admin", "accounts.delegation",
     "meetings.web", "meetings.calendar",
-    "decisions.web", "decisions.chair",
+    "decisions.web", "decisions.chair", "decisions.succession.web",
     "cycles.web",
     "documents.web", "documents.inbox",
     "notices.my_notices", "notices.web",
@@ -35,11 +35,20 @@ def template_folders() -> list[str]:
     return [str(PACKAGE / feature / "templates") for feature in FEATURES if (PACKAGE / feature / "templates").is_dir()]
 
 
+def _submodules(feature: str, name: str) -> list[str]:
+    """`<feature>.<name>` and `<feature>.<part>.<name>` (a part of a feature with its own, e.g.
+    decisions.succession), the modules that exist."""
+    found = [f"secretariat_app.{feature}.{name}"] if (
+        (PACKAGE / feature / f"{name}.py").exists() or (PACKAGE / feature / name).is_dir()) else []
+    return found + sorted(f"secretariat_app.{feature}.{path.parent.name}.{name}"
+                          for path in (PACKAGE / feature).glob(f"*/{name}.py"))
+
+
 def import_models() -> None:
     """Import every feature's models, so that the metadata (create_all, Alembic) knows every table."""
     for feature in FEATURES:
-        if (PACKAGE / feature / "models.py").exists() or (PACKAGE / feature / "models").is_dir():
-            importlib.import_module(f"secretariat_app.{feature}.models")
+        for module in _submodules(feature, "models"):
+            importlib.import_module(module)
 
 
 def blueprints() -> list[Blueprint]:
@@ -50,5 +59,5 @@ def register_notice_kinds() -> None:
     """Import every feature's `notice_kinds` module, which registers its kinds of
     notice with `notices.kinds` (once: a module is imported once)."""
     for feature in FEATURES:
-        if (PACKAGE / feature / "notice_kinds.py").exists():
-            importlib.import_module(f"secretariat_app.{feature}.notice_kinds")
+        for module in _submodules(feature, "notice_kinds"):
+            importlib.import_module(module)

@@ -52,6 +52,12 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.maintenance.purge_old_sessions",
             "schedule": crontab(hour=3, minute=30),
         },
+        # Daily: decided terms of the chairmanship into the ledger; a warning, once, when the term in
+        # force ends within a year and no successor is decided.
+        "succession-daily": {
+            "task": "workers.tasks.succession.run_daily",
+            "schedule": crontab(hour=3, minute=15),
+        },
         # Daily, just after midnight UTC: a draft whose deadline was yesterday is adopted today.
         "close-silence-procedures": {
             "task": "workers.tasks.decisions.close_silence_procedures",

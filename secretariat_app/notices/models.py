@@ -24,6 +24,8 @@ class NotificationKind(enum.Enum):
     CYCLE_FINDING = "cycle_finding"
     REPORT_REOPENED = "report_reopened"  # a CBM annual report put back to draft, with the reason
     REPORT_PUBLISHED = "report_published"  # a CBM annual report published for observers
+    CHAIR_CANDIDATURE = "chair_candidature"  # the Chair informs the members of a candidature
+    CHAIR_SUCCESSOR_DUE = "chair_successor_due"  # the term ends within a year, no successor decided (Secretariat)
 
 
 class NotificationStatus(enum.Enum):

@@ -16,8 +16,8 @@ one.
 
 can(user, action, obj) answers the same questions anywhere (templates get
 `can` and `Action` as globals). The rules are RULES below; the CBM ones are in
-permissions.cbm; who may read a document (a row, and which rows) is in
-permissions.documents."""
+permissions.cbm, the succession's in permissions.succession; who may read a
+document (a row, and which rows) is in permissions.documents."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -50,6 +50,7 @@ from secretariat_app.permissions.roles import (
     is_delegate,
     is_secretariat,
 )
+from secretariat_app.permissions.succession import may_manage_succession, may_read_succession
 
 __all__ = [
     "DELEGATION_ROLES", "RULES", "SECRETARIAT_ROLES", "Action", "Audience", "Load", "access", "audience_of",
@@ -107,6 +108,8 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
         is_secretariat(user) or (is_delegate(user) and user.delegation_id == delegation.id)),
     Action.READ_MEETING: may_read_meeting,
     Action.READ_DECISION: _may_read_decision,
+    Action.MANAGE_SUCCESSION: may_manage_succession,
+    Action.READ_SUCCESSION: may_read_succession,
     **_cbm.RULES,
 }
 _missing = set(Action) - set(RULES)

@@ -40,6 +40,10 @@ class Action(enum.Enum):
     # Decisions
     READ_DECISION = "read_decision", Audience.AUTHENTICATED, True, True  # obj: the Decision
 
+    # Succession to the chairmanship (permissions.succession)
+    MANAGE_SUCCESSION = "manage_succession", Audience.SECRETARIAT
+    READ_SUCCESSION = "read_succession", Audience.AUTHENTICATED
+
     # Confidence building measures (permissions.cbm)
     MANAGE_CBM = "manage_cbm", Audience.SECRETARIAT
     READ_CBM_OVERVIEW = "read_cbm_overview", Audience.AUTHENTICATED

@@ -190,3 +190,37 @@ def test_the_meeting_invitation_kinds_are_allowed_up_and_refused_down(empty_data
             connection.execute(insert, {"kind": "meeting_invitation"})
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_succession_kinds_and_tables_come_and_go_with_their_revision(empty_database_url):
+    """d3a8f1c6b2e9 rebuilds the CHECK constraint on notification.kind with every kind listed
+    (chair_candidature, chair_successor_due added) and creates the succession's tables; going
+    down drops their rows and tables and restores the older list."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    insert = text("INSERT INTO notification (kind, subject_type, subject_id, recipient_id, due_at, status, attempts, "
+                  "claims, last_error, created_at) VALUES (:kind, 'chair_candidature', 1, 1, CURRENT_TIMESTAMP, "
+                  "'pending', 0, 0, '', CURRENT_TIMESTAMP)")
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="b5d2e9f7c1a4")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, language, timezone, active, created_at) "
+                "VALUES (1, 'a@cica.example', 'A', 'x', 'en', 'UTC', true, CURRENT_TIMESTAMP)"))
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"kind": "chair_candidature"})
+        upgrade(revision="d3a8f1c6b2e9")
+        assert {"chair_succession", "chair_candidature", "chair_candidature_recipient"} <= set(
+            inspect(db.engine).get_table_names())
+        with db.engine.begin() as connection:
+            for kind in ("chair_candidature", "chair_successor_due", "meeting_updated", "report_published"):
+                connection.execute(insert, {"kind": kind})
+        downgrade(revision="b5d2e9f7c1a4")
+        with db.engine.connect() as connection:
+            kinds = sorted(connection.execute(text("SELECT kind FROM notification")).scalars().all())
+        assert kinds == ["meeting_updated", "report_published"]
+        assert "chair_candidature" not in inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()

@@ -196,6 +196,21 @@ def _report_step(kind, language):
         Notification.kind == kind, Notification.subject_id == report.id, Notification.recipient_id == reader.id))
 
 
+def _succession(kind, language):
+    from secretariat_app.accounts.models.states import State
+    from secretariat_app.decisions.succession.models import ChairCandidature, ChairSuccession
+
+    start = date(2028, 1, 1) if language == "en" else date(2030, 1, 1)
+    term = ChairSuccession(starts_on=start, ends_on=date(start.year + 1, 12, 31))
+    kazakhstan = db.session.scalar(select(State).where(State.code == "KAZ"))
+    candidature = ChairCandidature(succession=term, state=kazakhstan, letter_on=date(2027, 1, 5))
+    db.session.add_all([term, candidature])
+    db.session.commit()
+    if kind == NotificationKind.CHAIR_CANDIDATURE:
+        return _row(kind, "chair_candidature", candidature.id, delegate(language=language))
+    return _row(kind, "chair_succession", term.id, officer(language=language))
+
+
 # One example row per kind (a new kind needs one here), and the instant its mail is written at.
 EXAMPLES = {
     NotificationKind.MEETING_REMINDER: (_meeting, NOW),
@@ -208,6 +223,8 @@ EXAMPLES = {
     NotificationKind.CYCLE_FINDING: (_finding, NOW),
     NotificationKind.REPORT_REOPENED: (_report_step, NOW),
     NotificationKind.REPORT_PUBLISHED: (_report_step, NOW),
+    NotificationKind.CHAIR_CANDIDATURE: (_succession, NOW),
+    NotificationKind.CHAIR_SUCCESSOR_DUE: (_succession, NOW),
 }
 
 

@@ -7,4 +7,5 @@ from workers.tasks import (  # noqa: F401  (registers the tasks)
     documents,
     maintenance,
     notify,
+    succession,
 )

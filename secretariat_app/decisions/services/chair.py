@@ -108,9 +108,10 @@ def _apply(chairmanship: Chairmanship, data: ChairmanshipData) -> None:
     chairmanship.basis_meeting_id = data.basis_meeting_id
 
 
-def create_chairmanship(actor: User | None, data: ChairmanshipData) -> Chairmanship:
-    """Record a term in the ledger and commit. Raises RuleViolations (end before
-    start, overlap, open-ended before another term, not a member), writing nothing."""
+def add_chairmanship(actor: User | None, data: ChairmanshipData) -> Chairmanship:
+    """Add a term and its audit entry to the caller's transaction (the caller commits).
+    Raises RuleViolations (end before start, overlap, open-ended before another
+    term, not a member) after rolling back, writing nothing."""
     _lock_ledger()
     violations = _check(data, None)
     if violations:
@@ -122,13 +123,12 @@ def create_chairmanship(actor: User | None, data: ChairmanshipData) -> Chairmans
     db.session.flush()
     audit.record(actor, "chairmanship.create", "chairmanship", chairmanship.id, None,
                  audit.snapshot(chairmanship, CHAIR_FIELDS))
-    db.session.commit()
     return chairmanship
 
 
-def update_chairmanship(actor: User | None, chairmanship: Chairmanship, data: ChairmanshipData) -> Chairmanship:
-    """Change a term and commit (audited when something changed). Raises
-    RuleViolations, writing nothing, when the rules refuse the change."""
+def change_chairmanship(actor: User | None, chairmanship: Chairmanship, data: ChairmanshipData) -> Chairmanship:
+    """Change a term in the caller's transaction (audited when something changed; the
+    caller commits). Raises RuleViolations after rolling back when the rules refuse it."""
     _lock_ledger()
     violations = _check(data, chairmanship.id)
     if violations:
@@ -136,6 +136,28 @@ def update_chairmanship(actor: User | None, chairmanship: Chairmanship, data: Ch
         raise RuleViolations(violations)
     with audit.tracking_changes(actor, "chairmanship.update", "chairmanship", chairmanship, CHAIR_FIELDS):
         _apply(chairmanship, data)
+    return chairmanship
+
+
+def data_of(chairmanship: Chairmanship) -> ChairmanshipData:
+    """A term as the form would submit it unchanged."""
+    return ChairmanshipData(
+        state_id=chairmanship.state_id, starts_on=chairmanship.starts_on, ends_on=chairmanship.ends_on,
+        year_precision=chairmanship.year_precision, basis=chairmanship.basis, basis_ru=chairmanship.basis_ru,
+        basis_decision_id=chairmanship.basis_decision_id, basis_meeting_id=chairmanship.basis_meeting_id)
+
+
+def create_chairmanship(actor: User | None, data: ChairmanshipData) -> Chairmanship:
+    """Record a term in the ledger and commit. Raises RuleViolations, writing nothing."""
+    chairmanship = add_chairmanship(actor, data)
+    db.session.commit()
+    return chairmanship
+
+
+def update_chairmanship(actor: User | None, chairmanship: Chairmanship, data: ChairmanshipData) -> Chairmanship:
+    """Change a term and commit (audited when something changed). Raises
+    RuleViolations, writing nothing, when the rules refuse the change."""
+    change_chairmanship(actor, chairmanship, data)
     db.session.commit()
     return chairmanship
 
