@@ -15,6 +15,8 @@ from secretariat_app.decisions.chair import bp
 from secretariat_app.decisions.chair.forms import ChairmanshipForm, chair_initial
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.decisions.services import chair as chair_service
+from secretariat_app.decisions.succession import services as succession_service
+from secretariat_app.decisions.succession.web.forms import TERM_STATE_LABELS
 from secretariat_app.domain.chair_ledger import LEDGER_START
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -25,9 +27,12 @@ from secretariat_app.permissions import Audience, access
 @access(Audience.SECRETARIAT)
 def index() -> ResponseReturnValue:
     """The ledger, oldest first; gaps, overlaps and Executive Director warnings above it."""
-    ledger = chair_service.ledger(forum_today())
+    today = forum_today()
+    ledger = chair_service.ledger(today)
     states = {row.state_id: row.state for row in ledger.rows}
-    return render_template("chair/index.html", ledger=ledger, since=LEDGER_START,
+    seen = succession_service.overview(today)
+    return render_template("chair/index.html", ledger=ledger, since=LEDGER_START, seen=seen, t=seen.timeline,
+                           state_label=TERM_STATE_LABELS,
                            state_name=lambda key: states[key].name(current_language()) if key in states else "")
 
 
