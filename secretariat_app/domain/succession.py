@@ -141,6 +141,11 @@ def term_state(facts: TermFacts) -> TermState:
     return TermState.CANDIDATES if active else TermState.NO_CANDIDATE
 
 
+def facilitated(facts: TermFacts) -> bool:
+    """Two or more candidates stand: the decision is by consensus, facilitated by the current Chair."""
+    return sum(1 for c in facts.candidatures if c.active) >= 2
+
+
 def open_steps(state: TermState, facts: TermFacts) -> frozenset[Step]:
     """Who may do what: what the Secretariat may still record for the term."""
     if state == TermState.DECIDED:
@@ -299,6 +304,7 @@ class Timeline:
     decide_by: date | None
     overdue: bool
     steps: frozenset[Step] = field(default_factory=frozenset)
+    facilitated: bool = False  # two or more candidates: the current Chair facilitates the consensus
 
 
 def timeline(current: Period | None, next_term: Period | None, facts: TermFacts, today: date) -> Timeline:
@@ -309,4 +315,5 @@ def timeline(current: Period | None, next_term: Period | None, facts: TermFacts,
         decide_by=decide_by(ends) if ends is not None else None,
         overdue=current is not None and successor_overdue(current, state, today),
         steps=open_steps(state, facts) if next_term is not None else frozenset(),
+        facilitated=state != TermState.DECIDED and facilitated(facts),
     )

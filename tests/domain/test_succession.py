@@ -116,6 +116,16 @@ def test_the_step_that_counts_is_the_latest_not_stopped():
     assert rules.live_step([]) is None
 
 
+def test_two_candidates_make_a_consensus_the_current_chair_facilitates():
+    assert not rules.facilitated(TermFacts(candidatures=(c(1),)))
+    assert not rules.facilitated(TermFacts(candidatures=(c(1), c(2, CHN, active=False))))
+    assert rules.facilitated(TermFacts(candidatures=(c(1), c(2, CHN))))
+    two = TermFacts(candidatures=(c(1), c(2, CHN)))
+    assert rules.timeline(CURRENT, rules.terms_ahead(CURRENT)[0], two, date(2025, 1, 1)).facilitated
+    decided = TermFacts(candidatures=(c(1), c(2, CHN)), decision=LinkedDecision(1, "adopted"))
+    assert not rules.timeline(CURRENT, rules.terms_ahead(CURRENT)[0], decided, date(2025, 1, 1)).facilitated
+
+
 def test_who_may_do_what_follows_the_state():
     nothing = TermFacts()
     assert rules.open_steps(TermState.NO_CANDIDATE, nothing) == {Step.CANDIDATURE}

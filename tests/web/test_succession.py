@@ -64,6 +64,7 @@ def test_the_officers_walk_a_succession_through_the_forms(client, world):
     assert record(client, world, "AZE").status_code == 302
     html = client.get("/chairmanship/succession/").get_data(as_text=True)
     assert 'data-term-state="candidates"' in html and "asks to continue" in html
+    assert "facilitated by the current Chair" in html  # two candidates
     kaz = only(select(ChairCandidature).where(ChairCandidature.state_id == state("KAZ").id))
     # Informing the members: a notice for every member delegation's people, once.
     assert post_form(client, f"/chairmanship/succession/candidatures/{kaz.id}/inform", {},

@@ -123,9 +123,11 @@ def overview(today: date | None = None) -> Overview:
     next_term = terms[0] if terms else None
     succession = succession_for(next_term) if next_term else None
     facts = term_facts(succession, successor_recorded=recorded is not None)
-    successions = list(db.session.scalars(
-        select(ChairSuccession).order_by(ChairSuccession.starts_on.desc())
+    rows = list(db.session.scalars(
+        select(ChairSuccession).order_by(ChairSuccession.starts_on)
         .options(selectinload(ChairSuccession.candidatures).selectinload(ChairCandidature.state))))
+    # The terms ahead first, the nearest on top; then the earlier ones, the latest on top.
+    successions = [r for r in rows if r.starts_on > today] + [r for r in reversed(rows) if r.starts_on <= today]
     return Overview(
         today=today, current=current, next_recorded=recorded,
         timeline=rules.timeline(Period(current.starts_on, current.ends_on) if current else None, next_term,
