@@ -83,6 +83,8 @@ class ObjectionFacts:
     is_member: bool
     already_objected: bool
     text: str
+    has_file: bool = False  # the objection is attached as a file (lodged on the page)
+    file_allowed: bool = False  # the form offers a file (the delegation's own page)
 
 
 def check_objection(facts: ObjectionFacts) -> list[Violation]:
@@ -110,8 +112,9 @@ def check_objection(facts: ObjectionFacts) -> list[Violation]:
         ))
     elif facts.lodged_on > facts.today:
         violations.append(Violation("lodged_on", N_("An objection cannot be dated in the future.")))
-    if not facts.text.strip():
-        violations.append(Violation("text", N_("Record the text of the objection.")))
+    if not facts.text.strip() and not facts.has_file:
+        violations.append(Violation("text", N_("Write the objection, or attach it as a file.") if facts.file_allowed
+                                    else N_("Record the text of the objection.")))
     return violations
 
 
