@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -23,7 +25,8 @@ from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model
 
-if TYPE_CHECKING:  # meetings.models imports this module
+if TYPE_CHECKING:  # meetings.models (and through it documents.models) imports this module
+    from secretariat_app.documents.models import StoredFile
     from secretariat_app.meetings.models import Meeting
 
 
@@ -68,13 +71,38 @@ class Decision(Model):
     objections: Mapped[list[SilenceObjection]] = relationship(
         back_populates="decision", order_by="SilenceObjection.id", cascade="all, delete-orphan"
     )
+    circulations: Mapped[list[SilenceCirculation]] = relationship(
+        back_populates="decision", order_by="SilenceCirculation.id", cascade="all, delete-orphan"
+    )
 
     def title(self, language: str = "en") -> str:
         return self.title_ru if language == "ru" else self.title_en
 
 
+class SilenceCirculation(Model):
+    """A delegation a draft under silence was circulated to: every member delegation
+    on the day of circulation (`as_member`: they may break silence), and the
+    observers the Secretariat chose, for information. Who may see the procedure
+    before it is adopted is decided by these rows (permissions.decisions)."""
+
+    __tablename__ = "silence_circulation"
+    __table_args__ = (UniqueConstraint("decision_id", "delegation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"), index=True)
+    as_member: Mapped[bool] = mapped_column(Boolean, default=True)
+    circulated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    decision: Mapped[Decision] = relationship(back_populates="circulations")
+    delegation: Mapped[Delegation] = relationship()
+
+
 class SilenceObjection(Model):
-    """A member's written objection that breaks the silence."""
+    """A member's written objection that breaks the silence: recorded by an officer
+    (a note received), or lodged by the delegation itself on the decision's page
+    (`lodged_at`, the moment; its text and/or a file)."""
 
     __tablename__ = "silence_objection"
     __table_args__ = (UniqueConstraint("decision_id", "delegation_id"),)
@@ -86,8 +114,13 @@ class SilenceObjection(Model):
     text: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lodged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # lodged through the page: the moment
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_file.sha256"), index=True)
+    filename: Mapped[str | None] = mapped_column(String(200))  # shown only; never a path
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
 
     decision: Mapped[Decision] = relationship(back_populates="objections")
+    file: Mapped[StoredFile | None] = relationship("StoredFile")
     delegation: Mapped[Delegation] = relationship()
     recorded_by: Mapped[User | None] = relationship()
 

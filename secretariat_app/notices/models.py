@@ -26,6 +26,8 @@ class NotificationKind(enum.Enum):
     REPORT_PUBLISHED = "report_published"  # a CBM annual report published for observers
     CHAIR_CANDIDATURE = "chair_candidature"  # the Chair informs the members of a candidature
     CHAIR_SUCCESSOR_DUE = "chair_successor_due"  # the term ends within a year, no successor decided (Secretariat)
+    SILENCE_CIRCULATED = "silence_circulated"  # a draft decision circulated under the silence procedure
+    SILENCE_REMINDER = "silence_reminder"  # its deadline is near and the delegation has not objected
 
 
 class NotificationStatus(enum.Enum):

@@ -17,7 +17,8 @@ one.
 can(user, action, obj) answers the same questions anywhere (templates get
 `can` and `Action` as globals). The rules are RULES below; the CBM ones are in
 permissions.cbm, the succession's in permissions.succession; who may read a
-document (a row, and which rows) is in permissions.documents."""
+document (a row, and which rows) is in permissions.documents; who sees a
+decision under silence and may break it, in permissions.decisions."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,6 +40,12 @@ from secretariat_app.permissions.cbm import (
     coordinated_area_ids,
     delegation_status,
     is_coordinator_of,
+)
+from secretariat_app.permissions.decisions import (
+    decision_condition,
+    may_break_silence,
+    may_read_decision,
+    may_read_objection,
 )
 from secretariat_app.permissions.meetings import may_read_meeting
 from secretariat_app.permissions.roles import (
@@ -73,17 +80,9 @@ def _may_edit_user(user, other: User) -> bool:
 
 
 def _decision_statuses(user) -> frozenset[DecisionStatus]:
-    """Outside the Secretariat, the register shows adopted decisions only."""
+    """Outside the Secretariat, the register and the search show adopted decisions only (a delegation
+    reaches a draft under silence through its notice and its "needs you" list: permissions.decisions)."""
     return frozenset(DecisionStatus) if is_secretariat(user) else frozenset({DecisionStatus.ADOPTED})
-
-
-def _may_read_decision(user, decision: Decision) -> bool:
-    return decision.status in _decision_statuses(user)
-
-
-def decision_condition(user, status=Decision.status) -> ColumnElement[bool]:
-    """_may_read_decision as SQL, on a decision's status column: the decisions `user` may read."""
-    return decision_statuses_condition(_decision_statuses(user), status)
 
 
 def decision_statuses_condition(statuses: frozenset[DecisionStatus], status=Decision.status) -> ColumnElement[bool]:
@@ -107,7 +106,9 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_DELEGATION: lambda user, delegation: (
         is_secretariat(user) or (is_delegate(user) and user.delegation_id == delegation.id)),
     Action.READ_MEETING: may_read_meeting,
-    Action.READ_DECISION: _may_read_decision,
+    Action.READ_DECISION: may_read_decision,
+    Action.BREAK_SILENCE: may_break_silence,
+    Action.READ_SILENCE_OBJECTION: may_read_objection,
     Action.MANAGE_SUCCESSION: may_manage_succession,
     Action.READ_SUCCESSION: may_read_succession,
     **_cbm.RULES,

@@ -39,6 +39,8 @@ class Action(enum.Enum):
 
     # Decisions
     READ_DECISION = "read_decision", Audience.AUTHENTICATED, True, True  # obj: the Decision
+    BREAK_SILENCE = "break_silence", Audience.DELEGATE, True  # obj: the Decision (permissions.decisions)
+    READ_SILENCE_OBJECTION = "read_silence_objection", Audience.AUTHENTICATED, True, True  # obj: the objection
 
     # Succession to the chairmanship (permissions.succession)
     MANAGE_SUCCESSION = "manage_succession", Audience.SECRETARIAT
