@@ -58,10 +58,12 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.succession.run_daily",
             "schedule": crontab(hour=3, minute=15),
         },
-        # Daily, just after midnight UTC: a draft whose deadline was yesterday is adopted today.
+        # Every 5 minutes: a draft whose deadline day has ended in the forum's time zone (24:00 in Astana,
+        # 19:00 UTC) is adopted (or stopped) within minutes, whatever the forum's zone; a rerun closes nothing.
         "close-silence-procedures": {
             "task": "workers.tasks.decisions.close_silence_procedures",
-            "schedule": crontab(hour=0, minute=5),
+            "schedule": 300.0,
+            "options": {"expires": 300.0},
         },
         # Daily, at a quiet hour: stored files no language version refers to (deleted drafts).
         "sweep-document-files": {

@@ -212,6 +212,22 @@ def _succession(kind, language):
 
 
 # One example row per kind (a new kind needs one here), and the instant its mail is written at.
+def _silence(kind, language):
+    from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure, SilenceCirculation
+
+    reader = delegate(language=language)
+    soc = db.session.scalar(select(Body).where(Body.code == "SOC"))
+    decision = Decision(reference=f"SOC/2027/DEC/{reader.id}", body_id=soc.id, procedure=Procedure.SILENCE,
+                        status=DecisionStatus.UNDER_SILENCE, title_en="Venue of the next SOC",
+                        title_ru="Место проведения следующего КСДЛ", silence_circulated_on=date(2027, 1, 11),
+                        silence_deadline=date(2027, 1, 25))
+    decision.circulations.append(SilenceCirculation(delegation_id=reader.delegation_id, as_member=True,
+                                                    circulated_at=NOW))
+    db.session.add(decision)
+    db.session.commit()
+    return _row(kind, "decision", decision.id, reader)
+
+
 EXAMPLES = {
     NotificationKind.MEETING_REMINDER: (_meeting, NOW),
     NotificationKind.MEETING_CANCELLED: (_meeting, NOW),
@@ -225,6 +241,8 @@ EXAMPLES = {
     NotificationKind.REPORT_PUBLISHED: (_report_step, NOW),
     NotificationKind.CHAIR_CANDIDATURE: (_succession, NOW),
     NotificationKind.CHAIR_SUCCESSOR_DUE: (_succession, NOW),
+    NotificationKind.SILENCE_CIRCULATED: (_silence, NOW),
+    NotificationKind.SILENCE_REMINDER: (_silence, NOW),
 }
 
 

@@ -46,7 +46,7 @@ class Needs:
     reports_submitted: list[CbmAnnualReport] = field(default_factory=list)
     papers_submitted: list[CbmPaper] = field(default_factory=list)
     failed_notices: int = 0
-    shows_deadlines: bool = False  # officers see the silence deadlines
+    shows_deadlines: bool = False  # officers and the delegations it was circulated to see the silence deadlines
 
     @staticmethod
     def paper_kind(paper: CbmPaper) -> str:
@@ -127,7 +127,7 @@ def _failed_notices() -> int:
 
 def needs_of(user: User, now: datetime | None = None) -> Needs:
     now = now or utcnow()
-    needs = Needs(under_silence=_under_silence(user), shows_deadlines=is_secretariat(user))
+    needs = Needs(under_silence=_under_silence(user), shows_deadlines=is_secretariat(user) or is_delegate(user))
     if is_delegate(user):
         needs.to_acknowledge, needs.to_acknowledge_total = _to_acknowledge(user)
         needs.registrations = _registrations(user, now)

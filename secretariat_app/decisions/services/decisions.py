@@ -5,8 +5,9 @@ changes the records and their audit entries in one transaction and commits."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, or_, select
@@ -16,7 +17,8 @@ from sqlalchemy.orm import selectinload
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit import services as audit
-from secretariat_app.core.forum_time import forum_today
+from secretariat_app.core.columns import utcnow
+from secretariat_app.core.forum_time import forum_day_of, forum_today, forum_zone
 from secretariat_app.core.localisation import reader_language
 from secretariat_app.decisions.models import (
     Decision,
@@ -24,6 +26,7 @@ from secretariat_app.decisions.models import (
     Procedure,
     SilenceObjection,
 )
+from secretariat_app.decisions.services import silence_circulation
 from secretariat_app.domain import silence
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db
@@ -187,16 +190,28 @@ def update_decision(actor: User | None, decision: Decision, data: DecisionData, 
 # The silence procedure ----------------------------------------------------------
 
 def circulate(actor: User | None, decision: Decision, deadline: date | None = None,
-              today: date | None = None) -> Decision:
-    """Circulate a draft for silence today, with `deadline` (two weeks by default), and commit."""
+              today: date | None = None, observer_ids: Iterable[int] = (),
+              now: datetime | None = None) -> Decision:
+    """Circulate a draft for silence today, with `deadline` (two weeks by default), and commit:
+    to every member delegation of the day, and to the observers chosen (for information),
+    with a notice to each of their people (silence_circulation). Once only: the row is
+    locked, and a second circulation is refused. Raises RuleViolations, writing nothing."""
     today = today or forum_today()
+    now = now or utcnow()
     deadline = deadline or silence.default_deadline(today)
+    db.session.refresh(decision, with_for_update=True)  # one circulation, whoever clicks twice (PostgreSQL)
     violations = silence.check_circulation(decision.status.value, decision.procedure.value, today, deadline)
+    observers: list[Delegation] = []
+    if not violations:
+        observers, violations = silence_circulation.chosen_observers(observer_ids, today)
     if violations:
+        db.session.rollback()
         raise RuleViolations(violations)
     with audit.tracking_changes(actor, "decision.circulate", "decision", decision, DECISION_FIELDS):
         decision.silence_circulated_on, decision.silence_deadline = today, deadline
         decision.status = DecisionStatus.UNDER_SILENCE
+    members = silence_circulation.member_delegations(today)
+    silence_circulation.record_circulation(actor, decision, members, observers, now)
     db.session.commit()
     return decision
 
@@ -283,11 +298,12 @@ def _in_year(year: int):
     """A decision's year: of its adoption, else of its circulation, else of its entry."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     undated = and_(Decision.adopted_on.is_(None), Decision.silence_circulated_on.is_(None))
+    zone = forum_zone()  # an entry's year is the forum's: 1 January begins at midnight in Astana
     return or_(
         Decision.adopted_on.between(first, last),
         and_(Decision.adopted_on.is_(None), Decision.silence_circulated_on.between(first, last)),
-        and_(undated, Decision.created_at >= datetime(year, 1, 1, tzinfo=UTC),
-             Decision.created_at < datetime(year + 1, 1, 1, tzinfo=UTC)),
+        and_(undated, Decision.created_at >= datetime(year, 1, 1, tzinfo=zone),
+             Decision.created_at < datetime(year + 1, 1, 1, tzinfo=zone)),
     )
 
 
@@ -312,5 +328,5 @@ def register_years() -> list[int]:
     for adopted_on, circulated_on, created_at in db.session.execute(
         select(Decision.adopted_on, Decision.silence_circulated_on, Decision.created_at)
     ):
-        years.add((adopted_on or circulated_on or created_at).year)
+        years.add((adopted_on or circulated_on or forum_day_of(created_at)).year)
     return sorted(years, reverse=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 from wtforms import (
@@ -14,6 +15,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -139,7 +141,20 @@ def decision_initial(decision: Decision | None, body: Body | None = None,
 class CirculateForm(FlaskForm):
     deadline = DateField(_l("Deadline (silence can be broken until the end of this day)"),
                          validators=[DataRequired()])
+    observers = SelectMultipleField(_l("Also to these observers, for information (optional)"), coerce=int,
+                                    validate_choice=False)
     submit = SubmitField(_l("Circulate for silence"))
+
+    def fill_choices(self, observers: list[Delegation], language: str) -> None:
+        self.observers.choices = [SelectChoice(str(d.id), d.name(language)) for d in observers]
+
+
+class BreakSilenceForm(FlaskForm):
+    """A member delegation's written objection: its text, a file, or both."""
+
+    text = TextAreaField(_l("Your delegation's objection"), validators=[Optional(), Length(max=20000)])
+    file = FileField(_l("Or attach the note (PDF, DOCX, XLSX, PPTX, ODT, ODS, RTF, TXT, PNG or JPEG)"))
+    submit = SubmitField(_l("Break silence"))
 
 
 class ObjectionForm(FlaskForm):

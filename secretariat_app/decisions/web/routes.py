@@ -15,6 +15,8 @@ from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.localisation import current_language, local_date
 from secretariat_app.decisions.models import Decision, Procedure
 from secretariat_app.decisions.services import decisions as decision_service
+from secretariat_app.decisions.services.silence_circulation import observer_delegations
+from secretariat_app.decisions.services.silence_story import silence_view
 from secretariat_app.decisions.web import bp
 from secretariat_app.decisions.web.forms import (
     DECISION_STATUS_LABELS,
@@ -25,6 +27,7 @@ from secretariat_app.decisions.web.forms import (
     ObjectionForm,
     decision_initial,
 )
+from secretariat_app.decisions.web.routes_silence import reader_zone
 from secretariat_app.domain.silence import default_deadline
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -61,9 +64,13 @@ def index() -> ResponseReturnValue:
 @bp.route("/<int:decision_id>")
 @access(Action.READ_DECISION, load=Load("decision_id", "decision", lambda id_: db.session.get(Decision, id_)))
 def detail(decision: Decision) -> ResponseReturnValue:
+    """The decision in both languages; under silence, when silence ends (the forum's time and the
+    reader's), the timeline, and for a member delegation the way to break silence."""
     meeting = db.session.get(Meeting, decision.meeting_id) if decision.meeting_id else None
+    today = forum_today()
+    view = silence_view(decision, current_user, reader_zone(), current_language(), today)
     return render_template("decisions/detail.html", decision=decision, meeting=meeting,
-                           officer=is_secretariat(current_user), today=forum_today())
+                           officer=is_secretariat(current_user), today=today, view=view)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -114,9 +121,11 @@ def circulate(decision_id: int) -> ResponseReturnValue:
     decision = db.get_or_404(Decision, decision_id)
     today = forum_today()
     form = CirculateForm() if request.method == "POST" else CirculateForm(data={"deadline": default_deadline(today)})
+    form.fill_choices(observer_delegations(today), current_language())
     if form.validate_on_submit():
         try:
-            decision_service.circulate(current_user, decision, form.deadline.data, today)
+            decision_service.circulate(current_user, decision, form.deadline.data, today,
+                                       observer_ids=form.observers.data or [])
         except RuleViolations as error:
             show_violations(form, error)
         else:

@@ -174,7 +174,7 @@ def current_versions(document: Document) -> list[DocumentVersion]:
 # The sweeper ------------------------------------------------------------------------------
 
 def sweep_files(store: FileStore | None = None, grace_seconds: float = SWEEP_GRACE_SECONDS) -> list[str]:
-    """Remove the stored files no language version and no CBM attachment refers
+    """Remove the stored files no language version, CBM attachment or written objection refers
     to (those of deleted drafts and removed attachments, and uploads that never
     got a row), with their StoredFile rows, and commit. Files younger than the
     grace period stay: their row may be being written. Returns the hashes
@@ -182,9 +182,11 @@ def sweep_files(store: FileStore | None = None, grace_seconds: float = SWEEP_GRA
     from sqlalchemy import union
 
     from secretariat_app.cbm.models import CbmAttachment
+    from secretariat_app.decisions.models import SilenceObjection
 
-    def _referenced_hashes():  # language versions and CBM report attachments
-        return union(select(DocumentVersion.file_sha256), select(CbmAttachment.file_sha256))
+    def _referenced_hashes():  # language versions, CBM report attachments and written objections
+        return union(select(DocumentVersion.file_sha256), select(CbmAttachment.file_sha256),
+                     select(SilenceObjection.file_sha256).where(SilenceObjection.file_sha256.is_not(None)))
 
     store = store or file_store()
     referenced = set(db.session.scalars(_referenced_hashes()))
