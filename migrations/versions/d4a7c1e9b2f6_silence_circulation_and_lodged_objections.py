@@ -4,7 +4,7 @@ a file), and the notice kinds silence_circulated and silence_reminder (the CHECK
 constraint of notification.kind is rebuilt with every kind listed)
 
 Revision ID: d4a7c1e9b2f6
-Revises: b5d2e9f7c1a4
+Revises: d3a8f1c6b2e9
 Create Date: 2026-12-06 04:30:00
 
 """
@@ -13,13 +13,13 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4a7c1e9b2f6'
-down_revision = 'b5d2e9f7c1a4'
+down_revision = 'd3a8f1c6b2e9'
 branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = ('meeting_reminder', 'meeting_cancelled', 'meeting_invitation', 'meeting_updated',
                 'document_circulated', 'acknowledgement_chaser', 'report_deadline', 'cycle_finding',
-                'report_reopened', 'report_published')
+                'report_reopened', 'report_published', 'chair_candidature', 'chair_successor_due')
 NEW_KINDS = ('silence_circulated', 'silence_reminder')
 
 # Drafts already under silence (or stopped) were circulated to the members of their day:

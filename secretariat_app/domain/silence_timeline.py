@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 CIRCULATED = "circulated"
 REMINDER = "reminder"
@@ -27,7 +28,7 @@ class Event:
     kind: str
     day: date  # the forum's day
     at: datetime | None = None  # the moment, when the record has one
-    params: dict = field(default_factory=dict, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
     done: bool = True  # False: still ahead (the deadline not yet passed)
 
 

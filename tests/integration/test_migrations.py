@@ -222,5 +222,50 @@ def test_the_succession_kinds_and_tables_come_and_go_with_their_revision(empty_d
             kinds = sorted(connection.execute(text("SELECT kind FROM notification")).scalars().all())
         assert kinds == ["meeting_updated", "report_published"]
         assert "chair_candidature" not in inspect(db.engine).get_table_names()
+def test_the_silence_revision_keeps_drafts_under_silence_seen_by_their_members(empty_database_url):
+    """The revision that records to whom a draft under silence went fills it in for the drafts
+    already circulated (the member delegations of their day, not the observers), allows the two
+    silence notice kinds, and going down drops their rows before it restores the older list."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    before = "d3a8f1c6b2e9"
+    notice = text("INSERT INTO notification (kind, subject_type, subject_id, recipient_id, due_at, status, attempts, "
+                  "claims, last_error, created_at) VALUES (:kind, 'decision', 1, 1, CURRENT_TIMESTAMP, 'pending', 0, "
+                  "0, '', CURRENT_TIMESTAMP)")
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            run = connection.execute
+            run(text("INSERT INTO user_account (id, email, name, password_hash, language, timezone, active, "
+                     "created_at) VALUES (1, 'a@cica.example', 'A', 'x', 'en', 'UTC', true, CURRENT_TIMESTAMP)"))
+            for state_id, code, status in ((1, "KAZ", "member"), (2, "JPN", "observer"), (3, "KWT", "member")):
+                run(text("INSERT INTO state (id, code, kind, name_en, name_ru) VALUES (:id, :code, 'state', :code, "
+                         ":code)"), {"id": state_id, "code": code})
+                joined = "2022-10-13" if code == "KWT" else "1999-09-14"  # Kuwait joined after the draft went out
+                run(text("INSERT INTO membership (state_id, status, valid_from, note) VALUES (:id, :status, :since, "
+                         "'')"), {"id": state_id, "status": status, "since": joined})
+                run(text("INSERT INTO delegation (id, state_id, created_at) VALUES (:id, :id, CURRENT_TIMESTAMP)"),
+                    {"id": state_id})
+            run(text("INSERT INTO body (id, code, name_en, name_ru, numbered, rhythm_en) VALUES "
+                     "(1, 'SOC', 'SOC', 'КСДЛ', false, '')"))
+            run(text("INSERT INTO decision (id, reference, body_id, procedure, status, title_en, title_ru, text_en, "
+                     "text_ru, silence_circulated_on, silence_deadline, created_at) VALUES (1, 'SOC/2021/DEC/1', 1, "
+                     "'silence', 'under_silence', 'T', 'Т', '', '', '2021-06-01', '2021-06-15', CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            reached = connection.execute(text("SELECT decision_id, delegation_id, as_member FROM "
+                                              "silence_circulation")).all()
+        assert [(d, g, bool(m)) for d, g, m in reached] == [(1, 1, True)]
+        with db.engine.begin() as connection:
+            for kind in ("silence_circulated", "silence_reminder", "cycle_finding"):
+                connection.execute(notice, {"kind": kind})
+        downgrade(revision=before)
+        with db.engine.connect() as connection:
+            kinds = connection.execute(text("SELECT kind FROM notification")).scalars().all()
+        assert kinds == ["cycle_finding"]
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(notice, {"kind": "silence_circulated"})
         db.session.remove()
         db.engine.dispose()

@@ -1,9 +1,11 @@
-"""The Celery task that closes silence procedures: thin, scheduled daily, idempotent."""
+"""The Celery task that closes silence procedures: thin, run every few minutes so that a draft
+is adopted just after the deadline day ends in Astana, idempotent."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.models.people import Delegation
@@ -40,11 +42,23 @@ def closed_audit() -> int:
     return db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "decision.silence_closed"))
 
 
-def test_the_task_is_scheduled_daily():
+def test_the_task_runs_every_five_minutes():
     entry = next(e for e in beat_schedule().values() if e["task"] == TASK_NAME)
-    schedule = entry["schedule"]  # once a day, every day, just after midnight UTC
-    assert (schedule.hour, schedule.minute) == ({0}, {5})
-    assert len(schedule.day_of_week) == 7 and len(schedule.day_of_month) == 31
+    # Not once a day at a UTC hour: the forum's day ends at 24:00 in Astana (19:00 UTC), and
+    # a draft is adopted within minutes of it, whatever the forum's zone.
+    assert entry["schedule"] == 300.0 and entry["options"]["expires"] == 300.0
+
+
+def test_adoption_follows_midnight_in_astana_not_in_utc(reference):
+    decision = silence_draft("SOC/2000/DEC/7", date(2027, 2, 26))  # deadline 12 March 2027
+    assert decision.silence_deadline == date(2027, 3, 12)
+    with freeze_time(datetime(2027, 3, 12, 18, 55, tzinfo=UTC)):  # 23:55 in Astana: still the deadline day
+        assert close_silence_procedures.run() == 0
+    with freeze_time(datetime(2027, 3, 12, 19, 5, tzinfo=UTC)):  # 00:05 in Astana, still the 12th in UTC
+        assert close_silence_procedures.run() == 1
+    db.session.expire_all()
+    adopted = db.session.get(Decision, decision.id)
+    assert (adopted.status, adopted.adopted_on) == (DecisionStatus.ADOPTED, date(2027, 3, 13))
 
 
 def test_the_task_closes_due_procedures_once(reference):
