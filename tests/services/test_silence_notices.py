@@ -122,3 +122,19 @@ def test_no_reminder_once_silence_is_broken(people, outbox):
     send_due(REMINDED_AT + timedelta(minutes=1))
     assert not any("ends soon" in m["Subject"] for m in outbox)
     assert {r.status for r in rows(REMINDER)} == {NotificationStatus.CANCELLED}
+
+
+def test_the_reminders_sent_are_on_the_timeline(people, app_ctx):
+    from freezegun import freeze_time
+
+    from tests.silence_setup import client_of
+    from tests.visible_text import visible_text
+
+    decision = circulated()
+    send_due(REMINDED_AT + timedelta(minutes=1))
+    with freeze_time(REMINDED_AT + timedelta(hours=1)):
+        page = client_of(app_ctx, people["kaz"]).get(f"/decisions/{decision.id}").get_data(as_text=True)
+    text = visible_text(page, "en")
+    text = text[text.index("Timeline of the silence procedure"):]
+    assert "Reminder sent to 3 people" in text
+    assert text.index("Circulated to") < text.index("Reminder sent to") < text.index("Silence ends at 23:59")

@@ -220,3 +220,37 @@ def test_one_objection_per_delegation_and_the_form_needs_its_token(app_ctx, memb
         again = post_form(kaz, break_url(decision), {"text": "Second."}, page=f"/decisions/{decision.id}")
     assert again.status_code == 200 and "already recorded" in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count(SilenceObjection.id))) == 1
+
+
+def test_the_file_of_an_objection_is_kept_by_the_sweeper(app_ctx, members):
+    from secretariat_app.core.storage import file_store
+    from secretariat_app.documents.services.versions import sweep_files
+
+    decision = circulated()
+    with freeze_time(LAST_MINUTE):
+        kaz = client_of(app_ctx, members["KAZ"])
+        post_form(kaz, break_url(decision), {"text": "See the note.", "file": (io.BytesIO(PDF), "note.pdf")},
+                  content_type="multipart/form-data")
+    [objection] = objections()
+    assert sweep_files(grace_seconds=0) == []
+    assert file_store().exists(objection.file_sha256)
+
+
+# The officer circulates ------------------------------------------------------------------------
+
+def test_the_officer_circulates_to_the_members_and_the_observers_chosen(app_ctx, members):
+    decision = another_draft("SOC/2027/DEC/4")
+    url = f"/decisions/{decision.id}/circulate"
+    with freeze_time(CIRCULATED_AT):
+        secretariat = client_of(app_ctx, officer())
+        page = secretariat.get(url).get_data(as_text=True)
+        assert f'value="{delegation("JPN").id}"' in page and f'value="{delegation("RUS").id}"' not in page
+        garbage = post_form(secretariat, url, {"deadline": DEADLINE.isoformat(), "observers": "nonsense"})
+        assert garbage.status_code == 200 and status_of(decision) == DecisionStatus.DRAFT
+        response = post_form(secretariat, url, {"deadline": DEADLINE.isoformat(),
+                                                "observers": [str(delegation("JPN").id)]})
+        assert response.status_code == 302
+        assert client_of(app_ctx, members["JPN"]).get(f"/decisions/{decision.id}").status_code == 200
+        timeline = english(secretariat.get(f"/decisions/{decision.id}").get_data(as_text=True))
+    assert status_of(decision) == DecisionStatus.UNDER_SILENCE
+    assert "for information to: Japan" in timeline

@@ -216,7 +216,8 @@ def circulate(actor: User | None, decision: Decision, deadline: date | None = No
     return decision
 
 
-def _apply_outcome(decision: Decision, today: date) -> None:
+def apply_outcome(decision: Decision, today: date) -> None:
+    """Set the status (and adoption day) the silence rules give the procedure on `today`."""
     assert decision.silence_deadline is not None  # under silence: set when it was circulated
     outcome = silence.silence_outcome(decision.silence_deadline, [o.lodged_on for o in decision.objections], today)
     decision.status = DecisionStatus(outcome.status)
@@ -259,7 +260,7 @@ def record_objection(actor: User | None, decision: Decision, data: ObjectionData
                                  text=data.text.strip(), recorded_by_id=getattr(actor, "id", None))
     with audit.tracking_changes(actor, "decision.silence_broken", "decision", decision, DECISION_FIELDS):
         decision.objections.append(objection)
-        _apply_outcome(decision, today)
+        apply_outcome(decision, today)
     audit.record(actor, "silence_objection.create", "silence_objection", objection.id, None,
                  audit.snapshot(objection, OBJECTION_FIELDS))
     db.session.commit()
@@ -280,7 +281,7 @@ def close_silence_procedures(today: date | None = None) -> list[int]:
     ).all()
     for decision in due:
         with audit.tracking_changes(None, "decision.silence_closed", "decision", decision, DECISION_FIELDS):
-            _apply_outcome(decision, today)
+            apply_outcome(decision, today)
     db.session.commit()
     return [decision.id for decision in due]
 

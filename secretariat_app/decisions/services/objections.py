@@ -24,7 +24,7 @@ from secretariat_app.core.localisation import reader_language
 from secretariat_app.core.storage import FileStore, RefusedFile, file_store
 from secretariat_app.decisions.models import Decision, SilenceObjection
 from secretariat_app.decisions.services.deadline_text import deadline_text
-from secretariat_app.decisions.services.decisions import DECISION_FIELDS, OBJECTION_FIELDS, _apply_outcome
+from secretariat_app.decisions.services.decisions import DECISION_FIELDS, OBJECTION_FIELDS, apply_outcome
 from secretariat_app.documents.services.versions import _store_row, file_refusal
 from secretariat_app.domain import silence
 from secretariat_app.domain.cbm_reports import display_filename
@@ -88,7 +88,7 @@ def break_silence(actor: User, decision: Decision, data: BreakSilenceData, now: 
         objection.filename = display_filename(data.filename, stored.type.extension)
     with audit.tracking_changes(actor, "decision.silence_broken", "decision", decision, DECISION_FIELDS):
         decision.objections.append(objection)
-        _apply_outcome(decision, lodged_on)
+        apply_outcome(decision, lodged_on)
     audit.record(actor, "silence_objection.create", "silence_objection", objection.id, None,
                  audit.snapshot(objection, (*OBJECTION_FIELDS, "filename", "file_sha256")))
     db.session.commit()
