@@ -160,8 +160,12 @@ def test_an_objection_at_23_59_astana_time_breaks_silence(app_ctx, members):
     assert status_of(decision) == DecisionStatus.STOPPED
     with freeze_time(LAST_MINUTE):
         page = english(client_of(app_ctx, officer()).get(f"/decisions/{decision.id}").get_data(as_text=True))
+        russia = client_of(app_ctx, members["RUS"]).get(f"/decisions/{decision.id}").get_data(as_text=True)
     assert "Kazakhstan cannot join the consensus." in page
     assert "Silence broken by Kazakhstan: the decision is not adopted" in page
+    # Another member may still lodge its own objection, and is not told the draft will be adopted.
+    assert "Молчание нарушено: решение не принято." in visible_text(russia) and "break-silence" in russia
+    assert "присоединяется к консенсусу" not in russia
 
 
 def test_an_objection_at_00_01_astana_time_is_refused_and_says_when_silence_ended(app_ctx, members):
