@@ -258,3 +258,12 @@ def test_the_officer_circulates_to_the_members_and_the_observers_chosen(app_ctx,
         timeline = english(secretariat.get(f"/decisions/{decision.id}").get_data(as_text=True))
     assert status_of(decision) == DecisionStatus.UNDER_SILENCE
     assert "for information to: Japan" in timeline
+
+
+def test_the_notice_is_listed_among_my_notices_with_its_link(app_ctx, members):
+    decision = circulated()
+    with freeze_time(CIRCULATED_AT):
+        mine = client_of(app_ctx, members["KAZ"]).get("/my/notices/").get_data(as_text=True)
+        theirs = client_of(app_ctx, members["JPN"]).get("/my/notices/").get_data(as_text=True)
+    assert "Draft decision under silence" in mine and f'href="/decisions/{decision.id}"' in mine
+    assert "Draft decision under silence" not in theirs
