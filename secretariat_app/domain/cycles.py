@@ -1,28 +1,31 @@
-"""The cycle-rule engine: CICA's rhythm of meetings and chairmanships as rules
-with parameters, checked against a history of plain data. No Flask, no database.
+"""The cycle-rule engine: a forum's rhythm of meetings and its chairmanship,
+checked against a history of plain data. No Flask, no database.
 
 Interface (stable; the services and the CLI depend on it):
 
-    check(history: CycleHistory, as_of: date, rules: tuple[Rule, ...] = RULES) -> CheckResult
+    check(history: CycleHistory, as_of: date, rules: Sequence[Rule]) -> CheckResult
 
-The rules (RULES, below) in words:
+The rules are data: a forum's TOML file (domain/forum_rules.py reads and checks
+it; CICA's is secretariat_app/data/rules/cica.toml), turned into engine rules by
+domain/cycles_rules.py. The kinds of rule:
 
-1. A Summit is due every four years, on a fixed grid from 2002 (2002, 2006, ...).
-2. An MFA is due every four years, two years after a Summit (2004, 2008, ...).
-3. The SOC meets at least once in every calendar year.
-4. An SWG meets before each SOC (at most 14 days before it), to prepare it.
-5. Since 2009 the host of a Summit or an MFA takes the chairmanship until the
-   next Summit or MFA.
+- every_n_years: a body is due every n years on a fixed grid (CICA: a Summit
+  every four years from 2002, an MFA every four years from 2004);
+- annual: a body meets at least once in every calendar year (CICA: the SOC);
+- precedes: a body meets at most n days before each meeting of another (CICA:
+  an SWG before each SOC);
+- chair_follows_host, chair_host_of_next, chair_rotation: how the chairmanship
+  passes (CICA: since 2009 the host of a Summit or an MFA chairs until the next).
 
 A rule does not refuse data: it says when the next meeting is due and flags
 each departure, as a warning, or for information only when a decision (a
-meeting's own `justified_by`, a Justification, or the basis of a chairmanship)
-approved it. The rules live in:
+meeting's own `justified_by`, a Justification, a decision on the chairmanship
+taken at a meeting of the history, or its basis) approved it. The rules live in:
 
 - cycles_model: the data (history, rules, findings) and the wording;
-- cycles_rhythm: rules 1-2 (every n years);
-- cycles_annual: rules 3-4 (every year; before each meeting of another body);
-- cycles_chair: rule 5 (the chair follows the host).
+- cycles_rhythm: every n years;
+- cycles_annual: every year; before each meeting of another body;
+- cycles_chair: the chairmanship.
 """
 from __future__ import annotations
 
@@ -42,6 +45,9 @@ from secretariat_app.domain.cycles_model import (
     ANNUAL,
     CHAIR,
     CHAIR_FOLLOWS_HOST,
+    CHAIR_HOST_OF_NEXT,
+    CHAIR_KINDS,
+    CHAIR_ROTATION,
     EARLY,
     EVERY_N_YEARS,
     EXTRA,
@@ -56,6 +62,7 @@ from secretariat_app.domain.cycles_model import (
     SWG,
     WARNING,
     WRONG_CHAIR,
+    ChairDecision,
     ChairTerm,
     CheckResult,
     CycleHistory,
@@ -69,27 +76,11 @@ from secretariat_app.domain.cycles_rhythm import rhythm_findings, rhythm_next_du
 
 __all__ = [
     "SUMMIT", "MFA", "MFA_INFORMAL", "SOC", "SWG", "CHAIR", "INFO", "WARNING",
-    "EVERY_N_YEARS", "ANNUAL", "PRECEDES", "CHAIR_FOLLOWS_HOST",
+    "EVERY_N_YEARS", "ANNUAL", "PRECEDES", "CHAIR_FOLLOWS_HOST", "CHAIR_HOST_OF_NEXT", "CHAIR_ROTATION", "CHAIR_KINDS",
     "LATE", "EARLY", "MISSING", "EXTRA", "WRONG_CHAIR",
-    "HeldMeeting", "ChairTerm", "Justification", "CycleHistory", "Rule", "NextDue", "Finding", "CheckResult",
-    "RULES", "check", "with_params",
+    "HeldMeeting", "ChairDecision", "ChairTerm", "Justification", "CycleHistory", "Rule", "NextDue", "Finding",
+    "CheckResult", "check", "with_params",
 ]
-
-SUMMIT_RULE = "summit-every-4-years"
-
-RULES: tuple[Rule, ...] = (
-    Rule(SUMMIT_RULE, EVERY_N_YEARS, SUMMIT, {"period": 4, "anchor": 2002},
-         "A Summit is held every four years, counting from the 1st Summit of 2002."),
-    Rule("mfa-every-4-years", EVERY_N_YEARS, MFA, {"period": 4, "after": SUMMIT_RULE, "offset": 2},
-         "A Meeting of Ministers of Foreign Affairs is held every four years, two years after a Summit."),
-    Rule("soc-every-year", ANNUAL, SOC, {"since": None},
-         "The Senior Officials Committee meets at least once every calendar year."),
-    Rule("swg-before-soc", PRECEDES, SWG, {"before": SOC, "max_days": 14},
-         "The Special Working Group meets before each SOC, at most 14 days before it, to prepare it."),
-    Rule("chair-follows-host", CHAIR_FOLLOWS_HOST, CHAIR, {"since": 2009, "bodies": (SUMMIT, MFA)},
-         "Since 2009 the state hosting a Summit chairs until the next MFA, "
-         "and the state hosting an MFA until the next Summit."),
-)
 
 Check = Callable[[Rule, CycleHistory, date, Sequence[Rule]], list[Finding]]
 Due = Callable[[Rule, CycleHistory, date, Sequence[Rule]], int]
@@ -100,6 +91,8 @@ ENGINES: dict[str, tuple[Check, Due | None]] = {
     ANNUAL: (annual_findings, annual_next_due),
     PRECEDES: (precedes_findings, precedes_next_due),
     CHAIR_FOLLOWS_HOST: (chair_findings, None),
+    CHAIR_HOST_OF_NEXT: (chair_findings, None),
+    CHAIR_ROTATION: (chair_findings, None),
 }
 
 NEXT_DUE_ORDER = (SUMMIT, MFA, SOC, SWG)
@@ -112,22 +105,20 @@ def _engine(rule: Rule) -> tuple[Check, Due | None]:
         raise ValueError(f"rule {rule.id!r}: unknown kind {rule.kind!r}") from None
 
 
-def check(history: CycleHistory, as_of: date, rules: tuple[Rule, ...] = RULES) -> CheckResult:
+def check(history: CycleHistory, as_of: date, rules: Sequence[Rule]) -> CheckResult:
     """Every rule against the history, as things stood on `as_of`: the next due
     year of each body (Summit, MFA, SOC, SWG first) and the departures, sorted by
     due year (or first year of a chairmanship), body and rule."""
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     findings: list[Finding] = []
-    due: dict[str, int] = {}
     for rule in rules:
-        find, next_due = _engine(rule)
+        find, _ = _engine(rule)
         findings.extend(find(rule, history, as_of, rules))
-        if next_due is not None and rule.body not in due:
-            due[rule.body] = next_due(rule, history, as_of, rules)
+    due = _next_due(history, as_of, rules)
 
-    def order(body: str) -> int:
-        return NEXT_DUE_ORDER.index(body) if body in NEXT_DUE_ORDER else len(NEXT_DUE_ORDER)
+    def order(body: str) -> tuple[int, str]:
+        return (NEXT_DUE_ORDER.index(body) if body in NEXT_DUE_ORDER else len(NEXT_DUE_ORDER), body)
 
     return CheckResult(
         as_of=as_of,
@@ -136,8 +127,29 @@ def check(history: CycleHistory, as_of: date, rules: tuple[Rule, ...] = RULES) -
     )
 
 
+def _next_due(history: CycleHistory, as_of: date, rules: Sequence[Rule]) -> dict[str, int]:
+    """Each body with a rhythm: the year it is next due, by its rule in force then
+    (a rule that ends before it hands over to the body's next rule)."""
+    due: dict[str, int] = {}
+    bodies = dict.fromkeys(r.body for r in rules if _engine(r)[1] is not None)
+    for body in bodies:
+        own = sorted((r for r in rules if r.body == body and _engine(r)[1] is not None),
+                     key=lambda r: r.params.get("since") or 0)
+        for rule in own:
+            until = rule.params.get("until")
+            if until is not None and until <= as_of.year:
+                continue
+            next_due = _engine(rule)[1]
+            assert next_due is not None
+            year = next_due(rule, history, as_of, rules)
+            due[body] = year
+            if until is None or year < until:
+                break
+    return due
+
+
 def with_params(rules: Sequence[Rule], rule_id: str, **params: Any) -> tuple[Rule, ...]:
-    """The rules, with some parameters of one rule changed (e.g. another anchor)."""
+    """The rules, with some parameters of one rule changed (e.g. another anchor; for tests and what-ifs)."""
     if not any(r.id == rule_id for r in rules):
         raise KeyError(rule_id)
     return tuple(replace(r, params={**r.params, **params}) if r.id == rule_id else r for r in rules)

@@ -1,6 +1,6 @@
-"""Rules 3 and 4: the Senior Officials Committee meets at least once every
-calendar year, and the Special Working Group meets a few days before each SOC
-to prepare its decisions.
+"""A body that meets at least once every calendar year (CICA: the Senior
+Officials Committee), and one that meets a few days before each meeting of
+another body to prepare it (CICA: the Special Working Group before each SOC).
 """
 from __future__ import annotations
 
@@ -40,10 +40,12 @@ def annual_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
     if first is None:
         return []
     met = {m.year for m in history.meetings if m.body == rule.body}
+    until = rule.params.get("until")
+    last = as_of.year if until is None else min(as_of.year, int(until))
     return [
         make_finding(rule, rule.body, MISSING, ANNUAL_MISSING, {"body": rule.body, "year": year},
                      due_year=year, justified_by=history.justification(rule.body, year))
-        for year in range(first, as_of.year)
+        for year in range(first, last)
         if year not in met
     ]
 
@@ -72,13 +74,13 @@ def precedes_findings(rule: Rule, history: CycleHistory, as_of: date, rules: Seq
     whose exact day is known and has come are checked; an SOC known only to the
     month, or postponed, is not."""
     before, max_days = rule.params.get("before", ""), int(rule.params.get("max_days", 14))  # "": no body
-    since = rule.params.get("since")
+    since, until = rule.params.get("since"), rule.params.get("until")
     preps = history.of_body(rule.body)
     findings = []
     for target in history.of_body(before):
         if target.day is None or target.day > as_of or target.status == POSTPONED:
             continue
-        if since is not None and target.year < int(since):
+        if (since is not None and target.year < int(since)) or (until is not None and target.year >= int(until)):
             continue
         if any(_prepares(p, target, max_days) for p in preps):
             continue
@@ -94,8 +96,8 @@ def precedes_next_due(rule: Rule, history: CycleHistory, as_of: date, rules: Seq
     """The SWG is next due in the year the next SOC is due."""
     before = rule.params.get("before")
     for other in rules:
-        if other.body == before and other.kind == ANNUAL:
+        if other.body == before and other.kind == ANNUAL and other.covers(as_of.year):
             return annual_next_due(other, history, as_of, rules)
-        if other.body == before and other.kind == EVERY_N_YEARS:
+        if other.body == before and other.kind == EVERY_N_YEARS and other.covers(as_of.year):
             return rhythm_next_due(other, history, as_of, rules)
     return as_of.year

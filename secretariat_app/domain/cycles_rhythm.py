@@ -1,4 +1,4 @@
-"""Rules 1 and 2: the Summit and the MFA come round every four years.
+"""A body that meets every n years (CICA: the Summit and the MFA, every four).
 
 The rhythm is a fixed grid of due years: for the Summit 2002, 2006, 2010, ...;
 for the MFA two years after each Summit, 2004, 2008, ... A late Summit does not
@@ -72,9 +72,19 @@ def grid_of(rule: Rule, rules: Sequence[Rule]) -> Grid:
     return Grid(grid_of(base, rules).anchor + int(params.get("offset", 0)), period)
 
 
-def grid_for_body(body: str, rules: Sequence[Rule]) -> Grid | None:
-    rule = next((r for r in rules if r.kind == EVERY_N_YEARS and r.body == body), None)
+def grid_for_body(body: str, rules: Sequence[Rule], year: int) -> Grid | None:
+    """The grid of the body's every-n-years rule in force in `year` (or the first one after it)."""
+    candidates = sorted((r for r in rules if r.kind == EVERY_N_YEARS and r.body == body),
+                        key=lambda r: r.params.get("since") or 0)
+    rule = next((r for r in candidates if r.covers(year)), None) or next(
+        (r for r in candidates if (r.params.get("since") or 0) > year), None)
     return grid_of(rule, rules) if rule else None
+
+
+def _window(rule: Rule, grid: Grid) -> tuple[int, int | None]:
+    """The years the rule judges: from its first due year (or `since`, if later) up to `until`."""
+    since = rule.params.get("since")
+    return (grid.anchor if since is None else max(grid.anchor, int(since))), rule.params.get("until")
 
 
 def align(years: Sequence[int], slots: Sequence[int], period: int, as_of_year: int
@@ -133,9 +143,10 @@ def _paired(rule: Rule, history: CycleHistory, as_of: date, rules: Sequence[Rule
             ) -> tuple[Grid, list[tuple[HeldMeeting | None, int | None]]]:
     """The body's meetings (any status) from the first due year on, paired with due years."""
     grid = grid_of(rule, rules)
-    meetings = [m for m in history.of_body(rule.body) if m.year >= grid.anchor]
+    start, until = _window(rule, grid)
+    meetings = [m for m in history.of_body(rule.body) if m.year >= start and (until is None or m.year < until)]
     last = max([as_of.year] + [m.year for m in meetings])
-    slots = grid.slots_through(last)
+    slots = [s for s in grid.slots_through(last) if s >= start and (until is None or s < until)]
     pairs = align([m.year for m in meetings], slots, grid.period, as_of.year)
     return grid, [(meetings[i] if i is not None else None, s) for i, s in pairs]
 
@@ -173,7 +184,7 @@ def rhythm_next_due(rule: Rule, history: CycleHistory, as_of: date, rules: Seque
     (a planned meeting does not count until it is held)."""
     grid, pairs = _paired(rule, history, as_of, rules)
     answered = {slot for meeting, slot in pairs if meeting is not None and slot is not None and meeting.status == HELD}
-    year = grid.first_at_or_after(as_of.year)
+    year = grid.first_at_or_after(max(as_of.year, _window(rule, grid)[0]))
     while year in answered:
         year += grid.period
     return year

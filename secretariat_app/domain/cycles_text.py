@@ -10,6 +10,7 @@ name). No Flask, no database: the web layer passes those in.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ Translate = Callable[[str], str]
 RHYTHM_LATE, RHYTHM_EARLY = "rhythm_late", "rhythm_early"
 RHYTHM_MISSING, RHYTHM_EXTRA = "rhythm_missing", "rhythm_extra"
 ANNUAL_MISSING, PREPARATION_MISSING, WRONG_CHAIR = "annual_missing", "preparation_missing", "wrong_chair"
+WRONG_CHAIR_NEXT, WRONG_CHAIR_ROTATION = "wrong_chair_next", "wrong_chair_rotation"
 
 MESSAGES = {
     RHYTHM_LATE: N_("%(meeting)s, due in %(due_year)d: %(gap)s late"),
@@ -34,8 +36,15 @@ MESSAGES = {
     PREPARATION_MISSING: N_("No %(body)s prepared the %(target)s of %(day)s (none in the %(max_days)d days before it)"),
     WRONG_CHAIR: N_("%(holder)s chaired %(span)s; by the rule %(host)s, host of the %(meeting)s (%(year)d),"
                     " should have chaired"),
+    WRONG_CHAIR_NEXT: N_("%(holder)s chaired %(span)s; by the rule %(host)s, host of the next %(meeting)s"
+                         " (%(year)d), should have chaired"),
+    WRONG_CHAIR_ROTATION: N_("%(holder)s chaired %(span)s; by the rotation %(expected)s should have chaired"),
 }
 APPROVED = N_("%(message)s (approved by %(reference)s)")
+JUSTIFIED = N_("%(message)s; justified by %(decision)s")
+# A decision by the meeting it was taken at: "the 4th MFA (Astana, September 2012)".
+DECISION_AT = N_("the %(meeting)s (%(place)s)")
+ONLINE = N_("online")
 
 # The bodies as the findings name them, alone and with their number ("5th Summit").
 BODY_WORDS = {"SUMMIT": N_("Summit"), "MFA": N_("MFA"), "MFA_INFORMAL": N_("informal MFA"), "SOC": N_("SOC"),
@@ -120,6 +129,18 @@ class Words:
     def state(self, name: str | None) -> str:
         return self.state_name(name) if name else self._(NO_STATE)
 
+    def month(self, year: int, month: int | None) -> str:
+        """'September 2012' (the month's standalone name), or the year alone."""
+        if not month:
+            return str(year)
+        return str(format_date(date(year, month, 1), "LLLL y", locale=self.language))
+
+    def decision(self, decision: Mapping[str, Any]) -> str:
+        """'the 4th MFA (Astana, September 2012)'; online when the meeting had no city."""
+        city = (decision.get("city_ru") if self.language == "ru" else "") or decision.get("city") or self._(ONLINE)
+        place = f"{city}, {self.month(decision['year'], decision.get('month'))}"
+        return self._(DECISION_AT) % {"meeting": self.meeting(decision), "place": place}
+
 
 def finding_text(code: str, params: Mapping[str, Any], words: Words | None = None) -> str:
     """The finding `code` with `params`, in the language of `words` (English by default)."""
@@ -136,12 +157,47 @@ def finding_text(code: str, params: Mapping[str, Any], words: Words | None = Non
     elif code == PREPARATION_MISSING:
         values = {"body": w.body(p["body"]), "target": w.meeting(p["target"]), "day": w.day(p["day"]),
                   "max_days": p["max_days"]}
-    elif code == WRONG_CHAIR:
+    elif code in (WRONG_CHAIR, WRONG_CHAIR_NEXT):
         values = {"holder": w.state(p["holder"]), "span": w.span(p["from_year"], p["to_year"]),
                   "host": w.state(p["host"]), "meeting": w.meeting(p["meeting"]), "year": p["meeting"]["year"]}
+    elif code == WRONG_CHAIR_ROTATION:
+        values = {"holder": w.state(p["holder"]), "span": w.span(p["from_year"], p["to_year"]),
+                  "expected": w.state(p["expected"])}
     else:
         raise ValueError(f"unknown finding code {code!r}")
     message = w._(MESSAGES[code]) % values
-    if p.get("justified_by"):
+    if p.get("decision"):
+        message = w._(JUSTIFIED) % {"message": message, "decision": w.decision(p["decision"])}
+    elif p.get("justified_by"):
         message = w._(APPROVED) % {"message": message, "reference": p["justified_by"]}
     return message
+
+
+def decision_text(decision: Mapping[str, Any], words: Words | None = None) -> str:
+    """A decision of the history by its meeting: 'the 4th MFA (Astana, September 2012)'."""
+    return (words or Words()).decision(decision)
+
+
+# The rules by their ids (domain/cycles_rules.py makes the ids from the rules file).
+RULE_LABELS = {"chair-follows-host": N_("Chair follows the host"),
+               "chair-host-of-next": N_("Chair: the host of the next meeting"),
+               "chair-rotation": N_("Chair rotates in a fixed order")}
+EVERY_YEARS_LABEL, EVERY_YEAR_LABEL = N_("%(body)s every %(years)s"), N_("%(body)s every year")
+BEFORE_LABEL = N_("%(body)s before each %(before)s")
+_EVERY_YEARS = re.compile(r"^([a-z_]+)-every-(\d+)-years$")
+_EVERY_YEAR = re.compile(r"^([a-z_]+)-every-year$")
+_BEFORE = re.compile(r"^([a-z_]+)-before-([a-z_]+)$")
+
+
+def rule_label(rule_id: str, words: Words | None = None) -> str:
+    """'Summit every four years', 'SWG before each SOC', 'Chair follows the host'; an id it does not know, as is."""
+    w = words or Words()
+    if rule_id in RULE_LABELS:
+        return w._(RULE_LABELS[rule_id])
+    if match := _EVERY_YEARS.match(rule_id):
+        return w._(EVERY_YEARS_LABEL) % {"body": w.body(match[1].upper()), "years": w.years(int(match[2]))}
+    if match := _EVERY_YEAR.match(rule_id):
+        return w._(EVERY_YEAR_LABEL) % {"body": w.body(match[1].upper())}
+    if match := _BEFORE.match(rule_id):
+        return w._(BEFORE_LABEL) % {"body": w.body(match[1].upper()), "before": w.body(match[2].upper())}
+    return rule_id

@@ -18,7 +18,6 @@ from secretariat_app.domain.cycles import (
     MFA,
     MFA_INFORMAL,
     MISSING,
-    RULES,
     SOC,
     SUMMIT,
     SWG,
@@ -31,12 +30,17 @@ from secretariat_app.domain.cycles import (
     Justification,
     NextDue,
     Rule,
-    check,
     with_params,
 )
+from secretariat_app.domain.cycles import check as engine_check
 from secretariat_app.domain.cycles_rhythm import Grid, align
+from tests.cica_rules import CICA_RULES as RULES
 
 DATA = Path(secretariat_app.__file__).parent / "data"
+
+
+def check(history: CycleHistory, as_of: date, rules=RULES) -> CheckResult:
+    return engine_check(history, as_of, rules)
 SUMMIT_RULE, MFA_RULE = "summit-every-4-years", "mfa-every-4-years"
 SOC_RULE, SWG_RULE, CHAIR_RULE = "soc-every-year", "swg-before-soc", "chair-follows-host"
 
@@ -186,8 +190,8 @@ def test_mfa_grid_two_years_after_summit_anchor():
     result = rhythm(mfas(2005), date(2006, 1, 1))
     [f] = result.findings
     assert (f.body, f.kind, f.due_year, f.held_year) == (MFA, LATE, 2004, 2005)
-    # The MFA grid follows the Summit rule's anchor: move it, the MFA follows.
-    moved = with_params(RULES, SUMMIT_RULE, anchor=2003)
+    # The MFA grid has its own first year (2004 in CICA's file): move it, the finding goes.
+    moved = with_params(RULES, MFA_RULE, anchor=2005)
     assert rhythm(mfas(2005), date(2006, 1, 1), rules=moved[:2]).findings == ()
 
 
@@ -455,7 +459,8 @@ def test_chair_since_parameter():
 
 # JSON form -------------------------------------------------------------------------------
 
-BASE_KEYS = {"rule", "body", "due_year", "held_year", "severity", "justified_by", "message"}
+BASE_KEYS = {"rule", "body", "kind", "due_year", "held_year", "severity", "justified_by", "justifying_decision",
+             "message"}
 
 
 def test_json_shape(real_2025):
@@ -470,8 +475,8 @@ def test_json_shape(real_2025):
         else:
             assert set(raw) == BASE_KEYS
     late = next(f for f in data["findings"] if f["rule"] == SUMMIT_RULE)
-    assert late == {"rule": SUMMIT_RULE, "body": SUMMIT, "due_year": 2018, "held_year": 2019,
-                    "severity": WARNING, "justified_by": None,
+    assert late == {"rule": SUMMIT_RULE, "body": SUMMIT, "kind": LATE, "due_year": 2018, "held_year": 2019,
+                    "severity": WARNING, "justified_by": None, "justifying_decision": None,
                     "message": "5th Summit held in 2019, due in 2018: one year late"}
     assert json.loads(json.dumps(data)) == data
 
@@ -480,8 +485,9 @@ def test_json_shape(real_2025):
 
 def test_rules_are_data_with_parameters():
     assert [r.kind for r in RULES] == ["every_n_years", "every_n_years", "annual", "precedes", "chair_follows_host"]
-    assert RULES[0].params == {"period": 4, "anchor": 2002}
-    assert RULES[4].body == CHAIR
+    assert [r.id for r in RULES] == [SUMMIT_RULE, MFA_RULE, SOC_RULE, SWG_RULE, CHAIR_RULE]
+    assert RULES[0].params == {"period": 4, "anchor": 2002, "since": 2002, "until": None}
+    assert RULES[4].body == CHAIR and RULES[4].params["since"] == 2009
     assert all(r.description for r in RULES)
 
 

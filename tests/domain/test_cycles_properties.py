@@ -19,7 +19,6 @@ from secretariat_app.domain.cycles import (
     LATE,
     MFA,
     MISSING,
-    RULES,
     SOC,
     SUMMIT,
     SWG,
@@ -27,9 +26,15 @@ from secretariat_app.domain.cycles import (
     ChairTerm,
     CycleHistory,
     HeldMeeting,
-    check,
     with_params,
 )
+from secretariat_app.domain.cycles import check as engine_check
+from tests.cica_rules import CICA_RULES as RULES
+
+
+def check(history, as_of, rules=RULES):
+    return engine_check(history, as_of, rules)
+
 
 SUMMIT_RULE, MFA_RULE, CHAIR_RULE = "summit-every-4-years", "mfa-every-4-years", "chair-follows-host"
 MEETING_RULES = (SUMMIT_RULE, MFA_RULE)
@@ -62,7 +67,8 @@ def on_rhythm(draw) -> Case:
     anchor = draw(st.integers(1990, 2015), label="anchor")
     as_of = draw(st.dates(date(anchor, 1, 1), date(2040, 12, 31)), label="as_of")
     rnd = draw(st.randoms(use_true_random=False))
-    rules = with_params(RULES, SUMMIT_RULE, anchor=anchor)
+    rules = with_params(RULES, SUMMIT_RULE, anchor=anchor, since=None)
+    rules = with_params(rules, MFA_RULE, anchor=anchor + 2, since=None)  # two years after the Summit
     rules = with_params(rules, CHAIR_RULE, since=draw(st.integers(anchor - 5, anchor + 10), label="chair since"))
 
     def status(year: int) -> str:
