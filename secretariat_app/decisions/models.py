@@ -153,3 +153,20 @@ class Chairmanship(Model):
     def handover_year(self) -> int | None:
         """The year the successor takes over, as the record writes terms ("2002-2010")."""
         return (self.ends_on + timedelta(days=1)).year if self.ends_on else None
+
+
+class ChairmanshipDecision(Model):
+    """A decision on a chairmanship taken at a meeting: assumed, extended,
+    renewed, handed over or elected (the history's chairmanship_decisions.csv).
+    It justifies a departure of that chairmanship from the forum's chair rule."""
+
+    __tablename__ = "chairmanship_decision"
+    __table_args__ = (UniqueConstraint("chairmanship_id", "decision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chairmanship_id: Mapped[int] = mapped_column(ForeignKey("chairmanship.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # assumed | extended | renewed | handed_over | elected
+
+    chairmanship: Mapped[Chairmanship] = relationship()
+    decision: Mapped[Decision] = relationship()

@@ -11,7 +11,6 @@ from freezegun import freeze_time
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 
-from secretariat_app.accounts.services.reference_data import DATA_DIR
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services.history_import import import_history
@@ -19,6 +18,7 @@ from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind
 from tests.conftest import log_in, post_form
 from tests.factories import admin, delegate, officer
+from tests.history_files import record_without_decisions
 
 AS_OF = date(2025, 6, 1)
 CHECKED = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
@@ -26,8 +26,8 @@ TASK = "workers.tasks.cycles.run_daily_check"
 
 
 @pytest.fixture
-def history(reference, app_ctx):
-    import_history(DATA_DIR, today=AS_OF)
+def history(reference, app_ctx, tmp_path):
+    import_history(record_without_decisions(tmp_path), today=AS_OF)  # the chair departures warn too
 
 
 @pytest.fixture

@@ -7,21 +7,21 @@ from datetime import UTC, date, datetime
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from secretariat_app.accounts.services.reference_data import DATA_DIR
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services.history_import import import_history
 from secretariat_app.notices.services import dispatch
 from tests.factories import officer
+from tests.history_files import record_without_decisions
 
 CHECKED = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
 
 
-def test_officers_read_the_findings_in_their_language(reference, monkeypatch, app_ctx, outbox):
+def test_officers_read_the_findings_in_their_language(reference, monkeypatch, app_ctx, outbox, tmp_path):
     from secretariat_app.extensions import db
     from workers.tasks.cycles import run_daily_check
 
     monkeypatch.setitem(app_ctx.config, "MAIL_BACKEND", "memory")
-    import_history(DATA_DIR, today=date(2025, 6, 1))
+    import_history(record_without_decisions(tmp_path), today=date(2025, 6, 1))  # the chair departures warn
     english, russian = officer(language="en"), officer(language="ru")
     with freeze_time(CHECKED):
         assert run_daily_check() >= 3

@@ -8,7 +8,6 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.services.reference_data import DATA_DIR
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import officer_alerts
@@ -18,15 +17,16 @@ from secretariat_app.notices.models import Notification, NotificationKind
 from secretariat_app.notices.services import dispatch
 from secretariat_app.notices.services import queue as notice_queue
 from tests.factories import admin, delegate, officer
+from tests.history_files import record_without_decisions
 
 AS_OF = date(2025, 6, 1)
 CHECKED = datetime(2025, 6, 1, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def history(reference, monkeypatch, app_ctx):
+def history(reference, monkeypatch, app_ctx, tmp_path):
     monkeypatch.setitem(app_ctx.config, "MAIL_BACKEND", "memory")
-    import_history(DATA_DIR, today=AS_OF)
+    import_history(record_without_decisions(tmp_path), today=AS_OF)  # the chair departures warn too
 
 
 def notices() -> list[tuple[int, int]]:

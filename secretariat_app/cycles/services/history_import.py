@@ -1,6 +1,7 @@
 """Importing the recorded history of CICA meetings and chairmanships from the
 three CSV files of the domain (`meetings_history.csv`,
-`chairmanships_history.csv`, `informal_ministerial_history.csv`).
+`chairmanships_history.csv`, `informal_ministerial_history.csv`) and, when the
+directory has it, `chairmanship_decisions.csv` (chair_decisions_import).
 
 Every row is read and checked before anything is written; a bad row stops the
 import with its file, row and column, and nothing is written. A second import
@@ -20,6 +21,12 @@ from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.audit import services as audit
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport, upsert
+from secretariat_app.cycles.services.chair_decisions_import import (
+    DECISION_COLUMNS,
+    DECISIONS_FILE,
+    read_chair_decisions,
+    write_chair_decisions,
+)
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import (
@@ -38,6 +45,7 @@ COLUMNS = {
     MEETINGS_FILE: ("body", "number", "year", "month", "city", "host_state", "format", "note"),
     CHAIRS_FILE: ("state", "start_year", "end_year", "basis"),
     INFORMAL_FILE: ("year", "month", "city", "format", "note"),
+    DECISIONS_FILE: DECISION_COLUMNS,
 }
 NUMBERED_BODIES = ("SUMMIT", "MFA")
 FORMATS = {f.value: f for f in MeetingFormat}
@@ -263,7 +271,7 @@ def _write_chairs(rows: list[ChairRow], states: dict[str, State], report: LoadRe
 
 
 def import_history(directory: Path, today: date | None = None) -> LoadReport:
-    """Read all three files, then write them in one transaction (or nothing)."""
+    """Read all the files, then write them in one transaction (or nothing)."""
     today = today or forum_today()
     states = {s.name_en: s for s in db.session.scalars(select(State))}
     bodies = {b.code: b for b in db.session.scalars(select(Body))}
@@ -271,11 +279,14 @@ def import_history(directory: Path, today: date | None = None) -> LoadReport:
         raise HistoryImportError(MEETINGS_FILE, None, None, "no bodies known: load the reference data first")
     meetings = read_meetings(directory, states, bodies) + read_informal(directory)
     chairs = read_chairs(directory, states)
+    decisions = read_chair_decisions(directory, states, bodies, {(m.body, m.year, m.month) for m in meetings},
+                                     {(c.state, c.start_year) for c in chairs})
     report = LoadReport()
     try:
         for row in meetings:
             _write_meeting(row, bodies[row.body], states, today, report)
         _write_chairs(chairs, states, report)
+        write_chair_decisions(decisions, states, bodies, report)
         if report.changed:
             audit.record(None, "history.import", "history", directory.name or "history", None,
                          {"created": report.created, "updated": report.updated})
