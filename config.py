@@ -195,8 +195,12 @@ class Config:
     LANGUAGES = ("en", "ru")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    # The forum's days (deadlines, terms, "today") are counted in this zone: the Secretariat's, Astana.
-    FORUM_TIMEZONE = os.environ.get("FORUM_TIMEZONE", "Asia/Almaty")
+    # The forum's rules (cycles/services/rules.py): the rhythm of its bodies and how its chair passes, a TOML
+    # file; empty: CICA's, secretariat_app/data/rules/cica.toml. Checked at start: a bad file stops the app.
+    RULES_FILE = os.environ.get("RULES_FILE", "")
+    # The forum's days (deadlines, terms, "today") are counted in this zone; empty: the rules file's
+    # [forum] time_zone (CICA's: Asia/Almaty, the Secretariat's in Astana).
+    FORUM_TIMEZONE = os.environ.get("FORUM_TIMEZONE", "")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "secretariat_app" / "translations")
 
 

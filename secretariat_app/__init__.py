@@ -37,6 +37,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config["RATELIMIT_STORAGE_URI"]))
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # Russian stays readable in JSON and the audit page
     check_production_settings(app)
+    configure_forum_rules(app)  # RULES_FILE checked; its time zone the forum's unless FORUM_TIMEZONE says
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
     register_proxy_fix(app)
@@ -48,6 +49,12 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     register_commands(app)
     configure_logger(app)
     return app
+
+
+def configure_forum_rules(app: Flask) -> None:
+    from secretariat_app.cycles.services.rules import configure
+
+    configure(app)
 
 
 def check_production_settings(app: Flask) -> None:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
@@ -13,10 +14,13 @@ from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.loading import LoadReport
 from secretariat_app.cycles.services import check as cycle_check
 from secretariat_app.cycles.services import history_import
+from secretariat_app.cycles.services import rules as rules_service
 from secretariat_app.demo import accounts as demo
 from secretariat_app.demo import seed as seeding
 from secretariat_app.demo.guard import DemoRefused
 from secretariat_app.documents.text.cli import register_texts_cli
+from secretariat_app.domain.cycles_history_files import HistoryFileError, read_history
+from secretariat_app.domain.forum_rules import RulesFileError
 
 
 def register_cli(app: Flask) -> None:
@@ -71,8 +75,9 @@ def register_cli(app: Flask) -> None:
     @cycles_group.command("import-history")
     @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
     def import_history(directory: Path) -> None:
-        """Import meetings_history.csv, chairmanships_history.csv and
-        informal_ministerial_history.csv from DIRECTORY (all or nothing)."""
+        """Import meetings_history.csv, chairmanships_history.csv,
+        informal_ministerial_history.csv and, if present, chairmanship_decisions.csv
+        from DIRECTORY (all or nothing)."""
         try:
             report = history_import.import_history(directory)
         except history_import.HistoryImportError as error:
@@ -83,36 +88,66 @@ def register_cli(app: Flask) -> None:
             click.echo(f"History: created {report.created or 'nothing'}; updated {report.updated or 'nothing'}.")
 
     @cycles_group.command("check")
+    @click.option("--rules", "rules_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Check by this rules file (TOML) instead of the rules in force (RULES_FILE and the "
+                       "uploaded versions).")
+    @click.option("--history", "history_dir", default=None,
+                  type=click.Path(exists=True, file_okay=False, path_type=Path),
+                  help="Check the history of these CSV files (as import-history reads them) instead of the "
+                       "database's.")
     @click.option("--as-of", "as_of", default=None, help="Check as of this day (YYYY-MM-DD); default today.")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     @click.option("--record", is_flag=True,
                   help="Run the daily check now (what beat does at 03:00 UTC): store the findings as of today and "
                        "queue the officers' notices of new ones.")
-    def check(as_of: str | None, as_json: bool, record: bool) -> None:
+    def check(rules_file: Path | None, history_dir: Path | None, as_of: str | None, as_json: bool,
+              record: bool) -> None:
         """Print when each body is next due and every departure from the rules;
         with --record, also store them as the daily check does."""
         if record and as_of:
             raise click.UsageError("--record checks as of today: leave out --as-of")
+        if record and (rules_file or history_dir):
+            raise click.UsageError("--record checks the database by the rules in force: leave out --rules and "
+                                   "--history")
+        history = None
+        if history_dir is not None:
+            try:
+                history = read_history(history_dir)
+            except (OSError, HistoryFileError) as error:
+                raise click.ClickException(f"history not usable: {error}") from None
+        forum, rules = None, None
+        if rules_file is not None:
+            try:
+                forum, rules = rules_service.read_rules_file_for_check(rules_file, history_dir is None)
+            except (OSError, RulesFileError) as error:
+                raise click.ClickException(f"rules not usable: {error}") from None
         try:
-            day = date.fromisoformat(as_of) if as_of else forum_today()
+            if as_of:
+                day = date.fromisoformat(as_of)
+            else:  # today in the forum's zone: the file's, for another forum's rules
+                day = datetime.now(ZoneInfo(forum.time_zone)).date() if forum else forum_today()
         except ValueError:
             raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--as-of") from None
         recorded = cycle_check.check_and_record(day) if record else None
-        result = recorded.result if recorded else cycle_check.run_check(day)
+        result = recorded.result if recorded else cycle_check.run_check(day, rules, history)
+        source: dict[str, object] = (
+            {"forum": forum.name, "file": str(rules_file), "version": forum.version, "time_zone": forum.time_zone}
+            if forum else rules_service.describe_source(rules_service.source_on(day)))
         if as_json:
-            data = result.as_dict()
+            data = {**result.as_dict(), "rules": source}
             if recorded:
                 data["recorded"] = {"new_findings": len(recorded.new_warnings), "notices_queued": recorded.queued}
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
         click.echo(f"As of {day.isoformat()}")
+        version = f", version {source['version']}" if source.get("version") else ""
+        click.echo(f"Rules: {source['forum']} ({source['file']}{version})")
         click.echo("Next due:")
         for due in result.next_due:
             click.echo(f"  {due.body:14} {due.due_year}")
         click.echo("Findings:" if result.findings else "Findings: none")
         for finding in result.findings:
-            justified = f" (justified by {finding.justified_by})" if finding.justified_by else ""
-            click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}{justified}")
+            click.echo(f"  [{finding.severity}] {finding.rule}: {finding.message}")
         if recorded:
             click.echo(f"Recorded: {len(recorded.new_warnings)} new departure(s) from the rules; "
                        f"{recorded.queued} notice(s) queued for the officers.")

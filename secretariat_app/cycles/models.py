@@ -1,12 +1,13 @@
-"""The findings of the cycle-rule checks."""
+"""The findings of the cycle-rule checks, and the versions of the forum's rules."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from secretariat_app.accounts.models.people import User
 from secretariat_app.core.columns import UTCDateTime, utcnow
 from secretariat_app.extensions import Model
 
@@ -35,3 +36,24 @@ class CycleFinding(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # no longer found
     raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # officers were told
+
+
+class CycleRulesVersion(Model):
+    """A version of the forum's rules uploaded by an officer (a TOML file, kept
+    as uploaded), in force from `effective_on`; before the first one, and for the
+    years before it, the rules file of the RULES_FILE setting governs."""
+
+    __tablename__ = "cycle_rules_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)  # 1, 2, ... in the order uploaded
+    effective_on: Mapped[date] = mapped_column(Date, index=True)  # a forum day
+    file_name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    forum_name: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200), default="")  # the file's [forum] version
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()

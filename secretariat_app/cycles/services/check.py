@@ -17,7 +17,8 @@ from secretariat_app.core.columns import utcnow
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import officer_alerts
-from secretariat_app.decisions.models import Chairmanship, Decision, DecisionStatus
+from secretariat_app.cycles.services.rules import rules_on
+from secretariat_app.decisions.models import Chairmanship, ChairmanshipDecision, Decision, DecisionStatus
 from secretariat_app.domain import cycles
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
@@ -46,24 +47,53 @@ def _held_meeting(meeting: Meeting) -> cycles.HeldMeeting:
     )
 
 
-def _chair_term(chair: Chairmanship) -> cycles.ChairTerm:
+def _chair_decision(link: ChairmanshipDecision, meetings: dict[int, Meeting]) -> cycles.ChairDecision:
+    decision = link.decision
+    meeting = meetings.get(decision.meeting_id) if decision.meeting_id else None
+    local = _local_start(meeting) if meeting else None
+    return cycles.ChairDecision(
+        reference=decision.reference, kind=link.kind,
+        body=meeting.body.code if meeting else decision.body.code,
+        year=local.year if local else (decision.adopted_on.year if decision.adopted_on else 0),
+        month=local.month if local else None,
+        number=meeting.number if meeting else None,
+        city=meeting.city if meeting else "", city_ru=meeting.city_ru if meeting else "",
+    )
+
+
+def _chair_term(chair: Chairmanship, decisions: list[ChairmanshipDecision], meetings: dict[int, Meeting]
+                ) -> cycles.ChairTerm:
     return cycles.ChairTerm(
         state=chair.state.name_en,
         start_year=chair.starts_on.year,
         end_year=(chair.ends_on + timedelta(days=1)).year if chair.ends_on else None,
         justified_by=chair.basis_decision.reference if chair.basis_decision else None,
+        decisions=tuple(_chair_decision(link, meetings) for link in decisions),
     )
+
+
+def _chair_decisions() -> dict[int, list[ChairmanshipDecision]]:
+    """Chairmanship id -> its adopted decisions taken at meetings (the history's chairmanship_decisions.csv)."""
+    links = db.session.scalars(
+        select(ChairmanshipDecision).join(ChairmanshipDecision.decision)
+        .where(Decision.status == DecisionStatus.ADOPTED)
+        .options(selectinload(ChairmanshipDecision.decision).selectinload(Decision.body))
+    )
+    by_chair: dict[int, list[ChairmanshipDecision]] = {}
+    for link in links:
+        by_chair.setdefault(link.chairmanship_id, []).append(link)
+    return by_chair
 
 
 def load_history() -> cycles.CycleHistory:
     """Everything the rules look at: meetings not cancelled, the ledger, and
     adopted decisions that approved a departure."""
-    meetings = db.session.scalars(
+    meetings = list(db.session.scalars(
         select(Meeting)
-        .where(Meeting.status != MeetingStatus.CANCELLED)
         .options(selectinload(Meeting.body), selectinload(Meeting.host_state), selectinload(Meeting.status_decision))
         .order_by(Meeting.starts_at)
-    )
+    ))
+    by_id = {m.id: m for m in meetings}
     chairs = db.session.scalars(
         select(Chairmanship)
         .options(selectinload(Chairmanship.state), selectinload(Chairmanship.basis_decision))
@@ -74,16 +104,21 @@ def load_history() -> cycles.CycleHistory:
         .join(Body, Decision.justifies_body_id == Body.id)
         .where(Decision.status == DecisionStatus.ADOPTED, Decision.justifies_year.is_not(None))
     )
+    decisions = _chair_decisions()
     return cycles.CycleHistory(
-        meetings=tuple(_held_meeting(m) for m in meetings),
-        chairs=tuple(_chair_term(c) for c in chairs),
+        meetings=tuple(_held_meeting(m) for m in meetings if m.status != MeetingStatus.CANCELLED),
+        chairs=tuple(_chair_term(c, decisions.get(c.id, []), by_id) for c in chairs),
         justifications=tuple(cycles.Justification(body, year, ref) for body, year, ref in justifications
                              if year is not None),  # none is: the statement asks for a year
     )
 
 
-def run_check(as_of: date) -> cycles.CheckResult:
-    return cycles.check(load_history(), as_of)
+def run_check(as_of: date, rules: tuple[cycles.Rule, ...] | None = None,
+              history: cycles.CycleHistory | None = None) -> cycles.CheckResult:
+    """The check as of `as_of`, by the rules in force then, of the database's history (or by
+    `rules`, of `history`: `flask cycles check --rules FILE --history DIR`)."""
+    return cycles.check(load_history() if history is None else history, as_of,
+                        rules_on(as_of) if rules is None else rules)
 
 
 def finding_key(finding: cycles.Finding) -> str:
