@@ -24,7 +24,7 @@ from secretariat_app.cbm.models import (
 from secretariat_app.core.localisation import current_language
 from secretariat_app.documents.models import DocumentStatus, DocumentType
 from secretariat_app.domain.cbm_status import ActivityState
-from secretariat_app.domain.cycles_text import BODY_WORDS
+from secretariat_app.domain.cycles_text import BODY_WORDS, Words, rule_label
 
 STATUS_LABELS = {
     MembershipStatus.MEMBER: _l("member"),
@@ -118,14 +118,7 @@ def language_abbreviation(code: str) -> str:
     """A language version in short, on its download link: "EN", "RU" (in Russian: "АНГЛ", "РУС")."""
     return str(LANGUAGE_ABBREVIATIONS[code]) if code in LANGUAGE_ABBREVIATIONS else code.upper()
 
-# The cycle rules (domain/cycles.py RULES) and the severity of their findings.
-CYCLE_RULE_LABELS = {
-    "summit-every-4-years": _l("Summit every four years"),
-    "mfa-every-4-years": _l("MFA every four years"),
-    "soc-every-year": _l("SOC every year"),
-    "swg-before-soc": _l("SWG before each SOC"),
-    "chair-follows-host": _l("Chair follows the host"),
-}
+# The severity of the cycle findings; the rules are labelled from their ids (cycle_rule_label).
 SEVERITY_LABELS = {"warning": _l("warning"), "info": _l("information")}
 
 # The audit log: an action is "<record type>.<verb>" (audit/services.py), a
@@ -143,6 +136,7 @@ RECORD_LABELS = {
     "cbm_paper_comment": _l("Comment on a CBM paper"),
     "cbm_report": _l("CBM annual report"),
     "chairmanship": _l("Chairmanship"),
+    "cycle_rules_version": _l("Version of the forum's rules"),
     "decision": _l("Decision"),
     "delegation": _l("Delegation"),
     "document": _l("Document"),
@@ -202,6 +196,12 @@ VERB_LABELS = {
 }
 
 
+def cycle_rule_label(rule_id: str) -> str:
+    """A cycle rule by its id (domain/cycles_rules.py makes them from the rules file), in the page's
+    language: "Summit every four years", "SWG before each SOC", "Chair follows the host"."""
+    return rule_label(rule_id, Words(gettext, current_language()))
+
+
 def label_of(labels: Mapping[Any, Any], code: Any) -> str:
     """The label of `code` in the page's language; a code with none shows as itself."""
     return str(labels.get(code, code))
@@ -257,6 +257,6 @@ def register_labels(app: Flask) -> None:
         language_abbreviation=language_abbreviation,
         record_label=record_label,
         audit_action_label=audit_action_label,
-        cycle_rule_label=lambda rule: label_of(CYCLE_RULE_LABELS, rule),
+        cycle_rule_label=cycle_rule_label,
         severity_label=lambda severity: label_of(SEVERITY_LABELS, severity),
     )

@@ -17,6 +17,7 @@ from secretariat_app.core.localisation import datetime_in_words, file_size, loca
 from secretariat_app.cycles.services.texts import finding_text
 from secretariat_app.domain import cycles
 from secretariat_app.domain.cycles_model import HeldMeeting
+from tests.cica_rules import CICA_RULES
 
 SOURCE = Path(__file__).resolve().parents[2] / "secretariat_app"
 
@@ -62,7 +63,7 @@ def test_bodies_rules_and_languages_have_russian_labels(app):
     with app.test_request_context(), force_locale("ru"):
         assert labels.body_abbreviation("MFA_INFORMAL") == "неформальное СМИД"
         assert labels.body_abbreviation("SOC") == "КСДЛ"
-        rule = labels.label_of(labels.CYCLE_RULE_LABELS, "chair-follows-host")
+        rule = labels.cycle_rule_label("chair-follows-host")
         assert rule == "Председательство за принимающей страной"
         languages = [labels.language_label(code) for code in ("en", "ru", "zh")]
         assert languages == ["Английский язык", "Русский язык", "Китайский"]
@@ -90,7 +91,7 @@ def _wrong_chair() -> cycles.Finding:
                   HeldMeeting("SUMMIT", 2014, 5, number=4, host="China")),
         chairs=(cycles.ChairTerm("Türkiye", 2010, 2014),),
     )
-    rule = next(r for r in cycles.RULES if r.kind == cycles.CHAIR_FOLLOWS_HOST)
+    rule = next(r for r in CICA_RULES if r.kind == cycles.CHAIR_FOLLOWS_HOST)
     return next(f for f in cycles.check(history, date(2015, 1, 1), (rule,)).findings if f.from_year == 2012)
 
 
@@ -109,7 +110,7 @@ def test_a_finding_is_written_in_the_readers_language_with_the_states_names_in_i
 
 def test_a_rhythm_finding_in_russian(app):
     history = cycles.CycleHistory(meetings=(HeldMeeting("SUMMIT", 2019, 6, number=5, host="Tajikistan"),))
-    rule = cycles.RULES[0]
+    rule = CICA_RULES[0]
     late = next(f for f in cycles.check(history, date(2020, 1, 1), (rule,)).findings if f.kind == cycles.LATE)
     assert late.message == "5th Summit held in 2019, due in 2018: one year late"
     with app.test_request_context(), force_locale("ru"):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from secretariat_app.accounts.models.states import State
 from secretariat_app.core.localisation import current_language
-from secretariat_app.domain import cycles_text
+from secretariat_app.domain import cycles_model, cycles_text
 from secretariat_app.extensions import db
 
 
@@ -48,3 +48,12 @@ def finding_text(finding: HasFindingText, words: cycles_text.Words | None = None
     if not finding.code or finding.params is None:
         return finding.message
     return cycles_text.finding_text(finding.code, finding.params, words or reader_words())
+
+
+def justification_text(finding: cycles_model.Finding, words: cycles_text.Words | None = None) -> str:
+    """The decision behind a departure, in the reader's language: the meeting it
+    was taken at ("the 4th MFA (Astana, September 2012)"), else its reference; "—" for none."""
+    decision = finding.params.get("decision") if finding.params else None
+    if decision:
+        return cycles_text.decision_text(decision, words or reader_words())
+    return finding.justified_by or "—"

@@ -3,7 +3,7 @@ departures highlighted and the next due meetings dashed. Built from the same
 plain data the rules see, drawn by templates/cycles/timeline.svg."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -118,6 +118,7 @@ def build_timeline(history: cycles.CycleHistory, result: cycles.CheckResult,
     return timeline
 
 
-def timeline_as_of(history: cycles.CycleHistory, as_of: date) -> tuple[Timeline, cycles.CheckResult]:
-    result = cycles.check(history, as_of)
+def timeline_as_of(history: cycles.CycleHistory, as_of: date, rules: Sequence[cycles.Rule]
+                   ) -> tuple[Timeline, cycles.CheckResult]:
+    result = cycles.check(history, as_of, rules)
     return build_timeline(history, result, reader_words()), result
