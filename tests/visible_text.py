@@ -24,7 +24,7 @@ ALLOWED = frozenset({
     # Distribution markings, printed in English on the documents in both languages (as the UN's "Distr.").
     "GENERAL", "LIMITED", "RESTRICTED",
     # Names of file formats and of the paper size, as the programs that open them name them.
-    "PDF", "DOCX", "XLSX", "PPTX", "ODT", "ODS", "RTF", "TXT", "PNG", "JPEG", "CSV", "ICS", "ZIP", "HTML", "A4",
+    "PDF", "DOCX", "XLSX", "PPTX", "ODT", "ODS", "RTF", "TXT", "PNG", "JPEG", "CSV", "ICS", "ZIP", "HTML", "A4", "TOML",
     # The time zone everyone names so; the standards and the encoding the help texts cite.
     "UTC", "ISO", "QR", "UTF-8",
     # The programs the help texts name (calendars, spreadsheets, authenticator apps).

@@ -73,7 +73,7 @@ def _pages(kind: str, coordinator: str) -> tuple[str, list[str]]:
     pages = {
         "officer": (OFFICER, [*shared, "/admin/", "/documents/", f"/documents/{document}", "/meetings/",
                               f"/meetings/{soc}", f"/meetings/{soc}/agenda", f"/meetings/{soc}/invitations",
-                              "/cycles/", "/notices/failed", activity_page]),
+                              "/cycles/", "/cycles/rules", "/notices/failed", activity_page]),
         "admin": (ADMIN, ["/admin/", "/admin/audit", "/admin/staff", "/admin/states", "/admin/states/KAZ",
                           "/admin/delegations", "/admin/users", "/notices/failed", "/my/sessions/"]),
         "delegate": (MEMBER, [*shared, "/delegation/", "/inbox/", f"/inbox/{document}", "/delegation/meetings",
