@@ -28,7 +28,7 @@ uses them. No Flask, no database: the caller passes the text, the file's name an
     rule = "host-of-last"            # host-of-last | host-of-next | rotation | none
     bodies = ["SUMMIT", "MFA"]       # host-of-*
     term_years = 2
-    # rotation: order = ["Azerbaijan", "China", ...], first_year = 2005, term_years = 2
+    # rotation: order = ["Azerbaijan", "China", ...], first_year = 2005, term_years = 2 (default 2)
 
 A bad file gives every problem at once, each naming the file, the key
 (`rhythm[2].every_years`) and what is wrong, as an English template marked for
@@ -288,7 +288,7 @@ def _chair(reader: _Reader, raw: Any, key: str) -> ChairRule | None:
     elif rule == ROTATION:
         order = reader.names(raw, key, "order", reader.states, N_("unknown state %(value)s"))
         first = reader.year(raw, key, "first_year", required=True)
-        term = reader.number(raw, key, "term_years", 1, 100, required=True)
+        term = reader.number(raw, key, "term_years", 1, 100)  # two years, as CICA's terms, unless said
         chair = ChairRule(rule, since, order=order, first_year=first, term_years=term or 2)
     return chair if len(reader.problems) == before_count else None
 

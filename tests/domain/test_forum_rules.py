@@ -102,10 +102,15 @@ def test_each_problem_names_the_file_the_key_and_what_is_wrong(text, expected):
 def test_every_problem_is_reported_at_once():
     found = problems('[forum]\nname = "F"\ntime_zone = "Nowhere/Land"\n'
                      '[[rhythm]]\nbody = "SUMMIT"\nevery_years = 0\nfirst_year = 2002\n'
-                     '[[chair]]\nrule = "rotation"\norder = []\n', bodies=BODIES)
+                     '[[chair]]\nrule = "rotation"\norder = []\nterm_years = 0\n', bodies=BODIES)
     assert [p.split(":")[0] for p in found] == [
         "f.toml, forum.time_zone", "f.toml, rhythm[1].every_years", "f.toml, chair[1].order",
         "f.toml, chair[1].first_year", "f.toml, chair[1].term_years"]
+
+
+def test_a_rotations_term_is_two_years_unless_said():
+    rules = parse_rules(FORUM + '[[chair]]\nrule = "rotation"\norder = ["China", "India"]\nfirst_year = 2005\n')
+    assert rules.chairs[0].term_years == 2
 
 
 def test_names_are_only_checked_when_known():
