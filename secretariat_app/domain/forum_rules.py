@@ -53,10 +53,6 @@ MAX_DAYS = 366
 FORUM_KEYS = ("name", "time_zone", "version")
 RHYTHM_KEYS = ("body", "every_years", "first_year", "since", "before", "days")
 CHAIR_KEYS = ("since", "rule", "bodies", "term_years", "order", "first_year")
-CHAIR_KEYS_OF = {HOST_OF_LAST: ("since", "rule", "bodies", "term_years"),
-                 HOST_OF_NEXT: ("since", "rule", "bodies", "term_years"),
-                 ROTATION: ("since", "rule", "order", "first_year", "term_years"),
-                 NO_RULE: ("since", "rule")}
 
 
 @dataclass(frozen=True)
@@ -277,9 +273,8 @@ def _chair(reader: _Reader, raw: Any, key: str) -> ChairRule | None:
         reader.problem(f"{key}.rule", N_("must be one of %(known)s, not %(value)s"),
                        known=", ".join(CHAIR_RULES), value=repr(rule))
         return None
-    for name in raw:
-        if name in CHAIR_KEYS and name not in CHAIR_KEYS_OF[rule]:
-            reader.problem(f"{key}.{name}", N_("not used by the rule %(rule)s"), rule=repr(rule))
+    # A key of another chair rule (bodies in a rotation, say) is left unused, as a table copied from another
+    # forum's file may carry it; a key no chair rule knows is a problem (table() above).
     chair = ChairRule(rule, since)
     if rule in (HOST_OF_LAST, HOST_OF_NEXT):
         bodies = reader.names(raw, key, "bodies", reader.bodies, N_("unknown body %(value)s"))

@@ -83,8 +83,6 @@ def test_a_rotation_and_the_keys_of_the_issue():
      "f.toml, chair[1].bodies: must be a list of one or more names, not None"),
     (FORUM + '[[chair]]\nsince = 2009\nrule = "host-of-last"\nbodies = ["SUMMIT", "COUNCIL"]\n',
      "f.toml, chair[1].bodies: unknown body 'COUNCIL'"),
-    (FORUM + '[[chair]]\nsince = 2009\nrule = "host-of-last"\nbodies = ["SUMMIT"]\norder = ["China"]\n',
-     "f.toml, chair[1].order: not used by the rule 'host-of-last'"),
     (FORUM + '[[chair]]\nsince = 2009\nrule = "rotation"\norder = ["China"]\nterm_years = 2\n',
      "f.toml, chair[1].first_year: missing: a whole number from 1900 to 2200 is required"),
     (FORUM + '[[chair]]\nsince = 2009\nrule = "rotation"\norder = ["China", "Atlantis"]\nfirst_year = 2009\n'
@@ -106,6 +104,13 @@ def test_every_problem_is_reported_at_once():
     assert [p.split(":")[0] for p in found] == [
         "f.toml, forum.time_zone", "f.toml, rhythm[1].every_years", "f.toml, chair[1].order",
         "f.toml, chair[1].first_year", "f.toml, chair[1].term_years"]
+
+
+def test_a_key_of_another_chair_rule_is_left_unused():
+    rules = parse_rules(FORUM + '[[chair]]\nrule = "rotation"\norder = ["China"]\nfirst_year = 2005\n'
+                        'bodies = ["SUMMIT"]\n[[chair]]\nsince = 2010\nrule = "none"\nterm_years = 2\n')
+    assert rules.chairs == (ChairRule(ROTATION, None, order=("China",), first_year=2005, term_years=2),
+                            ChairRule("none", 2010))
 
 
 def test_a_rotations_term_is_two_years_unless_said():
