@@ -7,7 +7,7 @@ over, elected) to the chairmanship it concerns, so that a departure from the
 chair rule is shown with the meeting that decided it.
 
 Revision ID: a8c4e2f6b1d3
-Revises: b5d2e9f7c1a4
+Revises: d4a7c1e9b2f6
 Create Date: 2026-12-06 04:10:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a8c4e2f6b1d3'
-down_revision = 'b5d2e9f7c1a4'
+down_revision = 'd4a7c1e9b2f6'
 branch_labels = None
 depends_on = None
 
