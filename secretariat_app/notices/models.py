@@ -28,6 +28,8 @@ class NotificationKind(enum.Enum):
     CHAIR_SUCCESSOR_DUE = "chair_successor_due"  # the term ends within a year, no successor decided (Secretariat)
     SILENCE_CIRCULATED = "silence_circulated"  # a draft decision circulated under the silence procedure
     SILENCE_REMINDER = "silence_reminder"  # its deadline is near and the delegation has not objected
+    PROPOSAL_DECIDED = "proposal_decided"  # the chair's decision on a delegation's proposal to a negotiated text
+    PROPOSAL_DEADLINE = "proposal_deadline"  # the day before a negotiated text's deadline for proposals
 
 
 class NotificationStatus(enum.Enum):

@@ -35,6 +35,7 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.decisions.models import Decision, DecisionStatus
 from secretariat_app.extensions import login_manager
 from secretariat_app.permissions import cbm as _cbm
+from secretariat_app.permissions import negotiations as _negotiations
 from secretariat_app.permissions.actions import Action
 from secretariat_app.permissions.cbm import (
     coordinated_area_ids,
@@ -112,6 +113,7 @@ RULES: dict[Action, Callable[[Any, Any], bool]] = {
     Action.MANAGE_SUCCESSION: may_manage_succession,
     Action.READ_SUCCESSION: may_read_succession,
     **_cbm.RULES,
+    **_negotiations.RULES,
 }
 _missing = set(Action) - set(RULES)
 if _missing:  # pragma: no cover - caught at import by every test

@@ -53,3 +53,9 @@ class Action(enum.Enum):
     READ_CBM_REPORT = "read_cbm_report", Audience.AUTHENTICATED, True, True    # obj: a report or what is in one
     READ_CBM_PAPER = "read_cbm_paper", Audience.AUTHENTICATED, True, True      # obj: a paper or an activity
     COMMENT_CBM_PAPER = "comment_cbm_paper", Audience.AUTHENTICATED, True      # obj: the paper
+
+    # Negotiated texts (permissions.negotiations)
+    MANAGE_NEGOTIATIONS = "manage_negotiations", Audience.SECRETARIAT
+    READ_NEGOTIATION = "read_negotiation", Audience.AUTHENTICATED, True, True       # obj: the NegotiatedText
+    TAKE_PART_IN_NEGOTIATION = "take_part_in_negotiation", Audience.DELEGATE, True  # obj: the NegotiatedText
+    SEE_POSITION_NAMES = "see_position_names", Audience.AUTHENTICATED, True        # obj: the NegotiatedText

@@ -211,6 +211,24 @@ def _succession(kind, language):
     return _row(kind, "chair_succession", term.id, officer(language=language))
 
 
+def _negotiation(kind, language):
+    from secretariat_app.negotiations.models import ProposalKind, ProposalStatus, TextProposal
+    from secretariat_app.negotiations.services import texts
+    from secretariat_app.negotiations.services.notices import reminder_due
+    from tests.negotiation_setup import DRAFT_EN, DRAFT_RU
+
+    text = texts.start(None, make_document("Statement on dialogue", "Заявление о диалоге"), DRAFT_EN, DRAFT_RU,
+                       date(2027, 1, 20))
+    reader = delegate(language=language)
+    if kind == NotificationKind.PROPOSAL_DEADLINE:
+        return _row(kind, "negotiated_text", text.id, reader, reminder_due(date(2027, 1, 20)))
+    proposal = TextProposal(text_id=text.id, paragraph_id=text.paragraphs[2].id, delegation_id=reader.delegation_id,
+                            kind=ProposalKind.DELETE, language="en", status=ProposalStatus.DROPPED)
+    db.session.add(proposal)
+    db.session.commit()
+    return _row(kind, "text_proposal", proposal.id, reader)
+
+
 # One example row per kind (a new kind needs one here), and the instant its mail is written at.
 def _silence(kind, language):
     from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure, SilenceCirculation
@@ -243,6 +261,8 @@ EXAMPLES = {
     NotificationKind.CHAIR_SUCCESSOR_DUE: (_succession, NOW),
     NotificationKind.SILENCE_CIRCULATED: (_silence, NOW),
     NotificationKind.SILENCE_REMINDER: (_silence, NOW),
+    NotificationKind.PROPOSAL_DECIDED: (_negotiation, NOW),
+    NotificationKind.PROPOSAL_DEADLINE: (_negotiation, NOW),
 }
 
 
