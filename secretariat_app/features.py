@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "notices.my_notices", "notices.web",
     "cbm.web",
     "search.web",
+    "negotiations.web",
 )
 
 

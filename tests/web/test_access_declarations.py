@@ -23,6 +23,7 @@ OWN_PAGES = {
     # A meeting's kit: 404 unless the reader may read a document of it; the kit holds only those they may read.
     "documents.meeting_kit", "documents.meeting_kit_prepare", "documents.meeting_kit_download",
     "search.index",  # each kind of result cut by its own rule (permissions/search.py)
+    "negotiations.index",  # lists only the negotiations permissions/negotiations.py lets the reader open
 }
 
 

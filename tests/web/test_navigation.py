@@ -13,13 +13,14 @@ from tests.conftest import log_in
 from tests.factories import delegate, officer
 
 DAILY = [("admin.dashboard", "Dashboard"), ("meetings.calendar", "Meetings"), ("documents.archive", "Documents"),
-         ("decisions.index", "Decisions"), ("cbm.index", "CBMs"), ("cbm.overview", "CBM overview"),
-         ("chair.index", "Chairmanship"), ("cycles.overview", "Rhythm")]
+         ("decisions.index", "Decisions"), ("negotiations.index", "Negotiations"), ("cbm.index", "CBMs"),
+         ("cbm.overview", "CBM overview"), ("chair.index", "Chairmanship"), ("cycles.overview", "Rhythm")]
 ADMINISTRATION = [("admin.states", "States and memberships"), ("admin.delegations", "Delegations"),
                   ("admin.users", "Users"), ("admin.staff", "Staff"), ("admin.audit_log", "Audit log"),
                   ("notices.failed", "Failed notices")]
 DELEGATE = [("delegation.home", "My delegation"), ("inbox.index", "Inbox"), ("delegation.meetings", "Meetings"),
-            ("decisions.index", "Decisions"), ("cbm.index", "CBMs"), ("cbm.overview", "CBM overview")]
+            ("decisions.index", "Decisions"), ("negotiations.index", "Negotiations"), ("cbm.index", "CBMs"),
+            ("cbm.overview", "CBM overview")]
 
 
 @dataclass
