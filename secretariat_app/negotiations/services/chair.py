@@ -27,6 +27,9 @@ from secretariat_app.negotiations.services import notices
 from secretariat_app.negotiations.services.texts import domain_text, locked, refuse
 from secretariat_app.permissions import is_secretariat
 
+AUDIT_ACTIONS = {checks.ACCEPT: "negotiation.accept", checks.DROP: "negotiation.drop",
+                 checks.MERGE: "negotiation.merge"}
+
 
 def decide(actor: User | None, text: NegotiatedText, decision: str, proposal_ids: Iterable[int], reason: str,
            wording: Mapping[str, str] | None = None) -> ChairDecision:
@@ -62,7 +65,7 @@ def decide(actor: User | None, text: NegotiatedText, decision: str, proposal_ids
     _write_paragraphs(text, outcome.text)
     closed = _write_statuses(text, outcome.text, row)
     notices.queue_decided(p for p in text.proposals if str(p.id) in closed)
-    audit.record(actor, f"negotiation.{decision}", "chair_decision", row.id, None, {
+    audit.record(actor, AUDIT_ACTIONS[decision], "chair_decision", row.id, None, {
         "text_id": text.id, "paragraph_id": paragraph.id, "proposal_ids": list(ids), "reason": reason,
         "wording_before": wording_before, "wording_after": {"en": paragraph.wording_en, "ru": paragraph.wording_ru},
         "closed": closed, "new_paragraph_id": new_paragraph.id if new_paragraph else None,

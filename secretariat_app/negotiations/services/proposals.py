@@ -130,7 +130,7 @@ def state_stance(actor: User | None, proposal: TextProposal, delegation: Delegat
                          stated_by_id=getattr(actor, "id", None), stated_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    audit.record(actor, f"negotiation.{'support' if stance == rules.SUPPORT else 'object'}", "text_proposal",
+    audit.record(actor, "negotiation.support" if stance == rules.SUPPORT else "negotiation.object", "text_proposal",
                  proposal.id, None, {"delegation_id": delegation.id, "stance": stance, "stance_id": row.id})
     db.session.commit()
     return row
