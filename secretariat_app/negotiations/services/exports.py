@@ -83,20 +83,23 @@ def pdf_bytes(header: ExportHeader, compiled: Sequence[CompiledParagraph], langu
     pdf.set_font("Roboto", "I", 10)
     pdf.multi_cell(0, 6, HEADINGS.get(language, HEADINGS["en"]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
+    margin = pdf.l_margin
     for paragraph in compiled:
         if paragraph.kind == TITLE:
             continue
         for n, line in enumerate(render_paragraph(paragraph, language, name_positions)):
-            pdf.set_x(pdf.l_margin + (0 if n == 0 else 8))
-            label = f"**{paragraph.label}.** " if n == 0 else ""
-            note = f" __({line.note})__" if line.note and line.text else (f"__{line.note}__" if line.note else "")
+            pdf.set_left_margin(margin + (0 if n == 0 else 8))  # write() wraps to the left margin
+            pdf.set_x(pdf.l_margin)
+            if n == 0:
+                pdf.set_font("Roboto", "B", 11)
+                pdf.write(6, f"{paragraph.label}. ")
             pdf.set_font("Roboto", "", 11)
-            pdf.multi_cell(0, 6, label + _escaped(_bracketed(line)) + note, markdown=True,
-                           new_x="LMARGIN", new_y="NEXT")
+            pdf.write(6, _bracketed(line))
+            if line.note:
+                pdf.set_font("Roboto", "I", 11)
+                pdf.write(6, f" ({line.note})" if line.text else line.note)
+            pdf.ln(6)
+        pdf.set_left_margin(margin)
         pdf.ln(2)
     return bytes(pdf.output())
 
-
-def _escaped(text: str) -> str:
-    """Text that fpdf2's markdown leaves as it is (a delegate's "**" or "__" is not formatting)."""
-    return text.replace("\\", "\\\\").replace("**", "\\*\\*").replace("__", "\\_\\_").replace("--", "\\-\\-")
