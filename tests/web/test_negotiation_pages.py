@@ -116,3 +116,82 @@ def test_the_revision_page_shows_the_words_changed(client, login, world, text):
     page = client.get(f"/negotiations/{text.id}/revisions/{revision.number}").get_data(as_text=True)
     assert proposal.status == ProposalStatus.OPEN
     assert "<ins>" in page and "warmly" in page and "<del>" in page
+
+
+def test_the_officer_starts_a_negotiation_from_the_documents_page(client, login, world):
+    from secretariat_app.negotiations.models import NegotiatedText
+    from tests.documents_setup import make_document
+    from tests.negotiation_setup import DRAFT_EN, DRAFT_RU
+
+    document = make_document(world)
+    login(world.officer)
+    assert f"/negotiations/start/{document.id}" in client.get(f"/documents/{document.id}").get_data(as_text=True)
+    url = f"/negotiations/start/{document.id}"
+    bad = post_form(client, url, {"draft_en": DRAFT_EN, "draft_ru": "Только название"})
+    assert bad.status_code == 400 and "Give the title and at least one paragraph." in bad.get_data(as_text=True)
+    done = post_form(client, url, {"draft_en": DRAFT_EN, "draft_ru": DRAFT_RU, "deadline": ""})
+    text = db.session.scalar(select(NegotiatedText))
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/negotiations/{text.id}")
+    assert len(text.paragraphs) == 5
+    assert f"/negotiations/{text.id}" in client.get(f"/documents/{document.id}").get_data(as_text=True)
+
+
+def test_the_officer_records_a_member_delegations_proposal_never_an_observers(client, login, world, text):
+    login(world.officer)
+    url = f"/negotiations/{text.id}/paragraphs/{op(text, 1).id}/propose"
+    page = client.get(url).get_data(as_text=True)
+    assert "Borduria" in page and "Carpania" not in page  # only member delegations are offered
+    crafted = post_form(client, url, {"delegation_id": str(world.observer.id), "kind": "delete", "language": "en"})
+    assert crafted.status_code == 400 and "Only member states negotiate" in crafted.get_data(as_text=True)
+    done = post_form(client, url, {"delegation_id": str(world.member_b.id), "kind": "delete", "language": "en"})
+    assert done.status_code == 302
+    assert db.session.scalar(select(TextProposal.delegation_id)) == world.member_b.id
+
+
+def test_bad_input_is_a_readable_refusal_never_a_500(client, login, world, text):
+    other = start_negotiation(world)
+    proposal = proposals.propose(world.a1, text, world.member_a,
+                                 ProposalData(op(text, 1).id, "replace", "en", "agree", "decide"))
+    login(world.officer)
+    page = f"/negotiations/{text.id}"
+    assert client.get(f"{page}?delegation=abc&status=nonsense").status_code == 200
+    assert client.get(f"/negotiations/{other.id}/proposals/{proposal.id}/translate").status_code == 404
+    assert post_form(client, f"{page}/proposals/{proposal.id}/decide", {"decision": "maybe"},
+                     page=page).status_code == 400
+    merged = post_form(client, f"{page}/paragraphs/{op(text, 1).id}/merge",
+                       {"wording_en": "x", "wording_ru": "y", "reason": "r"}, page=page, follow_redirects=True)
+    assert merged.status_code == 200 and "Choose the proposals." in merged.get_data(as_text=True)
+    assert client.get(f"{page}/revisions/7").status_code == 404
+    assert client.get("/negotiations/999999").status_code == 404
+
+
+def test_the_chair_merges_and_the_text_is_submitted_for_silence_through_the_pages(client, login, world, text):
+    from secretariat_app.decisions.models import Decision, DecisionStatus
+
+    pid = op(text, 1).id
+    a = proposals.propose(world.a1, text, world.member_a, ProposalData(pid, "replace", "en", "agree", "decide"))
+    b = proposals.propose(world.b1, text, world.member_b, ProposalData(pid, "replace", "en", "agree", "resolve"))
+    login(world.officer)
+    page = f"/negotiations/{text.id}"
+    merged = post_form(client, f"{page}/paragraphs/{op(text, 1).id}/merge",
+                       {"proposal_ids": [str(a.id), str(b.id)], "wording_en": "The Member States decide to consult.",
+                        "wording_ru": "Государства-члены решили консультироваться.", "reason": "Compromise"}, page=page)
+    assert merged.status_code == 302
+    db.session.expire_all()
+    assert {p.status for p in db.session.scalars(select(TextProposal))} == {ProposalStatus.MERGED}
+    adopt = f"{page}/adopt"
+    refused = post_form(client, adopt, {"procedure": "silence"})
+    assert refused.status_code == 400 and "Compile the final wording" in refused.get_data(as_text=True)
+    revision = revisions.compile_revision(world.officer, text)
+    revisions.circulate_revision(world.officer, revision, _members())
+    done = post_form(client, adopt, {"procedure": "silence"})
+    decision = db.session.scalar(select(Decision))
+    assert done.status_code == 302 and decision.status == DecisionStatus.UNDER_SILENCE
+    assert f"/negotiations/{text.id}" in client.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    assert decision.reference in client.get(page).get_data(as_text=True)
+
+
+def _members():
+    from secretariat_app.documents.services.circulation import Audience, CirculationData
+
+    return CirculationData(Audience.MEMBERS)
