@@ -111,11 +111,14 @@ def test_the_chair_accepts_through_the_page_with_a_reason(client, login, world, 
 def test_the_revision_page_shows_the_words_changed(client, login, world, text):
     proposal = proposals.propose(world.a1, text, world.member_a,
                                  ProposalData(op(text, 3).id, "insert", "en", "thank", "warmly"))
+    proposals.state_position(world.b1, op(text, 3), world.member_b, "reserve")
     revision = revisions.compile_revision(world.officer, text)
     login(world.a1)
     page = client.get(f"/negotiations/{text.id}/revisions/{revision.number}").get_data(as_text=True)
     assert proposal.status == ProposalStatus.OPEN
     assert "<ins>" in page and "warmly" in page and "<del>" in page
+    # Others' positions are counts to delegates: the revision does not name Borduria's reservation.
+    assert "Reservation: 1 delegation(s)" in page and "Borduria" not in page
 
 
 def test_the_officer_starts_a_negotiation_from_the_documents_page(client, login, world):

@@ -48,7 +48,7 @@ class AdoptionData:
 def final_wording(text: NegotiatedText, language: str) -> str:
     """The adopted wording: the final revision's symbol, then each paragraph under its number."""
     symbol = text.revisions[-1].document.symbol if text.revisions else text.document.symbol
-    lines = [symbol] + [as_plain_text(p, language) for p in compiled(text, language)]
+    lines = [symbol] + [as_plain_text(p, language, text.positions_by_name) for p in compiled(text, language)]
     return "\n\n".join(lines)
 
 

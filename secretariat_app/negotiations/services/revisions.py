@@ -4,7 +4,8 @@
 the documents' own services), attaches the compilation in English and Russian as its
 language versions (DOCX, then PDF: the PDF is the current version a reader opens, the
 DOCX stays beside it in the archive), and keeps the compilation's rows for the next
-revision's diff. `circulate_revision` then circulates it through documents' `circulate`
+revision's diff. Positions are named, or counted, as the negotiation's setting shows
+them to delegates. `circulate_revision` then circulates it through documents' `circulate`
 (circulation rows, inbox, notices, acknowledgements). The revision's symbol is taken
 when it is compiled: a draft revision left uncirculated is circulated (or deleted) from
 its document's page, as any draft.
@@ -56,8 +57,9 @@ def compile_revision(actor: User | None, text: NegotiatedText) -> TextRevision:
     for language in LANGUAGES:
         paragraphs = compiled(text, language)
         header = exports.ExportHeader(revision_document.symbol, revision_document.title(language), made_at)
-        for extension, content in (("docx", exports.docx_bytes(header, paragraphs, language)),
-                                   ("pdf", exports.pdf_bytes(header, paragraphs, language))):
+        names = text.positions_by_name
+        for extension, content in (("docx", exports.docx_bytes(header, paragraphs, language, names)),
+                                   ("pdf", exports.pdf_bytes(header, paragraphs, language, names))):
             version_service.upload(actor, revision_document, version_service.UploadData(
                 language=language, stream=io.BytesIO(content),
                 filename=_filename(revision_document.symbol, language, extension)))

@@ -147,11 +147,13 @@ def compiled(text: NegotiatedText, language: str):
     return compile_text(domain_text(text, language), current_positions(text, language), language)
 
 
-def compiled_rows(text: NegotiatedText, name_positions: bool = True) -> dict[str, list[list[str]]]:
-    """The compilation in both languages as plain rows (key, label, text): what a revision keeps."""
+def compiled_rows(text: NegotiatedText) -> dict[str, list[list[str]]]:
+    """The compilation in both languages as plain rows (key, label, text): what a revision keeps.
+    Positions are named as the negotiation's setting lets delegates see them (a revision, its
+    files and its diff reach delegates), as counts otherwise."""
     rows: dict[str, list[list[str]]] = {}
     for language in rules.LANGUAGES:
-        rows[language] = [[key_of(p), p.label, as_plain_text(p, language, name_positions)]
+        rows[language] = [[key_of(p), p.label, as_plain_text(p, language, text.positions_by_name)]
                           for p in compiled(text, language)]
     return rows
 
