@@ -101,6 +101,7 @@ def test_the_scripted_negotiation_from_draft_to_silence(world, negotiation, app)
     bor = proposals.propose(world.b1, negotiation, world.member_b,
                             ProposalData(op2.id, "replace", "ru", "приветствуют", "одобряют"))
     deletion = proposals.propose(world.b1, negotiation, world.member_b, ProposalData(op3.id, "delete", "en"))
+    assert deletion.translation == TranslationStatus.DONE  # no words to translate
     proposals.state_stance(world.a1, deletion, world.member_a, "object")
     proposals.state_stance(world.b1, kaz, world.member_b, "support")
     proposals.state_position(world.a1, op3, world.member_a, "reserve")

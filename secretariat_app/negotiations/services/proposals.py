@@ -87,7 +87,9 @@ def propose(actor: User | None, text: NegotiatedText, delegation: Delegation | N
     proposal = TextProposal(
         text_id=text.id, paragraph_id=paragraph.id, delegation_id=delegation.id, kind=ProposalKind(data.kind),
         language=data.language, justification=facts.justification, status=ProposalStatus.OPEN,
-        translation=TranslationStatus.PENDING, proposed_by_id=getattr(actor, "id", None), proposed_at=utcnow())
+        # A deletion has no words to translate: it reads the same in both languages.
+        translation=TranslationStatus.DONE if data.kind == rules.DELETE else TranslationStatus.PENDING,
+        proposed_by_id=getattr(actor, "id", None), proposed_at=utcnow())
     setattr(proposal, f"target_{data.language}", target)
     setattr(proposal, f"text_{data.language}", words)
     db.session.add(proposal)
