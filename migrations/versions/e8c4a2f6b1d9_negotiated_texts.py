@@ -8,7 +8,7 @@ revisions (text_revision, each a document /Rev.N); and two notice kinds, proposa
 and proposal_deadline: the CHECK constraint of notification.kind lists every kind.
 
 Revision ID: e8c4a2f6b1d9
-Revises: b5d2e9f7c1a4
+Revises: a8c4e2f6b1d3
 Create Date: 2026-12-06 04:10:00.000000
 
 """
@@ -17,13 +17,14 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e8c4a2f6b1d9'
-down_revision = 'b5d2e9f7c1a4'
+down_revision = 'a8c4e2f6b1d3'
 branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = ('meeting_reminder', 'meeting_cancelled', 'meeting_invitation', 'meeting_updated',
                 'document_circulated', 'acknowledgement_chaser', 'report_deadline', 'cycle_finding',
-                'report_reopened', 'report_published')
+                'report_reopened', 'report_published', 'chair_candidature', 'chair_successor_due',
+                'silence_circulated', 'silence_reminder')
 NEW_KINDS = ('proposal_decided', 'proposal_deadline')
 
 
