@@ -91,7 +91,8 @@ def test_the_preferences_page_saves_opt_outs_and_the_digest(client, login, refer
     ticked = {"mail_meeting_reminder": "y", "mail_meeting_cancelled": "y", "mail_report_deadline": "y",
               "mail_report_reopened": "y", "mail_report_published": "y",
               "mail_meeting_invitation": "y", "mail_meeting_updated": "y", "mail_chair_candidature": "y",
-              "mail_proposal_decided": "y", "mail_proposal_deadline": "y", "document_digest": "y"}
+              "mail_proposal_decided": "y", "mail_proposal_deadline": "y", "mail_silence_circulated": "y",
+              "mail_silence_reminder": "y", "document_digest": "y"}
     response = post_form(client, "/my/notices/preferences", ticked)
     assert response.status_code == 302
     db.session.expire_all()
@@ -120,7 +121,7 @@ def test_an_opt_out_of_a_kind_not_offered_is_kept(client, login, reference):
     assert db.session.get(User, me.id).mail_opt_out == [
         "acknowledgement_chaser", "chair_candidature", "cycle_finding", "document_circulated", "meeting_cancelled",
         "meeting_invitation", "meeting_updated", "proposal_deadline", "proposal_decided", "report_deadline",
-        "report_published", "report_reopened"]
+        "report_published", "report_reopened", "silence_circulated", "silence_reminder"]
 
 
 def test_an_officer_may_opt_out_of_cycle_findings(client, login, reference):
