@@ -90,6 +90,10 @@ TEXT_WORDS_RU = (
     "консенсуса решения проекта утверждено координатора региона стабильности мира процветания"
 ).split()
 RARE_WORD, RARE_EVERY = "kaleidoscope", 5000
+# In the titles of one topic of TOPICS' fourteen (about 7.7 % of the documents): a word
+# neither common nor rare, the hardest for a search that walks newest first.
+LESS_COMMON_WORD = "transformation"
+SEARCHED_SYMBOL = "CICA/SOC/2015/17"  # its pieces: two in every document, a year, a serial
 TEXT_WORDS_PER_DOCUMENT = 60
 
 # Body shares: SOC and SWG meet most and write most.

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import Stemmer
 from markupsafe import Markup, escape
-from sqlalchemy import Float, String, Text, bindparam, column, func, literal_column, text
+from sqlalchemy import Float, String, Text, bindparam, cast, column, func, literal_column, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,6 +44,10 @@ HEAD_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25's column weights (PostgreSQL: weigh
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+_CYRILLIC_STEM = re.compile(r"[а-яё]+")
+# russian_prefix in SQL, on the text of a tsquery ('астан' & 'мер'): a stem of four
+# letters gets a prefix mark, then one of five or more loses its last letter and gets one.
+_PREFIX_PATTERNS = (r"'([а-яё]{4})'", r"'([а-яё]{4,})[а-яё]'")
 
 
 @dataclass
@@ -79,6 +83,21 @@ def stem(word: str) -> str:
     if _LATIN.search(word):
         return _stemmer("english").stemWord(word)
     return word
+
+
+def russian_prefix(stem_: str) -> str | None:
+    """The prefix by which a Russian stem matches (None: the stem matches whole).
+
+    The Snowball stemmer reads the end of some names as a verb's ending, so the
+    forms of one name can stem a letter apart: "Астана" and "Астаны" to "аста",
+    "Астане" and "Астаной" to "астан"; "Казахстан" to "казахста", "Казахстане"
+    to "казахстан". A Cyrillic stem of five letters or more therefore matches
+    every word whose stem starts with it less its last letter, one of four
+    letters every word whose stem starts with it; shorter stems ("мер", "мир")
+    match whole, which keeps them from finding every word they begin."""
+    if len(stem_) < 4 or not _CYRILLIC_STEM.fullmatch(stem_):
+        return None
+    return stem_[:max(4, len(stem_) - 1)]
 
 
 def stems(text_: str) -> list[str]:
@@ -140,7 +159,16 @@ def fts5_expression(query: str) -> str:
 
 
 def _fts5_phrase(term: Term) -> str:
-    return '"' + " ".join(word.replace('"', '""') for word in term.words) + '"'
+    """A term as FTS5 reads it: its words in a row, a long Russian stem by its prefix."""
+    pieces = []
+    for word in term.words:
+        prefix = russian_prefix(word)
+        pieces.append('"' + (prefix or word).replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " + ".join(pieces)
+
+
+def _sql_string(value: str) -> ColumnElement:
+    return literal_column("'" + value.replace("'", "''") + "'", Text)
 
 
 def headline(body: str, query: str, max_words: int = 35) -> str:
@@ -148,10 +176,12 @@ def headline(body: str, query: str, max_words: int = 35) -> str:
     about max_words words, its matching words between START and STOP: what
     ts_headline gives on PostgreSQL."""
     wanted = {word for group in parse(query) for term in group if not term.negated for word in term.words}
+    prefixes = tuple(prefix for prefix in map(russian_prefix, wanted) if prefix)
     words = list(_WORD.finditer(body[:MAX_BODY_CHARS]))
     if not words:
         return ""
-    hits = [n for n, match in enumerate(words) if stem(match.group()) in wanted]
+    hits = [n for n, match in enumerate(words)
+            if (stemmed := stem(match.group())) in wanted or (prefixes and stemmed.startswith(prefixes))]
     best_start, best = 0, -1
     for first in hits or [0]:
         start = max(0, first - 5)
@@ -229,27 +259,34 @@ class Match:
         return bool(parse(query))
 
     def tsquery(self) -> ColumnElement:
+        """websearch_to_tsquery in the three configurations, OR-ed; the Russian one
+        with each long stem's prefix (russian_prefix), rewritten in SQL:
+        regexp_replace on the tsquery's text form, so that PostgreSQL's own
+        stemmer and stop words make the stems."""
         q = bindparam("search_query", type_=String)
+        russian: ColumnElement = cast(func.websearch_to_tsquery(literal_column("'russian'::regconfig"), q), Text)
+        for pattern in _PREFIX_PATTERNS:
+            russian = func.regexp_replace(russian, _sql_string(pattern), _sql_string(r"'\1':*"),
+                                          literal_column("'g'"))
         return (func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
-                .op("||")(func.websearch_to_tsquery(literal_column("'russian'::regconfig"), q))
+                .op("||")(func.to_tsquery(literal_column("'simple'::regconfig"), russian))
                 .op("||")(func.websearch_to_tsquery(literal_column("'simple'::regconfig"), q)))
 
-    _TSQUERY = ("(websearch_to_tsquery('english', :search_query) || websearch_to_tsquery('russian', "
-                ":search_query) || websearch_to_tsquery('simple', :search_query))")
-
-    def hits(self):
-        """The entries matching, as a FROM clause with the columns entry_id and
-        scored: what `rank` turns into a rank. On PostgreSQL the query is written
-        out (not joined from a subquery) so that the planner knows it and
-        estimates from the column's statistics how many entries hold its words."""
+    def matching(self, found, entry):
+        """`found` (a select joined to search_entry as `entry`, aliased "e") kept to
+        the entries that match, with a column `scored` for `rank`. On PostgreSQL a
+        condition on the entry's own terms (the GIN index, or a test of each row a
+        walk reads), the query written out so that the planner estimates from the
+        column's statistics how many entries hold its words; on SQLite the FTS5
+        table's matches joined by rowid."""
         if self.postgresql:
-            return text(f"SELECT e.id AS entry_id, e.terms AS scored FROM search_entry e "
-                        f"WHERE e.terms @@ {self._TSQUERY}").columns(column("entry_id"), column("scored")) \
-                .subquery("hits")
-        return text(
+            terms: ColumnElement = literal_column("e.terms")
+            return found.where(terms.op("@@")(self.tsquery())).add_columns(terms.label("scored"))
+        hits = text(
             f"SELECT rowid AS entry_id, -bm25(search_terms, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS scored "
             "FROM search_terms WHERE search_terms MATCH :search_query"
         ).columns(column("entry_id"), column("scored", Float)).subquery("hits")
+        return found.join(hits, hits.c.entry_id == entry.id).add_columns(hits.c.scored)
 
     def rank(self, scored) -> ColumnElement:
         """The rank of a hit from its `scored` column, higher for better matches on

@@ -14,7 +14,20 @@ from datetime import datetime
 from functools import lru_cache
 
 from markupsafe import Markup
-from sqlalchemy import Integer, String, bindparam, cast, exists, literal_column, not_, null, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    false,
+    literal_column,
+    not_,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,8 +51,8 @@ from secretariat_app.search.fulltext import Match
 from secretariat_app.search.models import SearchEntry, SearchKind
 
 PER_PAGE = 20
-CANDIDATES = 200  # the matching documents ranked at most (find_documents says why)
-MAX_PAGE = CANDIDATES // PER_PAGE
+CANDIDATES = 60  # the matching documents ranked at most (find_documents says why)
+MAX_PAGE = -(-CANDIDATES // PER_PAGE)
 SIDE_RESULTS = 5  # meetings, decisions, reports shown beside the documents
 
 _E, _P = aliased(SearchEntry, name="e"), aliased(SearchEntry, name="p")
@@ -129,22 +142,45 @@ def _read(document) -> ColumnElement[bool]:
 NO_FILTERS = InboxFilters()
 
 
+def _columns(d):
+    return (d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at)
+
+
+def _matching(match: Match, shape: _Shape, found, d, newest):
+    """`found` (rows of documents `d`) joined to their entries, kept to those that
+    match and pass the filters, the newest CANDIDATES by `newest`."""
+    found = found.join(_E, and_(_E.kind == SearchKind.DOCUMENT.value, _E.object_id == d.id))
+    return (match.matching(found, _E).add_columns(_E.id.label("entry_id"), newest.label("at"))
+            .where(*_filters(shape, d)).order_by(newest.desc()).limit(CANDIDATES))
+
+
 @lru_cache(maxsize=256)
 def _documents_statement(shape: _Shape):
     """find_documents' statement, built once per shape (the reader's ids, the
     filters' values, the words and the page are bound)."""
     match = Match(shape.dialect)
-    hits = match.hits()
     d = aliased(Document, name="d")
     reader = Reader(0, 0 if shape.delegation else None, shape.secretariat)
-    candidates = (select(d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at,
-                         hits.c.scored, _E.id.label("entry_id"))
-                  .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(d, d.id == _E.object_id)
-                  .where(_E.kind == SearchKind.DOCUMENT.value, rules.documents_clause(reader, d),
-                         *_filters(shape, d))
-                  .order_by(d.circulated_at.desc()).limit(CANDIDATES).subquery("candidates"))
+    ways = rules.walks(reader)
+    if ways is None:  # the Secretariat: every document, newest first
+        candidates = _matching(match, shape, select(*_columns(d)).where(rules.documents_clause(reader, d)),
+                               d, d.circulated_at).subquery("candidates")
+    else:
+        # Each way the documents reached the reader, newest first, in a branch of its own (its
+        # own index, its own LIMIT); the branches' newest CANDIDATES together.
+        branches = [_matching(match, shape, select(*_columns(d)).select_from(walk.source)
+                              .join(d, d.id == walk.document_id)
+                              .where(walk.reached, rules.walk_clause(reader, walk, d)), d, walk.at)
+                    .subquery(f"way_{n}") for n, walk in enumerate(ways)]
+        if not branches:
+            return select(*_columns(d)).where(false())
+        if len(branches) == 1:
+            candidates = branches[0]
+        else:
+            every = union_all(*(select(branch) for branch in branches)).subquery("reached")
+            candidates = select(every).order_by(every.c.at.desc()).limit(CANDIDATES).subquery("candidates")
     rank = match.rank(candidates.c.scored).label("rank")
-    ranked = (select(*(c for c in candidates.c if c.key != "scored"), rank)
+    ranked = (select(*(c for c in candidates.c if c.key not in ("scored", "at")), rank)
               .order_by(rank.desc(), candidates.c.id.desc())
               .limit(shape.per_page + 1).offset(bindparam("offset", type_=Integer)).subquery("ranked"))
     return (select(ranked, _read(ranked.c).label("read"), match.passage(_P.body).label("passage"))
@@ -187,14 +223,15 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
 
 def _beside(match: Match, kind: SearchKind, model, columns, condition, extra_join=None):
     """The first few objects of one kind the reader may see, best first: a branch of find_beside."""
-    hits = match.hits()
-    rank = match.rank(hits.c.scored).label("rank")
-    found = (select(literal_column(f"'{kind.value}'", String).label("kind"), model.id.label("id"), *columns, rank,
-                    _E.id.label("entry_id"))
-             .select_from(hits).join(_E, _E.id == hits.c.entry_id).join(model, model.id == _E.object_id))
+    found = match.matching(select(literal_column(f"'{kind.value}'", String).label("kind"), model.id.label("id"),
+                                  *columns, _E.id.label("entry_id"))
+                           .select_from(_E).join(model, model.id == _E.object_id), _E)
     if extra_join is not None:
         found = found.join(*extra_join)
-    ranked = (found.where(_E.kind == kind.value, condition)
+    scored = found.selected_columns.scored
+    rank = match.rank(scored).label("rank")
+    ranked = (found.with_only_columns(*(c for c in found.selected_columns if c.key != "scored"), rank)
+              .where(_E.kind == kind.value, condition)
               .order_by(rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery())
     return select(*ranked.c)
 
