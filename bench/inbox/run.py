@@ -374,6 +374,8 @@ def main() -> int:
     parser.add_argument("--inbox-path", default="/inbox/")
     parser.add_argument("--no-cases", action="store_true",
                         help="leave out the search and filter cases (bench/inbox/cases.py)")
+    parser.add_argument("--cases", default="", metavar="WORDS",
+                        help="measure only the cases whose label holds WORDS (e.g. 'search:' or 'filter:')")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1,
@@ -449,7 +451,8 @@ def main() -> int:
             say(f"  logged in as {info.bench_email} (delegation {info.bench_delegation_id}; "
                 f"{info.bench_inbox_size:,} documents circulated to it, {info.bench_unread} unread)")
         check_pages(args, info, app_port, base_port, cookie)
-        measured_cases = [] if args.no_cases or not app_port or not cookie else cases(info)
+        measured_cases = [] if args.no_cases or not app_port or not cookie else \
+            [(label, path) for label, path in cases(info) if args.cases in label]
         if measured_cases:
             assert app_port and cookie
             check_cases(app_port, info, cookie)

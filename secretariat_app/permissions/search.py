@@ -7,8 +7,8 @@ not open.
   rule), with the reader's ids bound (readable_bound); for a reader who reads
   only what reached them, the search walks each way it reached them (`walks`:
   the delegation's circulations, the reader's names) and keeps a document
-  found by a way only where that way opens its level and readable() agrees
-  (`walk_clause`);
+  found by a way only where that way opens its level and the reader reads its
+  status (`walk_clause`: readable() in the pieces the inbox walks with);
 - decisions: the register's statuses (READ_DECISION's decision_statuses);
 - CBM annual reports: the reader's ReportRule (READ_CBM_REPORT's, as
   permissions.cbm.report_condition writes it);
@@ -39,6 +39,7 @@ from secretariat_app.permissions.documents import (
     Reader,
     level_clause,
     readable_bound,
+    status_clause,
 )
 
 
@@ -92,10 +93,11 @@ def walks(reader: Reader) -> list[Walk] | None:
 
 def walk_clause(reader: Reader, walk: Walk, document=Document) -> ColumnElement[bool]:
     """A row of `walk` joined to its document (document.id == walk.document_id) is
-    a document the reader may read, found by the way that opens its level: the
-    levels this way opens (READING) and readable() itself. So each document
-    comes by one way only, and never one the reader may not read."""
-    return and_(level_clause(reader.kind, walk.way, document.level), readable_bound(reader, document))
+    a document the reader may read: readable() in the pieces the inbox walks with,
+    the statuses the reader reads and the levels this way opens (READING), the
+    walk itself being the reaching (the delegation's circulation, the reader's
+    name). A document comes by the one way that opens its level, so once."""
+    return and_(status_clause(reader.kind, document.status), level_clause(reader.kind, walk.way, document.level))
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,16 @@ Russian one, so "безопасность" finds "безопасности" and 
   built with the `english` configuration for English text, `russian` for
   Russian text and `simple` for the original language and the symbol; a query
   is `websearch_to_tsquery` in those three configurations, OR-ed (each is the
-  whole query stemmed one way); `ts_rank` orders, `ts_headline` marks.
+  whole query stemmed one way), the Russian stems by their prefix
+  (`russian_prefix`: the forms of a name stem a letter apart); `ts_rank`
+  orders, `ts_headline` marks.
 - SQLite (the embedded default): an FTS5 table `search_terms(head, body)`
   whose rowid is `search_entry.id`, holding the words already stemmed here
   with the same Snowball stemmers (PyStemmer), chosen per word by its script;
   the query is stemmed the same way and written as an FTS5 expression with the
   meaning websearch_to_tsquery gives it (words all required, "a phrase", `or`,
-  `-word`); `bm25` orders; the passage is marked in Python (`headline`).
+  `-word`; a Russian stem by its prefix); `bm25` orders; the passage is marked
+  in Python (`headline`).
 
 The rest of the app sees: `Parts` (what to index), `store`/`remove`
 (write; an entry's terms go with its row), `Match` (the condition, the rank and the passage for a query).

@@ -22,6 +22,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     literal_column,
     not_,
     null,
@@ -150,6 +151,11 @@ def _matching(match: Match, shape: _Shape, found, d, newest):
     """`found` (rows of documents `d`) joined to their entries, kept to those that
     match and pass the filters, the newest CANDIDATES by `newest`."""
     found = found.join(_E, and_(_E.kind == SearchKind.DOCUMENT.value, _E.object_id == d.id))
+    if "meeting_id" in shape.filters or "year" in shape.filters:
+        # A filter that picks few documents: start from them (their own index), not from a walk in
+        # time order, which would read every newer document first. The time as an expression no
+        # index holds takes the walk off the planner's table.
+        newest = func.coalesce(newest, newest)
     return (match.matching(found, _E).add_columns(_E.id.label("entry_id"), newest.label("at"))
             .where(*_filters(shape, d)).order_by(newest.desc()).limit(CANDIDATES))
 
@@ -191,14 +197,20 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
                    per_page: int = PER_PAGE) -> tuple[list[DocumentHit], bool]:
     """A page of the documents `user` may read that match `query`, best first: one statement.
 
-    Ranked are the CANDIDATES most recently circulated of the matching documents
-    the reader may read (all of them, for any but the commonest words): a word
-    found in half the archive is ranked among the newest few hundred documents
-    that hold it, and the database reads about as many rows as that, walking
-    the documents newest first (ix_document_circulated_at) and testing each,
-    instead of ranking every match. A rarer word is found through the index of
-    the words (GIN, FTS5) and all its documents are ranked: PostgreSQL's planner
-    chooses between the two from the statistics of the terms."""
+    Ranked are the CANDIDATES newest of the matching documents the reader may
+    read (newest: when the document reached them; all of them, for any but
+    common words), so that a word found in half the archive costs a walk of
+    about CANDIDATES divided by the share of documents that hold it, not a
+    rank of every match. A delegate's search walks each way documents reach
+    them (permissions.search.walks: the delegation's circulations along
+    (delegation, time), the documents naming them along (user, time)), each in
+    a branch of its own that stops at CANDIDATES matches, so that what it reads
+    grows with what the delegation received, not with the archive (a UN-sized
+    body's 193 delegations each see a small share of it). A rarer word is found
+    through the index of the words (GIN, FTS5) and each of its documents probed
+    for the reader: PostgreSQL's planner chooses between the two from the
+    statistics of the words (kept finer for that: search.models.SEARCH_DDL).
+    The Secretariat, who reads everything, walks the documents newest first."""
     match = _match()
     if not match.searchable(query):
         return [], False

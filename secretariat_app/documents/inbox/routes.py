@@ -170,20 +170,23 @@ def _filter_form(language: str) -> InboxFilterForm:
     return form
 
 
-def _filters_html(form: InboxFilterForm | None, language: str, args: dict[str, str]) -> Markup:
+def filters_html(form: InboxFilterForm | None, language: str, args: dict[str, str],
+                  action: str = "inbox.index") -> Markup:
     """The filter form's HTML. It is a function of the request's arguments (less
     the page cursor), the language, the forum's year (the meetings offered are
     this year's and its neighbours') and the filters' choices, so what it
     rendered for the same ones is served again (most requests carry none, and
     build no form: `form` is None). The choices are this process's read of them
     (loaded_at), read again whenever any process changed a body or a meeting
-    (services.inbox.filter_choices), so no other process's change is missed."""
+    (services.inbox.filter_choices), so no other process's change is missed.
+    `action`: the endpoint the form is sent to (the inbox's, the search's)."""
     choices = inbox_service.filter_choices()
-    key = (id(current_app), request.script_root, language, forum_today().year, choices.loaded_at,
+    key = (id(current_app), request.script_root, action, language, forum_today().year, choices.loaded_at,
            tuple(sorted((name, tuple(values)) for name, values in request.args.lists() if name != "after")))
     html = _FILTERS.get(key)
     if html is None:
-        html = Markup(render_template("inbox/_filters.html", form=form or _filter_form(language), args=args))
+        html = Markup(render_template("inbox/_filters.html", form=form or _filter_form(language), args=args,
+                                      action=url_for(action)))
         if choices.kept:
             _FILTERS[key] = html
             while len(_FILTERS) > _FILTERS_KEPT:
@@ -206,7 +209,7 @@ def index() -> ResponseReturnValue:
         return results_page("inbox.index")
     cursor = inbox_service.Cursor.parse(request.args.get("after"))
     page = inbox_service.inbox_page(current_user, filters, cursor)
-    return render_template("inbox/index.html", filters=_filters_html(form, language, args), page=page,
+    return render_template("inbox/index.html", filters=filters_html(form, language, args), page=page,
                            rows=_rows_html(page.rows, language), args=args)
 
 

@@ -3,7 +3,7 @@ the inbox, and the meetings, decisions and CBM reports found, each as far as
 the reader may see it (search.services, permissions.search)."""
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import current_language
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.inbox.forms import InboxFilterForm
+from secretariat_app.documents.inbox.routes import filters_html
 from secretariat_app.permissions import Audience, access, is_secretariat
 from secretariat_app.permissions import search as rules
 from secretariat_app.search import services
@@ -33,8 +34,8 @@ def results_page(endpoint: str) -> ResponseReturnValue:
     results = services.search(current_user, filters.search, filters, page)
     args = form.query_args()
     return render_template(
-        "search/index.html", form=form, results=results, args=args, endpoint=endpoint,
-        action=url_for(endpoint), type_labels=DOCUMENT_TYPE_LABELS, officer=is_secretariat(current_user),
+        "search/index.html", filters=filters_html(form, language, args, endpoint), results=results, args=args,
+        endpoint=endpoint, type_labels=DOCUMENT_TYPE_LABELS, officer=is_secretariat(current_user),
         meeting_pages=rules.meeting_pages(current_user),
     )
 
