@@ -14,7 +14,8 @@ forms from those tables, in the spirit of a hybrid attribute:
   statuses the reader's kind reads, and for each way a document reaches them,
   the levels it opens and the EXISTS that says it did;
 - `status_clause` and `level_clause`: the pieces of that condition, for a fast
-  path that walks each way's own index instead (the inbox);
+  path that walks each way's own index instead (the inbox; a delegate's
+  search, permissions/search.py `walks`);
 - `may_read_document(user, id)`: one document, its facts read in SQL and
   judged in Python;
 - `may_receive(level, member, named)`: circulation's side (RECEIVING).
