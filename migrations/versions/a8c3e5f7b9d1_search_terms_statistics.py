@@ -11,7 +11,7 @@ walk through the reader's whole history. The upgrade analyses the table
 again. Nothing to do on SQLite.
 
 Revision ID: a8c3e5f7b9d1
-Revises: b5d2e9f7c1a4
+Revises: e8c4a2f6b1d9
 Create Date: 2026-12-06 04:30:00.000000
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a8c3e5f7b9d1'
-down_revision = 'b5d2e9f7c1a4'
+down_revision = 'e8c4a2f6b1d9'
 branch_labels = None
 depends_on = None
 
