@@ -18,6 +18,7 @@ from secretariat_app.cycles.services import rules as rules_service
 from secretariat_app.demo import accounts as demo
 from secretariat_app.demo import seed as seeding
 from secretariat_app.demo.guard import DemoRefused
+from secretariat_app.documents.read_state_cli import register_read_state_cli
 from secretariat_app.documents.text.cli import register_texts_cli
 from secretariat_app.domain.cycles_history_files import HistoryFileError, read_history
 from secretariat_app.domain.forum_rules import RulesFileError
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
     register_notify_cli(app)
     register_backup_cli(app)
     register_texts_cli(app)
+    register_read_state_cli(app)
 
     @app.cli.group("reference")
     def reference() -> None:

@@ -70,6 +70,12 @@ def beat_schedule(dispatch_every: float = 60.0) -> dict[str, dict[str, Any]]:
             "task": "workers.tasks.documents.sweep_files",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Daily, at a quiet hour: the horizons of readers who keep up move forward, so that the inbox's
+        # walk down to each reader's horizon stays short (documents/read_state.py).
+        "advance-read-horizons": {
+            "task": "workers.tasks.documents.advance_read_horizons",
+            "schedule": crontab(hour=2, minute=15),
+        },
         # Daily: meeting kits asked for more than KIT_KEEP_HOURS ago (a cache of up to hundreds of MB each).
         "sweep-meeting-kits": {
             "task": "workers.tasks.documents.sweep_meeting_kits",

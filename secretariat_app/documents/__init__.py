@@ -2,7 +2,7 @@
 acknowledgements, the archive and the delegate's inbox.
 
 - `models`: Document, DocumentVersion, StoredFile, Circulation, Receipt,
-  Acknowledgement, UnreadCirculation ...
+  Acknowledgement; `read_state`: ReadHorizon, UnreadMark (what each reader has read) ...
 - `services/`: documents (register), versions (upload), circulation (circulate,
   derestrict, withdraw), reading (a document's page, receipts,
   acknowledgements), download (the fast path of a download), inbox (the fast

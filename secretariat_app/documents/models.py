@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    DDL,
     JSON,
     BigInteger,
     ForeignKey,
@@ -16,7 +15,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,7 +23,7 @@ from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
-from secretariat_app.extensions import Model, db
+from secretariat_app.extensions import Model
 from secretariat_app.meetings.models import AgendaItem, Meeting
 
 
@@ -297,141 +295,7 @@ class Acknowledgement(Model):
     acknowledged_by: Mapped[User | None] = relationship()
 
 
-class UnreadCirculation(Model):
-    """A document that reached a user and that they have not read yet: derived
-    data, kept by the database's triggers (UNREAD_TRIGGERS), so that the inbox
-    finds a reader's few unread documents without walking the whole history of
-    their delegation.
-
-    Exactly one row for each circulation to a delegation and user of that
-    delegation (named false, at the circulation's time), and for each named
-    recipient (named true, at the time they were named), without a receipt of
-    that user for that document; whatever the document's level or status: it
-    says "unread", never "may read". The inbox still takes what a reader may see
-    from circulation, named_recipient and the document (the access check of
-    every request). The time lets the unread lists walk an index in the order
-    the page shows."""
-
-    __tablename__ = "unread_circulation"
-    __table_args__ = (
-        Index("ix_unread_circulation_user_id_named_circulated_at", "user_id", "named", "circulated_at",
-              "document_id"),
-    )
-
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    # Received by name (a RESTRICTED document's named recipient), not through the delegation.
-    named: Mapped[bool] = mapped_column(primary_key=True)
-    circulated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-# The rows above, as a function of circulation, named_recipient, user_account.delegation_id
-# and receipt, whoever writes those tables (services, imports, a psql session):
-#   a circulation added    -> a row for each user of its delegation without a receipt
-#   a named recipient added -> a row for them unless they have a receipt
-#   either removed         -> its rows go; changed -> its rows follow
-#   a user created in, or moved to, a delegation -> their delegation rows are that delegation's
-#   a receipt added        -> its rows go; removed -> they come back
-# Deleting a document or a user deletes their rows (ON DELETE CASCADE).
-# The migration e4a6c8b0d2f1 holds a frozen copy (and fills the table from existing data).
-_UPSERT = " ON CONFLICT (document_id, user_id, named) DO UPDATE SET circulated_at = excluded.circulated_at"
-_INSERT = "INSERT INTO unread_circulation (document_id, user_id, named, circulated_at) "
-_NO_RECEIPT = "NOT EXISTS (SELECT 1 FROM receipt r WHERE r.user_id = {user} AND r.document_id = {document})"
-# (document, users of its delegation) of the circulation in {row}, unread
-_OF_CIRCULATION = (_INSERT + "SELECT {row}.document_id, u.id, false, {row}.circulated_at FROM user_account u "
-                   "WHERE u.delegation_id = {row}.delegation_id AND "
-                   + _NO_RECEIPT.format(user="u.id", document="{row}.document_id") + _UPSERT)
-_NOT_OF_CIRCULATION = ("DELETE FROM unread_circulation WHERE document_id = {row}.document_id AND named = false "
-                       "AND user_id IN (SELECT id FROM user_account WHERE delegation_id = {row}.delegation_id)")
-_OF_NAMED = (_INSERT + "SELECT {row}.document_id, {row}.user_id, true, {row}.added_at WHERE "
-             + _NO_RECEIPT.format(user="{row}.user_id", document="{row}.document_id") + _UPSERT)
-_NOT_OF_NAMED = ("DELETE FROM unread_circulation WHERE document_id = {row}.document_id AND user_id = {row}.user_id "
-                 "AND named = true")
-_OF_USER = (_INSERT + "SELECT c.document_id, NEW.id, false, c.circulated_at FROM circulation c "
-            "WHERE c.delegation_id = NEW.delegation_id AND "
-            + _NO_RECEIPT.format(user="NEW.id", document="c.document_id") + _UPSERT)
-_NOT_OF_USER = "DELETE FROM unread_circulation WHERE user_id = OLD.id AND named = false"
-_OF_RECEIPT = (_INSERT + "SELECT c.document_id, u.id, false, c.circulated_at FROM user_account u "
-               "JOIN circulation c ON c.delegation_id = u.delegation_id AND c.document_id = OLD.document_id "
-               "WHERE u.id = OLD.user_id" + _UPSERT + "; "
-               + _INSERT + "SELECT n.document_id, n.user_id, true, n.added_at FROM named_recipient n "
-               "WHERE n.document_id = OLD.document_id AND n.user_id = OLD.user_id" + _UPSERT)
-_NOT_OF_RECEIPT = "DELETE FROM unread_circulation WHERE document_id = NEW.document_id AND user_id = NEW.user_id"
-
-
-def _pg_function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END; $$ "
-            "LANGUAGE plpgsql")
-
-
-def _pg_both(old: str, new: str) -> str:
-    """A row trigger's body for INSERT, UPDATE and DELETE: OLD's rows go, NEW's come."""
-    return (f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {old}; END IF; "
-            f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {new}; END IF;")
-
-
-UNREAD_TRIGGERS = {
-    "postgresql": [
-        _pg_function("unread_circulation_of_circulation",
-                     _pg_both(_NOT_OF_CIRCULATION.format(row="OLD"), _OF_CIRCULATION.format(row="NEW"))),
-        "CREATE TRIGGER unread_circulation_of_circulation "
-        "AFTER INSERT OR DELETE OR UPDATE OF document_id, delegation_id, circulated_at ON circulation "
-        "FOR EACH ROW EXECUTE FUNCTION unread_circulation_of_circulation()",
-        _pg_function("unread_circulation_of_named", _pg_both(_NOT_OF_NAMED.format(row="OLD"),
-                                                             _OF_NAMED.format(row="NEW"))),
-        "CREATE TRIGGER unread_circulation_of_named "
-        "AFTER INSERT OR DELETE OR UPDATE OF document_id, user_id, added_at ON named_recipient "
-        "FOR EACH ROW EXECUTE FUNCTION unread_circulation_of_named()",
-        _pg_function("unread_circulation_of_user",
-                     f"IF TG_OP = 'UPDATE' THEN {_NOT_OF_USER}; END IF; "
-                     f"IF NEW.delegation_id IS NOT NULL THEN {_OF_USER}; END IF;"),
-        "CREATE TRIGGER unread_circulation_of_new_user AFTER INSERT ON user_account "
-        "FOR EACH ROW WHEN (NEW.delegation_id IS NOT NULL) EXECUTE FUNCTION unread_circulation_of_user()",
-        "CREATE TRIGGER unread_circulation_of_moved_user AFTER UPDATE OF delegation_id ON user_account "
-        "FOR EACH ROW WHEN (OLD.delegation_id IS DISTINCT FROM NEW.delegation_id) "
-        "EXECUTE FUNCTION unread_circulation_of_user()",
-        _pg_function("unread_circulation_of_receipt", _pg_both(_OF_RECEIPT, _NOT_OF_RECEIPT)),
-        "CREATE TRIGGER unread_circulation_of_receipt "
-        "AFTER INSERT OR DELETE OR UPDATE OF user_id, document_id ON receipt "
-        "FOR EACH ROW EXECUTE FUNCTION unread_circulation_of_receipt()",
-    ],
-    "sqlite": [
-        "CREATE TRIGGER unread_circulation_circulation_insert AFTER INSERT ON circulation BEGIN "
-        + _OF_CIRCULATION.format(row="NEW") + "; END",
-        "CREATE TRIGGER unread_circulation_circulation_delete AFTER DELETE ON circulation BEGIN "
-        + _NOT_OF_CIRCULATION.format(row="OLD") + "; END",
-        "CREATE TRIGGER unread_circulation_circulation_update "
-        "AFTER UPDATE OF document_id, delegation_id, circulated_at ON circulation BEGIN "
-        + _NOT_OF_CIRCULATION.format(row="OLD") + "; " + _OF_CIRCULATION.format(row="NEW") + "; END",
-        "CREATE TRIGGER unread_circulation_named_insert AFTER INSERT ON named_recipient BEGIN "
-        + _OF_NAMED.format(row="NEW") + "; END",
-        "CREATE TRIGGER unread_circulation_named_delete AFTER DELETE ON named_recipient BEGIN "
-        + _NOT_OF_NAMED.format(row="OLD") + "; END",
-        "CREATE TRIGGER unread_circulation_named_update "
-        "AFTER UPDATE OF document_id, user_id, added_at ON named_recipient BEGIN "
-        + _NOT_OF_NAMED.format(row="OLD") + "; " + _OF_NAMED.format(row="NEW") + "; END",
-        "CREATE TRIGGER unread_circulation_user_insert AFTER INSERT ON user_account "
-        "WHEN NEW.delegation_id IS NOT NULL BEGIN " + _OF_USER + "; END",
-        "CREATE TRIGGER unread_circulation_user_update AFTER UPDATE OF delegation_id ON user_account "
-        "WHEN OLD.delegation_id IS NOT NEW.delegation_id BEGIN " + _NOT_OF_USER + "; " + _OF_USER + "; END",
-        "CREATE TRIGGER unread_circulation_receipt_insert AFTER INSERT ON receipt BEGIN "
-        + _NOT_OF_RECEIPT + "; END",
-        "CREATE TRIGGER unread_circulation_receipt_delete AFTER DELETE ON receipt BEGIN " + _OF_RECEIPT + "; END",
-        "CREATE TRIGGER unread_circulation_receipt_update AFTER UPDATE OF user_id, document_id ON receipt BEGIN "
-        + _OF_RECEIPT + "; " + _NOT_OF_RECEIPT + "; END",
-    ],
-}
-
-# Every row the triggers keep, computed at once (the migration's backfill, the benchmark's loader).
-UNREAD_BACKFILL = (
-    _INSERT + "SELECT c.document_id, u.id, false, c.circulated_at FROM circulation c "
-    "JOIN user_account u ON u.delegation_id = c.delegation_id WHERE "
-    + _NO_RECEIPT.format(user="u.id", document="c.document_id")
-    + " UNION ALL SELECT n.document_id, n.user_id, true, n.added_at FROM named_recipient n WHERE "
-    + _NO_RECEIPT.format(user="n.user_id", document="n.document_id")
-)
-
-# After every table exists: the triggers sit on circulation, named_recipient, user_account and receipt.
-for _dialect, _statements in UNREAD_TRIGGERS.items():
-    for _statement in _statements:
-        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+# What each reader has read (read_horizon, unread_mark and their triggers): documents/read_state.py,
+# imported here so that the tables and triggers come with the documents' models.
+from secretariat_app.documents.read_state import ReadHorizon as ReadHorizon  # noqa: E402
+from secretariat_app.documents.read_state import UnreadMark as UnreadMark  # noqa: E402

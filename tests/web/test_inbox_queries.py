@@ -99,7 +99,7 @@ def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app
     page_statements = [s for s in statements if "named_recipient" in s]
     assert len(page_statements) == 1 and "circulation" in page_statements[0] and "LIMIT" in page_statements[0]
     assert all(table in page_statements[0]
-               for table in ("unread_circulation", "acknowledgement", "document_version"))
+               for table in ("unread_mark", "read_horizon", "receipt", "acknowledgement", "document_version"))
     # With the filters' choices to read again: two more, whatever the page size.
     _, small_cold, _ = inbox_statements(small, cold=True)
     _, large_cold, _ = inbox_statements(large, cold=True)
@@ -143,3 +143,17 @@ def test_on_postgresql_the_inbox_request_opens_no_transaction(two_inboxes, app_c
         event.remove(db.engine, "after_cursor_execute", after)
     assert len(seen) == EXPECTED_STATEMENTS
     assert {state for _, state in seen} == {"IDLE"}, seen
+
+
+def test_the_first_page_statement_fits_psycopgs_parse_cache():
+    """psycopg keeps the parsed form of a statement up to 4,096 bytes: longer, it
+    parses it again at every request (about 50 µs for the inbox's). The first
+    page, the one every delegate opens, stays under it with the read horizon's
+    walks (documents/read_state.py)."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+    from sqlalchemy.dialects import postgresql
+
+    statement = inbox_service._page_statement(inbox_service.Shape("postgresql", True))
+    sql = str(statement.compile(dialect=postgresql.psycopg.dialect())).encode()
+    assert "read_horizon" in sql.decode() and "unread_mark" in sql.decode() and "receipt" in sql.decode()
+    assert len(sql) <= MAX_CACHED_STATEMENT_LENGTH == 4096

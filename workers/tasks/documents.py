@@ -1,4 +1,5 @@
 """Tasks of the clearing house: the sweeper of stored files (beat), the
+readers' horizons moved forward (beat), the
 reading of each stored file's text (after its upload commits, and the beat's
 sweep of the rows still pending), and the building of meeting kits."""
 from __future__ import annotations
@@ -10,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from secretariat_app.documents.kits import build as kits_build
 from secretariat_app.documents.kits import services as kits_services
+from secretariat_app.documents.services import read_horizon
 from secretariat_app.documents.services import versions as documents_versions
 from secretariat_app.documents.text import extraction
 from secretariat_app.documents.text.readers import TextLimits
@@ -58,3 +60,9 @@ def build_meeting_kit(kit_id: int) -> str | None:
 def sweep_meeting_kits() -> int:
     """Remove the meeting kits asked for more than KIT_KEEP_HOURS ago; returns how many went."""
     return kits_services.sweep_kits()
+
+
+@shared_task(name="workers.tasks.documents.advance_read_horizons", ignore_result=True)
+def advance_read_horizons() -> int:
+    """Move the horizon of every reader who keeps up (documents/read_state.py); returns how many moved."""
+    return read_horizon.advance()

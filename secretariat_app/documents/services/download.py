@@ -42,7 +42,7 @@ from secretariat_app.documents.models import (
     DocumentVersion,
     Receipt,
     StoredFile,
-    UnreadCirculation,
+    UnreadMark,
 )
 from secretariat_app.documents.services.reading import add_receipt, receipt_ctes
 from secretariat_app.domain import symbols
@@ -230,7 +230,7 @@ def _open_download_statement(secretariat: bool, has_delegation: bool):
                     .from_select(["user_id", "document_id", "read_at"],
                                  select(_READER, found.c.document_id, func.now()).where(found.c.readable))
                     .on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.document_id]))
-        unread = UnreadCirculation.__table__
+        unread = UnreadMark.__table__
         ended = delete(unread).where(unread.c.user_id == _READER, unread.c.document_id.in_(readable_ids))
         statement = statement.add_cte(received.cte("receipt_added"), ended.cte("unread_ended"))
     return statement

@@ -23,13 +23,20 @@ meeting, the delegation's acknowledgement and the document's language versions,
 sorted and cut. Paging is by key (the last row's unread flag, circulation time
 and document id), so the hundredth page costs what the first does.
 
-Which documents the reader has not read comes from unread_circulation (kept by
-triggers, see documents.models.UnreadCirculation). So the unread branches walk
-the reader's few unread rows in time order instead of the delegation's whole
-history, and the read branches walk the lists in time order and skip them:
-each branch reads about as many index entries as it returns rows, whether the
-reader keeps up or has read nothing. A named recipient received the document
-when they were named (the circulation that named them).
+Which documents the reader has not read: those without a receipt
+(documents/read_state.py). A reader who keeps up has a horizon: what reached
+them before it and is unread is listed in unread_mark (few rows), and only what
+reached them after it is probed against their receipts. So each unread list is
+two walks: the reader's marks (ix_unread_mark_user_id_named_at, index only) and
+the list itself from its newest row down to the horizon (the span since the
+horizon last moved), keeping the rows without a receipt; a reader with no
+horizon has no marks, and reads so little that their unread rows are at the top
+of the list. The read lists walk the lists in time order and keep the rows the
+unread walks would not: after the horizon those with a receipt, before it those
+without a mark (one index probe a row). Each branch reads about as many index
+entries as it returns rows, whether the reader keeps up or has read nothing. A
+named recipient received the document when they were named (the circulation
+that named them).
 
 The statements are built once per shape (which filters, where the cursor is)
 with bound parameters, and reused: a request only binds its values. Rows are read by name through PageRow, whose fields
@@ -82,8 +89,9 @@ from secretariat_app.documents.models import (
     DocumentType,
     DocumentVersion,
     NamedRecipient,
-    UnreadCirculation,
+    Receipt,
 )
+from secretariat_app.documents.read_state import ReadHorizon, UnreadMark
 from secretariat_app.domain import visibility
 from secretariat_app.extensions import db, prepared_statements
 from secretariat_app.meetings.models import Meeting
@@ -101,7 +109,8 @@ PAGE_SIZE = 50
 # Short names in the SQL (document AS d, ...): the page statement stays under the
 # length up to which psycopg keeps its parsed form (4,096 characters).
 _D, _C, _U, _N = (aliased(Document, name="d"), aliased(Circulation, name="c"),
-                  aliased(UnreadCirculation, name="u"), aliased(NamedRecipient, name="n"))
+                  aliased(UnreadMark, name="u"), aliased(NamedRecipient, name="n"))
+_R, _H = aliased(Receipt, name="r"), aliased(ReadHorizon, name="h")
 _V, _A, _M = aliased(DocumentVersion, name="v"), aliased(Acknowledgement, name="a"), aliased(Meeting, name="m")
 MAIN_LANGUAGES = ("en", "ru")
 READ, UNREAD = "read", "unread"
@@ -185,7 +194,8 @@ class InboxPage:
 
 
 # Bound parameters, shared by every statement below.
-USER, DELEGATION = bindparam("user_id", type_=Integer), bindparam("delegation_id", type_=Integer)
+# (Short names: the page statement stays under psycopg's 4,096 characters, see _D above.)
+USER, DELEGATION = bindparam("u", type_=Integer), bindparam("d", type_=Integer)
 AFTER_AT, AFTER_ID = bindparam("after_at", type_=UTCDateTime), bindparam("after_id", type_=Integer)
 
 
@@ -212,7 +222,7 @@ class Shape:
 
 def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
                       dialect: str) -> tuple[Shape, dict]:
-    params: dict = {"user_id": user.id, "delegation_id": user.delegation_id}
+    params: dict = {"u": user.id, "d": user.delegation_id}
     for name, value in (("meeting_id", filters.meeting_id), ("body_id", filters.body_id), ("year", filters.year),
                         ("doc_type", filters.doc_type)):
         if value is not None:
@@ -245,10 +255,36 @@ def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _unread(named: bool, document_id) -> ColumnElement[bool]:
-    """Whether the reader has not read the document (a probe of unread_circulation's key)."""
+def _marked(named: bool, document_id) -> ColumnElement[bool]:
+    """Whether the reader has a mark for the document (a probe of unread_mark's key)."""
     return exists().where(_U.document_id == document_id, _U.user_id == USER,
                           _U.named == (true() if named else false()))
+
+
+def _received(document_id) -> ColumnElement[bool]:
+    """Whether the reader has a receipt for the document (a probe of receipt's key, index only)."""
+    return exists().where(_R.user_id == USER, _R.document_id == document_id)
+
+
+@lru_cache(maxsize=4)
+def _horizon_cte(dialect: str):
+    """The reader's horizon (read_horizon), or a time before every other when they
+    have none: one row, read once per statement (a lookup of its key)."""
+    never = "'-infinity'" if dialect == "postgresql" else "''"  # '' sorts first on SQLite
+    return select(func.coalesce(select(_H.horizon_at).where(_H.user_id == USER).scalar_subquery(),
+                                literal_column(never, UTCDateTime)).label("at")).cte("hz")
+
+
+def _horizon(shape: Shape) -> ColumnElement:
+    return select(_horizon_cte(shape.dialect).c.at).scalar_subquery()
+
+
+def _unread_by_horizon(named: bool, at, document_id, shape: Shape, unread: bool = True) -> ColumnElement[bool]:
+    """Whether the reader has not read (or, unread=False, has read) a row of a list:
+    after their horizon, no receipt (a receipt); at or before it, a mark (none).
+    One probe a row."""
+    received, marked = _received(document_id), _marked(named, document_id)
+    return case((at > _horizon(shape), ~received if unread else received), else_=marked if unread else ~marked)
 
 
 def _after(at, document_id) -> ColumnElement[bool]:
@@ -280,39 +316,41 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
     # which the planner cannot know). COALESCE(at, at) is the time, in an order no index gives.
     at = func.coalesce(source.at, source.at) if shape.picks_few else source.at
     branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("unread"))
-              .order_by(at.desc(), source.document_id.desc()).limit(_limit(shape)).subquery())
-    return select(branch.c.document_id, branch.c.at, branch.c.unread)
+              .order_by(at.desc(), source.document_id.desc()).limit(_limit(shape)))
+    if shape.dialect == "postgresql":
+        return branch  # parenthesised in the UNION ALL: shorter SQL (see _page_statement) than a subquery
+    # SQLite takes no parenthesised member of a UNION ALL: a subquery each.
+    cut = branch.subquery()
+    return select(cut.c.document_id, cut.c.at, cut.c.unread)
 
 
-def _unread_source(named: bool, where: list, shape: Shape) -> Source:
-    """The reader's unread rows of one list, newest first, walking
-    ix_unread_circulation_user_id_named_circulated_at; each row still checked
-    against the list itself (circulation to the reader's delegation, or the
-    named_recipient row) and the document."""
-    at, document_id = _U.circulated_at, _U.document_id
-    if named:
-        reached = and_(_N.document_id == document_id, _N.user_id == USER)
-        query = select(document_id.label("document_id"), at.label("at"))
-        if shape.dialect == "postgresql":
-            # A probe per row (LATERAL), not a join the planner may turn into hashing
-            # the person's whole named list and sorting it: the walk in index order
-            # stops at the page size.
-            probe = select(_N.id).where(reached).limit(literal_column("1", Integer)).lateral("named")
-            query = query.join(probe, true())
-        else:
-            query = query.join(_N, reached)
-    else:
-        reached = and_(_C.document_id == document_id, _C.delegation_id == DELEGATION)
-        query = select(document_id.label("document_id"), at.label("at")).join(_C, reached)
-    query = query.where(_U.user_id == USER, _U.named == (true() if named else false()))
+def _unread_source(where: list, shape: Shape) -> Source:
+    """The reader's marks of the delegation's list (unread, at or before their
+    horizon), newest first, walking ix_unread_mark_user_id_named_at; each row
+    still checked against the list itself (circulation to the reader's
+    delegation) and the document."""
+    at, document_id = _U.at, _U.document_id
+    reached = and_(_C.document_id == document_id, _C.delegation_id == DELEGATION)
+    query = (select(document_id.label("document_id"), at.label("at")).join(_C, reached)
+             .where(_U.user_id == USER, _U.named == false(), at <= _horizon(shape)))
     if shape.dialect == "postgresql" and where[1:] and not shape.picks_few:
         # A filter that many documents pass (body, type, language): the document too is
         # probed row by row (LATERAL), in the walk's order. A join would let the generic plan,
         # costed for a reader with thousands of unread rows, hash every document of the type.
-        probe = (select(_D.id).where(_D.id == document_id, _level(named), *where)
+        probe = (select(_D.id).where(_D.id == document_id, _level(False), *where)
                  .limit(literal_column("1", Integer)).lateral("document"))
         return Source(query.join(probe, true()), at, document_id)
-    return Source(query.join(_D, _D.id == document_id).where(_level(named), *where), at, document_id)
+    return Source(query.join(_D, _D.id == document_id).where(_level(False), *where), at, document_id)
+
+
+def _fresh_source(at, document_id, in_list: ColumnElement[bool], where: list, shape: Shape) -> Source:
+    """The delegation's rows after the reader's horizon (all of it when they have
+    none) without a receipt of theirs, newest first: a walk of the list's index
+    down to the horizon, a probe of the receipt's key a row."""
+    return Source(select(document_id.label("document_id"), at.label("at"))
+                  .join(_D, _D.id == document_id)
+                  .where(in_list, at > _horizon(shape), ~_received(document_id), _level(False), *where),
+                  at, document_id)
 
 
 def _level(named: bool) -> ColumnElement[bool]:
@@ -332,27 +370,33 @@ def _limit(shape: Shape) -> ColumnElement:
     return literal_column(str(int(shape.limit)), Integer)
 
 
-def _read_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list) -> Source:
+def _list_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list, shape: Shape,
+                 unread: bool) -> Source:
     """One list of the reader's (the delegation's circulation, or their named
-    list) in time order, less what they have not read."""
+    list) in time order, its unread or its read rows (_unread_by_horizon)."""
     return Source(select(document_id.label("document_id"), at.label("at"))
                   .join(_D, _D.id == document_id)
-                  .where(in_list, ~_unread(named, document_id), _level(named), *where), at, document_id)
+                  .where(in_list, _unread_by_horizon(named, at, document_id, shape, unread), _level(named), *where),
+                  at, document_id)
 
 
 def _sources(shape: Shape, unread: bool) -> list[Source]:
     """The lists a delegate receives documents by, unread or read: their
     delegation's circulation (GENERAL, LIMITED) and their own name (RESTRICTED),
-    each at the time it reached them (circulated to the delegation; named)."""
+    each at the time it reached them (circulated to the delegation; named).
+    The delegation's unread rows are two walks: the marks behind the horizon,
+    the list itself after it. A person's named list is short (RESTRICTED
+    documents sent to them by name): it is walked once, each row probed."""
     where = _document_filters(shape)
     sources = []
     if shape.delegation:
         # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at).
-        sources.append(_unread_source(False, where, shape) if unread else
-                       _read_source(False, _C.circulated_at, _C.document_id, _C.delegation_id == DELEGATION, where))
+        in_list = _C.delegation_id == DELEGATION
+        sources += ([_unread_source(where, shape), _fresh_source(_C.circulated_at, _C.document_id, in_list, where,
+                                                                 shape)] if unread else
+                    [_list_source(False, _C.circulated_at, _C.document_id, in_list, where, shape, False)])
     # The reader's named list, newest first (ix_named_recipient_user_id_added_at).
-    sources.append(_unread_source(True, where, shape) if unread else
-                   _read_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where))
+    sources.append(_list_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where, shape, unread))
     return sources
 
 
@@ -365,9 +409,8 @@ def _candidates(shape: Shape):
     limit = _limit(shape)
 
     def merged(branches, limit=limit):
-        both = union_all(*branches).subquery()
-        return select(both.c.document_id, both.c.at, both.c.unread).order_by(
-            both.c.at.desc(), both.c.document_id.desc()).limit(limit)
+        both = union_all(*branches)
+        return both.order_by(both.selected_columns.at.desc(), both.selected_columns.document_id.desc()).limit(limit)
 
     if shape.state == UNREAD:  # the unread lists alone
         keys = merged([_branch(source, True, shape) for source in _sources(shape, True)]).subquery("keys")
@@ -375,7 +418,7 @@ def _candidates(shape: Shape):
         # Past the unread rows, or the read ones only: the read lists alone.
         keys = merged([_branch(source, False, shape) for source in _sources(shape, False)]).subquery("keys")
     else:
-        unread = union_all(*(_branch(source, True, shape) for source in _sources(shape, True))).cte("unread_rows")
+        unread = union_all(*(_branch(source, True, shape) for source in _sources(shape, True))).cte("ur")
         found = select(func.count()).select_from(unread).scalar_subquery()
         # The read rows: merged in time order, as many as the unread ones left room for.
         read = merged([_branch(source, False, shape, found < limit) for source in _sources(shape, False)],
@@ -384,13 +427,14 @@ def _candidates(shape: Shape):
                          select(read.c.document_id, read.c.at, read.c.unread)).subquery("keys")
     return (select(keys.c.document_id, keys.c.at, keys.c.unread)
             .order_by(keys.c.unread.desc(), keys.c.at.desc(), keys.c.document_id.desc()).limit(limit)
-            .subquery("page_keys"))
+            .subquery("pk"))
 
 
 def _languages(dialect: str, document_id) -> ColumnElement:
     """The document's versions as 'language:id,language:id' (one subquery per row)."""
-    pair = _V.language + ":" + cast(_V.id, String)
-    joined = func.string_agg(pair, ",") if dialect == "postgresql" else func.group_concat(pair, ",")
+    colon, comma = literal_column("':'", String), literal_column("','", String)  # constants, not parameters
+    pair = _V.language + colon + cast(_V.id, String)
+    joined = func.string_agg(pair, comma) if dialect == "postgresql" else func.group_concat(pair, comma)
     return select(joined).where(_V.document_id == document_id).scalar_subquery()
 
 

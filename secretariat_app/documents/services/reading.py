@@ -21,7 +21,7 @@ from secretariat_app.documents.models import (
     DocumentStatus,
     DocumentVersion,
     Receipt,
-    UnreadCirculation,
+    UnreadMark,
 )
 from secretariat_app.extensions import db
 from secretariat_app.permissions import documents as policy
@@ -89,15 +89,16 @@ def _receipt_insert(dialect: str, user_id: int, document_id: int):
 
 
 def _unread_delete(user_id: int, document_id: int):
-    table = UnreadCirculation.__table__
+    table = UnreadMark.__table__
     return delete(table).where(table.c.user_id == user_id, table.c.document_id == document_id)
 
 
 def receipt_ctes(user_id: int, document_id: int):
     """On PostgreSQL, the receipt and the end of "unread" as CTEs of another
-    statement. The trigger on receipt ends "unread" for a new receipt; the DELETE
-    here also mends the rare row a circulation committed at the very moment of
-    the first reading left behind."""
+    statement. A receipt is what makes a document read; the trigger on receipt
+    removes the document's mark (documents/read_state.py) for a new receipt, and
+    the DELETE here also mends the rare mark a horizon moved at the very moment
+    of the first reading left behind."""
     return (_receipt_insert("postgresql", user_id, document_id).cte("receipt_added"),
             _unread_delete(user_id, document_id).cte("unread_ended"))
 
