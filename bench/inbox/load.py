@@ -1,11 +1,15 @@
 """Bulk loader of the inbox benchmark: a fresh PostgreSQL database with the
 app's schema and reference data, then 100,000 documents, 1,000 users and over
-a million circulation rows, written server-side with INSERT ... SELECT over
-generate_series (no row crosses the wire).
+a million circulation rows (or, `--scale un`, 193 delegations, 20,000 users, a
+million documents and ten million circulations), written server-side with
+INSERT ... SELECT over generate_series (no row crosses the wire), the big
+tables' secondary indexes built once afterwards, the search texts written by
+two connections at once.
 
 Used by run.py; runnable alone to keep a loaded database for poking at:
 
     .venv/bin/python bench/inbox/load.py --documents 10000 --workdir /tmp/cica-bench
+    .venv/bin/python bench/inbox/load.py --scale un --fraction 0.02 --workdir /tmp/cica-un
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +40,32 @@ BENCH_STATE = "KAZ"            # the bench user's delegation: a member
 TEN_MB = 10 * 1024 * 1024
 RECEIPT_PROFILES = ("steady", "half", "none")
 N_DELEGATES = 999              # + one Secretariat officer = 1,000 users
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What a run loads: the benchmark's own size, or a UN body's (issue 21)."""
+
+    documents: int
+    circulations: int
+    users: int                 # delegates + one Secretariat officer
+    delegations: int           # at least the reference data's 38 and Benchland
+    other_readers_every: int = 10   # 1 in N of the other users reads ...
+    other_reads_every: int = 10     # ... 1 in N of what reached them
+
+
+BENCH = Scale(100_000, 1_200_000, N_DELEGATES + 1, 39)
+UN = Scale(1_000_000, 10_000_000, 20_000, 193)
+
+
+def scaled(scale: Scale, fraction: float) -> Scale:
+    """A fraction of a scale's documents, circulations and users (not of its delegations):
+    to try the path of a size this machine should not load in full."""
+    if fraction >= 1:
+        return scale
+    return Scale(max(1000, int(scale.documents * fraction)), max(10_000, int(scale.circulations * fraction)),
+                 max(scale.delegations * 2, int(scale.users * fraction)), scale.delegations,
+                 scale.other_readers_every, scale.other_reads_every)
 
 # The 39th delegation: reference data has 38 states and organisations.
 EXTRA_STATE = ("BNCH", None, "state", "Benchland (benchmark)", "Бенчландия (нагрузочный тест)",
@@ -120,6 +151,9 @@ class LoadInfo:
     receipt_profile: str = "steady"
     filter_meeting_id: int = 0   # a meeting with documents circulated to the bench delegation (its filter)
     filter_body_id: int = 0      # a body (SOC), for the body filter
+    sizes: dict | None = None    # bytes on disk of each table and index (table_sizes)
+    users: int = 0
+    delegations: int = 0
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2))
@@ -217,10 +251,36 @@ def circulation_shape(documents: int, circulations: int, delegations: int) -> tu
     return lo, hi, a
 
 
+def without_indexes(conn: psycopg.Connection, table: str):
+    """Drop `table`'s secondary indexes and unique constraints (not its primary key); returns
+    a function that makes them again from their own definitions: a bulk insert, then one
+    sorted build each, instead of an index update per row."""
+    constraints = conn.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'u'", (table,)).fetchall()
+    indexes = conn.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u'))",
+        (table, table)).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    for name, _ in constraints:
+        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+
+    def rebuild() -> None:
+        for name, definition in constraints:
+            conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for _, definition in indexes:
+            conn.execute(definition)
+    return rebuild
+
+
 def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_store: Path,
-              password_hash: str, log, receipts: str = "steady") -> dict:
+              password_hash: str, log, receipts: str = "steady", scale: Scale = BENCH,
+              url: str = "") -> dict:
     """Everything after the schema and the reference data. Returns facts run.py needs."""
     timings = {}
+    n_delegates = scale.users - 1
 
     def step(name, sql, params=None):
         started = time.perf_counter()
@@ -248,6 +308,18 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         "SELECT id, %s, %s, 'benchmark' FROM state WHERE code = %s", (status, since, code))
     conn.execute(
         "INSERT INTO delegation (state_id, created_at) SELECT id, now() FROM state WHERE code = %s", (code,))
+    # A UN body's 193: member states of their own beyond the reference data's and Benchland.
+    missing = scale.delegations - conn.execute("SELECT count(*) FROM delegation").fetchone()[0]
+    if missing > 0:
+        conn.execute("""
+            INSERT INTO state (code, iso2, kind, name_en, name_ru)
+            SELECT format('U%%s', lpad(n::text, 3, '0')), NULL, 'state', format('Member state %%s', n),
+                   format('Государство-член %%s', n)
+            FROM generate_series(1, %s) n""", (missing,))
+        conn.execute("INSERT INTO membership (state_id, status, valid_from, note) "
+                     "SELECT id, 'member', '2020-01-01', 'benchmark' FROM state WHERE code ~ '^U[0-9]{3}$'")
+        conn.execute("INSERT INTO delegation (state_id, created_at) SELECT id, now() FROM state "
+                     "WHERE code ~ '^U[0-9]{3}$'")
     conn.execute(
         "CREATE TEMP TABLE bench_deleg AS "
         "SELECT (row_number() OVER (ORDER BY d.id) - 1)::int AS j, d.id, s.code "
@@ -257,7 +329,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         "SELECT j, id FROM bench_deleg WHERE code = %s", (BENCH_STATE,)).fetchone()
     log(f"  delegations: {n_deleg} (bench delegation {BENCH_STATE} id {bench_delegation_id})")
 
-    # --- users: one officer, 999 delegates spread over the delegations --------
+    # --- users: one officer, the delegates spread over the delegations --------
     step("users", f"""
         INSERT INTO user_account (id, email, name, password_hash, language, timezone, active,
                                   delegation_id, created_at)
@@ -267,7 +339,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                CASE WHEN n = %(bench_n)s THEN %(bench)s ELSE format('delegate%%s@bench.cica.example', n) END,
                format('Delegate %%s of %%s', n, d.code), %(hash)s,
                CASE WHEN n %% 3 = 0 THEN 'ru' ELSE 'en' END, 'Asia/Almaty', true, d.id, now()
-        FROM generate_series(0, {N_DELEGATES - 1}) n JOIN bench_deleg d ON d.j = n %% {n_deleg}
+        FROM generate_series(0, {n_delegates - 1}) n JOIN bench_deleg d ON d.j = n %% {n_deleg}
         """, {"officer": OFFICER_EMAIL, "hash": password_hash, "bench_n": bench_j, "bench": BENCH_EMAIL})
     conn.execute("INSERT INTO user_role (user_id, role) SELECT id, "
                  "CASE WHEN id = 1 THEN 'officer' ELSE 'delegate' END FROM user_account")
@@ -289,6 +361,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                  "count(*) OVER (PARTITION BY body_id)::int AS n FROM meeting")
     conn.execute("CREATE INDEX ON bench_meeting (body_id, k)")
     body_array = "ARRAY[" + ",".join(map(str, body_slots)) + "]"
+    rebuild_documents = without_indexes(conn, "document")
     step("documents", f"""
         WITH g AS (
             SELECT i,
@@ -336,6 +409,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
                  "SELECT body_id, year, max(serial) FROM document GROUP BY body_id, year")
 
     small_arr = sql_text_array(small)
+    rebuild_versions = without_indexes(conn, "document_version")
     step("document versions", f"""
         INSERT INTO document_version (document_id, language, is_original, file_sha256, uploaded_by_id, uploaded_at)
         SELECT id, CASE WHEN id %% 10 < 7 THEN 'en' ELSE 'ru' END, true,
@@ -346,6 +420,7 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     # --- circulation: each document to k of the delegations --------------------
     lo, hi, a = circulation_shape(documents, circulations, n_deleg)
     width = hi - lo + 1
+    rebuild_circulations = without_indexes(conn, "circulation")
     step("circulations", f"""
         INSERT INTO circulation (document_id, delegation_id, circulated_at, circulated_by_id)
         SELECT d.id, dl.id, d.circulated_at, 1
@@ -354,6 +429,12 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         WHERE (7 * dl.j + 11 * d.id) %% {n_deleg}
               < {lo} + floor({width} * power(abs(hashint4(d.id * 7 + 8)) / 2147483648.0, {a}))
         """)
+    started = time.perf_counter()
+    rebuild_documents()
+    rebuild_versions()
+    rebuild_circulations()
+    took = timings["indexes (documents, circulations)"] = round(time.perf_counter() - started, 2)
+    log(f"  {'indexes (documents, circulations)':<34} {'':>10}      {took:7.2f} s")
     # RESTRICTED documents go through named persons: the first user of each receiving
     # delegation, and the bench user for every other one (the rest stay hidden from them).
     step("named recipients", """
@@ -376,7 +457,9 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         "UPDATE document_version SET file_sha256 = %s WHERE document_id = %s RETURNING id",
         (big_file_sha, big_doc)).fetchone()[0]
 
-    timings["search index"] = index_texts(conn, log)
+    # The texts are written by two connections at once: they must see the documents.
+    conn.commit()
+    timings["search index"] = index_texts(conn, log, url)
 
     # --- receipts. The bench user, by `receipts`:
     #     steady: a delegate who keeps up: everything read but ~1 in 3,000 and half of
@@ -401,13 +484,17 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
             FROM circulation c
             WHERE c.delegation_id = %(deleg)s AND abs(hashint4(c.document_id * 13 + 1)) %% 2 = 0
             """, {"user": bench_user_id, "deleg": bench_delegation_id})
+    rebuild_receipts = without_indexes(conn, "receipt")
     step("receipts (other users)", """
         INSERT INTO receipt (user_id, document_id, read_at)
         SELECT u.id, c.document_id, c.circulated_at + interval '1 day'
         FROM user_account u JOIN circulation c ON c.delegation_id = u.delegation_id
-        WHERE u.id %% 10 = 0 AND u.id <> %(user)s
-          AND abs(hashint4(c.document_id * 13 + u.id)) %% 10 = 0
-        """, {"user": bench_user_id})
+        WHERE u.id %% %(readers)s = 0 AND u.id <> %(user)s
+          AND abs(hashint4(c.document_id * 13 + u.id)) %% %(reads)s = 0
+        """, {"user": bench_user_id, "readers": scale.other_readers_every, "reads": scale.other_reads_every})
+    started = time.perf_counter()
+    rebuild_receipts()
+    timings["indexes (receipts)"] = round(time.perf_counter() - started, 2)
     step("acknowledgements", """
         INSERT INTO acknowledgement (document_id, delegation_id, acknowledged_at, acknowledged_by_id)
         SELECT c.document_id, c.delegation_id, c.circulated_at + interval '2 days', u.user_id
@@ -416,10 +503,9 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
               WHERE delegation_id IS NOT NULL GROUP BY delegation_id) u ON u.delegation_id = c.delegation_id
         WHERE abs(hashint4(c.document_id * 13 + c.delegation_id)) %% 3 = 0
         """)
-    # --- what each user has not read: the app's triggers keep unread_circulation, but
-    #     they do not fire in replica mode, so it is filled here as the migration fills it
-    #     (the same statement), with its indexes built once afterwards. ----------------
-    timings["unread (derived)"] = fill_unread(conn, log)
+    # What each user has not read needs nothing more here: receipts say it, and the read
+    # horizons of those who keep up are moved after the commit by the app's own pass
+    # (read_state_pass), as the beat moves them every night.
     conn.execute("SET session_replication_role = origin")
 
     counts = dict(conn.execute("""
@@ -427,19 +513,12 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         SELECT 'circulations', count(*) FROM circulation UNION ALL
         SELECT 'receipts', count(*) FROM receipt UNION ALL
         SELECT 'users', count(*) FROM user_account UNION ALL
-        SELECT 'delegations', count(*) FROM delegation UNION ALL
-        SELECT 'unread', count(*) FROM unread_circulation
+        SELECT 'delegations', count(*) FROM delegation
         """).fetchall())
     inbox_size, unread = conn.execute("""
         SELECT count(*), count(*) FILTER (WHERE r.id IS NULL)
         FROM circulation c LEFT JOIN receipt r ON r.document_id = c.document_id AND r.user_id = %s
         WHERE c.delegation_id = %s""", (bench_user_id, bench_delegation_id)).fetchone()
-    derived = conn.execute("""
-        SELECT count(*) FROM unread_circulation u JOIN circulation c
-          ON c.document_id = u.document_id AND c.delegation_id = %s WHERE u.user_id = %s""",
-                           (bench_delegation_id, bench_user_id)).fetchone()[0]
-    if derived != unread:
-        raise RuntimeError(f"unread_circulation holds {derived} rows for the bench user, receipts say {unread}")
     filter_meeting_id = conn.execute(
         "SELECT d.meeting_id FROM circulation c JOIN document d ON d.id = c.document_id "
         "WHERE c.delegation_id = %s AND d.meeting_id IS NOT NULL GROUP BY d.meeting_id "
@@ -452,15 +531,18 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     }
 
 
-def index_texts(conn: psycopg.Connection, log) -> float:
+def index_texts(conn: psycopg.Connection, log, url: str, connections: int = 2) -> float:
     """The search index (search_entry) of every document, written server-side: what
     secretariat_app/search/indexing.py writes for a document (its symbol's pieces
     and titles weighted A, its text weighted D, english/russian/simple as in
     search/fulltext.py), with a text of TEXT_WORDS_PER_DOCUMENT words drawn per
-    document in its version's language; the GIN index is built once afterwards."""
+    document in its version's language; the GIN index is built once afterwards.
+    `connections` connections write a share of the documents each (by id), at once."""
     started = time.perf_counter()
     conn.execute("DROP INDEX IF EXISTS ix_search_entry_terms")
-    rows = conn.execute(f"""
+    rebuild = without_indexes(conn, "search_entry")
+    conn.commit()
+    statement = f"""
         WITH t AS (
             SELECT d.id, d.symbol, d.title_en, d.title_ru, v.language,
                    array_to_string(ARRAY(
@@ -473,6 +555,7 @@ def index_texts(conn: psycopg.Connection, log) -> float:
                    || CASE WHEN abs(hashint4(d.id * 67)) %% {RARE_EVERY} = 0 THEN ' {RARE_WORD}' ELSE '' END
                    AS body
             FROM document d JOIN document_version v ON v.document_id = d.id
+            WHERE d.id %% %(connections)s = %(share)s
         )
         INSERT INTO search_entry (kind, object_id, body, indexed_at, terms)
         SELECT 'document', t.id, t.body, now(),
@@ -481,44 +564,111 @@ def index_texts(conn: psycopg.Connection, log) -> float:
                || setweight(to_tsvector('russian', t.title_ru), 'A')
                || to_tsvector(CASE WHEN t.language = 'ru' THEN 'russian' ELSE 'english' END::regconfig, t.body)
         FROM t
-        """, {}).rowcount
+        """
+    written: list[int] = []
+
+    def write(share: int) -> None:
+        with psycopg.connect(url) as own:
+            own.execute("SET synchronous_commit = off")
+            written.append(own.execute(statement, {"connections": connections, "share": share}).rowcount)
+
+    threads = [threading.Thread(target=write, args=(share,)) for share in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if len(written) != connections:
+        raise RuntimeError("a connection writing the search texts failed (see above)")
+    rows = sum(written)
+    rebuild()
     conn.execute("CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)")
     took = round(time.perf_counter() - started, 2)
     log(f"  {'search index (texts, GIN)':<34} {rows:>10,} rows {took:7.2f} s")
     return took
 
 
-def fill_unread(conn: psycopg.Connection, log) -> float:
-    """unread_circulation from the circulations, users and receipts just loaded:
-    the app's own statement (documents.models.UNREAD_BACKFILL), with the table's
-    indexes dropped and re-made from their own definitions around it."""
-    from secretariat_app.documents.models import UNREAD_BACKFILL
-
+def read_state_pass(env: dict, url: str, bench_user_id: int, bench_delegation_id: int, log) -> float:
+    """The app's own pass over the read state (`flask read-state advance`, what the beat runs
+    every night: documents/services/read_horizon.py): a horizon and its few marks for each
+    user who keeps up, nothing for the others. Then checks that the bench user's unread
+    documents, as the horizon and marks say, are what their receipts say."""
     started = time.perf_counter()
-    table = "unread_circulation"
-    constraints = conn.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-        "AND contype IN ('p', 'u')", (table,)).fetchall()
-    indexes = conn.execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname <> ALL(%s)",
-        (table, [name for name, _ in constraints])).fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    for name, _ in constraints:
-        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    rows = conn.execute(UNREAD_BACKFILL).rowcount
-    for name, definition in constraints:
-        conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    for _, definition in indexes:
-        conn.execute(definition)
+    result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "read-state", "advance"], cwd=ROOT,
+                            env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask read-state advance failed:\n{result.stdout}\n{result.stderr}")
     took = round(time.perf_counter() - started, 2)
-    log(f"  {'unread (derived)':<34} {rows:>10,} rows {took:7.2f} s")
+    with psycopg.connect(url) as conn:
+        horizons, marks = conn.execute(
+            "SELECT (SELECT count(*) FROM read_horizon), (SELECT count(*) FROM unread_mark)").fetchone()
+        truth, represented = conn.execute("""
+            WITH h AS (SELECT coalesce((SELECT horizon_at FROM read_horizon WHERE user_id = %(user)s),
+                                       '-infinity'::timestamptz) AS at)
+            SELECT count(*) FILTER (WHERE r.id IS NULL),
+                   count(*) FILTER (WHERE (c.circulated_at > h.at AND r.id IS NULL) OR (c.circulated_at <= h.at
+                                    AND EXISTS (SELECT 1 FROM unread_mark m WHERE m.user_id = %(user)s
+                                                AND m.document_id = c.document_id AND NOT m.named)))
+            FROM circulation c CROSS JOIN h
+            LEFT JOIN receipt r ON r.document_id = c.document_id AND r.user_id = %(user)s
+            WHERE c.delegation_id = %(deleg)s""", {"user": bench_user_id, "deleg": bench_delegation_id}).fetchone()
+    if truth != represented:
+        raise RuntimeError(f"the read state says {represented} unread for the bench user, receipts say {truth}")
+    log(f"  {'read state (horizons, marks)':<34} {horizons:>10,} horizons, {marks:,} marks {took:7.2f} s")
     return took
 
 
+def table_sizes(url: str) -> dict:
+    """Bytes on disk of each table (heap, with TOAST) and each of its indexes, and the total."""
+    with psycopg.connect(url) as conn:
+        tables = conn.execute("""
+            SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid), pg_total_relation_size(c.oid)
+            FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+            WHERE s.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC""").fetchall()
+        indexes = conn.execute("""
+            SELECT t.relname, i.relname, pg_relation_size(i.oid)
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_namespace s ON s.oid = t.relnamespace WHERE s.nspname = 'public'
+            ORDER BY t.relname, pg_relation_size(i.oid) DESC""").fetchall()
+    return {name: {"table": table, "indexes": index, "total": total,
+                   "each index": {i: size for t, i, size in indexes if t == name}}
+            for name, table, index, total in tables}
+
+
+READ_STATE_TABLES = ("read_horizon", "unread_mark")
+SEARCH_TABLES = ("search_entry",)
+
+
+def report_sizes(sizes: dict, log, top: int = 12) -> bool:
+    """Print the sizes (the largest tables, each with its indexes) and check issue 21's
+    "read-state and search tables together smaller than the circulation table"."""
+    def mb(n: int) -> str:
+        return f"{n / 1e6:,.1f} MB"
+
+    log(f"  {'table / index':<48}{'heap':>12}{'indexes':>12}{'total':>12}")
+    shown = list(sizes)[:top] + [name for name in READ_STATE_TABLES + ("receipt",) if name in list(sizes)[top:]]
+    for name in shown:
+        size = sizes[name]
+        log(f"  {name:<48}{mb(size['table']):>12}{mb(size['indexes']):>12}{mb(size['total']):>12}")
+        for index, bytes_ in size["each index"].items():
+            log(f"    {index:<46}{'':>12}{mb(bytes_):>12}")
+    rest = sum(size["total"] for name, size in sizes.items() if name not in shown)
+    log(f"  {'(the other ' + str(len(sizes) - len(shown)) + ' tables)':<48}{'':>24}{mb(rest):>12}")
+    total = lambda names: sum(sizes.get(name, {}).get("total", 0) for name in names)  # noqa: E731
+    read_state, search, circulation = total(READ_STATE_TABLES), total(SEARCH_TABLES), total(("circulation",))
+    ok = read_state + search < circulation
+    log(f"  read state ({' + '.join(READ_STATE_TABLES)}) {mb(read_state)} + search ({', '.join(SEARCH_TABLES)}) "
+        f"{mb(search)} = {mb(read_state + search)} against circulation {mb(circulation)}: "
+        f"{'smaller: met' if ok else 'NOT smaller: MISSED'}")
+    log(f"  (receipts, the reading record the read state is derived from, kept before as now: "
+        f"{mb(total(('receipt',)))})")
+    return ok
+
+
 def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations: int, log=print,
-         receipts: str = "steady") -> LoadInfo:
-    """Create, migrate, seed and bulk-load the bench database; files go under workdir."""
+         receipts: str = "steady", scale: Scale = BENCH) -> LoadInfo:
+    """Create, migrate, seed and bulk-load the bench database; files go under workdir.
+    `scale` gives the users and delegations (and the other users' reading);
+    `documents` and `circulations` the rest."""
     workdir.mkdir(parents=True, exist_ok=True)
     file_store = workdir / "files"
     file_store.mkdir(exist_ok=True)
@@ -527,7 +677,8 @@ def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations:
     started = time.perf_counter()
 
     create_database(pg_url, db_name)
-    build_schema(app_env(url, workdir, file_store, production=False), log)
+    schema_env = app_env(url, workdir, file_store, production=False)
+    build_schema(schema_env, log)
     seconds["schema and reference data"] = round(time.perf_counter() - started, 2)
 
     # One hash for every user: argon2id with the production parameters (config.Config),
@@ -541,7 +692,7 @@ def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations:
 
     t = time.perf_counter()
     with psycopg.connect(url, autocommit=False) as conn:
-        facts = bulk_load(conn, documents, circulations, file_store, password_hash, log, receipts)
+        facts = bulk_load(conn, documents, circulations, file_store, password_hash, log, receipts, scale, url)
         conn.commit()
     seconds["bulk load"] = round(time.perf_counter() - t, 2)
     seconds.update({f"  {k}": v for k, v in facts["timings"].items()})
@@ -550,12 +701,17 @@ def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     seconds["VACUUM ANALYZE"] = round(time.perf_counter() - t, 2)
+    seconds["read state (flask read-state advance)"] = read_state_pass(
+        schema_env, url, facts["bench_user_id"], facts["bench_delegation_id"], log)
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE read_horizon")
+        conn.execute("VACUUM ANALYZE unread_mark")
     seconds["total"] = round(time.perf_counter() - started, 2)
 
     counts = facts["counts"]
     log(f"  loaded: {counts['documents']:,} documents, {counts['circulations']:,} circulations, "
-        f"{counts['users']:,} users, {counts['delegations']} delegations, {counts['receipts']:,} receipts, "
-        f"{counts['unread']:,} unread_circulation rows")
+        f"{counts['users']:,} users, {counts['delegations']} delegations, {counts['receipts']:,} receipts")
     log(f"  bench user's inbox: {facts['inbox_size']:,} documents, {facts['unread']:,} unread")
     big_sha = facts["big_file_sha"]
     return LoadInfo(
@@ -567,22 +723,30 @@ def load(pg_url: str, db_name: str, workdir: Path, documents: int, circulations:
         circulations=counts["circulations"], receipts=counts["receipts"],
         bench_inbox_size=facts["inbox_size"], bench_unread=facts["unread"], seconds=seconds,
         receipt_profile=receipts, filter_meeting_id=facts["filter_meeting_id"],
-        filter_body_id=facts["filter_body_id"],
+        filter_body_id=facts["filter_body_id"], sizes=table_sizes(url), users=counts["users"],
+        delegations=counts["delegations"],
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--circulations", type=int, default=1_200_000)
+    parser.add_argument("--scale", choices=("bench", "un"), default="bench",
+                        help="bench: 39 delegations, 1,000 users (default); un: 193 delegations, 20,000 users, "
+                             "1,000,000 documents, 10,000,000 circulations")
+    parser.add_argument("--fraction", type=float, default=1.0,
+                        help="load this share of the scale's documents, circulations and users (e.g. 0.02)")
+    parser.add_argument("--documents", type=int, default=None)
+    parser.add_argument("--circulations", type=int, default=None)
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--db-name", default=DEFAULT_DB)
     parser.add_argument("--receipts", choices=RECEIPT_PROFILES, default="steady")
     parser.add_argument("--workdir", type=Path, required=True, help="where the file store and info.json go")
     args = parser.parse_args()
-    info = load(args.pg_url, args.db_name, args.workdir, args.documents, args.circulations,
-                receipts=args.receipts)
+    scale = scaled(UN if args.scale == "un" else BENCH, args.fraction)
+    info = load(args.pg_url, args.db_name, args.workdir, args.documents or scale.documents,
+                args.circulations or scale.circulations, receipts=args.receipts, scale=scale)
     info.save(args.workdir / "info.json")
+    report_sizes(info.sizes or {}, print)
     print(f"loaded in {info.seconds['total']:.1f} s; facts in {args.workdir / 'info.json'}")
     return 0
 

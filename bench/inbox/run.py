@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/inbox/run.py                     # full size: ~25 s of loading, ~1 minute of wrk
     .venv/bin/python bench/inbox/run.py --documents 10000   # a quick try
+    .venv/bin/python bench/inbox/run.py --scale un          # a UN body: 193 delegations, 20,000 users,
+                                                            # 1,000,000 documents, 10,000,000 circulations
+    .venv/bin/python bench/inbox/run.py --scale un --fraction 0.02   # its path, at 2 %
 
 In one process tree it
   1. creates a fresh PostgreSQL database, builds the schema with the app's own
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
 import shutil
 import signal
@@ -59,6 +63,11 @@ TARGET_DOWNLOAD_RATIO = 0.8
 # Issue 21: against the bare page (the same join, Core rows, a template compiled once).
 TARGET_INBOX_BARE_RATIO = 0.6
 TARGET_INBOX_BARE_P99_FACTOR = 1.5
+# Issue 21, at the size of a UN body: against the baseline page of the same run.
+TARGET_UN_INBOX_RATIO = 0.5
+TARGET_UN_INBOX_P99_FACTOR = 1.5
+TARGET_UN_SEARCH_P99_FACTOR = 3.0
+TARGET_UN_LOAD_SECONDS = 30 * 60
 
 
 def wait_ready(procs: Processes, name: str, proc: subprocess.Popen, port: int, path: str,
@@ -319,6 +328,48 @@ def report_cases(results: dict[str, WrkResult], baseline: WrkResult) -> bool:
     return met
 
 
+def report_un(inbox: WrkResult | None, baseline: WrkResult, searches: dict[str, WrkResult],
+              load_seconds: float | None, fraction: float) -> bool:
+    """Issue 21's targets at the size of a UN body: the inbox at least 0.5 of the baseline
+    page with a p99 at most 1.5 times its p99, every search's p99 at most 3 times it, and
+    the loading under 30 minutes (judged only at full size: a fraction shows the path)."""
+    say("  at the size of a UN body (issue 21):")
+    met = True
+    if inbox is not None:
+        ratio, factor = inbox.rps / baseline.rps, inbox.p99_ms / baseline.p99_ms
+        ok = ratio >= TARGET_UN_INBOX_RATIO and factor <= TARGET_UN_INBOX_P99_FACTOR
+        met &= ok
+        say(f"    inbox {ratio:.2f} of the baseline, p99 x{factor:.2f} (target >= {TARGET_UN_INBOX_RATIO}, "
+            f"p99 <= x{TARGET_UN_INBOX_P99_FACTOR}): {verdict(ok)}")
+    for label, result in searches.items():
+        factor = result.p99_ms / baseline.p99_ms
+        ok = factor <= TARGET_UN_SEARCH_P99_FACTOR
+        met &= ok
+        say(f"    {label}: p99 x{factor:.2f} the baseline's (target <= x{TARGET_UN_SEARCH_P99_FACTOR}): {verdict(ok)}")
+    if load_seconds is not None:
+        if fraction >= 1:
+            ok = load_seconds < TARGET_UN_LOAD_SECONDS
+            met &= ok
+            say(f"    loading {load_seconds / 60:.1f} min (target under 30): {verdict(ok)}")
+        else:
+            say(f"    loading {load_seconds / 60:.1f} min at {fraction:g} of the size: not judged "
+                f"(in proportion, {load_seconds / fraction / 60:.0f} min at full size, an estimate only)")
+    return met
+
+
+def run_kits(log_dir: Path) -> None:
+    """The meeting kit's build time (bench/kits/run.py: 50 documents, 200 MB, into one ZIP with
+    its HTML and PDF index, beside copying the same files), in the same run."""
+    result = subprocess.run([PYTHON, str(ROOT / "bench" / "kits" / "run.py")], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=600)
+    (log_dir / "kits.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise BenchError(f"bench/kits/run.py failed:\n{result.stderr[-2000:]}")
+    for line in result.stdout.strip().splitlines():
+        say(f"  {line}")
+
+
 def check_cases(app_port: int, info: load.LoadInfo, cookie: str) -> None:
     """Each case answers 200; the searches for the common and the rare word find documents."""
     for label, path in cases(info):
@@ -355,9 +406,18 @@ def interrupt(*_) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--documents", type=int, default=100_000, help="documents to load (default 100,000)")
+    parser.add_argument("--scale", choices=("bench", "un"), default="bench",
+                        help="bench: 39 delegations, 1,000 users (default); un: the size of a UN body, "
+                             "193 delegations, 20,000 users, 1,000,000 documents, 10,000,000 circulations, "
+                             "and the meeting kit's build time")
+    parser.add_argument("--fraction", type=float, default=1.0,
+                        help="load this share of the scale's documents, circulations and users, e.g. "
+                             "--scale un --fraction 0.02 to try its path on a shared machine")
+    parser.add_argument("--documents", type=int, default=None, help="documents to load (default 100,000)")
     parser.add_argument("--circulations", type=int, default=None,
                         help="circulation rows to aim at (default 12 per document: 1,200,000)")
+    parser.add_argument("--kits", action="store_true",
+                        help="also time the meeting kit's build (bench/kits/run.py; always with --scale un)")
     parser.add_argument("--receipts", choices=load.RECEIPT_PROFILES, default="steady",
                         help="what the bench user has read: steady (all but ~30: page 1 mixes unread and read; "
                              "default), half (a random half), none")
@@ -388,7 +448,12 @@ def main() -> int:
     parser.add_argument("--db-name", default=load.DEFAULT_DB)
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
     args = parser.parse_args()
-    circulations = args.circulations or 12 * args.documents
+    scale = load.scaled(load.UN if args.scale == "un" else load.BENCH, args.fraction)
+    if args.documents is None:
+        args.documents = scale.documents
+        circulations = args.circulations or scale.circulations
+    else:
+        circulations = args.circulations or 12 * args.documents
     RESULT_SHAPE.update(c=args.connections, t=args.threads, d=args.duration, w=args.warmup,
                         r=f"; medians of {args.rounds} rounds" if args.rounds > 1 else "")
 
@@ -416,14 +481,16 @@ def main() -> int:
             info = load.LoadInfo.read(args.reuse / "info.json")
             say(f"Reusing {info.db_name} ({info.documents:,} documents, {info.circulations:,} circulations)")
         else:
-            say(f"1. Loading {args.documents:,} documents, ~{circulations:,} circulations into "
-                f"{args.db_name} (files in {workdir})")
+            say(f"1. Loading {args.documents:,} documents, ~{circulations:,} circulations, {scale.users:,} users, "
+                f"{scale.delegations} delegations into {args.db_name} (files in {workdir})")
             info = load.load(args.pg_url, args.db_name, workdir, args.documents, circulations, log=say,
-                             receipts=args.receipts)
+                             receipts=args.receipts, scale=scale)
             info.save(workdir / "info.json")
             say("  loading took {:.1f} s: ".format(info.seconds["total"]) + ", ".join(
                 f"{k.strip()} {v:.1f} s" for k, v in info.seconds.items()
                 if k != "total" and not k.startswith("  ")))
+        say("  size on disk:")
+        sizes_met = load.report_sizes(info.sizes or load.table_sizes(info.pg_url), say)
 
         say(f"2. Serving with gunicorn ({args.workers} workers each)")
         env = load.app_env(info.pg_url, workdir, Path(info.file_store))
@@ -486,9 +553,19 @@ def main() -> int:
         met = report(inbox_result, baseline_result, bare_page_result, download_result, bare_result)
         if measured_cases:
             met &= report_cases({label: median(runs[label]) for label, _ in measured_cases}, baseline_result)
+        if args.scale == "un":
+            searches = {label: median(runs[label]) for label, _ in measured_cases
+                        if label.startswith("search: ") and label != "search: no hits"}
+            met &= report_un(inbox_result, baseline_result, searches,  # type: ignore[arg-type]
+                             None if args.reuse else info.seconds["total"], args.fraction)
+        met &= sizes_met
         if args.rounds > 1 and not args.baseline_only:
             report_rounds(runs)
         status = 0 if met else 1
+        if args.scale == "un" or args.kits:
+            say("\nThe meeting kit's build time (bench/kits/run.py)")
+            procs.stop_all()
+            run_kits(logdir)
 
         if args.instructions and not args.baseline_only:
             procs.stop_all()
