@@ -329,7 +329,7 @@ def report_cases(results: dict[str, WrkResult], baseline: WrkResult) -> bool:
 
 
 def report_un(inbox: WrkResult | None, baseline: WrkResult, searches: dict[str, WrkResult],
-              load_seconds: float | None, fraction: float) -> bool:
+              load_seconds: float | None, fraction: float, seconds_fixed: float | None = None) -> bool:
     """Issue 21's targets at the size of a UN body: the inbox at least 0.5 of the baseline
     page with a p99 at most 1.5 times its p99, every search's p99 at most 3 times it, and
     the loading under 30 minutes (judged only at full size: a fraction shows the path)."""
@@ -352,8 +352,10 @@ def report_un(inbox: WrkResult | None, baseline: WrkResult, searches: dict[str, 
             met &= ok
             say(f"    loading {load_seconds / 60:.1f} min (target under 30): {verdict(ok)}")
         else:
+            fixed = seconds_fixed or 0.0   # the schema and reference data, whatever the size
             say(f"    loading {load_seconds / 60:.1f} min at {fraction:g} of the size: not judged "
-                f"(in proportion, {load_seconds / fraction / 60:.0f} min at full size, an estimate only)")
+                f"(in proportion, {(fixed + (load_seconds - fixed) / fraction) / 60:.0f} min at full size: "
+                "an estimate only)")
     return met
 
 
@@ -370,6 +372,15 @@ def run_kits(log_dir: Path) -> None:
         say(f"  {line}")
 
 
+def rare_documents_of(info: load.LoadInfo) -> int:
+    """How many documents with the rare word were circulated to the bench delegation."""
+    with psycopg.connect(info.pg_url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM search_entry s JOIN circulation c ON c.document_id = s.object_id "
+            "WHERE s.kind = 'document' AND c.delegation_id = %s AND s.body LIKE %s",
+            (info.bench_delegation_id, f"%{load.RARE_WORD}%")).fetchone()[0]
+
+
 def check_cases(app_port: int, info: load.LoadInfo, cookie: str) -> None:
     """Each case answers 200; the searches for the common and the rare word find documents."""
     for label, path in cases(info):
@@ -378,6 +389,10 @@ def check_cases(app_port: int, info: load.LoadInfo, cookie: str) -> None:
         if status != 200:
             raise BenchError(f"{label}: GET {path} answered {status}")
         if label in ("search: a common word", "search: a rare word") and not found:
+            if label == "search: a rare word" and not rare_documents_of(info):
+                say(f"  NOTE: {label}: none of the documents with {load.RARE_WORD!r} reached the bench "
+                    "delegation (a small run): measured as a search that finds nothing")
+                continue
             raise BenchError(f"{label}: GET {path} found nothing (was the search index loaded?)")
         say(f"  {label}: {path} 200, {found} documents on the page")
 
@@ -557,7 +572,9 @@ def main() -> int:
             searches = {label: median(runs[label]) for label, _ in measured_cases
                         if label.startswith("search: ") and label != "search: no hits"}
             met &= report_un(inbox_result, baseline_result, searches,  # type: ignore[arg-type]
-                             None if args.reuse else info.seconds["total"], args.fraction)
+                             None if args.reuse else info.seconds["total"], args.fraction,
+                             info.seconds.get("schema and reference data", 0.0)
+                             + info.seconds.get("password hash (once)", 0.0))
         met &= sizes_met
         if args.rounds > 1 and not args.baseline_only:
             report_rounds(runs)
