@@ -283,8 +283,16 @@ def _unread_by_horizon(named: bool, at, document_id, shape: Shape, unread: bool 
     """Whether the reader has not read (or, unread=False, has read) a row of a list:
     after their horizon, no receipt (a receipt); at or before it, a mark (none).
     One probe a row."""
-    received, marked = _received(document_id), _marked(named, document_id)
-    return case((at > _horizon(shape), ~received if unread else received), else_=marked if unread else ~marked)
+    # Probes as scalar subqueries (the key's row or NULL), not EXISTS: inside a CASE, PostgreSQL may
+    # turn an EXISTS into a hashed subplan, which reads ALL the reader's receipts (tens of thousands for
+    # one who keeps up) at every request; a scalar subquery stays one index-only probe a row.
+    one = literal_column("1", Integer)
+    received = select(one).where(_R.user_id == USER, _R.document_id == document_id).scalar_subquery()
+    marked = select(one).where(_U.document_id == document_id, _U.user_id == USER,
+                                 _U.named == (true() if named else false())).scalar_subquery()
+    if unread:
+        return case((at > _horizon(shape), received.is_(None)), else_=marked.is_not(None))
+    return case((at > _horizon(shape), received.is_not(None)), else_=marked.is_(None))
 
 
 def _after(at, document_id) -> ColumnElement[bool]:
