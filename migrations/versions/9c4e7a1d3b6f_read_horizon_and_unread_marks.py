@@ -18,6 +18,11 @@ max(200, their receipts) gets a horizon an hour before the upgrade, and their
 rows up to it become marks; the others keep no horizon (a receipt then says
 all). The downgrade converts back: the marks behind each horizon, and what
 reached each user after it (or without one) without a receipt.
+
+On SQLite a later batch operation on circulation, named_recipient, user_account
+or receipt re-creates the table and loses its triggers: such a revision must
+create them again (tests/integration/test_read_state.py checks they work after
+every upgrade).
 """
 from datetime import UTC, datetime, timedelta
 
