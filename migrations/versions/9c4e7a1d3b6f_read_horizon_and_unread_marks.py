@@ -1,7 +1,7 @@
 """read state that scales: read horizons and unread marks instead of unread_circulation
 
 Revision ID: 9c4e7a1d3b6f
-Revises: b5d2e9f7c1a4
+Revises: a8c3e5f7b9d1
 Create Date: 2026-12-06 04:30:00.000000
 
 unread_circulation held a row for each circulation and each user of its
@@ -31,7 +31,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9c4e7a1d3b6f'
-down_revision = 'b5d2e9f7c1a4'
+down_revision = 'a8c3e5f7b9d1'
 branch_labels = None
 depends_on = None
 
