@@ -417,6 +417,10 @@ def _candidates(shape: Shape):
     limit = _limit(shape)
 
     def merged(branches, limit=limit):
+        if len(branches) == 1:  # a reader with no delegation: one list; "(SELECT ... LIMIT) ORDER BY" is refused
+            one = branches[0].subquery()
+            return select(one.c.document_id, one.c.at, one.c.unread).order_by(
+                one.c.at.desc(), one.c.document_id.desc()).limit(limit)
         both = union_all(*branches)
         return both.order_by(both.selected_columns.at.desc(), both.selected_columns.document_id.desc()).limit(limit)
 
