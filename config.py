@@ -157,6 +157,8 @@ class Config:
     READ_LIMIT_EXPORT = os.environ.get("READ_LIMIT_EXPORT", "30 per minute")
     READ_LIMIT_FEED = os.environ.get("READ_LIMIT_FEED", "30 per minute")
     READ_LIMIT_FEED_ADDRESS = os.environ.get("READ_LIMIT_FEED_ADDRESS", "300 per minute")
+    # The JSON API (secretariat_app/api), per access token (per client address without one).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
 
     # Password hashing (argon2id); parameters are argon2-cffi's RFC 9106 low-memory profile.
     ARGON2_TIME_COST = 3

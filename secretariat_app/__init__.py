@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
+from apiflask import APIFlask
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from jinja2 import FileSystemLoader
@@ -25,8 +26,15 @@ from secretariat_app.features import import_models, register_notice_kinds, templ
 
 def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: read this function to learn the whole app."""
-    app = Flask(
+    # APIFlask is Flask with the OpenAPI document of the JSON API (secretariat_app/api), written from the
+    # API's views and typed schemas; the pages are plain Flask views and are not in it.
+    app = APIFlask(
         __name__,
+        title="CICA Secretariat API",
+        version="1",
+        spec_path=None,  # served by the API's own view, under its access rule (api/v1/routes_reference.py)
+        docs_path=None,  # the reference page is the API's own, with no script from elsewhere
+        json_errors=False,  # the pages keep their error pages; the API's errors are problem details
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(INSTANCE_DIR),
     )
@@ -68,9 +76,10 @@ def check_production_settings(app: Flask) -> None:
         raise RuntimeError("DEBUG must be off in production")
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: APIFlask) -> None:
     from secretariat_app.accounts.login import register_login
     from secretariat_app.accounts.second_factor_gate import require_enrolment
+    from secretariat_app.api.setup import register_api
     from secretariat_app.core import db_failover, pg_connections
     from secretariat_app.core.counters import register_counters
     from secretariat_app.core.csrf_tokens import register_csrf_tokens
@@ -105,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     register_labels(app)
     register_security_headers(app)
     register_navigation(app)
+    register_api(app)  # a request to /api/ is its bearer token's owner, never a cookie's (api/authentication.py)
     app.before_request(require_enrolment)  # staff without a second factor: enrolment first
     app.before_request(enforce_access)
     app.jinja_env.globals.update(is_secretariat=is_secretariat, is_delegate=is_delegate, can=can, Action=Action)

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 # In the order a newcomer reads them; core first, whose templates (base.html) every page extends.
 FEATURES = ("core", "accounts", "audit", "meetings", "decisions", "cycles", "documents", "notices", "cbm",
-            "search", "negotiations")
+            "search", "negotiations", "api")
 
 # Each feature's blueprints: the module that defines `bp`.
 BLUEPRINTS = (
@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "cbm.web",
     "search.web",
     "negotiations.web",
+    "api.v1", "api.my_tokens",
 )
 
 

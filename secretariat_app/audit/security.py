@@ -42,6 +42,8 @@ class SecurityEvent(enum.Enum):
     SESSION_REVOKED = "session_revoked"
     ROLES_CHANGED = "roles_changed"
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCESS_TOKEN_CREATED = "access_token_created"  # a personal access token of the API (api/)
+    ACCESS_TOKEN_REVOKED = "access_token_revoked"
 
     @property
     def action(self) -> str:
@@ -70,6 +72,8 @@ EVENT_LABELS = {
     SecurityEvent.SESSION_REVOKED: _l("Sessions signed out"),
     SecurityEvent.ROLES_CHANGED: _l("Roles changed"),
     SecurityEvent.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    SecurityEvent.ACCESS_TOKEN_CREATED: _l("API access token created"),
+    SecurityEvent.ACCESS_TOKEN_REVOKED: _l("API access token revoked"),
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from secretariat_app.core import db_failover
+from secretariat_app.core.problems import API_PREFIX, problem
 from secretariat_app.extensions import db, limiter
 
 EXPLANATIONS = {
@@ -34,7 +35,7 @@ UNAVAILABLE_MAY_HAVE_SAVED = _l("The database could not be reached for a moment,
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.is_json:
+    if request.path.startswith(API_PREFIX) or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -42,6 +43,8 @@ def wants_json() -> bool:
 
 def error_response(status: int, detail: str | None = None) -> tuple[Response | str, int]:
     explanation = str(EXPLANATIONS.get(status, EXPLANATIONS[400 if status < 500 else 500]))
+    if request.path.startswith(API_PREFIX):
+        return problem(status, detail or explanation), status
     if wants_json():
         return jsonify(error=status, message=detail or explanation), status
     return render_template("errors/error.html", status=status, explanation=explanation, detail=detail), status
@@ -119,7 +122,9 @@ def database_unavailable(error: DBAPIError) -> Response:
         return Response(status=503)  # never sent: RetryReads runs the request again
     explanation = UNAVAILABLE_MAY_HAVE_SAVED if db_failover.may_have_written() else UNAVAILABLE
     with force_locale(language):
-        if wants_json():
+        if request.path.startswith(API_PREFIX):
+            response = problem(503, str(explanation))
+        elif wants_json():
             response = jsonify(error=503, message=str(explanation))
         else:
             template = current_app.jinja_env.get_template("errors/unavailable.html")

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.dates import format_date as format_day_in
 from babel.dates import format_datetime as format_datetime_in
 from babel.units import format_unit
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -23,8 +23,16 @@ from secretariat_app.extensions import babel
 
 
 def select_locale() -> str:
-    """The profile's language first, then the browser's, then English."""
+    """The profile's language first, then the browser's, then English; for the JSON
+    API (/api/), the request's Accept-Language first: a program says what it reads."""
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # Only the token's owner, once known (g._login_user): a cookie never names the API's reader.
+        asked = request.accept_languages.best_match(languages)
+        reader = g.get("_login_user")
+        if not asked and getattr(reader, "is_authenticated", False) and reader.language in languages:
+            asked = reader.language
+        return str(asked or current_app.config["BABEL_DEFAULT_LOCALE"])
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         language: str = current_user.language
         return language

@@ -116,6 +116,10 @@ class Document(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the row last changed (status, level, titles...): what the API's synchronisation
+    # (documents/services/changes.py) counts as a change with a new version or a circulation.
+    # Empty on rows written by hand in SQL (the benchmark's load): created_at stands in.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     body: Mapped[Body] = relationship()
     base: Mapped[Document | None] = relationship(remote_side="Document.id", back_populates="later_versions")

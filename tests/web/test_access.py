@@ -12,7 +12,8 @@ from tests.factories import delegate, officer
 
 PUBLIC = {"static", "main.index", "main.health", "auth.login", "auth.reset_request", "auth.reset_password",
           "auth.second_factor",  # the login's second step: without a login held by the password, back to login
-          "calendar.feed"}  # the feed is opened by calendar programs; its secret token is the key
+          "calendar.feed",  # the feed is opened by calendar programs; its secret token is the key
+          "api.openapi", "api.reference"}  # the JSON API's description (never its data): tests/api
 DUMMY = {"int": "1", "default": "x"}
 
 
@@ -70,8 +71,10 @@ def test_anonymous_is_refused_everywhere_but_public_pages(app, client):
 
 
 def _audience_routes(app, audiences):
+    """The pages of `audiences`. The JSON API's are left to tests/api/test_api_access.py: a
+    session cookie never authenticates them (401), only a token does."""
     with app.test_request_context():
-        return [(e, m, u) for e, m, u in _routes(app) if audience_of(e) in audiences]
+        return [(e, m, u) for e, m, u in _routes(app) if audience_of(e) in audiences and not e.startswith("api.")]
 
 
 @pytest.mark.parametrize("who,forbidden", [("delegate", {Audience.SECRETARIAT, Audience.ADMIN}),

@@ -24,6 +24,9 @@ OWN_PAGES = {
     "documents.meeting_kit", "documents.meeting_kit_prepare", "documents.meeting_kit_download",
     "search.index",  # each kind of result cut by its own rule (permissions/search.py)
     "negotiations.index",  # lists only the negotiations permissions/negotiations.py lets the reader open
+    "my_tokens.index", "my_tokens.revoke",  # the person's own API tokens (the service refuses others', 404)
+    # The JSON API's doors whose rule is the pages' own listing or per-object rule (api/v1/), and who a token is.
+    "api.document", "api.version_file", "api.meetings", "api.decisions", "api.me",
 }
 
 
