@@ -1,0 +1,24 @@
+"""Value types every schema shares: an id as the database keeps one, and text the
+database can store (no NUL character, no lone surrogate), refused with a 422
+before any service sees them."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+LARGEST_ID = 2**63 - 1  # every table's key is a 64-bit integer (core/ids.py)
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("is not valid Unicode text") from error
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=LARGEST_ID)]
+Text = Annotated[str, AfterValidator(_storable)]

@@ -1,0 +1,32 @@
+"""The JSON API, version 1 (blueprint "api", /api/v1): the same services and the same
+rules as the pages, for the delegations' and the Secretariat's own systems.
+
+- routes_inbox.py: the delegate's inbox (filters, words, paging, synchronisation);
+- routes_documents.py: a document with its versions, a version's file, acknowledging receipt;
+- routes_meetings.py: meetings, decisions, and who a token acts for;
+- routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
+- routes_officer_meetings.py: the Secretariat's meetings: scheduling, changing, their status;
+- errors.py: a broken rule of a service as a 422 problem;
+- routes_reference.py: the OpenAPI document and its readable reference page.
+
+Every request is authenticated by its bearer token (api/authentication.py), never by
+a cookie; CSRF does not apply; each token is rate-limited (API_RATE_LIMIT). Every
+view declares @access as a page does, and the scope it needs (@requires_scope)."""
+from apiflask import APIBlueprint
+
+from secretariat_app.api.authentication import rate_limit, rate_limit_key
+from secretariat_app.extensions import csrf, limiter
+
+bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API")
+csrf.exempt(bp)  # no cookie authenticates these requests: nothing to forge
+limiter.limit(rate_limit, key_func=rate_limit_key, scope="api")(bp)
+
+from secretariat_app.api.v1 import (  # noqa: E402,F401
+    errors,
+    routes_documents,
+    routes_inbox,
+    routes_meetings,
+    routes_officer_meetings,
+    routes_officers,
+    routes_reference,
+)

@@ -1,0 +1,74 @@
+"""GET /api/v1/inbox: the delegate's inbox, as the page lists it.
+
+Three answers from the services the pages use, one rule (permissions.documents):
+- no words, no `updated_since`: the inbox page's own list (documents/services/inbox.py),
+  unread first, then the newest circulation, paged by its key;
+- `q`: the search's ranked results with the same filters (search/services.py), as the
+  inbox page answers words;
+- `updated_since`: what changed for the reader since then, oldest change first
+  (documents/services/changes.py), for synchronisation."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from secretariat_app.api.authentication import requires_scope
+from secretariat_app.api.schemas.documents import InboxItem, InboxPage, InboxQuery
+from secretariat_app.api.v1 import bp
+from secretariat_app.core.read_limits import search_limit
+from secretariat_app.documents.services import changes
+from secretariat_app.documents.services import inbox as inbox_service
+from secretariat_app.permissions import Audience, access
+from secretariat_app.permissions.tokens import Scope
+from secretariat_app.search import services as search_service
+
+SEARCH_PAGE = "p"
+
+
+@bp.get("/inbox")
+@bp.input(InboxQuery, location="query", arg_name="query")
+@bp.output(InboxPage)
+@bp.doc(summary="The inbox", operation_id="listInbox", tags=["Inbox"], responses=[400])
+@access(Audience.DELEGATE)
+@requires_scope(Scope.READ)
+@search_limit
+def inbox(query: InboxQuery) -> InboxPage:
+    """What reached the delegate's delegation, or the delegate by name: the inbox page's list,
+    with its filters. Give `q` to search, `updated_since` to synchronise."""
+    filters = inbox_service.InboxFilters(
+        meeting_id=query.meeting, body_id=query.body, year=query.year, doc_type=query.doc_type,
+        language=query.language, search=(query.q or "").strip(), state=query.state)
+    if query.updated_since is not None:
+        return _changes(query, filters)
+    if filters.search:
+        return _search(query, filters)
+    page = inbox_service.inbox_page(current_user, filters, inbox_service.Cursor.parse(query.cursor),
+                                    per_page=query.per_page)
+    return InboxPage(items=[InboxItem(
+        id=row.document_id, symbol=row.symbol, title_en=row.title_en, title_ru=row.title_ru, doc_type=row.doc_type,
+        level=row.level, status=row.status, circulated_at=row.circulated_at, unread=row.unread,
+        acknowledged=row.acknowledged, meeting_id=row.meeting_id, languages=[code for code, _ in row.languages])
+        for row in page.rows], next_cursor=page.next_cursor.token() if page.next_cursor else None)
+
+
+def _changes(query: InboxQuery, filters: inbox_service.InboxFilters) -> InboxPage:
+    assert query.updated_since is not None
+    rows, after = changes.changed_documents(current_user, query.updated_since, filters,
+                                            changes.ChangeCursor.parse(query.cursor), query.per_page)
+    return InboxPage(items=[InboxItem(
+        id=row.document_id, symbol=row.symbol, title_en=row.title_en, title_ru=row.title_ru, doc_type=row.doc_type,
+        level=row.level, status=row.status, circulated_at=row.reached_at, unread=row.unread,
+        acknowledged=row.acknowledged, meeting_id=row.meeting_id, languages=row.languages,
+        updated_at=row.updated_at) for row in rows], next_cursor=after.token() if after else None)
+
+
+def _search(query: InboxQuery, filters: inbox_service.InboxFilters) -> InboxPage:
+    page = 1
+    if query.cursor and query.cursor.startswith(SEARCH_PAGE) and query.cursor[1:].isdigit():
+        page = min(int(query.cursor[1:]), search_service.MAX_PAGE)
+    per_page = min(query.per_page, search_service.PER_PAGE)
+    hits, more = search_service.find_documents(current_user, filters.search, filters, page, per_page)
+    return InboxPage(items=[InboxItem(
+        id=hit.document_id, symbol=hit.symbol, title_en=hit.title_en, title_ru=hit.title_ru, doc_type=hit.doc_type,
+        level=hit.level, status=hit.status, circulated_at=hit.circulated_at, unread=hit.unread,
+        passage=str(hit.passage.striptags()) if hit.passage else None) for hit in hits],
+        next_cursor=f"{SEARCH_PAGE}{page + 1}" if more and page < search_service.MAX_PAGE else None)

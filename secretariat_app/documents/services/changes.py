@@ -1,0 +1,165 @@
+"""What changed for a reader since a time: the synchronisation of a delegation's
+documents (the API's inbox with `updated_since`, examples/mirror_inbox.py).
+
+A document changed for a reader when it reached them (circulated to their
+delegation, or they were named), when a language version was uploaded, or when
+its row changed (status, level, titles: Document.updated_at). The rows come
+oldest change first, paged by key (the change's time and the document's id),
+so a client that gives back the last row's time and key misses nothing and
+can stop and resume anywhere.
+
+Who may read what is permissions.documents' rule, as SQL (`readable`), the
+same as every list of documents; the inbox's filters are applied as the
+inbox's page applies them. This is the plain form, not a fast path: one
+statement a page, which computes each readable document's latest change."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
+
+from secretariat_app.core.columns import UTCDateTime
+from secretariat_app.documents.models import (
+    Acknowledgement,
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+    NamedRecipient,
+    UnreadCirculation,
+)
+from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
+from secretariat_app.extensions import db
+from secretariat_app.permissions.documents import readable, reader_for
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CURSOR_START = "c"
+NO_FILTERS = InboxFilters()
+
+
+@dataclass(frozen=True)
+class ChangeCursor:
+    """Where a page of changes starts: after the row with these keys."""
+
+    at: datetime
+    document_id: int
+
+    def token(self) -> str:
+        micros = (self.at - _EPOCH) // timedelta(microseconds=1)
+        return f"{CURSOR_START}_{micros}_{self.document_id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> ChangeCursor | None:
+        try:
+            start, micros, document_id = (token or "").split("_")
+            if start != CURSOR_START:
+                return None
+            return cls(_EPOCH + timedelta(microseconds=int(micros)), int(document_id))
+        except (ValueError, OverflowError):
+            return None
+
+
+@dataclass
+class ChangedDocument:
+    document_id: int
+    symbol: str
+    title_en: str
+    title_ru: str
+    doc_type: DocumentType
+    level: DistributionLevel
+    status: DocumentStatus
+    reached_at: datetime | None
+    updated_at: datetime
+    unread: bool
+    acknowledged: bool
+    meeting_id: int | None
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def cursor(self) -> ChangeCursor:
+        return ChangeCursor(self.updated_at, self.document_id)
+
+
+def _latest(*times: ColumnElement) -> ColumnElement:
+    """The latest of `times` (none of them NULL), in the database's own words."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.greatest(*times)
+    return func.max(*times)  # SQLite's max() of several arguments is a scalar function
+
+
+def _filters(user, filters: InboxFilters) -> list[ColumnElement[bool]]:
+    """The inbox's filters (documents/services/inbox.py applies the same), on Document."""
+    clauses: list[ColumnElement[bool]] = []
+    for value, column in ((filters.meeting_id, Document.meeting_id), (filters.body_id, Document.body_id),
+                          (filters.year, Document.year), (filters.doc_type, Document.doc_type)):
+        if value is not None:
+            clauses.append(column == value)
+    if filters.language:
+        in_language = (DocumentVersion.language.not_in(MAIN_LANGUAGES) if filters.language == OTHER_LANGUAGE
+                       else DocumentVersion.language == filters.language)
+        clauses.append(exists().where(DocumentVersion.document_id == Document.id, in_language))
+    if filters.state in (READ, UNREAD):
+        unread = exists().where(UnreadCirculation.document_id == Document.id, UnreadCirculation.user_id == user.id)
+        clauses.append(unread if filters.state == UNREAD else ~unread)
+    return clauses
+
+
+def changed_documents(user, since: datetime, filters: InboxFilters = NO_FILTERS,
+                      cursor: ChangeCursor | None = None, limit: int = 100
+                      ) -> tuple[list[ChangedDocument], ChangeCursor | None]:
+    """The documents `user` may read that changed for them after `since`, oldest
+    change first, after `cursor`; and the cursor of the next page (None: no more)."""
+    epoch = literal(_EPOCH, UTCDateTime)
+    by_delegation = (select(func.max(Circulation.circulated_at))
+                     .where(Circulation.document_id == Document.id,
+                            Circulation.delegation_id == (user.delegation_id or 0)).scalar_subquery())
+    by_name = (select(func.max(NamedRecipient.added_at))
+               .where(NamedRecipient.document_id == Document.id, NamedRecipient.user_id == user.id)
+               .scalar_subquery())
+    uploaded = select(func.max(DocumentVersion.uploaded_at)).where(
+        DocumentVersion.document_id == Document.id).scalar_subquery()
+    reached = _latest(func.coalesce(by_delegation, epoch), func.coalesce(by_name, epoch))
+    changed = type_coerce(_latest(reached, func.coalesce(uploaded, epoch),
+                                  func.coalesce(Document.updated_at, Document.created_at)), UTCDateTime)
+    inner = (select(Document.id.label("id"), changed.label("changed"),
+                    type_coerce(reached, UTCDateTime).label("reached"))
+             .where(readable(reader_for(user)), *_filters(user, filters))
+             .subquery("changes"))
+    page = select(inner.c.id, inner.c.changed, inner.c.reached).where(inner.c.changed > since)
+    if cursor is not None:
+        page = page.where(or_(inner.c.changed > cursor.at,
+                              and_(inner.c.changed == cursor.at, inner.c.id > cursor.document_id)))
+    keys = db.session.execute(page.order_by(inner.c.changed, inner.c.id).limit(limit + 1)).all()
+    more = len(keys) > limit
+    keys = keys[:limit]
+    rows = _rows(user, keys)
+    return rows, (rows[-1].cursor if more and rows else None)
+
+
+def _rows(user, keys) -> list[ChangedDocument]:
+    ids = [key.id for key in keys]
+    if not ids:
+        return []
+    documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(ids)))}
+    languages: dict[int, set[str]] = {}
+    for document_id, language in db.session.execute(
+            select(DocumentVersion.document_id, DocumentVersion.language).where(DocumentVersion.document_id.in_(ids))):
+        languages.setdefault(document_id, set()).add(language)
+    unread = set(db.session.scalars(select(UnreadCirculation.document_id).where(
+        UnreadCirculation.user_id == user.id, UnreadCirculation.document_id.in_(ids))))
+    acknowledged = set(db.session.scalars(select(Acknowledgement.document_id).where(
+        Acknowledgement.delegation_id == (user.delegation_id or 0), Acknowledgement.document_id.in_(ids))))
+    order = {code: n for n, code in enumerate(MAIN_LANGUAGES)}
+    rows = []
+    for key in keys:
+        d = documents[key.id]
+        rows.append(ChangedDocument(
+            d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status,
+            key.reached if key.reached and key.reached > _EPOCH else None, key.changed, d.id in unread,
+            d.id in acknowledged, d.meeting_id,
+            sorted(languages.get(d.id, ()), key=lambda code: (order.get(code, len(order)), code))))
+    return rows

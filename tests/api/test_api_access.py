@@ -1,0 +1,146 @@
+"""Every operation of the API, both ways: the token of someone the pages let do it
+is answered, and an observer, another delegation, the Secretariat where the page
+is a delegate's, a revoked or an expired token, and no token are refused, with
+the pages' 404 or 403 (401 for a token that is no longer one). A test walks the
+URL map so that no operation escapes the table."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from secretariat_app.api.models import AccessToken
+from secretariat_app.api.services.tokens import revoke_token
+from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import Invitation
+from secretariat_app.permissions import Audience, requirement_of
+from secretariat_app.permissions.tokens import Scope
+from tests.api.helpers import bearer, token_for
+from tests.documents_helpers import body, cast, library, meeting
+
+ALL = (Scope.READ, Scope.ACKNOWLEDGE)
+
+
+@dataclass
+class Door:
+    endpoint: str
+    method: str
+    url: str
+    # The expected status for each reader: a1 (alpha, a member), b1 (beta, another member
+    # delegation), g1 (gamma, an observer), the officer.
+    a1: int
+    b1: int
+    g1: int
+    officer: int
+    json: dict | None = None
+
+
+@pytest.fixture
+def doors(app_ctx) -> tuple[object, list[Door]]:
+    c = cast()
+    docs = library(c)
+    held = meeting("SOC 2027", start=datetime(2027, 6, 1, 4, tzinfo=UTC))
+    db.session.add(Invitation(meeting_id=held.id, delegation_id=c.alpha.id))
+    draft = Decision(reference="SOC/2027/DEC/2", body_id=body().id, procedure=Procedure.MEETING,
+                     status=DecisionStatus.DRAFT, title_en="Draft", title_ru="Проект")
+    adopted = Decision(reference="SOC/2027/DEC/1", body_id=body().id, procedure=Procedure.MEETING,
+                       status=DecisionStatus.ADOPTED, title_en="Adopted", title_ru="Принято")
+    db.session.add_all([draft, adopted])
+    db.session.commit()
+    g2 = docs["G2"]  # GENERAL, circulated to alpha only
+    MEETING = {"body_id": body().id, "title_en": "SOC 2028", "title_ru": "СОК 2028", "starts_at": "2028-06-01T10:00:00",
+               "ends_at": "2028-06-01T18:00:00"}
+    return c, [
+        Door("api.inbox", "GET", "/api/v1/inbox", 200, 200, 200, 403),
+        Door("api.document", "GET", f"/api/v1/documents/{g2.id}", 200, 404, 404, 200),
+        Door("api.document", "GET", f"/api/v1/documents/{docs['L1'].id}", 200, 200, 404, 200),
+        Door("api.version_file", "GET", f"/api/v1/versions/{g2.versions[0].id}/file", 200, 404, 404, 200),
+        Door("api.acknowledge", "POST", f"/api/v1/documents/{g2.id}/acknowledgement", 200, 404, 404, 403),
+        Door("api.meetings", "GET", "/api/v1/meetings", 200, 200, 200, 200),
+        Door("api.meeting", "GET", f"/api/v1/meetings/{held.id}", 200, 404, 404, 200),
+        Door("api.decisions", "GET", "/api/v1/decisions", 200, 200, 200, 200),
+        Door("api.decision", "GET", f"/api/v1/decisions/{adopted.id}", 200, 200, 200, 200),
+        Door("api.decision", "GET", f"/api/v1/decisions/{draft.id}", 404, 404, 404, 200),
+        Door("api.me", "GET", "/api/v1/me", 200, 200, 200, 200),
+        # The Secretariat's: 403 for any delegate, as the officers' pages.
+        Door("api.circulation", "GET", f"/api/v1/documents/{g2.id}/circulation", 403, 403, 403, 200),
+        Door("api.create", "POST", "/api/v1/documents", 403, 403, 403, 201,
+             json={"doc_type": "report", "originator": "secretariat", "level": "general", "title_en": "New",
+                   "title_ru": "Новый", "body_id": body().id, "year": 2027}),
+        Door("api.upload", "POST", f"/api/v1/documents/{g2.id}/versions", 403, 403, 403, 422),  # no file sent
+        Door("api.circulate", "POST", f"/api/v1/documents/{g2.id}/circulation", 403, 403, 403, 200,
+             json={"audience": "delegations", "delegation_ids": [c.beta.id]}),
+        Door("api.schedule_meeting", "POST", "/api/v1/meetings", 403, 403, 403, 201, json=MEETING),
+        Door("api.change_meeting", "PUT", f"/api/v1/meetings/{held.id}", 403, 403, 403, 200,
+             json={**MEETING, "title_en": "SOC 2027, moved"}),
+        Door("api.meeting_status", "POST", f"/api/v1/meetings/{held.id}/status", 403, 403, 403, 200,
+             json={"action": "cancel", "reason": "No quorum"}),
+    ]
+
+
+def call(client, door: Door, token: str | None):
+    return client.open(door.url, method=door.method, headers=bearer(token) if token else {}, json=door.json)
+
+
+def test_every_door_both_ways(doors, client):
+    c, table = doors
+    tokens = {who: token_for(getattr(c, who), *ALL) for who in ("a1", "b1", "g1")}
+    tokens["officer"] = token_for(c.officer, Scope.READ, Scope.OFFICER)
+    for door in table:
+        for who, token in tokens.items():
+            response = call(client, door, token)
+            assert response.status_code == getattr(door, who), (door.url, who, response.get_data(as_text=True))
+            if response.status_code >= 400:
+                assert response.mimetype == "application/problem+json"
+
+
+def test_a_revoked_an_expired_and_no_token_are_refused_at_every_door(doors, client):
+    c, table = doors
+    revoked, expired = token_for(c.a1, *ALL, name="revoked"), token_for(c.a1, *ALL, name="expired")
+    revoke_token(c.a1, db.session.query(AccessToken).filter_by(name="revoked").one().id)
+    db.session.execute(update(AccessToken).where(
+        AccessToken.secret_hash == hashlib.sha256(expired.encode()).hexdigest())
+        .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    db.session.commit()
+    for door in table:
+        for token in (revoked, expired, None):
+            assert call(client, door, token).status_code == 401, (door.url, token)
+
+
+def test_without_the_scope_each_door_is_403(doors, client):
+    c, table = doors
+    acknowledge_only = token_for(c.a1, Scope.ACKNOWLEDGE)
+    read_only = token_for(c.a1, Scope.READ)
+    for door in table:
+        if door.a1 != 200 or door.endpoint == "api.me":
+            continue
+        token = read_only if door.endpoint == "api.acknowledge" else acknowledge_only
+        assert call(client, door, token).status_code == 403, door.url
+
+
+def test_an_officers_token_without_the_officer_scope_is_refused_the_secretariats_doors(doors, client):
+    c, table = doors
+    read_only = token_for(c.officer, Scope.READ)
+    for door in table:
+        if door.a1 == 403 and door.officer != 403:
+            assert call(client, door, read_only).status_code == 403, door.url
+
+
+def test_the_table_covers_every_operation_of_the_api(app, doors):
+    _c, table = doors
+    open_ = {"api.openapi", "api.reference"}
+    with app.test_request_context():
+        endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+        assert {requirement_of(endpoint) for endpoint in open_} == {Audience.PUBLIC}
+    assert endpoints == {door.endpoint for door in table} | open_
+
+
+def test_the_document_and_its_reference_page_are_open(client):
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and spec.get_json()["openapi"] == "3.1.0"
+    page = client.get("/api/v1/")
+    assert page.status_code == 200 and page.mimetype == "text/html"
