@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Mirror a delegation's inbox from the CICA Secretariat API to a local folder.
+
+    CICA_TOKEN=cica_... python mirror_inbox.py https://secretariat.example/ ./cica-inbox
+
+Each run fetches only what changed since the last one (`GET /api/v1/inbox?updated_since=...`,
+oldest change first), writes each document's metadata (`<symbol>/document.json`) and the
+latest file of each language, and checks every file's SHA-256 against the API's metadata
+before keeping it. Its progress is kept in `<folder>/.mirror-state.json` after every page,
+so a run that stops (a lost connection, Ctrl-C) resumes where it stopped. A file already
+there with the right SHA-256 is not fetched again.
+
+The token needs the `read` scope; it acts as its owner, so the documents fetched count as
+read by them, and each download is in the Secretariat's audit log, as on the site.
+
+Needs httpx (`pip install httpx`). Exit status: 0 done, 1 an error (the state is kept)."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+EPOCH = "1970-01-01T00:00:00+00:00"
+STATE_FILE = ".mirror-state.json"
+PER_PAGE = 200
+# Changes committed a little out of order are not missed: each run looks back this far and
+# skips what it already has (same `updated_at`).
+OVERLAP = timedelta(minutes=2)
+
+
+@dataclass
+class Summary:
+    listed: int = 0
+    documents_written: int = 0
+    files_downloaded: int = 0
+
+
+class MirrorError(Exception):
+    pass
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "document"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, path)
+
+
+class Mirror:
+    def __init__(self, client: httpx.Client, folder: Path):
+        self.client, self.folder = client, folder
+        self.state_path = folder / STATE_FILE
+        self.state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
+        self.state.setdefault("documents", {})
+        self.summary = Summary()
+
+    def _get(self, url: str, **params: object) -> httpx.Response:
+        for _attempt in range(5):
+            response = self.client.get(url, params={k: v for k, v in params.items() if v is not None})
+            if response.status_code == 429:  # the token's rate limit: wait as told
+                time.sleep(min(60.0, float(response.headers.get("Retry-After", "1"))))
+                continue
+            if response.status_code >= 400:
+                detail = response.json().get("detail") if response.headers.get("content-type", "").startswith(
+                    "application/problem+json") else response.text[:200]
+                raise MirrorError(f"{url}: {response.status_code} {detail}")
+            return response
+        raise MirrorError(f"{url}: still rate-limited after 5 tries")
+
+    def _save_state(self) -> None:
+        _write_atomically(self.state_path, json.dumps(self.state, indent=1, sort_keys=True).encode())
+
+    def run(self) -> Summary:
+        run = self.state.get("run")
+        if run is None:  # a new run, looking back OVERLAP from the last one's latest change
+            since = datetime.fromisoformat(self.state.get("updated_since", EPOCH))
+            since = max(datetime.fromisoformat(EPOCH), since - OVERLAP) if "updated_since" in self.state else since
+            run = self.state["run"] = {"since": since.isoformat(), "cursor": None,
+                                       "latest": self.state.get("updated_since", EPOCH)}
+        while True:
+            page = self._get("/api/v1/inbox", updated_since=run["since"], cursor=run["cursor"],
+                             per_page=PER_PAGE).json()
+            for item in page["items"]:
+                self.summary.listed += 1
+                self._document(item)
+                run["latest"] = max(run["latest"], item["updated_at"], key=datetime.fromisoformat)
+            run["cursor"] = page["next_cursor"]
+            self._save_state()  # resumable after every page
+            if page["next_cursor"] is None:
+                break
+        self.state["updated_since"] = run["latest"]
+        del self.state["run"]
+        self._save_state()
+        return self.summary
+
+    def _document(self, item: dict) -> None:
+        known = self.state["documents"].get(str(item["id"]))
+        if known and known["updated_at"] == item["updated_at"] and all(
+                (self.folder / path).is_file() for path in known["files"]):
+            return
+        document = self._get(f"/api/v1/documents/{item['id']}").json()
+        place = self.folder / _safe(document["symbol"])
+        files = []
+        for entry in document["languages"]:
+            path = place / _safe(entry["file_name"])
+            if not (path.is_file() and _sha256(path) == entry["sha256"]):
+                self._download(entry, path)
+            files.append(str(path.relative_to(self.folder)))
+        _write_atomically(place / "document.json", json.dumps(document, indent=1, ensure_ascii=False).encode())
+        self.state["documents"][str(item["id"])] = {"updated_at": item["updated_at"], "files": files}
+        self.summary.documents_written += 1
+
+    def _download(self, entry: dict, path: Path) -> None:
+        digest = hashlib.sha256()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.client.stream("GET", entry["download_url"]) as response:
+            if response.status_code != 200:
+                raise MirrorError(f"{entry['download_url']}: {response.status_code}")
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+                for chunk in response.iter_bytes():
+                    digest.update(chunk)
+                    handle.write(chunk)
+        if digest.hexdigest() != entry["sha256"]:
+            os.unlink(handle.name)
+            raise MirrorError(f"{entry['file_name']}: SHA-256 {digest.hexdigest()} is not {entry['sha256']}")
+        os.replace(handle.name, path)
+        self.summary.files_downloaded += 1
+
+
+def mirror(base_url: str, token: str, folder: Path) -> Summary:
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60.0) as client:
+        return Mirror(client, folder).run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the Secretariat's address, e.g. https://secretariat.example/")
+    parser.add_argument("folder", type=Path, help="where the mirror is kept")
+    args = parser.parse_args(argv)
+    token = os.environ.get("CICA_TOKEN", "")
+    if not token:
+        parser.error("set CICA_TOKEN to an access token with the read scope")
+    try:
+        summary = mirror(args.url, token, args.folder)
+    except (MirrorError, httpx.HTTPError) as error:
+        print(f"mirror_inbox: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary.__dict__))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
