@@ -61,7 +61,14 @@ def authenticate_api_request() -> ResponseReturnValue | None:
         return problem(403, _("Set up two-step verification on the site before using the API."))
     g._login_user = user
     g.api_token = token
+    needed = getattr(current_app.view_functions.get(request.endpoint or ""), "required_scope", None)
+    if needed is not None and not token_allows(token.scope_values, needed):
+        return _missing_scope(needed)  # before the request's values are read: nothing to learn without it
     return None
+
+
+def _missing_scope(scope: Scope) -> Response:
+    return problem(403, _("This access token does not have the scope \"%(scope)s\".", scope=scope.value))
 
 
 def current_token() -> AccessToken | None:
@@ -69,13 +76,14 @@ def current_token() -> AccessToken | None:
 
 
 def requires_scope(scope: Scope) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A view that needs its token to carry `scope` (403 otherwise, as a page refuses an act)."""
+    """A view that needs its token to carry `scope` (403 otherwise, as a page refuses an act): checked
+    as soon as the token is known (authenticate_api_request), and again when the view runs."""
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             token = current_token()
             if token is None or not token_allows(token.scope_values, scope):
-                return problem(403, _("This access token does not have the scope \"%(scope)s\".", scope=scope.value))
+                return _missing_scope(scope)
             return view(*args, **kwargs)
         wrapper.required_scope = scope  # type: ignore[attr-defined]
         return wrapper

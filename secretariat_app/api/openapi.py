@@ -20,6 +20,9 @@ COMMON_ERRORS = {
     "401": "No access token, or one unknown, revoked or expired.",
     "403": "The token's owner, or its scopes, may not do this.",
     "404": "Nothing there, or nothing the token's owner may read.",
+    # An id past what a key holds matches no route; where the address has operations of other
+    # methods, the router answers that the address does not take this one.
+    "405": "This address does not accept that kind of request.",
     "429": "Too many requests with this token: wait as Retry-After says.",
 }
 DESCRIPTION = """The JSON API of the CICA Secretariat: the same documents, meetings and decisions as the

@@ -7,6 +7,7 @@ from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
 from flask import Response
 from flask_babel import gettext as _
+from werkzeug.datastructures import Headers
 
 from secretariat_app.api.authentication import authenticate_api_request
 from secretariat_app.core.problems import problem
@@ -28,8 +29,7 @@ def _error(error: HTTPError) -> Response:
         response = problem(422, _("Some of the values given are not valid."), errors=errors)
     else:
         response = problem(error.status_code, str(error.message))
-    for key, value in (error.headers or {}).items():
-        response.headers[key] = value
+    response.headers.update(Headers(error.headers or {}))
     return response
 
 

@@ -1,9 +1,10 @@
 """Ids in URLs: `<int:...>` matches only what a database id can be.
 
-Every table's key is a 64-bit signed integer on PostgreSQL and SQLite. Werkzeug's
-int converter accepts any number of digits, and an id past 2**63 - 1 reached
-the database and failed there (a 500 on SQLite). With this converter such a URL
-matches no route, so it is a 404 like any other unknown id."""
+Every table's key is an INTEGER: 32 bits on PostgreSQL (64 on SQLite). Werkzeug's
+int converter accepts any number of digits, and an id past 2**31 - 1 reached
+PostgreSQL and failed there ("integer out of range", a 500; past 2**63 - 1 on
+SQLite too; schemathesis found it through the API). With this converter such a
+URL matches no route, so it is a 404 like any other unknown id."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,11 +12,11 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-LARGEST_ID = 2**63 - 1
+LARGEST_ID = 2**31 - 1  # PostgreSQL's INTEGER, every table's key
 
 
 class IdConverter(IntegerConverter):
-    """The int converter, bounded to what a 64-bit key holds unless a route asks otherwise."""
+    """The int converter, bounded to what a key holds unless a route asks otherwise."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", LARGEST_ID)

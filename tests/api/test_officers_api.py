@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -81,7 +83,8 @@ def test_an_officer_schedules_changes_and_cancels_a_meeting(app_ctx, client):
     created = client.post("/api/v1/meetings", json=meeting, headers=officer)
     assert created.status_code == 201, created.get_data(as_text=True)
     meeting_id = created.get_json()["id"]
-    assert created.get_json()["starts_at"].startswith("2028-06-01T04:00:00")  # 10:00 in Almaty, in UTC
+    in_utc = datetime(2028, 6, 1, 10, tzinfo=ZoneInfo("Asia/Almaty")).astimezone(UTC)
+    assert datetime.fromisoformat(created.get_json()["starts_at"]) == in_utc  # 10:00 in Almaty, kept in UTC
     # The members' delegations are invited; the observer's is not.
     assert [m["id"] for m in client.get("/api/v1/meetings", headers=bearer(token_for(c.a1))).get_json()["items"]] \
         == [meeting_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from secretariat_app.api.schemas.values import Id, Text
 from secretariat_app.documents.models import DistributionLevel, DocumentStatus, DocumentType
@@ -13,6 +13,8 @@ from secretariat_app.documents.models import DistributionLevel, DocumentStatus, 
 
 class InboxQuery(BaseModel):
     """The inbox's filters (the page's), its words, and where a page starts."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt filter is an error, not ignored
 
     q: Text | None = Field(default=None, max_length=200,
                           description="Words to look for in symbols, titles and text, in English and Russian: "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from secretariat_app.api.schemas.values import Text
 from secretariat_app.decisions.models import DecisionStatus, Procedure
@@ -11,6 +11,8 @@ from secretariat_app.meetings.models import MeetingFormat, MeetingStatus
 
 
 class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt parameter is an error, not ignored
+
     cursor: Text | None = Field(default=None, max_length=100, description="The `next_cursor` of the previous page.")
     per_page: int = Field(default=50, ge=1, le=200)
 

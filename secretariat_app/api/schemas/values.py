@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-LARGEST_ID = 2**63 - 1  # every table's key is a 64-bit integer (core/ids.py)
+from secretariat_app.core.ids import LARGEST_ID  # what a table's key holds
 
 
 def _storable(value: str) -> str:

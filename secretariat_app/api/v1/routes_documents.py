@@ -8,6 +8,7 @@ and is a receipt, as on the pages."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from flask import abort, current_app, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -26,8 +27,9 @@ from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions import documents as document_access
 from secretariat_app.permissions.tokens import Scope
 
-FILE_RESPONSE = {200: {"description": "The file, as uploaded; its SHA-256 in ETag and Repr-Digest.",
-                       "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The file, as uploaded; its SHA-256 in ETag and Repr-Digest.",
+    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def file_out(document: Document, version: DocumentVersion) -> FileOut:

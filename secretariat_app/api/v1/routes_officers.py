@@ -5,6 +5,8 @@ only, 403 for anyone else) and the `officer` scope; a broken rule is a 422
 problem naming each field with the page's message."""
 from __future__ import annotations
 
+from typing import BinaryIO, cast
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -62,7 +64,8 @@ def upload(document_id: int, data: VersionIn) -> FileOut:
     """The file of one language (another upload of a language replaces it; the archive keeps both)."""
     document = _document(document_id)
     version = version_service.upload(current_user, document, version_service.UploadData(
-        language=data.language, stream=data.file.stream, is_original=data.is_original, filename=data.file.filename))
+        language=data.language, stream=cast(BinaryIO, data.file.stream), is_original=data.is_original,
+        filename=data.file.filename))
     return file_out(document, version)
 
 
