@@ -3,15 +3,16 @@
 
     CICA_TOKEN=cica_... python mirror_inbox.py https://secretariat.example/ ./cica-inbox
 
-Each run fetches only what changed since the last one (`GET /api/v1/inbox?updated_since=...`,
-oldest change first), writes each document's metadata (`<symbol>/document.json`) and the
-latest file of each language, and checks every file's SHA-256 against the API's metadata
-before keeping it. Its progress is kept in `<folder>/.mirror-state.json` after every page,
+Each run lists only what changed since the last one (`GET /api/v1/inbox?updated_since=...`,
+in the order of the documents' ids, each row with the latest file of each language and its
+SHA-256), writes each document's metadata (`<symbol>/document.json`) and downloads the files
+it does not have, checking every file's SHA-256 against the API's metadata before keeping it.
+Its progress is kept in `<folder>/.mirror-state.json` after every page,
 so a run that stops (a lost connection, Ctrl-C) resumes where it stopped. A file already
 there with the right SHA-256 is not fetched again.
 
-The token needs the `read` scope; it acts as its owner, so the documents fetched count as
-read by them, and each download is in the Secretariat's audit log, as on the site.
+The token needs the `read` scope; it acts as its owner, so each file downloaded counts as
+read by them and is in the Secretariat's audit log, as a download on the site is.
 
 Needs httpx (`pip install httpx`). Exit status: 0 done, 1 an error (the state is kept)."""
 from __future__ import annotations
@@ -32,7 +33,7 @@ import httpx
 
 EPOCH = "1970-01-01T00:00:00+00:00"
 STATE_FILE = ".mirror-state.json"
-PER_PAGE = 200
+PER_PAGE = 500
 # Changes committed a little out of order are not missed: each run looks back this far and
 # skips what it already has (same `updated_at`).
 OVERLAP = timedelta(minutes=2)
@@ -116,19 +117,19 @@ class Mirror:
         return self.summary
 
     def _document(self, item: dict) -> None:
+        """The listing's row is the document's metadata, with the latest file of each language."""
         known = self.state["documents"].get(str(item["id"]))
         if known and known["updated_at"] == item["updated_at"] and all(
                 (self.folder / path).is_file() for path in known["files"]):
             return
-        document = self._get(f"/api/v1/documents/{item['id']}").json()
-        place = self.folder / _safe(document["symbol"])
+        place = self.folder / _safe(item["symbol"])
         files = []
-        for entry in document["languages"]:
+        for entry in item["files"]:
             path = place / _safe(entry["file_name"])
             if not (path.is_file() and _sha256(path) == entry["sha256"]):
                 self._download(entry, path)
             files.append(str(path.relative_to(self.folder)))
-        _write_atomically(place / "document.json", json.dumps(document, indent=1, ensure_ascii=False).encode())
+        _write_atomically(place / "document.json", json.dumps(item, indent=1, ensure_ascii=False).encode())
         self.state["documents"][str(item["id"])] = {"updated_at": item["updated_at"], "files": files}
         self.summary.documents_written += 1
 

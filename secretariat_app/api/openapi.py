@@ -35,9 +35,9 @@ acts with its owner's rights, never more, narrowed by its scopes; cookies are ne
 **Errors** are problem details (RFC 9457, `application/problem+json`) whose `detail` is the message
 the site shows, in the language of `Accept-Language` (English or Russian).
 
-**Synchronisation.** `GET /api/v1/inbox?updated_since=...` lists what changed for you, oldest change
-first; keep the last row's `updated_at` and page on with `next_cursor`. Each file's SHA-256 is in the
-document's `versions`."""
+**Synchronisation.** `GET /api/v1/inbox?updated_since=...` lists what changed for you (in the order of
+the documents' ids); page on with `next_cursor`, and give the latest `updated_at` you saw next
+time. Each file's SHA-256 is in the document's `versions`."""
 
 
 def _problem_schema() -> dict[str, Any]:

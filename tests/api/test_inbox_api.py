@@ -110,13 +110,12 @@ def test_filter_by_meeting(shelf, client):
     assert keys(items, listed(client, token_for(c.a1), f"meeting={june.id}")) == {"budget"}
 
 
-def test_updated_since_lists_what_changed_oldest_first_and_resumes(shelf, client):
+def test_updated_since_lists_what_changed_in_id_order_and_resumes(shelf, client):
     c, items, _ = shelf
     secret = token_for(c.a1)
     first = listed(client, secret, f"updated_since={EPOCH}")
-    times = [datetime.fromisoformat(item["updated_at"]) for item in first]
-    assert times == sorted(times)
-    since = max(times).isoformat()
+    assert [item["id"] for item in first] == sorted(item["id"] for item in first)
+    since = max(datetime.fromisoformat(item["updated_at"]) for item in first).isoformat()
     assert listed(client, secret, f"updated_since={since.replace('+', '%2B')}") == []
     # A new language version, and a withdrawal, are changes; the untouched document is not.
     add_version(items["report"], "en")
@@ -139,7 +138,7 @@ def test_a_later_circulation_to_the_delegation_is_a_change(shelf, client):
 
 
 @pytest.mark.parametrize("query", ["updated_since=yesterday", "updated_since=2024-01-01T00:00:00",
-                                   "per_page=501", "doc_type=memo", "state=maybe", "year=1800", "language=e n"])
+                                   "per_page=1001", "doc_type=memo", "state=maybe", "year=1800", "language=e n"])
 def test_invalid_values_are_422(shelf, client, query):
     c, _, _ = shelf
     response = client.get(f"/api/v1/inbox?{query}", headers=bearer(token_for(c.a1)))

@@ -50,7 +50,7 @@ def test_it_mirrors_what_the_delegate_may_read_then_only_what_changed(world, tmp
     expected = {v.file_sha256 for key in READS["a1"] for v in docs[key].versions}
     assert set(files.values()) == expected and len(files) == 14
     metadata = json.loads((tmp_path / docs["G1"].symbol.replace("/", "-") / "document.json").read_text())
-    assert metadata["id"] == docs["G1"].id and {f["sha256"] for f in metadata["languages"]} <= expected
+    assert metadata["id"] == docs["G1"].id and {f["sha256"] for f in metadata["files"]} <= expected
 
     code, summary, error = run_mirror(server.url, token, tmp_path)
     assert code == 0, error

@@ -28,10 +28,22 @@ class InboxQuery(BaseModel):
     state: Literal["read", "unread"] | None = None
     updated_since: AwareDatetime | None = Field(
         default=None, description="Synchronisation: only documents that reached the reader, or changed (a new "
-                                  "language version, a status, a level), after this time, oldest change first; "
-                                  "each row's `updated_at` is the time to give next.")
+                                  "language version, a status, a level), after this time, in the order of their ids; "
+                                  "the latest `updated_at` of the rows is the time to give next.")
     cursor: Text | None = Field(default=None, max_length=100, description="The `next_cursor` of the previous page.")
-    per_page: int = Field(default=50, ge=1, le=500)
+    per_page: int = Field(default=50, ge=1, le=1000)
+
+
+class FileOut(BaseModel):
+    version_id: int
+    language: str
+    is_original: bool
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="The SHA-256 of the file, hex.")
+    size: int
+    content_type: str
+    file_name: str
+    uploaded_at: datetime
+    download_url: str = Field(description="The API's address of the file (GET, with the same token).")
 
 
 class InboxItem(BaseModel):
@@ -52,23 +64,13 @@ class InboxItem(BaseModel):
     updated_at: datetime | None = Field(default=None, description="The time of its latest change (with "
                                                                   "`updated_since`).")
     passage: str | None = Field(default=None, description="Where the words were found (with `q`).")
+    files: list[FileOut] | None = Field(default=None, description="The latest file of each language, with its "
+                                                                  "SHA-256 (with `updated_since`).")
 
 
 class InboxPage(BaseModel):
     items: list[InboxItem]
     next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last.")
-
-
-class FileOut(BaseModel):
-    version_id: int
-    language: str
-    is_original: bool
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="The SHA-256 of the file, hex.")
-    size: int
-    content_type: str
-    file_name: str
-    uploaded_at: datetime
-    download_url: str = Field(description="The API's address of the file (GET, with the same token).")
 
 
 class DocumentOut(BaseModel):

@@ -20,6 +20,7 @@ from secretariat_app.accounts.services.second_factor import check_code, is_requi
 from secretariat_app.api.models import AccessToken
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core import cache_generation
+from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db, prepared_statements
 from secretariat_app.permissions.tokens import Scope, grantable
@@ -102,9 +103,11 @@ def revoke_token(user: User, token_id: int) -> bool:
     return True
 
 
-# Finding a request's token: one statement, the owner read as a page reads its reader.
-BEARER = (
-    select(User, AccessToken, cache_generation.column())
+# Finding a request's token: one statement, the owner read as a page reads its reader, and
+# like it a lone read (core/pg_connections.py): outside a transaction on PostgreSQL, so that a
+# request that only reads keeps its connection's prepared statements (the inbox's page).
+BEARER = lone_read(
+    select(User, AccessToken, AccessToken.last_used_at, cache_generation.column())
     .join(AccessToken, AccessToken.user_id == User.id)
     .options(*USER_OPTIONS)
     .where(AccessToken.secret_hash == bindparam("secret_hash"), AccessToken.revoked_at.is_(None),
@@ -123,18 +126,19 @@ def authenticate(secret: str) -> tuple[User, AccessToken] | None:
         row = db.session.execute(BEARER, {"secret_hash": secret_hash(secret), "now": now}).unique().first()
     if row is None:
         return None
-    user, token, generation = row
+    user, token, last_used_at, generation = row
     cache_generation.seen(generation)
     if not user.active:
         return None
-    _touch(token, now)
+    _touch(token, last_used_at, now)
     return user, token
 
 
-def _touch(token: AccessToken, now: datetime) -> None:
+def _touch(token: AccessToken, last_used_at: datetime | None, now: datetime) -> None:
     """Note when the token was last used, at most once a minute, on a connection of
-    its own (never the request's transaction); best effort, like a session's."""
-    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+    its own (never the request's transaction); best effort, like a session's. The time
+    is the row's as read now (a column, not the entity a session may hold from before)."""
+    if last_used_at is not None and now - last_used_at < TOUCH_INTERVAL:
         return
     table = AccessToken.__table__
     try:

@@ -5,18 +5,20 @@ Three answers from the services the pages use, one rule (permissions.documents):
   unread first, then the newest circulation, paged by its key;
 - `q`: the search's ranked results with the same filters (search/services.py), as the
   inbox page answers words;
-- `updated_since`: what changed for the reader since then, oldest change first
+- `updated_since`: what changed for the reader since then, in the order of their ids
   (documents/services/changes.py), for synchronisation."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_login import current_user
 
 from secretariat_app.api.authentication import requires_scope
-from secretariat_app.api.schemas.documents import InboxItem, InboxPage, InboxQuery
+from secretariat_app.api.schemas.documents import FileOut, InboxItem, InboxPage, InboxQuery
 from secretariat_app.api.v1 import bp
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.services import changes
 from secretariat_app.documents.services import inbox as inbox_service
+from secretariat_app.documents.services.download import file_name_for
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions.tokens import Scope
 from secretariat_app.search import services as search_service
@@ -58,7 +60,15 @@ def _changes(query: InboxQuery, filters: inbox_service.InboxFilters) -> InboxPag
         id=row.document_id, symbol=row.symbol, title_en=row.title_en, title_ru=row.title_ru, doc_type=row.doc_type,
         level=row.level, status=row.status, circulated_at=row.reached_at, unread=row.unread,
         acknowledged=row.acknowledged, meeting_id=row.meeting_id, languages=row.languages,
-        updated_at=row.updated_at) for row in rows], next_cursor=after.token() if after else None)
+        updated_at=row.updated_at, files=[_file(row.symbol, f) for f in row.files]) for row in rows],
+        next_cursor=after.token() if after else None)
+
+
+def _file(symbol: str, found: changes.ChangedFile) -> FileOut:
+    return FileOut(version_id=found.version_id, language=found.language, is_original=found.is_original,
+                   sha256=found.sha256, size=found.size, content_type=found.content_type,
+                   file_name=file_name_for(symbol, found.language, found.extension), uploaded_at=found.uploaded_at,
+                   download_url=url_for("api.version_file", version_id=found.version_id))
 
 
 def _search(query: InboxQuery, filters: inbox_service.InboxFilters) -> InboxPage:
