@@ -27,6 +27,8 @@ ALLOWED = frozenset({
     "PDF", "DOCX", "XLSX", "PPTX", "ODT", "ODS", "RTF", "TXT", "PNG", "JPEG", "CSV", "ICS", "ZIP", "HTML", "A4", "TOML",
     # The time zone everyone names so; the standards and the encoding the help texts cite.
     "UTC", "ISO", "QR", "UTF-8",
+    # The programming interface (/api/v1), as the ministries' IT staff who use it name it in Russian too.
+    "API",
     # The programs the help texts name (calendars, spreadsheets, authenticator apps).
     "Outlook", "Apple", "Google", "Thunderbird", "Excel", "LibreOffice", "Microsoft", "Authenticator",
     "FreeOTP", "Aegis",

@@ -69,7 +69,7 @@ def _pages(kind: str, coordinator: str) -> tuple[str, list[str]]:
     area = report.area_id
     activity_page = f"/cbm/reports/{activity_report.annual_report_id}/activities/{activity_report.activity_id}"
     shared = ["/cbm/", f"/cbm/areas/{area}", "/cbm/overview", f"/cbm/reports/{report.id}",
-              "/calendar/", "/my/notices/", "/my/sessions/", "/decisions/", f"/decisions/{decision}"]
+              "/calendar/", "/my/notices/", "/my/sessions/", "/my/tokens/", "/decisions/", f"/decisions/{decision}"]
     pages = {
         "officer": (OFFICER, [*shared, "/admin/", "/documents/", f"/documents/{document}", "/meetings/",
                               f"/meetings/{soc}", f"/meetings/{soc}/agenda", f"/meetings/{soc}/invitations",
