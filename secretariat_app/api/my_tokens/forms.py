@@ -22,9 +22,10 @@ class NewTokenForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField(_l("Make the token"))
 
-    def fill_choices(self, user) -> NewTokenForm:
+    def fill_choices(self, user, blank: bool = False) -> NewTokenForm:
+        """The scopes `user` may give; on a blank form (`blank`, or a first GET) `read` is ticked."""
         self.scopes.choices = [(scope.value, scope.label) for scope in grantable(user)]
-        if not self.scopes.data and not self.is_submitted():
+        if not self.scopes.data and (blank or not self.is_submitted()):
             self.scopes.data = [Scope.READ.value]
         return self
 

@@ -40,7 +40,7 @@ def index() -> ResponseReturnValue:
         show_violations(form, error)
         return _page(form, status=422)
     flash(_("The token \"%(name)s\" has been made. Copy it now: it is shown only once.", name=token.name), "success")
-    return _page(NewTokenForm(formdata=None).fill_choices(user), secret=secret)
+    return _page(NewTokenForm(formdata=None).fill_choices(user, blank=True), secret=secret)
 
 
 @bp.route("/revoke", methods=["POST"])
