@@ -37,8 +37,8 @@ from secretariat_app.documents.models import (
     DocumentType,
     DocumentVersion,
     NamedRecipient,
+    Receipt,
     StoredFile,
-    UnreadCirculation,
 )
 from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
 from secretariat_app.extensions import db
@@ -119,8 +119,9 @@ def _filters(user, filters: InboxFilters) -> list[ColumnElement[bool]]:
                        else DocumentVersion.language == filters.language)
         clauses.append(exists().where(DocumentVersion.document_id == Document.id, in_language))
     if filters.state in (READ, UNREAD):
-        unread = exists().where(UnreadCirculation.document_id == Document.id, UnreadCirculation.user_id == user.id)
-        clauses.append(unread if filters.state == UNREAD else ~unread)
+        # Read is a receipt (documents/read_state.py); the horizon and marks only speed up the inbox's walk.
+        read = exists().where(Receipt.document_id == Document.id, Receipt.user_id == user.id)
+        clauses.append(~read if filters.state == UNREAD else read)
     return clauses
 
 
@@ -168,8 +169,8 @@ def _rows(user, keys) -> list[ChangedDocument]:
         latest.setdefault(row.document_id, {})[row.language] = ChangedFile(
             row.id, row.language, row.is_original, row.uploaded_at, row.sha256, row.size, row.content_type,
             row.extension)
-    unread = set(db.session.scalars(select(UnreadCirculation.document_id).where(
-        UnreadCirculation.user_id == user.id, UnreadCirculation.document_id.in_(ids))))
+    unread = set(ids) - set(db.session.scalars(select(Receipt.document_id).where(
+        Receipt.user_id == user.id, Receipt.document_id.in_(ids))))
     acknowledged = set(db.session.scalars(select(Acknowledgement.document_id).where(
         Acknowledgement.delegation_id == (user.delegation_id or 0), Acknowledgement.document_id.in_(ids))))
     order = {code: n for n, code in enumerate(MAIN_LANGUAGES)}

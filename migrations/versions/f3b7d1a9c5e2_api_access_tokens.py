@@ -5,8 +5,8 @@ one row per token, keeping the SHA-256 of its secret. And document.updated_at,
 when a document's row last changed, which the API's synchronisation counts as a
 change (filled from the circulation or creation time of the rows that exist).
 
-Revision ID: a8c3e5f7b9d1
-Revises: b5d2e9f7c1a4
+Revision ID: f3b7d1a9c5e2
+Revises: 9c4e7a1d3b6f
 Create Date: 2026-12-06 04:05:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'a8c3e5f7b9d1'
-down_revision = 'b5d2e9f7c1a4'
+revision = 'f3b7d1a9c5e2'
+down_revision = '9c4e7a1d3b6f'
 branch_labels = None
 depends_on = None
 
