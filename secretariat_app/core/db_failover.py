@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, ExceptionContext
+from sqlalchemy.engine import Connection, Engine, ExceptionContext, ExecutionContext
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from secretariat_app.core.pg_connections import OWN_TRANSACTION
 from secretariat_app.extensions import db
 
 if TYPE_CHECKING:
@@ -97,6 +98,13 @@ def configure(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     def committing(connection: Connection) -> None:
         if has_request_context():
+            request.environ[COMMITTED] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def committing_by_itself(connection: Connection, cursor: Any, statement: str, parameters: Any,
+                             context: ExecutionContext | None, executemany: bool) -> None:
+        # A statement that is its own transaction (pg_connections.own_transaction) may commit.
+        if context is not None and context.execution_options.get(OWN_TRANSACTION) and has_request_context():
             request.environ[COMMITTED] = True
 
 

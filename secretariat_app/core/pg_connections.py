@@ -23,6 +23,17 @@ Two of them now remain for the inbox (the reader and the page):
   connection's prepared statements (psycopg forgets them at a ROLLBACK).
 
 Marked: the reader's row (auth_session.READER) and the inbox's page.
+
+* A statement marked `own_transaction` that comes first is its own
+  transaction too: PostgreSQL commits it as it ends, so that it costs one round
+  trip where BEGIN, the statement and COMMIT cost three, and its writes are
+  durable when it returns (synchronous_commit is on, PostgreSQL's default: the
+  commit waits for its WAL to reach the disk either way). For a single
+  statement whose writes are complete by themselves, decided on before it runs
+  (nothing to roll back after it): the download's audit entry and receipt
+  (documents/services/download.py). Inside an open transaction it is part of
+  it, like any other statement. core/db_failover.py counts it as a COMMIT begun:
+  a read that sent one is not run again.
 """
 from __future__ import annotations
 
@@ -42,6 +53,7 @@ E = TypeVar("E", bound=Executable)
 
 IDLE_PING_AFTER = 10.0  # seconds a connection may rest in the pool and be trusted without a ping
 LONE_READ = "secretariat_lone_read"
+OWN_TRANSACTION = "secretariat_own_transaction"
 _IDLE = TransactionStatus.IDLE
 
 
@@ -49,6 +61,12 @@ def lone_read(statement: E) -> E:
     """Mark a read-only statement that may run outside a transaction when it is
     the first of its request (see the module's docstring)."""
     return statement.execution_options(**{LONE_READ: True})
+
+
+def own_transaction(statement: E) -> E:
+    """Mark a statement that commits by itself when it comes first (see the
+    module's docstring): its writes are durable when it returns."""
+    return statement.execution_options(**{OWN_TRANSACTION: True})
 
 
 def configure(engine: Engine) -> None:
@@ -85,7 +103,7 @@ def configure(engine: Engine) -> None:
         options = context.execution_options if context is not None else {}
         if options.get("isolation_level") == "AUTOCOMMIT":
             return  # asked for by the caller: each statement its own transaction
-        if options.get(LONE_READ):
+        if options.get(LONE_READ) or options.get(OWN_TRANSACTION):
             if not raw.autocommit:
                 raw.autocommit = True  # SQLAlchemy turns it off after lending the connection as AUTOCOMMIT
             return

@@ -91,3 +91,29 @@ def test_a_connection_that_rested_is_pinged_and_a_dead_one_replaced(pings, monke
     second = backend_pid()  # no error: the ping found the connection dead and the pool made a new one
     assert second != first
     assert len(pings) >= 1
+
+
+def test_a_statement_of_its_own_transaction_that_comes_first_commits_by_itself(reference, app):
+    """own_transaction: no BEGIN, committed as it ends (another connection sees
+    it at once, nothing is left open), and the request counts as one that may
+    have written (core/db_failover.py runs it no second time)."""
+    from secretariat_app.core import db_failover
+
+    with app.test_request_context("/"):
+        db.session.execute(pg_connections.own_transaction(
+            update(State).where(State.code == "KAZ").values(name_en="Kazakhstan (own)")))
+        assert status() == TransactionStatus.IDLE
+        assert db_failover.may_have_written()
+        with psycopg.connect(db.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")) as other:
+            assert other.execute("SELECT name_en FROM state WHERE code = 'KAZ'").fetchone()[0] == "Kazakhstan (own)"
+        db.session.rollback()  # nothing to undo
+        assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan (own)"
+
+
+def test_a_statement_of_its_own_transaction_inside_a_transaction_is_part_of_it(reference):
+    db.session.execute(update(State).where(State.code == "KAZ").values(name_en="First"))
+    db.session.execute(pg_connections.own_transaction(
+        update(State).where(State.code == "KAZ").values(name_en="Second")))
+    assert status() == TransactionStatus.INTRANS
+    db.session.rollback()
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan"

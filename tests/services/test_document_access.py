@@ -101,12 +101,14 @@ def test_every_door_answers_what_the_rule_answers(world, who):
     assert {d for d in documents if document_access.may_read_document(user, d)} == expected, "may_read_document"
     assert {d for d in documents if reading.readable_document(user, d) is not None} == expected, "document page"
     assert {d for d, v in versions.items() if download.download_for(user, v) is not None} == expected, "download_for"
+    assert {d for d, v in versions.items() if download.find_download(user, v) is not None} == expected, \
+        "find_download (the download's read)"
     opened = set()
     for document_id, version_id in versions.items():
         if download.open_download(user, version_id) is not None:
             opened.add(document_id)
         db.session.rollback()
-    assert opened == expected, "open_download (the download's fast path)"
+    assert opened == expected, "open_download (the download's read and its writes)"
     archived = set(db.session.scalars(archive.archive_query(archive.ArchiveFilter(), reader)).unique())
     assert {d.id for d in archived} == expected, "the archive"
     if not reader.is_secretariat:

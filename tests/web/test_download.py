@@ -4,6 +4,7 @@ store as an attachment named after the symbol and language, and every
 download is audited."""
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -186,9 +187,9 @@ def test_the_right_is_checked_on_every_request(world, app_ctx):
 
 
 def test_when_the_rule_in_python_refuses_what_the_sql_let_through_nothing_is_kept(world, client, login, monkeypatch):
-    """open_download writes the receipt and audit entry in the statement that
-    reads the version; domain.visibility has the last word, and its refusal
-    rolls those writes back (404, no receipt, no audit entry, still unread)."""
+    """find_download reads the version with the rule's SQL answer, and
+    domain.visibility has the last word: its refusal means nothing is written
+    (404, no receipt, no audit entry, still unread)."""
     from secretariat_app.documents.services import download
 
     c, docs = world
@@ -203,3 +204,74 @@ def test_when_the_rule_in_python_refuses_what_the_sql_let_through_nothing_is_kep
     assert f'<tr class="unread" data-document="{docs["G1"].id}">' in page
     assert client.get(url(version)).status_code == 200
     assert len(downloads()) == 1
+
+
+def other_connection_counts(table: str, **where) -> int:
+    """Rows of `table` committed, as another connection sees them."""
+    clause = " AND ".join(f"{column} = %s" for column in where) or "TRUE"
+    url = db.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+    with psycopg.connect(url) as other:
+        return other.execute(f"SELECT count(*) FROM {table} WHERE {clause}", tuple(where.values())).fetchone()[0]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_audit_entry_is_committed_before_the_file_is_sent_in_two_statements_without_begin(
+        world, client, login, monkeypatch):
+    """On PostgreSQL a download is the reader's row, one read and one write that
+    is its own transaction: no BEGIN, no COMMIT. When send_file is called the
+    audit entry and the receipt are committed (another connection sees them) and
+    no transaction is open: synchronous_commit on, they are on disk."""
+    import psycopg as driver
+
+    from secretariat_app.documents.web import routes_download
+
+    c, docs = world
+    login(c.a1)
+    version = docs["G1"].versions[0]
+    sent, before, seen = [], [], []
+    real_execute, real_send_file = driver.Cursor.execute, routes_download.send_file
+
+    def execute(cursor, query, *args, **kwargs):
+        sent.append(" ".join(str(query).split())[:40].upper())
+        return real_execute(cursor, query, *args, **kwargs)
+
+    def send_file(*args, **kwargs):
+        before.extend(sent)
+        seen.append((other_connection_counts("audit_entry", action="document.download", actor_id=c.a1.id),
+                     other_connection_counts("receipt", user_id=c.a1.id, document_id=docs["G1"].id),
+                     db.session.connection().connection.driver_connection.info.transaction_status))
+        return real_send_file(*args, **kwargs)
+
+    monkeypatch.setattr(driver.Cursor, "execute", execute)
+    monkeypatch.setattr(routes_download, "send_file", send_file)
+    assert client.get(url(version)).status_code == 200
+    assert seen == [(1, 1, driver.pq.TransactionStatus.IDLE)]
+    # The reader's row, the read, the write; nothing more before the file.
+    assert len(before) == 3 and not any(text.startswith(("BEGIN", "COMMIT")) for text in before), before
+    assert before[1].startswith("SELECT DOCUMENT_VERSION") and before[2].startswith("WITH FOUND")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_right_withdrawn_between_the_read_and_the_write_writes_nothing(world, client, login, monkeypatch):
+    """The write reads the version again and writes only where the rule's SQL
+    form still grants: a circulation withdrawn in between answers 404, with no
+    receipt and no audit entry."""
+    from secretariat_app.documents.models import Circulation
+    from secretariat_app.documents.services import download
+
+    c, docs = world
+    login(c.b1)
+    document = docs["L2"]
+    version = document.versions[0]
+    real_find = download.find_download
+
+    def find_then_withdraw(user, version_id):
+        found = real_find(user, version_id)
+        with db.engine.begin() as connection:
+            connection.execute(Circulation.__table__.delete().where(Circulation.document_id == document.id))
+        return found
+
+    monkeypatch.setattr(download, "find_download", find_then_withdraw)
+    assert client.get(url(version)).status_code == 404
+    assert other_connection_counts("audit_entry", action="document.download") == 0
+    assert other_connection_counts("receipt", user_id=c.b1.id) == 0

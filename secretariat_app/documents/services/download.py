@@ -2,23 +2,42 @@
 
 What it trades. A download is a key lookup, a right to check, an audit entry
 to write and, on a reader's first download, a receipt (and the end of
-"unread"); done plainly that is four or five statements and their round trips
-before the file is sent. On PostgreSQL `open_download` does it in ONE
-statement: it reads the version, its file and the facts of its document that
-decide the right, and writes the audit entry and the receipt in CTEs where the
-SQL form of the rule (permissions.documents.readable) lets the reader read it;
-the statement is built and compiled once per kind of reader and run as a
-prepared statement with the reader and the version as bound parameters. The
-price is that the writes happen before the answer is final: the Python form
-of the rule (permissions.documents.may_read) then judges the same row, the
-grant needs both forms to agree, and any refusal rolls the writes back; the
-caller commits only once it has found the stored file. Elsewhere (SQLite)
-`download_for` reads the row and the writes follow as plain statements.
+"unread"); done plainly that is BEGIN, four or five statements and COMMIT,
+each a round trip, before the file is sent. On PostgreSQL it is two:
 
-What proves it: bench/inbox/run.py measures the download through this path
-against a bare send_file of the same 10 MB file (target: at least 0.8 of it);
-tests/web/test_download.py and tests/services/test_document_access.py hold
-its answers to those of the rule.
+1. `find_download` reads the version, its file and the facts of its document
+   that decide the right in one prepared statement run outside a transaction
+   (pg_connections.lone_read), the SQL form of the rule
+   (permissions.documents.readable) as a column of it; the Python form
+   (permissions.documents.may_read) then judges the same row, and the grant
+   needs both forms to agree. The route then checks that the stored file is
+   there. Nothing is written yet, so a refusal or a missing file leaves
+   nothing to roll back.
+2. `record_found_download` writes the audit entry and the receipt in ONE
+   statement that is its own transaction (pg_connections.own_transaction): it
+   reads the version again and writes, in CTEs, only where the SQL form of the
+   rule still lets the reader read it (a right withdrawn in between writes
+   nothing, and the answer is 404). PostgreSQL commits it as it ends: with
+   synchronous_commit on, its WAL is on disk when it returns, so the audit
+   entry is durable before a byte of the file is sent. No BEGIN and no COMMIT
+   of their own: before, the writes ran in the first statement inside a
+   transaction (BEGIN, the statement, COMMIT: three round trips) so that the
+   Python rule and the file check could roll them back.
+
+Each statement is built and compiled once per kind of reader and run as a
+prepared statement with the reader and the version as bound parameters.
+Elsewhere (SQLite) `download_for` reads the row and the writes follow as plain
+statements in the session's transaction, committed by `record_found_download`.
+
+Why the count of round trips matters: bench/inbox/pipeline.py times each step
+of a download in-process. On a shared machine each round trip to PostgreSQL
+is a wait for its process to be scheduled (up to milliseconds under load),
+and the commit waits for the disk (fdatasync: 0.5 to 8 ms on this machine's
+shared disk, pg_test_fsync); bare send_file waits for neither. See
+docs/benchmarks.md (issue 21). bench/inbox/run.py measures the download
+through this path against a bare send_file of the same 10 MB file (target: at
+least 0.8 of it); tests/web/test_download.py and
+tests/services/test_document_access.py hold its answers to those of the rule.
 
 Rows are read by name through a NamedTuple (`VersionRow`) whose fields are
 checked against the statement's columns when the statement is built: one row
@@ -35,6 +54,7 @@ from sqlalchemy.dialects import postgresql
 
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.models import AuditEntry
+from secretariat_app.core.pg_connections import lone_read, own_transaction
 from secretariat_app.documents.models import (
     DistributionLevel,
     Document,
@@ -172,32 +192,52 @@ def _download_details(version_id, symbol, language, sha256) -> dict:
     return {"version_id": version_id, "symbol": symbol, "language": language, "sha256": sha256}
 
 
-def open_download(user, version_id: int) -> Download | None:
-    """download_for and the writes of record_download at once, not committed:
-    the caller checks the stored file, then commits, or rolls back (nothing is
-    recorded of a download that does not happen).
+def find_download(user, version_id: int) -> Download | None:
+    """The file of a version, if `user` may read its document; nothing written.
 
-    On PostgreSQL one statement reads the version and, where the SQL form of the
-    rule lets the reader read its document, writes the receipt and the audit
-    entry in CTEs; the Python form then judges the same row, and unless both
-    grant, the writes are rolled back and the answer is None. Elsewhere:
-    download_for, then the writes."""
+    On PostgreSQL one prepared statement outside a transaction, with the SQL
+    form of the rule as a column: both forms must grant. Elsewhere: download_for."""
     if db.session.get_bind().dialect.name != "postgresql":
-        found = download_for(user, version_id)
-        if found is not None:
-            _write_download(user, found)
-        return found
+        return download_for(user, version_id)
+    reader = reader_for(user)
+    statement = _find_statement(reader.is_secretariat, reader.delegation_id is not None)
+    with prepared_statements() as connection:  # Core rows: no ORM entity in it
+        row = connection.execute(statement, _parameters(user, version_id)).first()
+    if row is None or not row.readable:
+        return None
+    return _readable_download(reader, row)
+
+
+def record_found_download(user, found: Download) -> bool:
+    """Write the audit entry (and, for a delegate, the receipt) of `found`, a
+    download find_download granted, and commit: the entry is durable when this
+    returns. False when the right was withdrawn since (nothing written).
+
+    On PostgreSQL one statement, its own transaction (no BEGIN, no COMMIT
+    round trip), that writes only where the SQL form of the rule still grants."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        _write_download(user, found)
+        db.session.commit()
+        return True
     reader = reader_for(user)
     statement = _open_download_statement(reader.is_secretariat, reader.delegation_id is not None)
-    params = {"version_id": version_id, "reader_id": user.id, "reader_delegation_id": user.delegation_id}
-    with prepared_statements() as connection:  # Core rows: no ORM entity in it
-        row = connection.execute(statement, params).first()
-    if row is None:
+    with prepared_statements() as connection:
+        row = connection.execute(statement, _parameters(user, found.version_id)).first()
+    db.session.commit()  # nothing to send when the statement was its own transaction (it comes first)
+    return row is not None and bool(row.readable)
+
+
+def open_download(user, version_id: int) -> Download | None:
+    """find_download and record_found_download at once, for callers that need
+    no check between them (the tests of every door): committed when it grants."""
+    found = find_download(user, version_id)
+    if found is None or not record_found_download(user, found):
         return None
-    found = _readable_download(reader, row) if row.readable else None
-    if found is None:
-        db.session.rollback()  # whatever the SQL form of the rule let through is not kept
     return found
+
+
+def _parameters(user, version_id: int) -> dict:
+    return {"version_id": version_id, "reader_id": user.id, "reader_delegation_id": user.delegation_id}
 
 
 # The reader, as bound parameters of the statement below (built once per kind of reader).
@@ -205,16 +245,32 @@ _VERSION, _READER = bindparam("version_id", type_=Integer), bindparam("reader_id
 _READER_DELEGATION = bindparam("reader_delegation_id", type_=Integer)
 
 
-@lru_cache(maxsize=4)
-def _open_download_statement(secretariat: bool, has_delegation: bool):
-    """open_download's statement for a kind of reader, with the reader and the
-    version as bound parameters: built and compiled once per process, not on
-    every download."""
-    reader = Reader(user_id=_READER, delegation_id=_READER_DELEGATION if has_delegation else None,  # type: ignore[arg-type]
-                    is_secretariat=secretariat)
+def _bound_reader(secretariat: bool, has_delegation: bool) -> Reader:
+    return Reader(user_id=_READER, delegation_id=_READER_DELEGATION if has_delegation else None,  # type: ignore[arg-type]
+                  is_secretariat=secretariat)
+
+
+def _found_query(secretariat: bool, has_delegation: bool):
+    """The version, its file, the facts of the rule and the rule's SQL answer
+    (`readable`), for the bound reader and version."""
+    reader = _bound_reader(secretariat, has_delegation)
     query = _version_query(reader)
     _check_columns(query)
-    found = query.add_columns(readable(reader).label("readable")).where(DocumentVersion.id == _VERSION).cte("found")
+    return query.add_columns(readable(reader).label("readable")).where(DocumentVersion.id == _VERSION)
+
+
+@lru_cache(maxsize=4)
+def _find_statement(secretariat: bool, has_delegation: bool):
+    """find_download's read for a kind of reader: built and compiled once per process."""
+    return lone_read(_found_query(secretariat, has_delegation))
+
+
+@lru_cache(maxsize=4)
+def _open_download_statement(secretariat: bool, has_delegation: bool):
+    """record_found_download's statement for a kind of reader, with the reader and the
+    version as bound parameters: built and compiled once per process, not on
+    every download. Its own transaction when it comes first (own_transaction)."""
+    found = _found_query(secretariat, has_delegation).cte("found")
     readable_ids = select(found.c.document_id).where(found.c.readable)
     details = func.json_build_object(*(item for key, column in _download_details(
         found.c.id, found.c.symbol, found.c.language, found.c.sha256).items() for item in (key, column)))
@@ -233,5 +289,5 @@ def _open_download_statement(secretariat: bool, has_delegation: bool):
         unread = UnreadMark.__table__
         ended = delete(unread).where(unread.c.user_id == _READER, unread.c.document_id.in_(readable_ids))
         statement = statement.add_cte(received.cte("receipt_added"), ended.cte("unread_ended"))
-    return statement
+    return own_transaction(statement)
 
