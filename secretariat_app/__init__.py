@@ -86,6 +86,7 @@ def register_extensions(app: APIFlask) -> None:
     from secretariat_app.core.labels import register_labels
     from secretariat_app.core.localisation import register_localisation
     from secretariat_app.core.navigation import register_navigation
+    from secretariat_app.core.rate_limit_check import register_rate_limit_check
     from secretariat_app.core.security_headers import register_security_headers
     from secretariat_app.extensions import csrf, db, limiter, migrate
     from secretariat_app.permissions import (
@@ -108,6 +109,7 @@ def register_extensions(app: APIFlask) -> None:
     csrf.init_app(app)
     register_csrf_tokens(app)
     limiter.init_app(app)
+    register_rate_limit_check(app, limiter)  # its check before every request, only when it has one
     register_counters(app)
     register_login(app)
     register_localisation(app)

@@ -69,6 +69,13 @@ def own_transaction(statement: E) -> E:
     return statement.execution_options(**{OWN_TRANSACTION: True})
 
 
+def in_transaction(connection: Connection) -> bool:
+    """Whether the connection's server session has a transaction open (after an
+    own_transaction statement that came first, it has none: nothing to commit)."""
+    raw = connection.connection.driver_connection
+    return raw is None or raw.pgconn.transaction_status != _IDLE
+
+
 def configure(engine: Engine) -> None:
     """Install both behaviours on a PostgreSQL (psycopg 3) engine."""
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":

@@ -54,7 +54,7 @@ from sqlalchemy.dialects import postgresql
 
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.models import AuditEntry
-from secretariat_app.core.pg_connections import lone_read, own_transaction
+from secretariat_app.core.pg_connections import in_transaction, lone_read, own_transaction
 from secretariat_app.documents.models import (
     DistributionLevel,
     Document,
@@ -223,7 +223,8 @@ def record_found_download(user, found: Download) -> bool:
     statement = _open_download_statement(reader.is_secretariat, reader.delegation_id is not None)
     with prepared_statements() as connection:
         row = connection.execute(statement, _parameters(user, found.version_id)).first()
-    db.session.commit()  # nothing to send when the statement was its own transaction (it comes first)
+        if in_transaction(connection):
+            db.session.commit()  # it joined a transaction the request had opened: commit it now
     return row is not None and bool(row.readable)
 
 
