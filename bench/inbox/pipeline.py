@@ -50,6 +50,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import load  # noqa: E402
 
+# BENCH_APP_ROOT=/work/main: time another checkout's app with this script (load puts this one first).
+if os.environ.get("BENCH_APP_ROOT"):
+    sys.path.insert(0, str(Path(os.environ["BENCH_APP_ROOT"]).resolve()))
+
 UA = "cica-bench"
 BASE = "https://localhost"  # production cookies are Secure
 
@@ -116,6 +120,8 @@ def _statement_kind(cursor, query, *args, **kwargs) -> str:
         return "SQL: BEGIN (a round trip of its own)"
     if flat.startswith("WITH FOUND"):
         return "SQL: the download's statement (right, audit entry, receipt)"
+    if flat.startswith("SELECT DOCUMENT_VERSION"):
+        return "SQL: the download's read (version, file, right)"
     if "USER_SESSION" in flat and "USER_ACCOUNT" in flat:
         return "SQL: the reader's row (user, session, roles, delegation, generation)"
     if "CIRCULATION" in flat:
@@ -279,6 +285,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also a cProfile of each (tottime)")
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--inbox-path", default=os.environ.get("BENCH_INBOX_PATH", "/inbox/"))
+    parser.add_argument("--label", default="", help="a name for the build measured, printed with each figure")
     args = parser.parse_args()
     info = load.LoadInfo.read(Path(os.environ["BENCH_INFO"]))
     workdir = Path(os.environ["BENCH_INFO"]).parent
@@ -317,11 +324,11 @@ def main() -> int:
         cookie = log_in(app, info)
         instrument(app)
         if "inbox" in wanted:
-            results["inbox"] = measure(f"inbox ({args.inbox_path})", app, environ_for(args.inbox_path, cookie),
+            results["inbox"] = measure(f"{args.label}inbox ({args.inbox_path})", app, environ_for(args.inbox_path, cookie),
                                        args.requests, args.warmup, args.profile)
         if "download" in wanted:
             path = f"/documents/versions/{info.big_version_id}/download"
-            results["download"] = measure(f"download ({path}, synchronous_commit {args.sync_commit})", app,
+            results["download"] = measure(f"{args.label}download ({path}, synchronous_commit {args.sync_commit})", app,
                                           environ_for(path, cookie), args.requests, args.warmup, args.profile)
     print()
     for key, label in (("inbox", "bare"), ("inbox", "baseline"), ("download", "file")):
