@@ -39,6 +39,9 @@ def child(kind: str, target: str, requests: int) -> None:
     sys.path.insert(0, str(HERE))
     import load
 
+    if os.environ.get("BENCH_APP_ROOT"):  # another checkout's app, counted with this script
+        sys.path.insert(0, str(Path(os.environ["BENCH_APP_ROOT"]).resolve()))
+
     info = load.LoadInfo.read(Path(os.environ["BENCH_INFO"]))
     workdir = Path(os.environ["BENCH_INFO"]).parent
     for name, value in load.app_env(info.pg_url, workdir, Path(info.file_store)).items():
@@ -85,6 +88,8 @@ def count(kind: str, target: str, requests: int, outdir: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--only", default=",".join(MEASURED),
+                        help="comma-separated labels of what to count (default: all four)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "TARGET", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -95,18 +100,21 @@ def main() -> int:
         print("valgrind is not installed (apt-get install -y valgrind)")
         return 2
     outdir = Path(os.environ["BENCH_INFO"]).parent
-    jobs = [(label, kind, target, n) for label, (kind, target) in MEASURED.items() for n in (0, args.requests)]
+    measured = {label: MEASURED[label] for label in args.only.split(",")}
+    jobs = [(label, kind, target, n) for label, (kind, target) in measured.items() for n in (0, args.requests)]
     print(f"Instructions per request (valgrind callgrind, {args.requests} requests after {WARM_UP} "
           f"of warm-up, minus a run of none; Python side only; about a minute each, two at a time)")
     with ThreadPoolExecutor(max_workers=2) as pool:
         counted = dict(zip([(label, n) for label, _, _, n in jobs],
                            pool.map(lambda job: count(job[1], job[2], job[3], outdir), jobs), strict=True))
-    per = {label: (counted[(label, args.requests)] - counted[(label, 0)]) / args.requests for label in MEASURED}
+    per = {label: (counted[(label, args.requests)] - counted[(label, 0)]) / args.requests for label in measured}
     for label, value in per.items():
         print(f"  {label:<18}{value / 1e6:9.2f} M")
-    print(f"  baseline page / inbox        {per['baseline page'] / per['inbox']:.2f}   (as req/s would be, "
-          "if the Python side were all)")
-    print(f"  bare send_file / download    {per['bare send_file'] / per['download 10 MB']:.2f}")
+    if "baseline page" in per and "inbox" in per:
+        print(f"  baseline page / inbox        {per['baseline page'] / per['inbox']:.2f}   (as req/s would be, "
+              "if the Python side were all)")
+    if "bare send_file" in per and "download 10 MB" in per:
+        print(f"  bare send_file / download    {per['bare send_file'] / per['download 10 MB']:.2f}")
     return 0
 
 

@@ -324,8 +324,8 @@ def main() -> int:
         cookie = log_in(app, info)
         instrument(app)
         if "inbox" in wanted:
-            results["inbox"] = measure(f"{args.label}inbox ({args.inbox_path})", app, environ_for(args.inbox_path, cookie),
-                                       args.requests, args.warmup, args.profile)
+            results["inbox"] = measure(f"{args.label}inbox ({args.inbox_path})", app,
+                                       environ_for(args.inbox_path, cookie), args.requests, args.warmup, args.profile)
         if "download" in wanted:
             path = f"/documents/versions/{info.big_version_id}/download"
             results["download"] = measure(f"{args.label}download ({path}, synchronous_commit {args.sync_commit})", app,
