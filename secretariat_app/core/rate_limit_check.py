@@ -10,8 +10,9 @@ every other page the hook found nothing to check, at 40 to 150 µs a request
 (bench/inbox/pipeline.py, docs/benchmarks.md).
 
 It still runs, unchanged, as soon as it has anything to check: application or
-default limits (RATELIMIT_APPLICATION, RATELIMIT_DEFAULT), a blueprint's
-limits, meta limits, in-memory fallback limits, or a limit Flask-Limiter has
+default limits (RATELIMIT_APPLICATION, RATELIMIT_DEFAULT), the limits of
+the request's blueprint (the JSON API's per-token limit), meta limits,
+in-memory fallback limits, or a limit Flask-Limiter has
 hinted for the endpoint (a decorated callable that is not the view itself). It
 reads Flask-Limiter's private state (4.x) for that; should the names change,
 the hook runs on every request as before (tests/web/test_rate_limit_check.py).
@@ -30,7 +31,8 @@ def _anything_to_check(limiter: Limiter) -> Callable[[str | None], bool]:
         try:
             manager: Any = limiter.limit_manager
             limiter_state: Any = limiter
-            return bool(manager._application_limits or manager._default_limits or manager._blueprint_limits
+            return bool(manager._application_limits or manager._default_limits
+                        or any(name in manager._blueprint_limits for name in request.blueprints)
                         or limiter_state._meta_limits or limiter_state._in_memory_fallback
                         or manager.has_hints(endpoint or ""))
         except AttributeError:  # another Flask-Limiter: check as it always did

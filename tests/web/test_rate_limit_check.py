@@ -40,3 +40,13 @@ def test_with_default_limits_configured_the_check_runs_before_every_request(app_
                         lambda *args, **kwargs: resolved.append(1) or ([], []))
     assert client.get("/inbox/").status_code == 200
     assert resolved == [1]
+
+
+def test_the_api_blueprint_limit_is_checked_on_api_requests_only(app_ctx, client, login, resolved):
+    """The JSON API's blueprint has its per-token limit: its requests are checked before the view,
+    the pages' are not."""
+    login(delegate())
+    assert client.get("/inbox/").status_code == 200
+    assert resolved == []
+    client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert len(resolved) >= 1
