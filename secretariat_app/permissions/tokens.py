@@ -7,6 +7,10 @@ on the owner read afresh on every request. Its scopes only narrow that:
 - read: what the owner may read (the inbox, documents and their files,
   meetings, decisions);
 - acknowledge: acknowledging receipt on behalf of the owner's delegation;
+- negotiate: a delegate's part in a negotiated text for their delegation
+  (proposing amendments, supporting or objecting to proposals, stating a
+  position on a paragraph); reading a negotiation needs `read`, the chair's
+  decisions `officer`;
 - report: a CBM coordinator's annual reports and activities;
 - officer: the Secretariat's own work (meetings, documents, circulation).
 
@@ -26,6 +30,7 @@ from secretariat_app.permissions.roles import is_delegate, is_secretariat
 class Scope(enum.Enum):
     READ = "read"
     ACKNOWLEDGE = "acknowledge"
+    NEGOTIATE = "negotiate"
     REPORT = "report"
     OFFICER = "officer"
 
@@ -37,6 +42,7 @@ class Scope(enum.Enum):
 SCOPE_LABELS = {
     Scope.READ: _l("read: the inbox, documents and their files, meetings, decisions"),
     Scope.ACKNOWLEDGE: _l("acknowledge: acknowledge receipt of documents for my delegation"),
+    Scope.NEGOTIATE: _l("negotiate: propose amendments, support or object, and state positions for my delegation"),
     Scope.REPORT: _l("report: my CBM areas' activities and annual reports"),
     Scope.OFFICER: _l("officer: the Secretariat's meetings, documents and circulation"),
 }
@@ -47,6 +53,7 @@ def grantable(user) -> list[Scope]:
     scopes = [Scope.READ]
     if is_delegate(user):
         scopes.append(Scope.ACKNOWLEDGE)
+        scopes.append(Scope.NEGOTIATE)
         if user.has_role(Role.COORDINATOR):
             scopes.append(Scope.REPORT)
     if is_secretariat(user):

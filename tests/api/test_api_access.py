@@ -20,9 +20,10 @@ from secretariat_app.meetings.models import Invitation
 from secretariat_app.permissions import Audience, requirement_of
 from secretariat_app.permissions.tokens import Scope
 from tests.api.helpers import bearer, token_for
+from tests.api.negotiation_helpers import OP1, beta_proposes, negotiation, paragraph
 from tests.documents_helpers import body, cast, library, meeting
 
-ALL = (Scope.READ, Scope.ACKNOWLEDGE)
+ALL = (Scope.READ, Scope.ACKNOWLEDGE, Scope.NEGOTIATE)
 
 
 @dataclass
@@ -52,6 +53,9 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
     db.session.add_all([draft, adopted])
     db.session.commit()
     g2 = docs["G2"]  # GENERAL, circulated to alpha only
+    text = negotiation(c)  # LIMITED, circulated to alpha and beta
+    op1, betas = paragraph(text, OP1).id, beta_proposes(c, text).id
+    amendment = {"kind": "replace", "language": "en", "target": "consultations", "text": "talks"}
     MEETING = {"body_id": body().id, "title_en": "SOC 2028", "title_ru": "СОК 2028", "starts_at": "2028-06-01T10:00:00",
                "ends_at": "2028-06-01T18:00:00"}
     return c, [
@@ -79,6 +83,18 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
              json={**MEETING, "title_en": "SOC 2027, moved"}),
         Door("api.meeting_status", "POST", f"/api/v1/meetings/{held.id}/status", 403, 403, 403, 200,
              json={"action": "cancel", "reason": "No quorum"}),
+        # Negotiations: a member delegation that may read the text; an observer never (404);
+        # the Secretariat reads every text and records the chair's decisions, but takes no part (403).
+        Door("api.negotiations", "GET", "/api/v1/negotiations", 200, 200, 200, 200),
+        Door("api.negotiation", "GET", f"/api/v1/negotiations/{text.id}", 200, 200, 404, 200),
+        Door("api.propose", "POST", f"/api/v1/negotiations/{text.id}/paragraphs/{op1}/proposals", 201, 201, 404, 403,
+             json=amendment),
+        Door("api.stance", "POST", f"/api/v1/negotiations/{text.id}/proposals/{betas}/stance",
+             200, 422, 404, 403, json={"stance": "support"}),  # beta's own: the rule refuses it
+        Door("api.position", "PUT", f"/api/v1/negotiations/{text.id}/paragraphs/{op1}/position", 200, 200, 404, 403,
+             json={"position": "reserve"}),
+        Door("api.decide", "POST", f"/api/v1/negotiations/{text.id}/proposals/{betas}/decision", 403, 403, 403, 200,
+             json={"decision": "drop", "reason": "No support"}),
     ]
 
 
@@ -118,7 +134,7 @@ def test_without_the_scope_each_door_is_403(doors, client):
     for door in table:
         if door.a1 != 200 or door.endpoint == "api.me":
             continue
-        token = read_only if door.endpoint == "api.acknowledge" else acknowledge_only
+        token = read_only if door.endpoint in ("api.acknowledge", "api.stance", "api.position") else acknowledge_only
         assert call(client, door, token).status_code == 403, door.url
 
 

@@ -5,6 +5,8 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 - routes_documents.py: a document with its versions, a version's file, acknowledging receipt;
 - routes_meetings.py: meetings, decisions, and who a token acts for;
 - routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
+- routes_negotiations.py: negotiated texts, with their paragraphs, proposals and positions;
+- routes_negotiation_acts.py: a delegation's proposals, stances and positions; the chair's decisions;
 - routes_officer_meetings.py: the Secretariat's meetings: scheduling, changing, their status;
 - errors.py: a broken rule of a service as a 422 problem;
 - routes_reference.py: the OpenAPI document and its readable reference page.
@@ -26,6 +28,8 @@ from secretariat_app.api.v1 import (  # noqa: E402,F401
     routes_documents,
     routes_inbox,
     routes_meetings,
+    routes_negotiation_acts,
+    routes_negotiations,
     routes_officer_meetings,
     routes_officers,
     routes_reference,
