@@ -13,7 +13,12 @@ OPERATIONS = {("get", "/api/v1/inbox"), ("get", "/api/v1/documents/{document_id}
               ("post", "/api/v1/documents"), ("post", "/api/v1/documents/{document_id}/versions"),
               ("post", "/api/v1/documents/{document_id}/circulation"),
               ("get", "/api/v1/documents/{document_id}/circulation"), ("post", "/api/v1/meetings"),
-              ("put", "/api/v1/meetings/{meeting_id}"), ("post", "/api/v1/meetings/{meeting_id}/status")}
+              ("put", "/api/v1/meetings/{meeting_id}"), ("post", "/api/v1/meetings/{meeting_id}/status"),
+              ("get", "/api/v1/negotiations"), ("get", "/api/v1/negotiations/{text_id}"),
+              ("post", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/proposals"),
+              ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/stance"),
+              ("put", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/position"),
+              ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/decision")}
 
 
 @pytest.fixture
