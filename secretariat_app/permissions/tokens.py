@@ -11,6 +11,8 @@ on the owner read afresh on every request. Its scopes only narrow that:
   (proposing amendments, supporting or objecting to proposals, stating a
   position on a paragraph); reading a negotiation needs `read`, the chair's
   decisions `officer`;
+- register: registering and removing the owner's delegation's participants
+  for the meetings it is invited to;
 - report: a CBM coordinator's annual reports and activities;
 - officer: the Secretariat's own work (meetings, documents, circulation).
 
@@ -31,6 +33,7 @@ class Scope(enum.Enum):
     READ = "read"
     ACKNOWLEDGE = "acknowledge"
     NEGOTIATE = "negotiate"
+    REGISTER = "register"
     REPORT = "report"
     OFFICER = "officer"
 
@@ -43,6 +46,7 @@ SCOPE_LABELS = {
     Scope.READ: _l("read: the inbox, documents and their files, meetings, decisions"),
     Scope.ACKNOWLEDGE: _l("acknowledge: acknowledge receipt of documents for my delegation"),
     Scope.NEGOTIATE: _l("negotiate: propose amendments, support or object, and state positions for my delegation"),
+    Scope.REGISTER: _l("register: register my delegation's participants for meetings"),
     Scope.REPORT: _l("report: my CBM areas' activities and annual reports"),
     Scope.OFFICER: _l("officer: the Secretariat's meetings, documents and circulation"),
 }
@@ -54,6 +58,7 @@ def grantable(user) -> list[Scope]:
     if is_delegate(user):
         scopes.append(Scope.ACKNOWLEDGE)
         scopes.append(Scope.NEGOTIATE)
+        scopes.append(Scope.REGISTER)
         if user.has_role(Role.COORDINATOR):
             scopes.append(Scope.REPORT)
     if is_secretariat(user):

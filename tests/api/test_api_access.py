@@ -16,14 +16,14 @@ from secretariat_app.api.models import AccessToken
 from secretariat_app.api.services.tokens import revoke_token
 from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.extensions import db
-from secretariat_app.meetings.models import Invitation
+from secretariat_app.meetings.models import Invitation, Participant
 from secretariat_app.permissions import Audience, requirement_of
 from secretariat_app.permissions.tokens import Scope
 from tests.api.helpers import bearer, token_for
 from tests.api.negotiation_helpers import OP1, beta_proposes, negotiation, paragraph
 from tests.documents_helpers import body, cast, library, meeting
 
-ALL = (Scope.READ, Scope.ACKNOWLEDGE, Scope.NEGOTIATE)
+ALL = (Scope.READ, Scope.ACKNOWLEDGE, Scope.NEGOTIATE, Scope.REGISTER)
 
 
 @dataclass
@@ -45,7 +45,11 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
     c = cast()
     docs = library(c)
     held = meeting("SOC 2027", start=datetime(2027, 6, 1, 4, tzinfo=UTC))
-    db.session.add(Invitation(meeting_id=held.id, delegation_id=c.alpha.id))
+    invitation = Invitation(meeting_id=held.id, delegation_id=c.alpha.id)
+    db.session.add(invitation)
+    db.session.flush()
+    registered = Participant(invitation_id=invitation.id, name="A. Alphason")
+    db.session.add(registered)
     draft = Decision(reference="SOC/2027/DEC/2", body_id=body().id, procedure=Procedure.MEETING,
                      status=DecisionStatus.DRAFT, title_en="Draft", title_ru="Проект")
     adopted = Decision(reference="SOC/2027/DEC/1", body_id=body().id, procedure=Procedure.MEETING,
@@ -70,6 +74,12 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
         Door("api.decision", "GET", f"/api/v1/decisions/{adopted.id}", 200, 200, 200, 200),
         Door("api.decision", "GET", f"/api/v1/decisions/{draft.id}", 404, 404, 404, 200),
         Door("api.me", "GET", "/api/v1/me", 200, 200, 200, 200),
+        # Participants: a delegate of the invited delegation; no one else
+        # (the Secretariat registers on its own pages); before the officer cancels the meeting below.
+        Door("api.participants", "GET", f"/api/v1/meetings/{held.id}/participants", 200, 404, 404, 403),
+        Door("api.register", "POST", f"/api/v1/meetings/{held.id}/participants", 201, 404, 404, 403,
+             json={"name": "B. Alphason", "function": "Adviser"}),
+        Door("api.remove", "DELETE", f"/api/v1/meetings/{held.id}/participants/{registered.id}", 204, 404, 404, 403),
         # The Secretariat's: 403 for any delegate, as the officers' pages.
         Door("api.circulation", "GET", f"/api/v1/documents/{g2.id}/circulation", 403, 403, 403, 200),
         Door("api.create", "POST", "/api/v1/documents", 403, 403, 403, 201,
@@ -132,9 +142,10 @@ def test_without_the_scope_each_door_is_403(doors, client):
     acknowledge_only = token_for(c.a1, Scope.ACKNOWLEDGE)
     read_only = token_for(c.a1, Scope.READ)
     for door in table:
-        if door.a1 != 200 or door.endpoint == "api.me":
+        if door.a1 not in (200, 204) or door.endpoint == "api.me":
             continue
-        token = read_only if door.endpoint in ("api.acknowledge", "api.stance", "api.position") else acknowledge_only
+        writes = ("api.acknowledge", "api.stance", "api.position", "api.remove")
+        token = read_only if door.endpoint in writes else acknowledge_only
         assert call(client, door, token).status_code == 403, door.url
 
 

@@ -74,3 +74,26 @@ class TokenOwner(BaseModel):
     delegation: str | None = Field(description="The delegation's state, in English.")
     scopes: list[str]
     expires_at: datetime
+
+
+class ParticipantIn(BaseModel):
+    """A person the delegation registers for the meeting, as the meeting's page registers one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=120)
+    function: Text = Field(default="", max_length=120, description="E.g. Head of delegation.")
+    email: Text = Field(default="", max_length=254)
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    name: str
+    function: str
+    email: str
+    registered_at: datetime
+
+
+class ParticipantList(BaseModel):
+    items: list[ParticipantOut]
+    registration_open: bool = Field(description="Whether the delegation may still register or remove participants.")

@@ -5,6 +5,7 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 - routes_documents.py: a document with its versions, a version's file, acknowledging receipt;
 - routes_meetings.py: meetings, decisions, and who a token acts for;
 - routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
+- routes_participants.py: a delegation's participants in a meeting it is invited to;
 - routes_negotiations.py: negotiated texts, with their paragraphs, proposals and positions;
 - routes_negotiation_acts.py: a delegation's proposals, stances and positions; the chair's decisions;
 - routes_officer_meetings.py: the Secretariat's meetings: scheduling, changing, their status;
@@ -32,5 +33,6 @@ from secretariat_app.api.v1 import (  # noqa: E402,F401
     routes_negotiations,
     routes_officer_meetings,
     routes_officers,
+    routes_participants,
     routes_reference,
 )
