@@ -5,6 +5,7 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 - routes_documents.py: a document with its versions, a version's file, acknowledging receipt;
 - routes_meetings.py: meetings, decisions, and who a token acts for;
 - routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
+- routes_cbm.py: a CBM coordinator's areas, activities and annual reports;
 - routes_participants.py: a delegation's participants in a meeting it is invited to;
 - routes_negotiations.py: negotiated texts, with their paragraphs, proposals and positions;
 - routes_negotiation_acts.py: a delegation's proposals, stances and positions; the chair's decisions;
@@ -26,6 +27,7 @@ limiter.limit(rate_limit, key_func=rate_limit_key, scope="api")(bp)
 
 from secretariat_app.api.v1 import (  # noqa: E402,F401
     errors,
+    routes_cbm,
     routes_documents,
     routes_inbox,
     routes_meetings,

@@ -1,0 +1,204 @@
+"""A CBM coordinator's work through the API (the `report` scope): the areas they coordinate,
+an area's action plans with their activities and its annual reports, planning and changing
+an activity, opening a year's report, its summary, and submitting it.
+
+The pages' rule (permissions.cbm, COORDINATE_CBM_AREA: a coordinator of the area, whose
+state coordinates it that day; the loaders of cbm.web hide what the reader may not read,
+404) and the pages' services (cbm.services), which write the audit entries. As on the
+pages, a step the record's state does not allow (a locked report, a reported activity, a
+superseded plan, a report that exists) is a 409; any other broken rule a 422."""
+from __future__ import annotations
+
+from typing import NoReturn
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from secretariat_app.api.authentication import requires_scope
+from secretariat_app.api.schemas.cbm import (
+    ActivityIn,
+    ActivityOut,
+    AreaDetail,
+    AreaList,
+    AreaOut,
+    PlanOut,
+    ReportDetail,
+    ReportLineOut,
+    ReportOpenIn,
+    ReportOut,
+    SummaryIn,
+)
+from secretariat_app.api.v1 import bp
+from secretariat_app.cbm.models import CbmActivity, CbmAnnualReport, CbmArea, CbmPaper, PaperStatus, ReportStatus
+from secretariat_app.cbm.services import activities as activity_service
+from secretariat_app.cbm.services import reports as report_service
+from secretariat_app.cbm.web.loaders import ACTIVITY, AREA, PLAN, REPORT
+from secretariat_app.domain.cbm_reports import StateConflict, locked_violation
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.extensions import db
+from secretariat_app.permissions import Action, Audience, access
+from secretariat_app.permissions.cbm import coordinated_area_ids
+from secretariat_app.permissions.tokens import Scope
+
+INVALID = [409, 422]
+
+
+def _conflict(error: RuleViolations) -> NoReturn:
+    abort(409, description=" ".join(v.render(_) for v in error.violations))
+
+
+def _area(area: CbmArea) -> dict:
+    return dict(id=area.id, code=area.code, name_en=area.name_en, name_ru=area.name_ru)
+
+
+def _activity(activity: CbmActivity) -> ActivityOut:
+    return ActivityOut(id=activity.id, action_plan_id=activity.action_plan_id, title_en=activity.title_en,
+                       title_ru=activity.title_ru, activity_type=activity.activity_type,
+                       planned_start=activity.planned_start, planned_end=activity.planned_end, venue=activity.venue,
+                       host_state_id=activity.host_state_id, responsible_state_id=activity.responsible_state_id,
+                       reported=activity.report is not None)
+
+
+def _report(report: CbmAnnualReport) -> dict:
+    return dict(id=report.id, area_id=report.area_id, year=report.year, status=report.status, due_at=report.due_at,
+                submitted_at=report.submitted_at)
+
+
+def _data(data: ActivityIn) -> activity_service.ActivityData:
+    return activity_service.ActivityData(**data.model_dump())
+
+
+@bp.get("/cbm/areas")
+@bp.output(AreaList)
+@bp.doc(summary="My CBM areas", operation_id="listCbmAreas", tags=["CBM"])
+@access(Audience.DELEGATE)
+@requires_scope(Scope.REPORT)
+def cbm_areas() -> AreaList:
+    """The areas the token's owner coordinates today."""
+    ids = sorted(coordinated_area_ids(current_user))
+    areas = db.session.scalars(select(CbmArea).where(CbmArea.id.in_(ids)).order_by(CbmArea.position, CbmArea.id))
+    return AreaList(items=[AreaOut(**_area(a)) for a in areas])
+
+
+@bp.get("/cbm/areas/<int:area_id>")
+@bp.output(AreaDetail)
+@bp.doc(summary="A CBM area's plans, activities and reports", operation_id="getCbmArea", tags=["CBM"])
+@access(Action.COORDINATE_CBM_AREA, load=AREA)
+@requires_scope(Scope.REPORT)
+def cbm_area(area: CbmArea) -> AreaDetail:
+    """The area's action plans with their activities, and its annual reports, as the area's page shows them."""
+    section = report_service.area_section(current_user, area)
+    return AreaDetail(
+        **_area(area), proposed_year=section.proposed_year,
+        plans=[PlanOut(id=p.id, status=p.status, period_start=p.period_start, period_end=p.period_end,
+                       activities=[_activity(a) for a in p.activities]) for p in section.plans],
+        reports=[ReportOut(**_report(r)) for r in section.reports])
+
+
+@bp.post("/cbm/plans/<int:plan_id>/activities")
+@bp.input(ActivityIn, location="json", arg_name="data")
+@bp.output(ActivityOut, status_code=201)
+@bp.doc(summary="Plan an activity", operation_id="createCbmActivity", tags=["CBM"], responses=INVALID)
+@access(Action.COORDINATE_CBM_AREA, load=PLAN)
+@requires_scope(Scope.REPORT)
+def cbm_activity_create(plan: CbmPaper, data: ActivityIn) -> ActivityOut:
+    """Plan an activity on an action plan of the area, within its period."""
+    if plan.status == PaperStatus.SUPERSEDED:
+        abort(409, description=_("This action plan has been superseded: its activities are kept as they were. "
+                                 "Plan activities on the action plan in force."))
+    try:
+        return _activity(activity_service.create_activity(current_user, plan, _data(data)))
+    except StateConflict as error:
+        _conflict(error)
+
+
+@bp.put("/cbm/activities/<int:activity_id>")
+@bp.input(ActivityIn, location="json", arg_name="data")
+@bp.output(ActivityOut)
+@bp.doc(summary="Change a planned activity", operation_id="updateCbmActivity", tags=["CBM"], responses=INVALID)
+@access(Action.COORDINATE_CBM_AREA, load=ACTIVITY)
+@requires_scope(Scope.REPORT)
+def cbm_activity_update(activity: CbmActivity, data: ActivityIn) -> ActivityOut:
+    """Change a planned activity, until its implementation is reported."""
+    if activity.report is not None:
+        abort(409, description=_("The implementation of this activity has been reported: the activity stays as "
+                                 "it was planned."))
+    try:
+        return _activity(activity_service.update_activity(current_user, activity, _data(data)))
+    except StateConflict as error:
+        _conflict(error)
+
+
+@bp.post("/cbm/areas/<int:area_id>/reports")
+@bp.input(ReportOpenIn, location="json", arg_name="data")
+@bp.output(ReportOut, status_code=201)
+@bp.doc(summary="Open a year's annual report", operation_id="openCbmReport", tags=["CBM"], responses=INVALID)
+@access(Action.COORDINATE_CBM_AREA, load=AREA)
+@requires_scope(Scope.REPORT)
+def cbm_report_open(area: CbmArea, data: ReportOpenIn) -> ReportOut:
+    """Open the area's annual report for a year an approved action plan covers (blank: the year proposed)."""
+    year = data.year if data.year is not None else report_service.area_section(current_user, area).proposed_year
+    try:
+        return ReportOut(**_report(report_service.open_report(current_user, area, year)))
+    except StateConflict as error:
+        _conflict(error)
+
+
+def _report_detail(report: CbmAnnualReport) -> ReportDetail:
+    lines = [ReportLineOut(activity_id=line.activity.id, state=line.state.value,
+                           activity_report_id=line.report.id if line.report else None,
+                           held_on=line.report.held_on if line.report else None,
+                           participant_count=line.report.participant_count if line.report else None,
+                           outcome_en=line.report.outcome_en if line.report else None,
+                           outcome_ru=line.report.outcome_ru if line.report else None)
+             for line in report_service.report_lines(report)]
+    return ReportDetail(**_report(report), summary_en=report.summary_en, summary_ru=report.summary_ru, lines=lines)
+
+
+@bp.get("/cbm/reports/<int:report_id>")
+@bp.output(ReportDetail)
+@bp.doc(summary="An annual report", operation_id="getCbmReport", tags=["CBM"])
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+@requires_scope(Scope.REPORT)
+def cbm_report(report: CbmAnnualReport) -> ReportDetail:
+    """The report with its summary, and each activity of its year with what was reported of it."""
+    return _report_detail(report)
+
+
+def _draft(report: CbmAnnualReport) -> None:
+    if report.status != ReportStatus.DRAFT:
+        _conflict(RuleViolations([locked_violation()]))
+
+
+@bp.put("/cbm/reports/<int:report_id>/summary")
+@bp.input(SummaryIn, location="json", arg_name="data")
+@bp.output(ReportDetail)
+@bp.doc(summary="An annual report's summary", operation_id="updateCbmReportSummary", tags=["CBM"],
+        responses=INVALID)
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+@requires_scope(Scope.REPORT)
+def cbm_report_summary(report: CbmAnnualReport, data: SummaryIn) -> ReportDetail:
+    """The report's overall summary in English and/or Russian, while it is a draft."""
+    _draft(report)
+    try:
+        report_service.update_summary(current_user, report, data.summary_en, data.summary_ru)
+    except StateConflict as error:
+        _conflict(error)
+    return _report_detail(report)
+
+
+@bp.post("/cbm/reports/<int:report_id>/submission")
+@bp.output(ReportDetail)
+@bp.doc(summary="Submit an annual report", operation_id="submitCbmReport", tags=["CBM"], responses=[409])
+@access(Action.COORDINATE_CBM_AREA, load=REPORT)
+@requires_scope(Scope.REPORT)
+def cbm_report_submit(report: CbmAnnualReport) -> ReportDetail:
+    """Submit the report to the Secretariat: it is locked from then on (only the Secretariat can reopen it)."""
+    _draft(report)
+    try:
+        report_service.submit_report(current_user, report)
+    except RuleViolations as error:
+        _conflict(error)
+    return _report_detail(report)
