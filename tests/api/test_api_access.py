@@ -89,6 +89,7 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
         Door("api.upload", "POST", f"/api/v1/documents/{g2.id}/versions", 403, 403, 403, 422),  # no file sent
         Door("api.circulate", "POST", f"/api/v1/documents/{g2.id}/circulation", 403, 403, 403, 200,
              json={"audience": "delegations", "delegation_ids": [c.beta.id]}),
+        Door("api.failed_notices", "GET", "/api/v1/notices/failed", 403, 403, 403, 200),
         Door("api.schedule_meeting", "POST", "/api/v1/meetings", 403, 403, 403, 201, json=MEETING),
         Door("api.change_meeting", "PUT", f"/api/v1/meetings/{held.id}", 403, 403, 403, 200,
              json={**MEETING, "title_en": "SOC 2027, moved"}),

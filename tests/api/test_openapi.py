@@ -22,6 +22,7 @@ OPERATIONS = {("get", "/api/v1/inbox"), ("get", "/api/v1/documents/{document_id}
               ("post", "/api/v1/cbm/areas/{area_id}/reports"), ("get", "/api/v1/cbm/reports/{report_id}"),
               ("put", "/api/v1/cbm/reports/{report_id}/summary"),
               ("post", "/api/v1/cbm/reports/{report_id}/submission"),
+              ("get", "/api/v1/notices/failed"),
               ("get", "/api/v1/negotiations"), ("get", "/api/v1/negotiations/{text_id}"),
               ("post", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/proposals"),
               ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/stance"),

@@ -5,6 +5,7 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 - routes_documents.py: a document with its versions, a version's file, acknowledging receipt;
 - routes_meetings.py: meetings, decisions, and who a token acts for;
 - routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
+- routes_notices.py: the notices that could not be sent (the Secretariat's);
 - routes_cbm.py: a CBM coordinator's areas, activities and annual reports;
 - routes_participants.py: a delegation's participants in a meeting it is invited to;
 - routes_negotiations.py: negotiated texts, with their paragraphs, proposals and positions;
@@ -33,6 +34,7 @@ from secretariat_app.api.v1 import (  # noqa: E402,F401
     routes_meetings,
     routes_negotiation_acts,
     routes_negotiations,
+    routes_notices,
     routes_officer_meetings,
     routes_officers,
     routes_participants,
