@@ -27,6 +27,7 @@ OWN_PAGES = {
     "my_tokens.index", "my_tokens.revoke",  # the person's own API tokens (the service refuses others', 404)
     # The JSON API's doors whose rule is the pages' own listing or per-object rule (api/v1/), and who a token is.
     "api.document", "api.version_file", "api.meetings", "api.decisions", "api.me",
+    "api.negotiations",  # as negotiations.index: only the texts permissions/negotiations.py lets the reader open
 }
 
 
