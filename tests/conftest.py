@@ -32,6 +32,9 @@ def _create_postgres_database() -> tuple[str, str]:
     name = f"secretariat_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(services.POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # A test database need not survive a crash: commits do not wait for the disk's flush
+        # (1.7 to 4.8 ms an fdatasync on these machines), which the suite's many commits paid.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     base = services.POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     return name, f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
 
