@@ -1,10 +1,19 @@
-"""Form helpers shared by the blueprints."""
+"""Form helpers shared by the blueprints: putting broken rules under their fields,
+and the coercions of select fields (a blank, unknown or garbled value reads as
+None, never as an error, so that the services' rules say what is missing)."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from typing import Any, TypeVar
 
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from secretariat_app.domain.violations import RuleViolations
+
+E = TypeVar("E", bound=Enum)
 
 
 def show_violations(form: FlaskForm, error: RuleViolations) -> None:
@@ -18,3 +27,35 @@ def show_violations(form: FlaskForm, error: RuleViolations) -> None:
             field.errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+def optional_id(value: Any) -> int | None:
+    """Coerce a select's value: the blank choice is None, anything else an id (garbage: None)."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def optional_day(value: Any) -> date | None:
+    """Coerce a select's ISO date (a date passes through; blank or garbage: None)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def enum_or_none(enum_class: type[E]) -> Callable[[Any], E | None]:
+    """The coercion of a select of `enum_class`'s values (a member passes through; blank or unknown: None)."""
+    def coerce(value: Any) -> E | None:
+        if isinstance(value, enum_class):
+            return value
+        try:
+            return enum_class(value)
+        except ValueError:
+            return None
+    return coerce

@@ -1,7 +1,7 @@
 """What the select fields of the CBM forms offer, and how their values are read
 back. A blank or unknown value reads as None, never as an error, so that the
-services' rules say what is missing; the coercions are the clearing house's
-(blueprints.documents.forms), shared rather than copied."""
+services' rules say what is missing; the coercions are core.forms', shared
+rather than copied."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,10 +12,11 @@ from wtforms import SelectChoice
 
 from secretariat_app.accounts.models.states import State
 from secretariat_app.cbm.services.catalogue import appointing_decisions
+from secretariat_app.core.forms import enum_or_none, optional_id
 from secretariat_app.core.labels import STATUS_LABELS
 from secretariat_app.core.localisation import by_name, local_date
 from secretariat_app.decisions.models import Decision
-from secretariat_app.documents.web.forms import enum_choices, enum_or_none, optional_id
+from secretariat_app.documents.web.forms import enum_choices
 from secretariat_app.extensions import db
 
 BLANK = _l("— choose —")

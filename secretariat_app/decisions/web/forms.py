@@ -24,12 +24,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from secretariat_app.accounts.models.people import Delegation
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.forms import enum_or_none, optional_id
 from secretariat_app.core.labels import STATUS_LABELS
-from secretariat_app.core.localisation import by_name, local_date
+from secretariat_app.core.localisation import by_name
 from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.decisions.services.decisions import DecisionData, ObjectionData
+from secretariat_app.documents.web.forms import body_choices, meeting_choices
 from secretariat_app.extensions import db
-from secretariat_app.meetings.models import Meeting
 
 DECISION_STATUS_LABELS = {
     DecisionStatus.DRAFT: _l("draft"),
@@ -43,28 +44,7 @@ PROCEDURE_LABELS = {
 }
 
 
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id (garbage: None)."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def optional_status(value: Any) -> DecisionStatus | None:
-    if isinstance(value, DecisionStatus):
-        return value
-    try:
-        return DecisionStatus(value)
-    except ValueError:
-        return None
-
-
-def body_choices(language: str, blank) -> list[SelectChoice]:
-    bodies = db.session.scalars(select(Body).order_by(Body.id))
-    return [SelectChoice("", blank), *(SelectChoice(str(b.id), b.name(language)) for b in bodies)]
+optional_status = enum_or_none(DecisionStatus)
 
 
 class FilterForm(Form):
@@ -101,11 +81,7 @@ class DecisionForm(FlaskForm):
     def fill_choices(self, language: str) -> None:
         self.body.choices = body_choices(language, _l("— choose —"))
         self.justifies_body.choices = body_choices(language, _l("— none —"))
-        meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))
-        self.meeting.choices = [
-            SelectChoice("", _l("— none —")),
-            *(SelectChoice(str(m.id), f"{local_date(m.starts_at)} · {m.title(language)}") for m in meetings),
-        ]
+        self.meeting.choices = meeting_choices(language, _l("— none —"))
 
     def to_data(self) -> DecisionData:
         return DecisionData(

@@ -25,6 +25,7 @@ from wtforms.validators import Length, Optional
 
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.forms import enum_or_none, optional_id
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS
 from secretariat_app.core.localisation import by_name, local_date
@@ -68,27 +69,6 @@ AUDIENCE_LABELS = {
     Audience.PERSONS: _l("the persons chosen below (RESTRICTED documents only)"),
 }
 LANGUAGE_CHOICES = (("en", _l("English")), ("ru", _l("Russian")), ("other", _l("another language (code below)")))
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id (garbage: None)."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def enum_or_none(enum_class):
-    def coerce(value: Any):
-        if isinstance(value, enum_class):
-            return value
-        try:
-            return enum_class(value)
-        except ValueError:
-            return None
-    return coerce
 
 
 def enum_choices(labels: dict, blank=None) -> list[SelectChoice]:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from secretariat_app.core.forms import optional_id
 from secretariat_app.decisions.models import Procedure
 from secretariat_app.domain import negotiation as rules
 from secretariat_app.domain.negotiation_rules import JUSTIFICATION_MAX, REASON_MAX, WORDING_MAX
@@ -30,13 +31,6 @@ def choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-def optional_int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class StartForm(FlaskForm):
     draft_en = TextAreaField(_l("Draft in English"), validators=[DataRequired(), Length(max=200_000)],
                              render_kw={"rows": 14})
@@ -55,7 +49,7 @@ class SettingsForm(FlaskForm):
 
 
 class ProposalForm(FlaskForm):
-    delegation_id = SelectField(_l("For the delegation"), coerce=optional_int, validate_choice=False)
+    delegation_id = SelectField(_l("For the delegation"), coerce=optional_id, validate_choice=False)
     kind = SelectField(_l("The amendment"), choices=choices(KIND_LABELS))
     language = SelectField(_l("Language of the proposal"), choices=choices(LANGUAGE_LABELS))
     target = TextAreaField(_l("Words replaced, or words after which to insert "
@@ -99,7 +93,7 @@ class AdoptionForm(FlaskForm):
     procedure = SelectField(_l("Adopt"), choices=choices({Procedure.MEETING.value: _l("at a meeting"),
                                                           Procedure.SILENCE.value: _l("by the silence procedure")}))
     reference = StringField(_l("Reference (blank: the next free one)"), validators=[Length(max=40)])
-    meeting_id = SelectField(_l("Meeting"), coerce=optional_int, validate_choice=False)
+    meeting_id = SelectField(_l("Meeting"), coerce=optional_id, validate_choice=False)
     adopted_on = DateField(_l("Adopted on (at a meeting)"), validators=[Optional()])
     silence_deadline = DateField(_l("Silence deadline (blank: two weeks)"), validators=[Optional()])
     submit = SubmitField(_l("Create the decision"))

@@ -1,9 +1,6 @@
 """The officers' forms of the succession; the rules live in services and domain.succession."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -11,6 +8,7 @@ from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Optional
 
 from secretariat_app.accounts.models.states import Body, State, StateKind
+from secretariat_app.core.forms import optional_day, optional_id
 from secretariat_app.core.localisation import local_date
 from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.decisions.succession.models import ChairSuccession
@@ -24,24 +22,6 @@ TERM_STATE_LABELS = {
     rules.TermState.RECOMMENDED: _l("recommended by the SOC"),
     rules.TermState.DECIDED: _l("decided"),
 }
-
-
-def optional_id(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def optional_day(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def term_label(term: Period, language: str) -> str:
