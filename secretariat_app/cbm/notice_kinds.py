@@ -15,7 +15,7 @@ from secretariat_app.cbm.models import CbmAnnualReport
 from secretariat_app.cbm.services import mail as cbm_mail
 from secretariat_app.cbm.services import notices as cbm_notices
 from secretariat_app.extensions import db
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import Action, can
 
@@ -31,28 +31,12 @@ def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str,
             for report in reports}
 
 
-register_subject(NoticeSubject(cbm_notices.SUBJECT, CbmAnnualReport, describe))
-register(NoticeKind(
-    kind=NotificationKind.REPORT_DEADLINE,
-    label=_l("Report deadline"),
-    preference_label=_l("Report deadlines"),
-    subject_type=cbm_notices.SUBJECT,
-    render=cbm_mail.report_deadline,
-    templates=(cbm_mail.TEMPLATE,),
-))
-register(NoticeKind(
-    kind=NotificationKind.REPORT_REOPENED,
-    label=_l("Report reopened"),
-    preference_label=_l("My reports reopened by the Secretariat (with the reason)"),
-    subject_type=cbm_notices.SUBJECT,
-    render=cbm_mail.report_reopened,
-    templates=(cbm_mail.STEP_TEMPLATES["reopened"],),
-))
-register(NoticeKind(
-    kind=NotificationKind.REPORT_PUBLISHED,
-    label=_l("Report published"),
-    preference_label=_l("My reports published by the Secretariat"),
-    subject_type=cbm_notices.SUBJECT,
-    render=cbm_mail.report_published,
-    templates=(cbm_mail.STEP_TEMPLATES["published"],),
-))
+reports = register_subject(NoticeSubject(cbm_notices.SUBJECT, CbmAnnualReport, describe))
+register_kind(reports, NotificationKind.REPORT_DEADLINE, cbm_mail.report_deadline, cbm_mail.TEMPLATE,
+              label=_l("Report deadline"), preference_label=_l("Report deadlines"))
+register_kind(reports, NotificationKind.REPORT_REOPENED, cbm_mail.report_reopened, cbm_mail.STEP_TEMPLATES["reopened"],
+              label=_l("Report reopened"),
+              preference_label=_l("My reports reopened by the Secretariat (with the reason)"))
+register_kind(reports, NotificationKind.REPORT_PUBLISHED, cbm_mail.report_published,
+              cbm_mail.STEP_TEMPLATES["published"],
+              label=_l("Report published"), preference_label=_l("My reports published by the Secretariat"))

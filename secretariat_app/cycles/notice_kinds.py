@@ -12,7 +12,7 @@ from secretariat_app.cycles.models import CycleFinding
 from secretariat_app.cycles.services import mail as cycle_mail
 from secretariat_app.cycles.services.texts import finding_text
 from secretariat_app.extensions import db
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import is_secretariat
 
@@ -26,13 +26,7 @@ def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str,
             for finding in db.session.scalars(select(CycleFinding).where(CycleFinding.id.in_(ids)))}
 
 
-register_subject(NoticeSubject(SUBJECT, CycleFinding, describe))
-register(NoticeKind(
-    kind=NotificationKind.CYCLE_FINDING,
-    label=_l("Cycle finding"),
-    preference_label=_l("Departures from the cycle rules (Secretariat)"),
-    subject_type=SUBJECT,
-    render=cycle_mail.cycle_finding,
-    templates=("cycle_finding",),
-    secretariat_only=True,
-))
+findings = register_subject(NoticeSubject(SUBJECT, CycleFinding, describe))
+register_kind(findings, NotificationKind.CYCLE_FINDING, cycle_mail.cycle_finding, "cycle_finding",
+              label=_l("Cycle finding"), preference_label=_l("Departures from the cycle rules (Secretariat)"),
+              secretariat_only=True)

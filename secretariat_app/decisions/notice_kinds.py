@@ -13,7 +13,7 @@ from secretariat_app.decisions.models import Decision
 from secretariat_app.decisions.services import silence_mail
 from secretariat_app.decisions.services.silence_circulation import SUBJECT
 from secretariat_app.extensions import db
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import Action, can
 
@@ -26,20 +26,9 @@ def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str,
             for decision in db.session.scalars(select(Decision).where(Decision.id.in_(ids)))}
 
 
-register_subject(NoticeSubject(SUBJECT, Decision, describe))
-register(NoticeKind(
-    kind=NotificationKind.SILENCE_CIRCULATED,
-    label=_l("Draft decision under silence"),
-    preference_label=_l("Draft decisions circulated under the silence procedure"),
-    subject_type=SUBJECT,
-    render=silence_mail.silence_notice,
-    templates=("silence_circulated",),
-))
-register(NoticeKind(
-    kind=NotificationKind.SILENCE_REMINDER,
-    label=_l("Silence ends soon"),
-    preference_label=_l("Reminders before a silence procedure ends"),
-    subject_type=SUBJECT,
-    render=silence_mail.silence_notice,
-    templates=("silence_circulated",),
-))
+decisions = register_subject(NoticeSubject(SUBJECT, Decision, describe))
+register_kind(decisions, NotificationKind.SILENCE_CIRCULATED, silence_mail.silence_notice, "silence_circulated",
+              label=_l("Draft decision under silence"),
+              preference_label=_l("Draft decisions circulated under the silence procedure"))
+register_kind(decisions, NotificationKind.SILENCE_REMINDER, silence_mail.silence_notice, "silence_circulated",
+              label=_l("Silence ends soon"), preference_label=_l("Reminders before a silence procedure ends"))

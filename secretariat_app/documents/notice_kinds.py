@@ -10,7 +10,7 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.documents.models import Document
 from secretariat_app.documents.services import mail as document_mail
 from secretariat_app.extensions import db
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 
 SUBJECT = "document"
@@ -25,21 +25,11 @@ def describe(ids: set[int], reader: User, language: str) -> dict[int, tuple[str,
     return found
 
 
-register_subject(NoticeSubject(SUBJECT, Document, describe))
-register(NoticeKind(
-    kind=NotificationKind.DOCUMENT_CIRCULATED,
-    label=_l("Document circulated"),
-    preference_label=_l("Documents circulated"),
-    subject_type=SUBJECT,
-    render=document_mail.document_circulated,
-    render_digest=document_mail.document_digest,
-    templates=("document_circulated", "document_digest"),
-))
-register(NoticeKind(
-    kind=NotificationKind.ACKNOWLEDGEMENT_CHASER,
-    label=_l("Acknowledgement reminder"),
-    preference_label=_l("Reminders to acknowledge a document"),
-    subject_type=SUBJECT,
-    render=document_mail.acknowledgement_chaser,
-    templates=("acknowledgement_chaser",),
-))
+documents = register_subject(NoticeSubject(SUBJECT, Document, describe))
+register_kind(documents, NotificationKind.DOCUMENT_CIRCULATED, document_mail.document_circulated,
+              "document_circulated", "document_digest",
+              label=_l("Document circulated"), preference_label=_l("Documents circulated"),
+              render_digest=document_mail.document_digest)
+register_kind(documents, NotificationKind.ACKNOWLEDGEMENT_CHASER, document_mail.acknowledgement_chaser,
+              "acknowledgement_chaser",
+              label=_l("Acknowledgement reminder"), preference_label=_l("Reminders to acknowledge a document"))

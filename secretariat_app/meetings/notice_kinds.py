@@ -14,7 +14,7 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.meetings.services import mail as meeting_mail
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import Notification, NotificationKind
 from secretariat_app.notices.services.rendering import subject_of
 from secretariat_app.permissions import is_secretariat
@@ -35,36 +35,12 @@ def meeting_notice(notification: Notification, user: User) -> EmailMessage:
     return meeting_mail.render_meeting_notice(notification)
 
 
-register_subject(NoticeSubject(SUBJECT, Meeting, describe))
-register(NoticeKind(
-    kind=NotificationKind.MEETING_REMINDER,
-    label=_l("Meeting reminder"),
-    preference_label=_l("Meeting reminders"),
-    subject_type=SUBJECT,
-    render=meeting_notice,
-    templates=("meeting_reminder",),
-))
-register(NoticeKind(
-    kind=NotificationKind.MEETING_INVITATION,
-    label=_l("Meeting invitation"),
-    preference_label=_l("Meeting invitations"),
-    subject_type=SUBJECT,
-    render=meeting_notice,
-    templates=("meeting_invitation",),
-))
-register(NoticeKind(
-    kind=NotificationKind.MEETING_UPDATED,
-    label=_l("Meeting changed"),
-    preference_label=_l("Changes of time or place of meetings"),
-    subject_type=SUBJECT,
-    render=meeting_notice,
-    templates=("meeting_invitation",),
-))
-register(NoticeKind(
-    kind=NotificationKind.MEETING_CANCELLED,
-    label=_l("Meeting cancelled"),
-    preference_label=_l("Meeting cancellations"),
-    subject_type=SUBJECT,
-    render=meeting_notice,
-    templates=("meeting_cancelled",),
-))
+meetings = register_subject(NoticeSubject(SUBJECT, Meeting, describe))
+register_kind(meetings, NotificationKind.MEETING_REMINDER, meeting_notice, "meeting_reminder",
+              label=_l("Meeting reminder"), preference_label=_l("Meeting reminders"))
+register_kind(meetings, NotificationKind.MEETING_INVITATION, meeting_notice, "meeting_invitation",
+              label=_l("Meeting invitation"), preference_label=_l("Meeting invitations"))
+register_kind(meetings, NotificationKind.MEETING_UPDATED, meeting_notice, "meeting_invitation",
+              label=_l("Meeting changed"), preference_label=_l("Changes of time or place of meetings"))
+register_kind(meetings, NotificationKind.MEETING_CANCELLED, meeting_notice, "meeting_cancelled",
+              label=_l("Meeting cancelled"), preference_label=_l("Meeting cancellations"))

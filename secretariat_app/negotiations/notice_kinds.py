@@ -12,7 +12,7 @@ from secretariat_app.extensions import db
 from secretariat_app.negotiations.models import NegotiatedText, TextProposal
 from secretariat_app.negotiations.services import mail as negotiation_mail
 from secretariat_app.negotiations.services.notices import PROPOSAL_SUBJECT, TEXT_SUBJECT
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import Action, can
 
@@ -33,21 +33,11 @@ def describe_proposals(ids: set[int], reader: User, language: str) -> dict[int, 
             for p in db.session.scalars(select(TextProposal).where(TextProposal.id.in_(ids)))}
 
 
-register_subject(NoticeSubject(PROPOSAL_SUBJECT, TextProposal, describe_proposals))
-register_subject(NoticeSubject(TEXT_SUBJECT, NegotiatedText, describe_texts))
-register(NoticeKind(
-    kind=NotificationKind.PROPOSAL_DECIDED,
-    label=_l("Chair's decision on a proposal"),
-    preference_label=_l("The chair's decisions on my delegation's proposals"),
-    subject_type=PROPOSAL_SUBJECT,
-    render=negotiation_mail.proposal_decided,
-    templates=(negotiation_mail.DECIDED,),
-))
-register(NoticeKind(
-    kind=NotificationKind.PROPOSAL_DEADLINE,
-    label=_l("Deadline for proposals"),
-    preference_label=_l("Reminders of the deadline for proposals to a negotiated text"),
-    subject_type=TEXT_SUBJECT,
-    render=negotiation_mail.deadline_reminder,
-    templates=(negotiation_mail.DEADLINE,),
-))
+proposals = register_subject(NoticeSubject(PROPOSAL_SUBJECT, TextProposal, describe_proposals))
+texts = register_subject(NoticeSubject(TEXT_SUBJECT, NegotiatedText, describe_texts))
+register_kind(proposals, NotificationKind.PROPOSAL_DECIDED, negotiation_mail.proposal_decided, negotiation_mail.DECIDED,
+              label=_l("Chair's decision on a proposal"),
+              preference_label=_l("The chair's decisions on my delegation's proposals"))
+register_kind(texts, NotificationKind.PROPOSAL_DEADLINE, negotiation_mail.deadline_reminder, negotiation_mail.DEADLINE,
+              label=_l("Deadline for proposals"),
+              preference_label=_l("Reminders of the deadline for proposals to a negotiated text"))

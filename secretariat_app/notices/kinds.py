@@ -14,20 +14,18 @@ How to add a notice kind
    migration that recreates the constraint of `notification.kind`
    (tests/integration/test_migrations.py compares models and migrations).
 2. In the feature's `notice_kinds.py` (create it if the feature has none; add
-   nothing to `features.py`, which finds it), register the kind:
+   nothing to `features.py`, which finds it), register what the notices are
+   about (once per subject type; `describe` names the subjects and links them
+   on the notice pages), then the kind from its parts:
 
-       register(NoticeKind(
-           kind=NotificationKind.PAPER_APPROVED,
+       papers = register_subject(NoticeSubject("cbm_paper", CbmPaper, describe_papers))
+       register_kind(
+           papers, NotificationKind.PAPER_APPROVED,
+           paper_approved,                                 # (notification, user) -> Notice | EmailMessage
+           "cbm_paper_approved",                           # templates/mail/<name>.txt and .html
            label=_l("Paper approved"),                     # one notice, as listed
            preference_label=_l("Approved papers"),         # the box on "My notices: preferences"
-           subject_type="cbm_paper",                       # Notification.subject_type
-           render=paper_approved,                          # (notification, user) -> Notice | EmailMessage
-           templates=("cbm_paper_approved",),              # templates/mail/<name>.txt and .html
-       ))
-
-   and, when no kind had that subject type yet, its subject:
-   `register_subject(NoticeSubject("cbm_paper", CbmPaper, describe_papers))`
-   (`describe` names the subjects and links them on the notice pages).
+       )
 3. Write the renderer in the feature (e.g. `services/mail.py`): it gets the
    row and the recipient inside the recipient's locale, loads the subject with
    `rendering.subject_of` (a subject gone raises NotDeliverable: the row is
@@ -124,6 +122,16 @@ def register(entry: NoticeKind) -> NoticeKind:
         raise ValueError(f"the notice kind {entry.kind.value} is registered twice")
     KINDS[entry.kind] = entry
     return entry
+
+
+def register_kind(subject: NoticeSubject, kind: NotificationKind, render: Renderer, *templates: str,
+                  label: Any, preference_label: Any, secretariat_only: bool = False,
+                  render_digest: DigestRenderer | None = None) -> NoticeKind:
+    """Register a kind from its parts: notices about `subject` (a registered subject),
+    written by `render` from `templates` (under templates/mail/)."""
+    return register(NoticeKind(kind=kind, label=label, preference_label=preference_label, subject_type=subject.type,
+                               render=render, templates=templates, secretariat_only=secretariat_only,
+                               render_digest=render_digest))
 
 
 def register_subject(subject: NoticeSubject) -> NoticeSubject:

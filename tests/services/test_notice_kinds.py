@@ -49,14 +49,23 @@ def russian():
 
 
 def registrations() -> dict[str, list[str]]:
-    """Where the source registers each kind: register(NoticeKind(kind=NotificationKind.X, ...))."""
+    """Where the source registers each kind: register_kind(subject, NotificationKind.X, ...),
+    or register(NoticeKind(kind=NotificationKind.X, ...)) (what register_kind itself calls,
+    with a name, not a kind, in notices/kinds.py)."""
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "NoticeKind":
-                for keyword in node.keywords:
-                    if keyword.arg == "kind" and isinstance(keyword.value, ast.Attribute):
-                        found.setdefault(keyword.value.attr, []).append(str(path.relative_to(PACKAGE)))
+            if not isinstance(node, ast.Call):
+                continue
+            function = getattr(node.func, "id", None)
+            kinds_named = [keyword.value for keyword in node.keywords if keyword.arg == "kind"]
+            if function == "register_kind" and len(node.args) > 1:
+                kinds_named.append(node.args[1])
+            if function not in ("NoticeKind", "register_kind"):
+                continue
+            for value in kinds_named:
+                if isinstance(value, ast.Attribute):
+                    found.setdefault(value.attr, []).append(str(path.relative_to(PACKAGE)))
     return found
 
 

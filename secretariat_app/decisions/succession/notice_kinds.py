@@ -11,7 +11,7 @@ from secretariat_app.accounts.models.people import User
 from secretariat_app.decisions.succession import mail
 from secretariat_app.decisions.succession.models import ChairCandidature, ChairSuccession
 from secretariat_app.extensions import db
-from secretariat_app.notices.kinds import NoticeKind, NoticeSubject, register, register_subject
+from secretariat_app.notices.kinds import NoticeSubject, register_kind, register_subject
 from secretariat_app.notices.models import NotificationKind
 from secretariat_app.permissions import Action, can
 
@@ -30,22 +30,11 @@ def describe_successions(ids: set[int], reader: User, language: str) -> dict[int
     return {row.id: (str(_l("The chairmanship from %(year)s", year=row.starts_on.year)), link) for row in rows}
 
 
-register_subject(NoticeSubject("chair_candidature", ChairCandidature, describe_candidatures))
-register_subject(NoticeSubject("chair_succession", ChairSuccession, describe_successions))
-register(NoticeKind(
-    kind=NotificationKind.CHAIR_CANDIDATURE,
-    label=_l("Candidature for the chairmanship"),
-    preference_label=_l("Candidatures for the chairmanship"),
-    subject_type="chair_candidature",
-    render=mail.chair_candidature,
-    templates=("chair_candidature",),
-))
-register(NoticeKind(
-    kind=NotificationKind.CHAIR_SUCCESSOR_DUE,
-    label=_l("No successor decided"),
-    preference_label=_l("No successor to the chair decided a year before the term ends (Secretariat)"),
-    subject_type="chair_succession",
-    render=mail.chair_successor_due,
-    templates=("chair_successor_due",),
-    secretariat_only=True,
-))
+candidatures = register_subject(NoticeSubject("chair_candidature", ChairCandidature, describe_candidatures))
+successions = register_subject(NoticeSubject("chair_succession", ChairSuccession, describe_successions))
+register_kind(candidatures, NotificationKind.CHAIR_CANDIDATURE, mail.chair_candidature, "chair_candidature",
+              label=_l("Candidature for the chairmanship"), preference_label=_l("Candidatures for the chairmanship"))
+register_kind(successions, NotificationKind.CHAIR_SUCCESSOR_DUE, mail.chair_successor_due, "chair_successor_due",
+              label=_l("No successor decided"),
+              preference_label=_l("No successor to the chair decided a year before the term ends (Secretariat)"),
+              secretariat_only=True)
