@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.core.columns import utcnow
+from secretariat_app.core.loading import LoadReport
 from secretariat_app.extensions import db
 
 if TYPE_CHECKING:
@@ -63,3 +64,20 @@ def record(actor: User | None, action: str, object_type: str, object_id: Any,
     )
     db.session.add(entry)
     return entry
+
+
+@contextmanager
+def recorded_load(action: str, object_type: str, object_id: str) -> Iterator[LoadReport]:
+    """A load of reference data or history in one transaction: the block writes and
+    counts into the report it is given; then an audit entry of what was created and
+    updated (when anything was) and the commit. On any error the rollback, and the
+    error goes on: all of it lands, or none."""
+    report = LoadReport()
+    try:
+        yield report
+        if report.changed:
+            record(None, action, object_type, object_id, None, {"created": report.created, "updated": report.updated})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise

@@ -98,18 +98,10 @@ def ensure_delegations(states: dict[str, State], report: LoadReport) -> None:
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     """Load everything in one transaction: all of it lands, or none."""
-    report = LoadReport()
-    try:
+    with audit.recorded_load("reference_data.load", "reference_data", "all") as report:
         states = load_states(report, data_dir)
         load_memberships(states, report, data_dir)
         load_bodies(report, data_dir)
         db.session.flush()
         ensure_delegations(states, report)
-        if report.changed:
-            audit.record(None, "reference_data.load", "reference_data", "all", None,
-                         {"created": report.created, "updated": report.updated})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return report

@@ -100,18 +100,10 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> LoadReport:
     """Upsert the dimensions and areas of cbm_catalogue.csv (keyed on their codes) and
     commit: a second load changes nothing, areas officers added stay, and names an
     officer corrected are kept. All of it lands, or none."""
-    report = LoadReport()
     rows = read_csv(CATALOGUE_FILE, data_dir)
-    try:
+    with audit.recorded_load("cbm_catalogue.load", "cbm_catalogue", "all") as report:
         dimensions = _load_dimensions([r for r in rows if r["kind"] == "dimension"], report)
         _load_areas([r for r in rows if r["kind"] == "area"], dimensions, report)
-        if report.changed:
-            audit.record(None, "cbm_catalogue.load", "cbm_catalogue", "all", None,
-                         {"created": report.created, "updated": report.updated})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return report
 
 

@@ -281,17 +281,9 @@ def import_history(directory: Path, today: date | None = None) -> LoadReport:
     chairs = read_chairs(directory, states)
     decisions = read_chair_decisions(directory, states, bodies, {(m.body, m.year, m.month) for m in meetings},
                                      {(c.state, c.start_year) for c in chairs})
-    report = LoadReport()
-    try:
+    with audit.recorded_load("history.import", "history", directory.name or "history") as report:
         for row in meetings:
             _write_meeting(row, bodies[row.body], states, today, report)
         _write_chairs(chairs, states, report)
         write_chair_decisions(decisions, states, bodies, report)
-        if report.changed:
-            audit.record(None, "history.import", "history", directory.name or "history", None,
-                         {"created": report.created, "updated": report.updated})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return report
