@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -35,10 +33,10 @@ from secretariat_app.cbm.web.forms_papers import (
     paper_initial,
 )
 from secretariat_app.cbm.web.loaders import AREA, PAPER
+from secretariat_app.core.file_responses import send_stored, stored_path
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.labels import PAPER_KIND_LABELS
 from secretariat_app.core.localisation import current_language
-from secretariat_app.core.storage import file_store
 from secretariat_app.documents.services import download as download_service
 from secretariat_app.documents.services.versions import language_statuses
 from secretariat_app.domain import cbm_papers as rules
@@ -142,21 +140,12 @@ def paper_file(paper: CbmPaper, version_id: int) -> ResponseReturnValue:
     found = paper_service.draft_file(current_user, paper, version_id)
     if found is None:
         abort(404)
-    try:
-        path = file_store().path_for(found.sha256)
-    except ValueError:
-        path = None
-    if path is None or not path.is_file():
-        current_app.logger.error("stored file %s of document version %s is missing", found.sha256, version_id)
+    path = stored_path(found.sha256, "document version", version_id)
+    if path is None:
         abort(404, _("The file of this language version is missing from the archive. "
                      "The Secretariat has been told; please try again later or contact the Secretariat."))
     download_service.record_download(current_user, found)
-    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.file_name,
-                         conditional=True, etag=found.sha256, max_age=None)
-    response.headers["Content-Type"] = found.content_type
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_stored(path, found.sha256, found.content_type, found.file_name)
 
 
 # The page -----------------------------------------------------------------------------------------------------

@@ -13,12 +13,10 @@ from typing import NoReturn
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -60,6 +58,7 @@ from secretariat_app.cbm.web.loaders import (
     REPORT,
 )
 from secretariat_app.core.confirm import confirmation_page, confirmed
+from secretariat_app.core.file_responses import send_stored, stored_path
 from secretariat_app.core.forms import show_violations
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import (
@@ -68,7 +67,6 @@ from secretariat_app.core.labels import (
     REPORT_STATUS_LABELS,
 )
 from secretariat_app.core.localisation import current_language, local_date
-from secretariat_app.core.storage import file_store
 from secretariat_app.domain.cbm_reports import (
     StateConflict,
     due_day_of,
@@ -398,19 +396,8 @@ def attachment_delete(attachment: CbmAttachment) -> ResponseReturnValue:
 @access(Action.READ_CBM_REPORT, load=ATTACHMENT)
 def attachment_download(attachment: CbmAttachment) -> ResponseReturnValue:
     """The file, to whoever may read the report (checked on every request), as an attachment."""
-    try:
-        path = file_store().path_for(attachment.file_sha256)
-    except ValueError:
-        path = None
-    if path is None or not path.is_file():
-        current_app.logger.error("stored file %s of CBM attachment %s is missing", attachment.file_sha256,
-                                 attachment.id)
+    path = stored_path(attachment.file_sha256, "CBM attachment", attachment.id)
+    if path is None:
         abort(404, _("The file is missing from the archive. The Secretariat has been told; please try again "
                      "later or contact the Secretariat."))
-    content_type = attachment.file.content_type
-    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=attachment.filename,
-                         conditional=True, etag=attachment.file_sha256, max_age=None)
-    response.headers["Content-Type"] = content_type
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_stored(path, attachment.file_sha256, attachment.file.content_type, attachment.filename)
