@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from secretariat_app.accounts.delegation import bp
 from secretariat_app.core.columns import utcnow
-from secretariat_app.core.forms import show_violations
 from secretariat_app.documents.services import archive
 from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import RuleViolations
@@ -27,6 +26,7 @@ from secretariat_app.meetings.models import (
 from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
+from secretariat_app.meetings.web.participants import register_from_form
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions import documents as document_access
 
@@ -71,14 +71,8 @@ def meeting_register(meeting_id: int) -> ResponseReturnValue:
     """Register a participant of the delegate's own delegation."""
     meeting, invitation = _invited(meeting_id)
     form = ParticipantForm()
-    if form.validate_on_submit():
-        try:
-            participant = invitation_service.register_participant(current_user, invitation, form.to_data())
-        except RuleViolations as error:
-            show_violations(form, error)
-        else:
-            flash(_("%(name)s has been registered.", name=participant.name), "success")
-            return redirect(url_for("delegation.meeting_detail", meeting_id=meeting.id))
+    if register_from_form(form, invitation):
+        return redirect(url_for("delegation.meeting_detail", meeting_id=meeting.id))
     return _detail(meeting, invitation, form)
 
 

@@ -22,6 +22,7 @@ from secretariat_app.meetings.services import meetings as meeting_service
 from secretariat_app.meetings.services import participant_list
 from secretariat_app.meetings.web import bp
 from secretariat_app.meetings.web.forms import InvitationForm, ParticipantForm
+from secretariat_app.meetings.web.participants import register_from_form
 from secretariat_app.meetings.web.routes import get_meeting
 from secretariat_app.permissions import Audience, access
 
@@ -83,14 +84,8 @@ def participant_new(meeting_id: int, invitation_id: int) -> ResponseReturnValue:
     meeting = get_meeting(meeting_id)
     invitation = _invitation(meeting, invitation_id)
     form = ParticipantForm()
-    if form.validate_on_submit():
-        try:
-            participant = invitation_service.register_participant(current_user, invitation, form.to_data())
-        except RuleViolations as error:
-            show_violations(form, error)
-        else:
-            flash(_("%(name)s has been registered.", name=participant.name), "success")
-            return _back(meeting)
+    if register_from_form(form, invitation):
+        return _back(meeting)
     return render_template("meetings/participant_form.html", meeting=meeting, invitation=invitation, form=form)
 
 

@@ -1,0 +1,29 @@
+"""Registering a participant from the form: shared by the Secretariat's invitation
+pages and the delegate's own meeting page (accounts/delegation), which differ only
+in who may (their @access and the invitation they load) and where they go next."""
+from __future__ import annotations
+
+from flask import flash
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from secretariat_app.core.forms import show_violations
+from secretariat_app.domain.violations import RuleViolations
+from secretariat_app.meetings.models import Invitation
+from secretariat_app.meetings.services import invitations as invitation_service
+from secretariat_app.meetings.web.forms import ParticipantForm
+
+
+def register_from_form(form: ParticipantForm, invitation: Invitation) -> bool:
+    """Register the submitted participant under `invitation` for the reader: True when
+    registered (and said so), False when the form is not submitted, is invalid, or a
+    rule refused it (the errors under their fields)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        participant = invitation_service.register_participant(current_user, invitation, form.to_data())
+    except RuleViolations as error:
+        show_violations(form, error)
+        return False
+    flash(_("%(name)s has been registered.", name=participant.name), "success")
+    return True
