@@ -6,11 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
-from secretariat_app.extensions import db
 from secretariat_app.meetings.models import MeetingFormat
 from secretariat_app.meetings.services import ics as calendar_ics
 from secretariat_app.meetings.services import meetings as service
@@ -18,20 +14,9 @@ from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
 from tests.ics_check import parse_twice
+from tests.reference import body, kaz, state
 
 UTC = UTC
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
-
-
-def kaz() -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == "KAZ"))
 
 
 def schedule(**overrides):

@@ -8,8 +8,6 @@ import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.decisions.models import (
     Decision,
@@ -34,16 +32,9 @@ from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from tests.factories import officer, reading_in
+from tests.reference import body, delegation
 
 TODAY = date(2024, 6, 27)  # the SOC approved an outcome document subject to two weeks' silence
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def counts() -> tuple[int, int, int]:

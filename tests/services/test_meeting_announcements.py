@@ -12,7 +12,6 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation
 from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -26,15 +25,12 @@ from secretariat_app.notices.models import Notification, NotificationKind, Notif
 from secretariat_app.notices.services import dispatch
 from tests.factories import DelegationFactory, delegate, officer
 from tests.ics_check import parse_twice
+from tests.reference import kaz
 
 INVITATION, UPDATED = NotificationKind.MEETING_INVITATION, NotificationKind.MEETING_UPDATED
 CANCELLED = NotificationKind.MEETING_CANCELLED
 CREATED = "2027-01-10 12:00:00"
 TWO_DAYS_LATER = {"starts_at": datetime(2027, 6, 3, 10), "ends_at": datetime(2027, 6, 4, 18)}
-
-
-def kaz() -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == "KAZ"))
 
 
 def data(**overrides) -> MeetingData:

@@ -12,8 +12,7 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.core import mail
 from secretariat_app.extensions import db
 from secretariat_app.meetings.services import mail as meeting_mail
@@ -29,13 +28,10 @@ from secretariat_app.notices.models import (
 from secretariat_app.notices.services import dispatch
 from tests.factories import delegate, officer
 from tests.ics_check import parse_twice
+from tests.reference import kaz
 
 UTC = UTC
 REMINDER, CANCELLED = NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED
-
-
-def kaz() -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == "KAZ"))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.states import Body, MembershipStatus, State
+from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.accounts.services.states import statuses_on
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
@@ -19,16 +19,9 @@ from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.meetings import MeetingData
 from secretariat_app.meetings.services.status import PostponeData
 from tests.factories import officer
+from tests.reference import body, state
 
 UTC = UTC
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
 
 
 def data(**overrides) -> MeetingData:

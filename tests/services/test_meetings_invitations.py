@@ -8,8 +8,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -20,13 +19,10 @@ from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.invitations import ParticipantData
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.factories import delegate, officer
+from tests.reference import delegation
 
 # Registration closes at 18:00 Almaty time (13:00 UTC) on 20 May 2027.
 BEFORE, AFTER = "2027-05-20 12:59:00", "2027-05-20 13:01:00"
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 @pytest.fixture

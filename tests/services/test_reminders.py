@@ -9,8 +9,7 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation, Role
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.people import Role
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import (
@@ -31,20 +30,13 @@ from secretariat_app.notices.models import (
     NotificationStatus,
 )
 from tests.factories import UserFactory, admin, delegate, officer
+from tests.reference import body, delegation
 
 UTC = UTC
 REMINDER, CANCELLED = NotificationKind.MEETING_REMINDER, NotificationKind.MEETING_CANCELLED
 PENDING = NotificationStatus.PENDING
 # 10:00 in Almaty (UTC+5) on 1 June 2027.
 START_UTC = datetime(2027, 6, 1, 5, 0, tzinfo=UTC)
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def data(**overrides) -> MeetingData:

@@ -8,17 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
-from secretariat_app.accounts.models.states import State
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import StaffAppointmentFactory, delegate, officer
+from tests.reference import state
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
 
 
 def rows() -> int:

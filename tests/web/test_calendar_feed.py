@@ -8,10 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
-from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation, User
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.people import User
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import DatePrecision, Invitation, Meeting
 from secretariat_app.meetings.services import feeds
@@ -20,18 +18,11 @@ from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import UserFactory, delegate, officer
 from tests.ics_check import parse_twice
+from tests.reference import body, delegation
 
 UTC = UTC
 NOW = "2027-03-01 12:00:00"
 FEED_URL_RE = re.compile(r'value="(https?://[^"]+/calendar/feed/([A-Za-z0-9_-]+)\.ics)"')
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def schedule(title: str, start: datetime, **overrides) -> Meeting:

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
-from secretariat_app.accounts.models.states import State
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.decisions.services.chair import (
     ChairmanshipData,
@@ -17,16 +16,13 @@ from secretariat_app.decisions.services.chair import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.reference import state
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 
 def error_fields(html: str) -> list[str]:
     return ERROR_FIELD_RE.findall(html)
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
 
 
 def rows() -> int:

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.decisions.models import (
     Decision,
     DecisionStatus,
@@ -24,6 +22,7 @@ from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import delegate, officer
 from tests.forum_day import SUITE_DAY
+from tests.reference import body, delegation
 
 pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
@@ -32,14 +31,6 @@ ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"
 
 def error_fields(html: str) -> list[str]:
     return ERROR_FIELD_RE.findall(html)
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def rows() -> tuple[int, int]:

@@ -11,8 +11,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation, User
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.people import User
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.decisions.services.chair import ChairmanshipData, create_chairmanship
 from secretariat_app.extensions import db
@@ -24,20 +23,9 @@ from secretariat_app.permissions import Action, can
 from tests.conftest import log_in, post_form
 from tests.factories import DelegationFactory, UserFactory, delegate, officer
 from tests.ics_check import parse_twice
+from tests.reference import body, kaz, state
 
 NOW = "2027-01-10 12:00:00"
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
-
-
-def kaz() -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == "KAZ"))
 
 
 def data(**overrides) -> MeetingData:

@@ -9,7 +9,6 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.states import Body, State
 from secretariat_app.decisions.models import Chairmanship
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import DatePrecision, Meeting, MeetingStatus
@@ -17,16 +16,9 @@ from secretariat_app.meetings.services import meetings as service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.reference import body, state
 
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
-
-
-def state(code: str) -> State:
-    return db.session.scalar(select(State).where(State.code == code))
 
 
 def schedule(code: str = "SOC", start: datetime = datetime(2027, 6, 1, 10), **overrides) -> Meeting:

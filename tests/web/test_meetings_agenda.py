@@ -6,8 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import AgendaItem, Meeting
 from secretariat_app.meetings.services import invitations
@@ -15,6 +14,7 @@ from secretariat_app.meetings.services import meetings as service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.reference import delegation
 
 
 @pytest.fixture
@@ -33,10 +33,6 @@ def agenda(meeting: Meeting) -> list[str]:
 
 def item_id(title: str) -> int:
     return db.session.scalar(select(AgendaItem.id).where(AgendaItem.title_en == title))
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def test_officer_builds_and_reorders_the_agenda(client, login, meeting):

@@ -10,8 +10,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.people import Delegation
-from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.accounts.models.states import Body
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting, Participant
 from secretariat_app.meetings.services import invitations
@@ -20,14 +19,11 @@ from secretariat_app.meetings.services.invitations import ParticipantData
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.reference import delegation
 
 # Registration closes at 18:00 Almaty time (13:00 UTC) on 20 May 2027.
 BEFORE, AFTER = "2027-05-20 12:00:00", "2027-05-20 14:00:00"
 PERSON = {"name": "Aliya Nurlanovna", "function": "Head of delegation", "email": "aliya@mfa.example"}
-
-
-def delegation(code: str) -> Delegation:
-    return db.session.scalar(select(Delegation).join(State).where(State.code == code))
 
 
 def schedule(title: str, start: datetime, code: str = "SOC", **overrides) -> Meeting:

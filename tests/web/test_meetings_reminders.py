@@ -10,19 +10,15 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
-from secretariat_app.accounts.models.states import Body
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.notices.models import Notification, NotificationStatus
 from tests.conftest import post_form
 from tests.factories import officer
+from tests.reference import body
 
 UTC = UTC
 ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def body(code: str) -> Body:
-    return db.session.scalar(select(Body).where(Body.code == code))
 
 
 def form(**overrides) -> dict[str, str]:
