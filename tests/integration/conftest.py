@@ -31,3 +31,21 @@ def own_redis(tmp_path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path / "redis.log").start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server of the integration tests (skipped, or failed where required, without one)."""
+    services.require("Redis", services.redis_available(), services.REDIS_URL)
+    return services.REDIS_URL
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database of the test's own, dropped after it."""
+    from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
+    name, url = _create_postgres_database()
+    yield url
+    _drop_postgres_database(name)

@@ -235,12 +235,6 @@ def assert_each_notice_once(setup: Setup, expected: int) -> list:
     return messages
 
 
-@pytest.fixture
-def redis_url():
-    services.require("Redis", services.redis_available(), services.REDIS_URL)
-    return services.REDIS_URL
-
-
 # (a) ---------------------------------------------------------------------------------------------------------
 
 def test_a_notice_due_now_reaches_every_recipient_exactly_once(tmp_path, redis_url, processes):
@@ -263,16 +257,6 @@ def test_a_notice_due_now_reaches_every_recipient_exactly_once(tmp_path, redis_u
 
 
 # (b) ---------------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def postgres_database():
-    from tests.conftest import _create_postgres_database, _drop_postgres_database
-
-    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
-    name, url = _create_postgres_database()
-    yield url
-    _drop_postgres_database(name)
-
 
 def test_two_dispatchers_at_once_send_one_mail_per_recipient(tmp_path, redis_url, postgres_database, processes):
     """Two worker processes run dispatch passes at the same moments (and the

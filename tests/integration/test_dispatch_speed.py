@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 
 from secretariat_app.extensions import db
 from secretariat_app.notices.models import Notification, NotificationKind, NotificationStatus
-from tests import services_available as services
 from tests.conftest import SmtpSink
 from tests.integration.test_dispatch import Setup, Sink, beat, people_and_notices, wait_for, worker
 
@@ -30,22 +29,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.redis]
 PENDING, SENDING, SENT, FAILED = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT,
                                   NotificationStatus.FAILED)
 DOCUMENT_KINDS = (NotificationKind.DOCUMENT_CIRCULATED, NotificationKind.ACKNOWLEDGEMENT_CHASER)
-
-
-@pytest.fixture
-def redis_url():
-    services.require("Redis", services.redis_available(), services.REDIS_URL)
-    return services.REDIS_URL
-
-
-@pytest.fixture
-def postgres_database():
-    from tests.conftest import _create_postgres_database, _drop_postgres_database
-
-    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
-    name, url = _create_postgres_database()
-    yield url
-    _drop_postgres_database(name)
 
 
 class InFlight(threading.Thread):

@@ -10,17 +10,10 @@ from sqlalchemy import select
 
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
-from tests import services_available as services
 from tests.conftest import post_form
 from tests.integration.test_dispatch import Setup, Sink, sqlite_url, wait_for, worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
-
-
-@pytest.fixture
-def redis_url():
-    services.require("Redis", services.redis_available(), services.REDIS_URL)
-    return services.REDIS_URL
 
 
 def test_the_worker_mails_one_link_to_a_known_address_and_none_to_an_unknown_one(tmp_path, redis_url, processes):
