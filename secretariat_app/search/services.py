@@ -48,6 +48,7 @@ from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.permissions import search as rules
 from secretariat_app.permissions.documents import READER_USER, Reader, reader_for, reader_params
+from secretariat_app.search import word_stats
 from secretariat_app.search.fulltext import Match
 from secretariat_app.search.models import SearchEntry, SearchKind
 
@@ -117,6 +118,7 @@ class _Shape:
     language: str  # "", "one", "other"
     state: str  # "", READ, UNREAD
     per_page: int
+    rare: bool = False  # the words are rare (search.word_stats): the GIN index's way, not the walk
 
 
 def _filters(shape: _Shape, document) -> list[ColumnElement[bool]]:
@@ -151,10 +153,11 @@ def _matching(match: Match, shape: _Shape, found, d, newest):
     """`found` (rows of documents `d`) joined to their entries, kept to those that
     match and pass the filters, the newest CANDIDATES by `newest`."""
     found = found.join(_E, and_(_E.kind == SearchKind.DOCUMENT.value, _E.object_id == d.id))
-    if "meeting_id" in shape.filters or "year" in shape.filters:
-        # A filter that picks few documents: start from them (their own index), not from a walk in
-        # time order, which would read every newer document first. The time as an expression no
-        # index holds takes the walk off the planner's table.
+    if shape.rare or "meeting_id" in shape.filters or "year" in shape.filters:
+        # Rare words, or a filter that picks few documents: start from them (the GIN index, the
+        # filter's own index), not from a walk in time order, which would read every newer
+        # document first. The time as an expression no index holds takes the walk off the
+        # planner's table.
         newest = func.coalesce(newest, newest)
     return (match.matching(found, _E).add_columns(_E.id.label("entry_id"), newest.label("at"))
             .where(*_filters(shape, d)).order_by(newest.desc()).limit(CANDIDATES))
@@ -208,8 +211,10 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
     grows with what the delegation received, not with the archive (a UN-sized
     body's 193 delegations each see a small share of it). A rarer word is found
     through the index of the words (GIN, FTS5) and each of its documents probed
-    for the reader: PostgreSQL's planner chooses between the two from the
-    statistics of the words (kept finer for that: search.models.SEARCH_DDL).
+    for the reader. Which way a query goes is decided here from the
+    statistics of the words (search.word_stats: the planner's own estimate of a
+    word it keeps no figure for sent a UN-sized body's rare word on the walk);
+    without them PostgreSQL's planner chooses.
     The Secretariat, who reads everything, walks the documents newest first."""
     match = _match()
     if not match.searchable(query):
@@ -221,7 +226,8 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
     language = ("" if not filters.language else OTHER_LANGUAGE if filters.language == OTHER_LANGUAGE else "one")
     shape = _Shape(match.dialect, reader.is_secretariat, reader.delegation_id is not None,
                    tuple(name for name, value in values.items() if value is not None), language,
-                   filters.state if filters.state in (READ, UNREAD) else "", per_page)
+                   filters.state if filters.state in (READ, UNREAD) else "", per_page,
+                   word_stats.rare(query, CANDIDATES))
     params = {**match.params(query), **reader_params(reader), "offset": (page - 1) * per_page,
               **{name: value for name, value in values.items() if value is not None}}
     if language == "one":
