@@ -240,6 +240,12 @@ class Circulation(Model):
     __table_args__ = (
         UniqueConstraint("document_id", "delegation_id"),
         Index("ix_circulation_delegation_id_circulated_at", "delegation_id", "circulated_at"),
+        # The inbox's year and meeting filters: the delegation's documents of a year (of a
+        # meeting) newest first, a walk as short as the page (documents/services/inbox.py).
+        Index("ix_circulation_delegation_id_year_circulated_at", "delegation_id", "year", "circulated_at"),
+        Index("ix_circulation_delegation_id_meeting_id_circulated_at", "delegation_id", "meeting_id",
+              "circulated_at", postgresql_where=text("meeting_id IS NOT NULL"),
+              sqlite_where=text("meeting_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -247,6 +253,10 @@ class Circulation(Model):
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
     circulated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The document's year and meeting, copied by the database (documents/list_filters.py's
+    # triggers) whoever writes the row: the inbox's filters walk them along the list's order.
+    year: Mapped[int | None] = mapped_column(Integer)
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
 
     document: Mapped[Document] = relationship()
     delegation: Mapped[Delegation] = relationship()
@@ -261,12 +271,19 @@ class NamedRecipient(Model):
         UniqueConstraint("document_id", "user_id"),
         # A person's named list in the order the inbox shows it.
         Index("ix_named_recipient_user_id_added_at", "user_id", "added_at", "document_id"),
+        # The same list of a year, of a meeting (the inbox's filters, as on circulation).
+        Index("ix_named_recipient_user_id_year_added_at", "user_id", "year", "added_at"),
+        Index("ix_named_recipient_user_id_meeting_id_added_at", "user_id", "meeting_id", "added_at",
+              postgresql_where=text("meeting_id IS NOT NULL"), sqlite_where=text("meeting_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The document's year and meeting, copied by the database (as on Circulation).
+    year: Mapped[int | None] = mapped_column(Integer)
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User] = relationship()
 
@@ -303,3 +320,5 @@ class Acknowledgement(Model):
 # imported here so that the tables and triggers come with the documents' models.
 from secretariat_app.documents.read_state import ReadHorizon as ReadHorizon  # noqa: E402
 from secretariat_app.documents.read_state import UnreadMark as UnreadMark  # noqa: E402
+# The document's year and meeting copied onto circulation and named_recipient (their triggers).
+import secretariat_app.documents.list_filters  # noqa: E402,F401
