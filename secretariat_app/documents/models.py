@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -233,6 +235,16 @@ class DocumentVersion(Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
+# How many versions are in another language, known to PostgreSQL's planner (statistics on the
+# partial index's condition): it estimates "language NOT IN ('en', 'ru')" as if each inequality
+# were independent (a fifth of the table where none is), and would walk a delegation's whole
+# history rather than start from the few documents in another language (the inbox's filter).
+OTHER_LANGUAGE_STATISTICS = ("CREATE STATISTICS st_document_version_other_language "
+                             "ON ((language NOT IN ('en', 'ru'))) FROM document_version")
+event.listen(DocumentVersion.__table__, "after_create",
+             DDL(OTHER_LANGUAGE_STATISTICS).execute_if(dialect="postgresql"))
+
+
 class Circulation(Model):
     """A document sent to one delegation (or, for RESTRICTED, through one named person)."""
 
@@ -316,9 +328,9 @@ class Acknowledgement(Model):
     acknowledged_by: Mapped[User | None] = relationship()
 
 
-# What each reader has read (read_horizon, unread_mark and their triggers): documents/read_state.py,
-# imported here so that the tables and triggers come with the documents' models.
+# What each reader has read (read_horizon, unread_mark and their triggers): documents/read_state.py;
+# and the document's year and meeting copied onto circulation and named_recipient (list_filters.py,
+# its triggers). Imported here so that the tables and triggers come with the documents' models.
+import secretariat_app.documents.list_filters  # noqa: E402,F401
 from secretariat_app.documents.read_state import ReadHorizon as ReadHorizon  # noqa: E402
 from secretariat_app.documents.read_state import UnreadMark as UnreadMark  # noqa: E402
-# The document's year and meeting copied onto circulation and named_recipient (their triggers).
-import secretariat_app.documents.list_filters  # noqa: E402,F401

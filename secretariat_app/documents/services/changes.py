@@ -16,8 +16,8 @@ walks the primary key and stops at the page size: a page costs about as much
 as its rows, whatever comes after it.
 
 Who may read what is permissions.documents' rule, as SQL (`readable`), the
-same as every list of documents; the inbox's filters are applied as the
-inbox's page applies them. This is the plain form, not a fast path: one
+same as every list of documents; the inbox's filters are the inbox's own
+clauses (inbox.filter_clauses), with bound values. This is the plain form, not a fast path: one
 statement a page, which computes each readable document's latest change."""
 from __future__ import annotations
 
@@ -40,7 +40,15 @@ from secretariat_app.documents.models import (
     Receipt,
     StoredFile,
 )
-from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
+from secretariat_app.documents.services.inbox import (
+    MAIN_LANGUAGES,
+    READ,
+    UNREAD,
+    InboxFilters,
+    filter_clauses,
+    filter_params,
+    filter_shape,
+)
 from secretariat_app.extensions import db
 from secretariat_app.permissions.documents import readable, reader_for
 
@@ -108,16 +116,10 @@ def _latest(*times: ColumnElement) -> ColumnElement:
 
 
 def _filters(user, filters: InboxFilters) -> list[ColumnElement[bool]]:
-    """The inbox's filters (documents/services/inbox.py applies the same), on Document."""
-    clauses: list[ColumnElement[bool]] = []
-    for value, column in ((filters.meeting_id, Document.meeting_id), (filters.body_id, Document.body_id),
-                          (filters.year, Document.year), (filters.doc_type, Document.doc_type)):
-        if value is not None:
-            clauses.append(column == value)
-    if filters.language:
-        in_language = (DocumentVersion.language.not_in(MAIN_LANGUAGES) if filters.language == OTHER_LANGUAGE
-                       else DocumentVersion.language == filters.language)
-        clauses.append(exists().where(DocumentVersion.document_id == Document.id, in_language))
+    """The inbox's filters, as the inbox's page applies them (inbox.filter_clauses: one
+    builder for both), on Document; and the read state by the reader's receipts."""
+    on_document, _ = filter_clauses(filter_shape(filters), Document, DocumentVersion)
+    clauses = list(on_document)
     if filters.state in (READ, UNREAD):
         # Read is a receipt (documents/read_state.py); the horizon and marks only speed up the inbox's walk.
         read = exists().where(Receipt.document_id == Document.id, Receipt.user_id == user.id)
@@ -147,7 +149,7 @@ def changed_documents(user, since: datetime, filters: InboxFilters = NO_FILTERS,
             .where(readable(reader_for(user)), *_filters(user, filters), changed > since))
     if cursor is not None:
         page = page.where(Document.id > cursor.document_id)
-    keys = db.session.execute(page.order_by(Document.id).limit(limit + 1)).all()
+    keys = db.session.execute(page.order_by(Document.id).limit(limit + 1), filter_params(filters)).all()
     more = len(keys) > limit
     keys = keys[:limit]
     rows = _rows(user, keys)

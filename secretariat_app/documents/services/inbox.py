@@ -216,43 +216,84 @@ class Shape:
 
     @property
     def picks_few(self) -> bool:
-        """Whether a filter picks few documents, through an index of its own (see _branch)."""
-        return self.meeting or self.year or self.language == "other"
+        """Whether a filter picks few documents, through an index of its own, that no
+        list's order holds (see _branch): the other languages (a partial index of the
+        versions). The year and the meeting have their own walks (_list_filters)."""
+        return self.language == "other"
 
 
-def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
-                      dialect: str) -> tuple[Shape, dict]:
-    params: dict = {"u": user.id, "d": user.delegation_id}
-    for name, value in (("meeting_id", filters.meeting_id), ("body_id", filters.body_id), ("year", filters.year),
-                        ("doc_type", filters.doc_type)):
-        if value is not None:
-            params[name] = value
+@dataclass(frozen=True)
+class FilterShape:
+    """Which of the inbox's filters are given (their values are bound: filter_params)."""
+
+    meeting: bool = False
+    body: bool = False
+    year: bool = False
+    doc_type: bool = False
+    language: str = ""  # "", "one" (a language's code), "other" (any but en and ru)
+
+
+def filter_shape(filters: InboxFilters) -> FilterShape:
     language = "" if not filters.language else "other" if filters.language == OTHER_LANGUAGE else "one"
-    if language == "one":
+    return FilterShape(filters.meeting_id is not None, filters.body_id is not None, filters.year is not None,
+                       filters.doc_type is not None, language)
+
+
+def filter_params(filters: InboxFilters) -> dict:
+    """The values of filter_clauses' parameters."""
+    params: dict = {name: value for name, value in (
+        ("meeting_id", filters.meeting_id), ("body_id", filters.body_id), ("year", filters.year),
+        ("doc_type", filters.doc_type)) if value is not None}
+    if filters.language and filters.language != OTHER_LANGUAGE:
         params["language"] = filters.language
-    if cursor is not None:
-        params.update(after_at=cursor.at, after_id=cursor.document_id)
-    shape = Shape(dialect, user.delegation_id is not None, filters.meeting_id is not None,
-                  filters.body_id is not None, filters.year is not None, filters.doc_type is not None,
-                  language, None if cursor is None else cursor.unread,
-                  filters.state if filters.state in (READ, UNREAD) else None, limit)
-    return shape, params
+    return params
 
 
-def _document_filters(shape: Shape) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [status_clause(visibility.RECIPIENT, _D.status)]
-    for present, column, name in ((shape.meeting, _D.meeting_id, "meeting_id"),
-                                  (shape.body, _D.body_id, "body_id"), (shape.year, _D.year, "year"),
-                                  (shape.doc_type, _D.doc_type, "doc_type")):
+def filter_clauses(shape: FilterShape | Shape, document=Document, version=DocumentVersion,
+                   listed=None) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """The inbox's filters (meeting, body, year, type, language) as conditions with bound
+    parameters (filter_params): the one builder of what they mean, for the inbox's
+    page, the API's synchronisation (changes.py) and any other list of documents.
+    Returns (on the document, on the list): with `listed` (a circulation or
+    named_recipient row, or its alias) the year and the meeting are the list's copies
+    of the document's (documents/list_filters.py), which its indexes walk in the list's
+    order; without, they are on the document too."""
+    holder = document if listed is None else listed
+    on_document: list[ColumnElement[bool]] = []
+    on_list: list[ColumnElement[bool]] = []
+    for present, column, name, clauses in (
+            (shape.meeting, holder.meeting_id, "meeting_id", on_list if listed is not None else on_document),
+            (shape.body, document.body_id, "body_id", on_document),
+            (shape.year, holder.year, "year", on_list if listed is not None else on_document),
+            (shape.doc_type, document.doc_type, "doc_type", on_document)):
         if present:
             clauses.append(column == bindparam(name))
     if shape.language:
         # The other languages as constants: the condition of ix_document_version_other_language.
-        in_language = (_V.language.not_in([literal_column(f"'{code}'", String) for code in MAIN_LANGUAGES])
+        in_language = (version.language.not_in([literal_column(f"'{code}'", String) for code in MAIN_LANGUAGES])
                        if shape.language == "other"
-                       else _V.language == bindparam("language"))
-        clauses.append(exists().where(_V.document_id == _D.id, in_language))
-    return clauses
+                       else version.language == bindparam("language"))
+        on_document.append(exists().where(version.document_id == document.id, in_language))
+    return on_document, on_list
+
+
+def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit: int,
+                      dialect: str) -> tuple[Shape, dict]:
+    params: dict = {"u": user.id, "d": user.delegation_id, **filter_params(filters)}
+    if cursor is not None:
+        params.update(after_at=cursor.at, after_id=cursor.document_id)
+    given = filter_shape(filters)
+    shape = Shape(dialect, user.delegation_id is not None, given.meeting, given.body, given.year, given.doc_type,
+                  given.language, None if cursor is None else cursor.unread,
+                  filters.state if filters.state in (READ, UNREAD) else None, limit)
+    return shape, params
+
+
+def _document_filters(shape: Shape, listed) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """What a list's row must pass: (on its document: the statuses a recipient reads and
+    the filters on the document; on the list row: the year's and the meeting's copies)."""
+    on_document, on_list = filter_clauses(shape, _D, _V, listed)
+    return [status_clause(visibility.RECIPIENT, _D.status), *on_document], on_list
 
 
 def _marked(named: bool, document_id) -> ColumnElement[bool]:
@@ -317,11 +358,11 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
         query = query.where(_after(source.at, source.document_id))
     if only_if is not None:
         query = query.where(only_if)
-    # A filter that picks few documents (a meeting, a year, the other languages) is answered from
-    # the documents it picks (their indexes), each probed in the list, and those sorted: a list
-    # walked in time order would pass over every document of other meetings or years first (a
-    # year's documents are circulated in that year, at the far end of a walk from the newest,
-    # which the planner cannot know). COALESCE(at, at) is the time, in an order no index gives.
+    # A filter that picks few documents through an index no list's order holds (the other
+    # languages) is answered from the documents it picks, each probed in the list, and those
+    # sorted: a list walked in time order would pass over every document in English or Russian
+    # first. COALESCE(at, at) is the time, in an order no index gives. (A year and a meeting are
+    # walked in the list's order along indexes of their own: _sources.)
     at = func.coalesce(source.at, source.at) if shape.picks_few else source.at
     branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("unread"))
               .order_by(at.desc(), source.document_id.desc()).limit(_limit(shape)))
@@ -332,7 +373,21 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
     return select(cut.c.document_id, cut.c.at, cut.c.unread)
 
 
-def _unread_source(where: list, shape: Shape) -> Source:
+def _with_document(query: Select, document_id, named: bool, where: list, shape: Shape) -> Select:
+    """A list's rows joined to their documents: kept when the document opens to
+    the reader by this list (_level) and passes `where` (_document_filters)."""
+    if shape.dialect == "postgresql" and where[1:] and not shape.picks_few:
+        # A filter on the document that many documents pass (body, type, a language): the
+        # document is probed row by row (LATERAL), in the walk's order. A join would let the
+        # generic plan, costed for a reader with thousands of unread rows, hash every document
+        # of the type, or start from the body's 40,000 documents for a named list of 600.
+        probe = (select(_D.id).where(_D.id == document_id, _level(named), *where)
+                 .limit(literal_column("1", Integer)).lateral("document"))
+        return query.join(probe, true())
+    return query.join(_D, _D.id == document_id).where(_level(named), *where)
+
+
+def _unread_source(where: list, on_list: list, shape: Shape) -> Source:
     """The reader's marks of the delegation's list (unread, at or before their
     horizon), newest first, walking ix_unread_mark_user_id_named_at; each row
     still checked against the list itself (circulation to the reader's
@@ -340,25 +395,18 @@ def _unread_source(where: list, shape: Shape) -> Source:
     at, document_id = _U.at, _U.document_id
     reached = and_(_C.document_id == document_id, _C.delegation_id == DELEGATION)
     query = (select(document_id.label("document_id"), at.label("at")).join(_C, reached)
-             .where(_U.user_id == USER, _U.named == false(), at <= _horizon(shape)))
-    if shape.dialect == "postgresql" and where[1:] and not shape.picks_few:
-        # A filter that many documents pass (body, type, language): the document too is
-        # probed row by row (LATERAL), in the walk's order. A join would let the generic plan,
-        # costed for a reader with thousands of unread rows, hash every document of the type.
-        probe = (select(_D.id).where(_D.id == document_id, _level(False), *where)
-                 .limit(literal_column("1", Integer)).lateral("document"))
-        return Source(query.join(probe, true()), at, document_id)
-    return Source(query.join(_D, _D.id == document_id).where(_level(False), *where), at, document_id)
+             .where(_U.user_id == USER, _U.named == false(), at <= _horizon(shape), *on_list))
+    return Source(_with_document(query, document_id, False, where, shape), at, document_id)
 
 
-def _fresh_source(at, document_id, in_list: ColumnElement[bool], where: list, shape: Shape) -> Source:
+def _fresh_source(where: list, on_list: list, shape: Shape) -> Source:
     """The delegation's rows after the reader's horizon (all of it when they have
     none) without a receipt of theirs, newest first: a walk of the list's index
     down to the horizon, a probe of the receipt's key a row."""
-    return Source(select(document_id.label("document_id"), at.label("at"))
-                  .join(_D, _D.id == document_id)
-                  .where(in_list, at > _horizon(shape), ~_received(document_id), _level(False), *where),
-                  at, document_id)
+    at, document_id = _C.circulated_at, _C.document_id
+    query = (select(document_id.label("document_id"), at.label("at"))
+             .where(_C.delegation_id == DELEGATION, *on_list, at > _horizon(shape), ~_received(document_id)))
+    return Source(_with_document(query, document_id, False, where, shape), at, document_id)
 
 
 def _level(named: bool) -> ColumnElement[bool]:
@@ -378,14 +426,13 @@ def _limit(shape: Shape) -> ColumnElement:
     return literal_column(str(int(shape.limit)), Integer)
 
 
-def _list_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list, shape: Shape,
-                 unread: bool) -> Source:
+def _list_source(named: bool, at, document_id, in_list: ColumnElement[bool], where: list, on_list: list,
+                 shape: Shape, unread: bool) -> Source:
     """One list of the reader's (the delegation's circulation, or their named
     list) in time order, its unread or its read rows (_unread_by_horizon)."""
-    return Source(select(document_id.label("document_id"), at.label("at"))
-                  .join(_D, _D.id == document_id)
-                  .where(in_list, _unread_by_horizon(named, at, document_id, shape, unread), _level(named), *where),
-                  at, document_id)
+    query = (select(document_id.label("document_id"), at.label("at"))
+             .where(in_list, *on_list, _unread_by_horizon(named, at, document_id, shape, unread)))
+    return Source(_with_document(query, document_id, named, where, shape), at, document_id)
 
 
 def _sources(shape: Shape, unread: bool) -> list[Source]:
@@ -394,17 +441,22 @@ def _sources(shape: Shape, unread: bool) -> list[Source]:
     each at the time it reached them (circulated to the delegation; named).
     The delegation's unread rows are two walks: the marks behind the horizon,
     the list itself after it. A person's named list is short (RESTRICTED
-    documents sent to them by name): it is walked once, each row probed."""
-    where = _document_filters(shape)
+    documents sent to them by name): it is walked once, each row probed.
+    A year or a meeting filters each list by its own copies of the document's
+    (documents/list_filters.py), walking the list's index of that year or
+    meeting: as short a walk as without a filter."""
     sources = []
     if shape.delegation:
-        # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at).
-        in_list = _C.delegation_id == DELEGATION
-        sources += ([_unread_source(where, shape), _fresh_source(_C.circulated_at, _C.document_id, in_list, where,
-                                                                 shape)] if unread else
-                    [_list_source(False, _C.circulated_at, _C.document_id, in_list, where, shape, False)])
-    # The reader's named list, newest first (ix_named_recipient_user_id_added_at).
-    sources.append(_list_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where, shape, unread))
+        # The delegation's history, newest first (ix_circulation_delegation_id_circulated_at,
+        # of a year or a meeting: ix_circulation_delegation_id_year_circulated_at, ..._meeting_id_...).
+        where, on_list = _document_filters(shape, _C)
+        sources += ([_unread_source(where, on_list, shape), _fresh_source(where, on_list, shape)] if unread else
+                    [_list_source(False, _C.circulated_at, _C.document_id, _C.delegation_id == DELEGATION, where,
+                                  on_list, shape, False)])
+    # The reader's named list, newest first (ix_named_recipient_user_id_added_at, or of a year, a meeting).
+    where, on_list = _document_filters(shape, _N)
+    sources.append(_list_source(True, _N.added_at, _N.document_id, _N.user_id == USER, where, on_list, shape,
+                                unread))
     return sources
 
 
