@@ -8,12 +8,19 @@
 
   * the same for each search and filter case (bench/inbox/cases.py): its
     statements, their number, and EXPLAIN (ANALYZE, BUFFERS) of each, so that
-    the index each one walks is on the page.
+    the index each one walks is on the page (issue 20, item 3). A statement the
+    app prepares on the server (extensions.prepared_statements: the inbox's
+    page, the reader's row) is shown with the plan it runs with, the generic
+    one (PREPARE, plan_cache_mode = force_generic_plan, EXPLAIN EXECUTE): after
+    five executions PostgreSQL keeps that plan for every value; the others with
+    their own values' plan.
 
 run.py --explain runs it after the measurements; alone, on a database a
 `run.py --keep` left (`--cases`: the cases' statements and plans only):
 
-    BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/explain.py [--cases]
+    BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/explain.py [--cases] [--only WORDS]
+
+(--only WORDS: the cases whose label holds WORDS, e.g. --only filter:)
 """
 from __future__ import annotations
 
@@ -38,6 +45,7 @@ for name, value in load.app_env(info.pg_url, workdir, Path(info.file_store)).ite
     os.environ.setdefault(name, value)
 key = os.environ["SECRET_KEY"]
 
+from psycopg import sql as psycopg_sql  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from config import ProductionConfig  # noqa: E402
@@ -75,7 +83,9 @@ def main() -> None:
     def after(conn, cursor, statement, parameters, context, executemany):
         took = time.perf_counter() - conn.info["bench_t"].pop()
         sql_time[0] += took
-        statements.append([statement, parameters, took])
+        # Prepared on the server (extensions.prepared_statements sets the threshold to 0).
+        prepared = getattr(cursor.connection, "prepare_threshold", None) == 0
+        statements.append([statement, parameters, took, prepared])
 
     if "--cases" in sys.argv:
         explain_cases(client, base, engine, statements)
@@ -87,17 +97,17 @@ def main() -> None:
     one = list(statements)
 
     print(f"\nSQL statements in one GET {INBOX}: {len(one)}")
-    for n, (statement, parameters, took) in enumerate(one, 1):
+    for n, (statement, parameters, took, _) in enumerate(one, 1):
         flat = " ".join(statement.split())
         print(f"\n[{n}] {took * 1000:.2f} ms: {flat[:6000]}{' ...' if len(flat) > 6000 else ''}")
         print(f"    parameters: {parameters}")
     with engine.connect() as conn:
-        for n, (statement, parameters, _) in enumerate(one, 1):
+        for n, (statement, parameters, _, prepared) in enumerate(one, 1):
             if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
-            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
-            print(f"\nEXPLAIN ANALYZE [{n}]")
-            for (line,) in plan:
+            kind, plan = explain(conn, statement, parameters, prepared)
+            print(f"\nEXPLAIN ANALYZE [{n}] ({kind})")
+            for line in plan:
                 print("   " + line)
         conn.rollback()
 
@@ -137,7 +147,7 @@ def main() -> None:
     answer = client.get(download, headers=UA)
     assert answer.status_code == 200, answer.status_code
     print(f"\nSQL statements in one GET {download[len(base):]}: {len(statements)}")
-    for n, (statement, _parameters, took) in enumerate(statements, 1):
+    for n, (statement, _parameters, took, _prepared) in enumerate(statements, 1):
         print(f"  [{n}] {took * 1000:.2f} ms: {' '.join(statement.split())[:160]}")
     for label, get in (("download (access check, receipt, audit, commit)", lambda: client.get(download, headers=UA)),
                        ("bare send_file", lambda: baseline.get("/file"))):
@@ -164,11 +174,44 @@ def main() -> None:
     print(out.getvalue())
 
 
+def explain(conn, statement: str, parameters: dict, prepared: bool) -> tuple[str, list[str]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of one statement as the app runs it: a statement it
+    prepares with the generic plan (the plan a prepared statement keeps after five
+    executions, for every value), any other with its values' own plan."""
+    if not prepared:
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+        return "custom plan", [line for (line,) in plan]
+    driver = conn.connection.driver_connection
+    names: list[str] = []
+
+    def numbered(match: re.Match) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    # psycopg's %(name)s placeholders as PREPARE's $1, $2, ... (and its escaped %% as %).
+    text = re.sub(r"%\((\w+)\)s", numbered, statement).replace("%%", "%")
+    values = ", ".join(psycopg_sql.Literal(parameters[name]).as_string(driver) for name in names)
+    conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+    conn.exec_driver_sql("DEALLOCATE ALL")
+    try:
+        driver.execute("PREPARE bench_explain AS " + text, prepare=False)
+        plan = driver.execute(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain({values})", prepare=False).fetchall()
+    finally:
+        driver.execute("DEALLOCATE ALL", prepare=False)
+        conn.exec_driver_sql("RESET plan_cache_mode")
+    return "generic plan, as prepared", [line for (line,) in plan]
+
+
 def explain_cases(client, base: str, engine, statements: list) -> None:
     """Each search and filter case: how many statements one request runs, and
-    EXPLAIN (ANALYZE, BUFFERS) of those that read documents (not the reader's row)."""
+    EXPLAIN (ANALYZE, BUFFERS) of those that read documents (not the reader's row);
+    the inbox's page statement with its generic plan (explain)."""
     print("\nSearch and filter cases (bench/inbox/cases.py): statements and plans")
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
     for label, path in cases(info):
+        if only not in label:
+            continue
         for _ in range(3):
             answer = client.get(base + path, headers=UA)
             assert answer.status_code == 200, (path, answer.status_code)
@@ -179,13 +222,17 @@ def explain_cases(client, base: str, engine, statements: list) -> None:
         one = list(statements)
         print(f"\n=== {label}: GET {path}: {len(one)} statements, {wall:.1f} ms in-process")
         with engine.connect() as conn:
-            for n, (statement, parameters, took) in enumerate(one, 1):
+            for n, (statement, parameters, took, prepared) in enumerate(one, 1):
                 flat = " ".join(statement.split())
                 reads_documents = any(table in flat for table in ("search_entry", "circulation", "FROM document"))
-                print(f"  [{n}] {took * 1000:.2f} ms: {flat[:200]}{' ...' if len(flat) > 200 else ''}")
+                print(f"  [{n}] {took * 1000:.2f} ms, {len(statement.encode()):,} bytes "
+                      f"({'within' if len(statement.encode()) <= 4096 else 'over'} psycopg's 4,096-byte parse "
+                      f"cache): {flat[:200]}{' ...' if len(flat) > 200 else ''}")
                 if not reads_documents or not flat.upper().startswith(("SELECT", "WITH")):
                     continue
-                for (line,) in conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all():
+                kind, plan = explain(conn, statement, parameters, prepared)
+                print(f"      ({kind})")
+                for line in plan:
                     print("      " + line)
             conn.rollback()
 
