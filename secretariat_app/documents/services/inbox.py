@@ -38,6 +38,18 @@ entries as it returns rows, whether the reader keeps up or has read nothing. A
 named recipient received the document when they were named (the circulation
 that named them).
 
+Filters (filter_clauses, the one builder of what they mean) keep each walk as
+short as the page. A year or a meeting picks a few documents of a long history,
+at its far end for an old year: each list carries its documents' year and
+meeting (documents/list_filters.py) and is walked along its index of that year
+or meeting, newest first (ix_circulation_delegation_id_year_circulated_at, ...).
+Another language picks few documents too, through an index no list's order
+holds (the versions'): those documents are probed in the lists and sorted.
+Body, type, a language and read/unread are passed by many documents: the lists
+are walked in time order with a probe of the document a row (LATERAL), about
+page size / share of documents passing rows. bench/inbox/explain.py --cases
+shows each filter's generic plan.
+
 The statements are built once per shape (which filters, where the cursor is)
 with bound parameters, and reused: a request only binds its values. Rows are read by name through PageRow, whose fields
 _page_statement checks against its columns (inbox_page says what that costs).
