@@ -124,6 +124,8 @@ def _statement_kind(cursor, query, *args, **kwargs) -> str:
         return "SQL: the download's read (version, file, right)"
     if "USER_SESSION" in flat and "USER_ACCOUNT" in flat:
         return "SQL: the reader's row (user, session, roles, delegation, generation)"
+    if "ACCESS_TOKEN" in flat and "USER_ACCOUNT" in flat:
+        return "SQL: the token and its owner (user, roles, delegation, generation)"
     if "CIRCULATION" in flat:
         return "SQL: the page's statement"
     return "SQL: " + flat[:60]
@@ -211,12 +213,14 @@ def call(app, environ: dict) -> tuple[str, int]:
     return started[0], size
 
 
-def environ_for(path: str, cookie: str | None) -> dict:
+def environ_for(path: str, cookie: str | None, bearer: str | None = None) -> dict:
     from werkzeug.test import EnvironBuilder
 
     headers = {"User-Agent": UA}
     if cookie:
         headers["Cookie"] = f"session={cookie}"
+    if bearer:
+        headers["Authorization"] = f"Bearer {bearer}"
     builder = EnvironBuilder(path=path, base_url=BASE, headers=headers,
                              environ_base={"REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000"})
     try:
@@ -280,8 +284,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
-    parser.add_argument("--only", default="bare,baseline,inbox,file,download",
-                        help="comma-separated: bare, baseline, inbox, file (bare send_file), download")
+    parser.add_argument("--only", default="bare,baseline,inbox,api,file,download",
+                        help="comma-separated: bare, baseline, inbox, api (/api/v1/inbox, a token), "
+                             "file (bare send_file), download")
     parser.add_argument("--profile", action="store_true", help="also a cProfile of each (tottime)")
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--inbox-path", default=os.environ.get("BENCH_INBOX_PATH", "/inbox/"))
@@ -308,7 +313,7 @@ def main() -> int:
             if key in wanted:
                 results[key] = measure(label, baseline_app.app, environ_for(path, None), args.requests,
                                        args.warmup, args.profile)
-    if {"inbox", "download"} & set(wanted):
+    if {"inbox", "api", "download"} & set(wanted):
         if args.sync_commit == "off":
             from config import engine_options
             url = load.sqlalchemy_url(info.pg_url)
@@ -326,12 +331,18 @@ def main() -> int:
         if "inbox" in wanted:
             results["inbox"] = measure(f"{args.label}inbox ({args.inbox_path})", app,
                                        environ_for(args.inbox_path, cookie), args.requests, args.warmup, args.profile)
+        if "api" in wanted:
+            from api_token import API_INBOX_PATH, make_token
+            results["api"] = measure(f"{args.label}API inbox ({API_INBOX_PATH})", app,
+                                     environ_for(API_INBOX_PATH, None, make_token(app, info.bench_email)),
+                                     args.requests, args.warmup, args.profile)
         if "download" in wanted:
             path = f"/documents/versions/{info.big_version_id}/download"
             results["download"] = measure(f"{args.label}download ({path}, synchronous_commit {args.sync_commit})", app,
                                           environ_for(path, cookie), args.requests, args.warmup, args.profile)
     print()
-    for key, label in (("inbox", "bare"), ("inbox", "baseline"), ("download", "file")):
+    for key, label in (("inbox", "bare"), ("inbox", "baseline"), ("api", "bare"), ("api", "baseline"),
+                       ("download", "file")):
         if key in results and label in results:
             print(f"  {key} / {label}: {results[key] * 1e6:.0f} / {results[label] * 1e6:.0f} µs of this "
                   f"process's CPU a request (ratio {results[key] / results[label]:.2f})")

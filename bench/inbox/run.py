@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -45,6 +46,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import load  # noqa: E402
+from api_token import API_INBOX_PATH  # noqa: E402
 from cases import TARGET_P99_FACTOR, TARGET_RATIO, cases  # noqa: E402
 from common import BenchError, Processes, free_port, say  # noqa: E402
 
@@ -63,6 +65,8 @@ TARGET_DOWNLOAD_RATIO = 0.8
 # Issue 21: against the bare page (the same join, Core rows, a template compiled once).
 TARGET_INBOX_BARE_RATIO = 0.6
 TARGET_INBOX_BARE_P99_FACTOR = 1.5
+# Issue 23: the API's inbox (50 items, a delegate's token) against the bare page of the same run.
+TARGET_API_INBOX_BARE_RATIO = 0.6
 # Issue 21, at the size of a UN body: against the baseline page of the same run.
 TARGET_UN_INBOX_RATIO = 0.5
 TARGET_UN_INBOX_P99_FACTOR = 1.5
@@ -162,10 +166,12 @@ def median(results: list[WrkResult]) -> WrkResult | None:
                      sum(r.requests for r in results), sum(r.bad_responses for r in results), "", "")
 
 
-def run_wrk(url: str, args, cookie: str | None, label: str) -> WrkResult:
+def run_wrk(url: str, args, cookie: str | None, label: str, bearer: str | None = None) -> WrkResult:
     headers = ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         headers += ["-H", f"Cookie: session={cookie}"]
+    if bearer:
+        headers += ["-H", f"Authorization: Bearer {bearer}"]
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "--timeout", "10s", *headers]
     subprocess.run(base + [f"-d{args.warmup}s", url], capture_output=True, text=True, check=True)
     done = subprocess.run(base + [f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
@@ -259,6 +265,29 @@ def check_pages(args, info: load.LoadInfo, app_port: int | None, base_port: int,
         f"{headers.get('Content-Disposition', 'no Content-Disposition')}")
 
 
+def api_token(env: dict, workdir: Path) -> str:
+    """A `read` token of the bench delegate's, made by the app's own service (bench/inbox/api_token.py)."""
+    made = subprocess.run([PYTHON, str(HERE / "api_token.py")], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(env, BENCH_INFO=str(workdir / "info.json")), timeout=120)
+    if made.returncode != 0 or not made.stdout.strip().startswith("cica_"):
+        raise BenchError(f"could not make the bench delegate's access token:\n{made.stderr[-2000:]}")
+    return made.stdout.strip().splitlines()[-1]
+
+
+def check_api(app_port: int, info: load.LoadInfo, bearer: str) -> None:
+    """The API's inbox answers the delegate's token with the page's first 50 documents, in its order."""
+    status, _, body = http_request(app_port, "GET", API_INBOX_PATH, headers={"Authorization": f"Bearer {bearer}"})
+    if status != 200:
+        raise BenchError(f"GET {API_INBOX_PATH} with the token answered {status}\n{body[:2000]!r}")
+    items = json.loads(body)["items"]
+    symbols = [item["symbol"] for item in items]
+    same = symbols == expected_first_page(info)
+    say(f"  API inbox: {API_INBOX_PATH} 200 with {len(items)} items, {len(body):,} bytes; "
+        f"order {'matches' if same else 'DIFFERS from'} 'unread first, then newest'")
+    if len(items) != 50:
+        raise BenchError(f"GET {API_INBOX_PATH} lists {len(items)} documents, not 50")
+
+
 def cpu_idle_share(seconds: float = 2.0) -> float:
     """Share of CPU time idle over `seconds` (from /proc/stat), before measuring."""
     def sample():
@@ -313,6 +342,17 @@ def report(inbox, baseline, bare_page, download, bare) -> bool:
             f"vs send_file {_against(download, bare)}")
         say(f"    target: >= {TARGET_DOWNLOAD_RATIO} of bare send_file: {verdict(ok)}")
     return met
+
+
+def report_api(api: WrkResult | None, baseline: WrkResult, bare_page: WrkResult) -> bool:
+    """Issue 23: the API's inbox (50 items as JSON, a bearer token) at least 0.6 of the bare page."""
+    if api is None:
+        return True
+    say(f"  {'API inbox (50 items, JSON, bearer token)':<40}{api.rps:>9.1f}{api.p99_ms:>9.2f}   "
+        f"{_against(api, baseline)}   {_against(api, bare_page)}")
+    ok = api.rps / bare_page.rps >= TARGET_API_INBOX_BARE_RATIO
+    say(f"    target: >= {TARGET_API_INBOX_BARE_RATIO} of the bare page (issue 23): {verdict(ok)}")
+    return ok
 
 
 def report_cases(results: dict[str, WrkResult], baseline: WrkResult) -> bool:
@@ -407,6 +447,8 @@ def report_rounds(runs: dict[str, list[WrkResult]]) -> None:
     for label, (app, base) in (("baseline / bare page", ("baseline", "bare_page")),
                                ("inbox / baseline", ("inbox", "baseline")),
                                ("inbox / bare page", ("inbox", "bare_page")),
+                               ("API inbox / bare page", ("api", "bare_page")),
+                               ("API inbox / baseline", ("api", "baseline")),
                                ("download / bare send_file", ("download", "bare"))):
         ratios = [a.rps / b.rps for a, b in zip(runs[app], runs[base], strict=False) if b.rps]
         if ratios:
@@ -535,6 +577,10 @@ def main() -> int:
             say(f"  logged in as {info.bench_email} (delegation {info.bench_delegation_id}; "
                 f"{info.bench_inbox_size:,} documents circulated to it, {info.bench_unread} unread)")
         check_pages(args, info, app_port, base_port, cookie)
+        bearer = None
+        if app_port:
+            bearer = api_token(env, workdir)
+            check_api(app_port, info, bearer)
         measured_cases = [] if args.no_cases or not app_port or not cookie else \
             [(label, path) for label, path in cases(info) if args.cases in label]
         if measured_cases:
@@ -548,7 +594,7 @@ def main() -> int:
             say(f"  WARNING: the machine is busy before measuring (CPU {idle:.0%} idle): something else is "
                 "running; req/s will be low and noisy (try --rounds 3, or a quiet moment)")
         base_url, app_url = f"http://127.0.0.1:{base_port}", f"http://127.0.0.1:{app_port}"
-        runs: dict[str, list[WrkResult]] = {"baseline": [], "bare_page": [], "inbox": [], "bare": [],
+        runs: dict[str, list[WrkResult]] = {"baseline": [], "bare_page": [], "inbox": [], "api": [], "bare": [],
                                             "download": []}
         runs.update({label: [] for label, _ in measured_cases})
         for round_number in range(1, args.rounds + 1):
@@ -558,6 +604,8 @@ def main() -> int:
             runs["bare_page"].append(run_wrk(base_url + "/bare", args, None, "bare page (Core, compiled Jinja)"))
             if not args.baseline_only:
                 runs["inbox"].append(run_wrk(app_url + args.inbox_path, args, cookie, "inbox page"))
+                runs["api"].append(run_wrk(app_url + API_INBOX_PATH, args, None, "API inbox (JSON, token)",
+                                           bearer=bearer))
             for label, path in measured_cases:
                 runs[label].append(run_wrk(app_url + path, args, cookie, label))
             runs["bare"].append(run_wrk(base_url + "/file", args, None, "bare send_file 10 MB"))
@@ -568,6 +616,7 @@ def main() -> int:
         baseline_result, bare_page_result, inbox_result, bare_result, download_result = (
             median(runs[name]) for name in ("baseline", "bare_page", "inbox", "bare", "download"))
         met = report(inbox_result, baseline_result, bare_page_result, download_result, bare_result)
+        met &= report_api(median(runs["api"]), baseline_result, bare_page_result)
         if measured_cases:
             met &= report_cases({label: median(runs[label]) for label, _ in measured_cases}, baseline_result)
         if args.scale == "un":
