@@ -24,8 +24,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from secretariat_app.accounts.services.second_factor import must_enrol
-from secretariat_app.api.models import AccessToken
 from secretariat_app.api.services import tokens
+from secretariat_app.api.services.tokens import TokenInUse
 from secretariat_app.core.problems import API_PREFIX, problem
 from secretariat_app.extensions import client_address, login_manager
 from secretariat_app.permissions.tokens import Scope, token_allows
@@ -71,7 +71,7 @@ def _missing_scope(scope: Scope) -> Response:
     return problem(403, _("This access token does not have the scope \"%(scope)s\".", scope=scope.value))
 
 
-def current_token() -> AccessToken | None:
+def current_token() -> TokenInUse | None:
     return g.get("api_token")
 
 

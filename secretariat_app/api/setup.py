@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import Response
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import gettext as _
 from werkzeug.datastructures import Headers
 
 from secretariat_app.api.authentication import authenticate_api_request
-from secretariat_app.core.problems import problem
+from secretariat_app.core.problems import API_PREFIX, problem
+
+# The API's open pages: rendered in the site's layout, which may write the session (a form's token).
+OPEN_PATHS = frozenset({"/api/v1/", "/api/v1/openapi.json"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, but an API operation has none: no cookie is read (a cookie
+    never names the API's reader, authentication.py) and none is written; nothing to verify or
+    sign on every request."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if request.path.startswith(API_PREFIX) and request.path not in OPEN_PATHS:
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 API_SETTINGS = {
     "OPENAPI_VERSION": "3.1.0",
@@ -36,5 +51,6 @@ def _error(error: HTTPError) -> Response:
 def register_api(app: APIFlask) -> None:
     for key, value in API_SETTINGS.items():
         app.config[key] = value
+    app.session_interface = SessionInterface()
     app.before_request(authenticate_api_request)  # before the enrolment gate and the access check
     app.error_processor(_error)

@@ -103,11 +103,22 @@ def revoke_token(user: User, token_id: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class TokenInUse:
+    """What a request needs of its token: which it is (the audit names it), its scopes, its expiry."""
+
+    id: int
+    scope_values: frozenset[str]
+    expires_at: datetime
+
+
 # Finding a request's token: one statement, the owner read as a page reads its reader, and
 # like it a lone read (core/pg_connections.py): outside a transaction on PostgreSQL, so that a
-# request that only reads keeps its connection's prepared statements (the inbox's page).
+# request that only reads keeps its connection's prepared statements (the inbox's page). The
+# token's own columns come as plain values (no entity to build: a request never changes its row).
 BEARER = lone_read(
-    select(User, AccessToken, AccessToken.last_used_at, cache_generation.column())
+    select(User, AccessToken.id, AccessToken.scopes, AccessToken.expires_at, AccessToken.last_used_at,
+           cache_generation.column())
     .join(AccessToken, AccessToken.user_id == User.id)
     .options(*USER_OPTIONS)
     .where(AccessToken.secret_hash == bindparam("secret_hash"), AccessToken.revoked_at.is_(None),
@@ -116,7 +127,7 @@ BEARER = lone_read(
 MAX_SECRET_LENGTH = 100
 
 
-def authenticate(secret: str) -> tuple[User, AccessToken] | None:
+def authenticate(secret: str) -> tuple[User, TokenInUse] | None:
     """The owner and the token a bearer secret names, if the token is live and its
     owner active; None otherwise (unknown, revoked, expired, deactivated)."""
     if not secret.startswith(TOKEN_START) or len(secret) > MAX_SECRET_LENGTH:
@@ -126,15 +137,15 @@ def authenticate(secret: str) -> tuple[User, AccessToken] | None:
         row = db.session.execute(BEARER, {"secret_hash": secret_hash(secret), "now": now}).unique().first()
     if row is None:
         return None
-    user, token, last_used_at, generation = row
+    user, token_id, scopes, expires_at, last_used_at, generation = row
     cache_generation.seen(generation)
     if not user.active:
         return None
-    _touch(token, last_used_at, now)
-    return user, token
+    _touch(token_id, last_used_at, now)
+    return user, TokenInUse(token_id, frozenset(scopes.split()), expires_at)
 
 
-def _touch(token: AccessToken, last_used_at: datetime | None, now: datetime) -> None:
+def _touch(token_id: int, last_used_at: datetime | None, now: datetime) -> None:
     """Note when the token was last used, at most once a minute, on a connection of
     its own (never the request's transaction); best effort, like a session's. The time
     is the row's as read now (a column, not the entity a session may hold from before)."""
@@ -143,6 +154,6 @@ def _touch(token: AccessToken, last_used_at: datetime | None, now: datetime) -> 
     table = AccessToken.__table__
     try:
         with db.engine.begin() as connection:
-            connection.execute(update(table).where(table.c.id == token.id).values(last_used_at=now))
+            connection.execute(update(table).where(table.c.id == token_id).values(last_used_at=now))
     except SQLAlchemyError as error:
-        current_app.logger.warning("access token %s: last use not recorded (%s)", token.id, error)
+        current_app.logger.warning("access token %s: last use not recorded (%s)", token_id, error)
