@@ -9,7 +9,8 @@ SHA-256), writes each document's metadata (`<symbol>/document.json`) and downloa
 it does not have, checking every file's SHA-256 against the API's metadata before keeping it.
 Its progress is kept in `<folder>/.mirror-state.json` after every page,
 so a run that stops (a lost connection, Ctrl-C) resumes where it stopped. A file already
-there with the right SHA-256 is not fetched again.
+there with the right SHA-256 is not fetched again. With `--metadata-only` it keeps the metadata and fetches no file
+(a registry that takes the files later, or a first look at a large inbox).
 
 The token needs the `read` scope; it acts as its owner, so each file downloaded counts as
 read by them and is in the Secretariat's audit log, as a download on the site is.
@@ -25,6 +26,7 @@ import re
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +36,7 @@ import httpx
 EPOCH = "1970-01-01T00:00:00+00:00"
 STATE_FILE = ".mirror-state.json"
 PER_PAGE = 500
+WRITERS = 8  # threads writing a page's documents (the disk's waits overlap)
 # Changes committed a little out of order are not missed: each run looks back this far and
 # skips what it already has (same `updated_at`).
 OVERLAP = timedelta(minutes=2)
@@ -70,8 +73,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class Mirror:
-    def __init__(self, client: httpx.Client, folder: Path):
-        self.client, self.folder = client, folder
+    def __init__(self, client: httpx.Client, folder: Path, metadata_only: bool = False, per_page: int = PER_PAGE):
+        self.client, self.folder, self.metadata_only, self.per_page = client, folder, metadata_only, per_page
         self.state_path = folder / STATE_FILE
         self.state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
         self.state.setdefault("documents", {})
@@ -91,7 +94,8 @@ class Mirror:
         raise MirrorError(f"{url}: still rate-limited after 5 tries")
 
     def _save_state(self) -> None:
-        _write_atomically(self.state_path, json.dumps(self.state, indent=1, sort_keys=True).encode())
+        # Compact: written after every page, it holds a line for every document mirrored.
+        _write_atomically(self.state_path, json.dumps(self.state, separators=(",", ":")).encode())
 
     def run(self) -> Summary:
         run = self.state.get("run")
@@ -100,38 +104,51 @@ class Mirror:
             since = max(datetime.fromisoformat(EPOCH), since - OVERLAP) if "updated_since" in self.state else since
             run = self.state["run"] = {"since": since.isoformat(), "cursor": None,
                                        "latest": self.state.get("updated_since", EPOCH)}
-        while True:
-            page = self._get("/api/v1/inbox", updated_since=run["since"], cursor=run["cursor"],
-                             per_page=PER_PAGE).json()
-            for item in page["items"]:
-                self.summary.listed += 1
-                self._document(item)
-                run["latest"] = max(run["latest"], item["updated_at"], key=datetime.fromisoformat)
-            run["cursor"] = page["next_cursor"]
-            self._save_state()  # resumable after every page
-            if page["next_cursor"] is None:
-                break
+        # The next page is asked for while this one is written; a page's documents are written by
+        # WRITERS threads (each its own folder and files); the state is the main thread's alone.
+        with ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(WRITERS) as writers:
+            page = self._page(run["since"], run["cursor"])
+            while True:
+                following = reader.submit(self._page, run["since"], page["next_cursor"]) \
+                    if page["next_cursor"] is not None else None
+                for item, (entry, downloaded) in zip(page["items"], writers.map(self._document, page["items"]),
+                                                     strict=True):
+                    self.summary.listed += 1
+                    if entry is not None:
+                        self.state["documents"][str(item["id"])] = entry
+                        self.summary.documents_written += 1
+                        self.summary.files_downloaded += downloaded
+                    run["latest"] = max(run["latest"], item["updated_at"], key=datetime.fromisoformat)
+                run["cursor"] = page["next_cursor"]
+                self._save_state()  # resumable after every page
+                if following is None:
+                    break
+                page = following.result()
         self.state["updated_since"] = run["latest"]
         del self.state["run"]
         self._save_state()
         return self.summary
 
-    def _document(self, item: dict) -> None:
-        """The listing's row is the document's metadata, with the latest file of each language."""
+    def _page(self, since: str, cursor: str | None) -> dict:
+        return self._get("/api/v1/inbox", updated_since=since, cursor=cursor, per_page=self.per_page).json()
+
+    def _document(self, item: dict) -> tuple[dict | None, int]:
+        """The listing's row is the document's metadata, with the latest file of each language: its
+        state's entry (None: nothing to do) and how many files were downloaded."""
         known = self.state["documents"].get(str(item["id"]))
-        if known and known["updated_at"] == item["updated_at"] and all(
-                (self.folder / path).is_file() for path in known["files"]):
-            return
+        if known and known["updated_at"] == item["updated_at"] and (self.metadata_only or (
+                known["files"] is not None and all((self.folder / path).is_file() for path in known["files"]))):
+            return None, 0  # a run that fetches files fetches those a metadata-only run left (files: null)
         place = self.folder / _safe(item["symbol"])
-        files = []
-        for entry in item["files"]:
+        files, downloaded = [], 0
+        for entry in [] if self.metadata_only else item["files"]:
             path = place / _safe(entry["file_name"])
             if not (path.is_file() and _sha256(path) == entry["sha256"]):
                 self._download(entry, path)
+                downloaded += 1
             files.append(str(path.relative_to(self.folder)))
         _write_atomically(place / "document.json", json.dumps(item, indent=1, ensure_ascii=False).encode())
-        self.state["documents"][str(item["id"])] = {"updated_at": item["updated_at"], "files": files}
-        self.summary.documents_written += 1
+        return {"updated_at": item["updated_at"], "files": None if self.metadata_only else files}, downloaded
 
     def _download(self, entry: dict, path: Path) -> None:
         digest = hashlib.sha256()
@@ -147,25 +164,27 @@ class Mirror:
             os.unlink(handle.name)
             raise MirrorError(f"{entry['file_name']}: SHA-256 {digest.hexdigest()} is not {entry['sha256']}")
         os.replace(handle.name, path)
-        self.summary.files_downloaded += 1
 
 
-def mirror(base_url: str, token: str, folder: Path) -> Summary:
+def mirror(base_url: str, token: str, folder: Path, metadata_only: bool = False, per_page: int = PER_PAGE) -> Summary:
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60.0) as client:
-        return Mirror(client, folder).run()
+        return Mirror(client, folder, metadata_only, per_page).run()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url", help="the Secretariat's address, e.g. https://secretariat.example/")
     parser.add_argument("folder", type=Path, help="where the mirror is kept")
+    parser.add_argument("--metadata-only", action="store_true",
+                        help="keep each document's metadata (document.json), fetch no file")
+    parser.add_argument("--per-page", type=int, default=PER_PAGE, help=f"rows a request (1-1000, default {PER_PAGE})")
     args = parser.parse_args(argv)
     token = os.environ.get("CICA_TOKEN", "")
     if not token:
         parser.error("set CICA_TOKEN to an access token with the read scope")
     try:
-        summary = mirror(args.url, token, args.folder)
+        summary = mirror(args.url, token, args.folder, args.metadata_only, args.per_page)
     except (MirrorError, httpx.HTTPError) as error:
         print(f"mirror_inbox: {error}", file=sys.stderr)
         return 1
