@@ -9,7 +9,10 @@ pages, a step the record's state does not allow (a locked report, a reported act
 superseded plan, a report that exists) is a 409; any other broken rule a 422."""
 from __future__ import annotations
 
-from typing import NoReturn
+import inspect
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, NoReturn, TypeVar, cast
 
 from flask import abort
 from flask_babel import gettext as _
@@ -43,10 +46,47 @@ from secretariat_app.permissions.cbm import coordinated_area_ids
 from secretariat_app.permissions.tokens import Scope
 
 INVALID = [409, 422]
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def _conflict(error: RuleViolations) -> NoReturn:
     abort(409, description=" ".join(v.render(_) for v in error.violations))
+
+
+def _superseded(plan: CbmPaper) -> str | None:
+    return _("This action plan has been superseded: its activities are kept as they were. "
+             "Plan activities on the action plan in force.") if plan.status == PaperStatus.SUPERSEDED else None
+
+
+def _reported(activity: CbmActivity) -> str | None:
+    return _("The implementation of this activity has been reported: the activity stays as it was "
+             "planned.") if activity.report is not None else None
+
+
+def _locked(report: CbmAnnualReport) -> str | None:
+    return locked_violation().render(_) if report.status != ReportStatus.DRAFT else None
+
+
+def _as_on_the_page(refusal: Callable[[Any], str | None] | None = None,
+                    conflicts: type[RuleViolations] = StateConflict) -> Callable[[View], View]:
+    """What every writing operation here shares, after @access has loaded its record (the view's
+    first parameter) and checked the rule: a record whose state does not allow the step (`refusal`
+    gives the page's words) is a 409, and so is a service's refusal of that kind (`conflicts`); any
+    other broken rule stays a 422 (errors.py)."""
+    def decorate(view: View) -> View:
+        record_name = next(iter(inspect.signature(view).parameters))
+
+        @wraps(view)
+        def guarded(**kwargs: Any) -> Any:
+            message = refusal(kwargs[record_name]) if refusal is not None else None
+            if message:
+                abort(409, description=message)
+            try:
+                return view(**kwargs)
+            except conflicts as error:
+                _conflict(error)
+        return cast(View, guarded)
+    return decorate
 
 
 def _area(area: CbmArea) -> dict:
@@ -103,15 +143,10 @@ def cbm_area(area: CbmArea) -> AreaDetail:
 @bp.doc(summary="Plan an activity", operation_id="createCbmActivity", tags=["CBM"], responses=INVALID)
 @access(Action.COORDINATE_CBM_AREA, load=PLAN)
 @requires_scope(Scope.REPORT)
+@_as_on_the_page(_superseded)
 def cbm_activity_create(plan: CbmPaper, data: ActivityIn) -> ActivityOut:
     """Plan an activity on an action plan of the area, within its period."""
-    if plan.status == PaperStatus.SUPERSEDED:
-        abort(409, description=_("This action plan has been superseded: its activities are kept as they were. "
-                                 "Plan activities on the action plan in force."))
-    try:
-        return _activity(activity_service.create_activity(current_user, plan, _data(data)))
-    except StateConflict as error:
-        _conflict(error)
+    return _activity(activity_service.create_activity(current_user, plan, _data(data)))
 
 
 @bp.put("/cbm/activities/<int:activity_id>")
@@ -120,15 +155,10 @@ def cbm_activity_create(plan: CbmPaper, data: ActivityIn) -> ActivityOut:
 @bp.doc(summary="Change a planned activity", operation_id="updateCbmActivity", tags=["CBM"], responses=INVALID)
 @access(Action.COORDINATE_CBM_AREA, load=ACTIVITY)
 @requires_scope(Scope.REPORT)
+@_as_on_the_page(_reported)
 def cbm_activity_update(activity: CbmActivity, data: ActivityIn) -> ActivityOut:
     """Change a planned activity, until its implementation is reported."""
-    if activity.report is not None:
-        abort(409, description=_("The implementation of this activity has been reported: the activity stays as "
-                                 "it was planned."))
-    try:
-        return _activity(activity_service.update_activity(current_user, activity, _data(data)))
-    except StateConflict as error:
-        _conflict(error)
+    return _activity(activity_service.update_activity(current_user, activity, _data(data)))
 
 
 @bp.post("/cbm/areas/<int:area_id>/reports")
@@ -137,13 +167,11 @@ def cbm_activity_update(activity: CbmActivity, data: ActivityIn) -> ActivityOut:
 @bp.doc(summary="Open a year's annual report", operation_id="openCbmReport", tags=["CBM"], responses=INVALID)
 @access(Action.COORDINATE_CBM_AREA, load=AREA)
 @requires_scope(Scope.REPORT)
+@_as_on_the_page()
 def cbm_report_open(area: CbmArea, data: ReportOpenIn) -> ReportOut:
     """Open the area's annual report for a year an approved action plan covers (blank: the year proposed)."""
     year = data.year if data.year is not None else report_service.area_section(current_user, area).proposed_year
-    try:
-        return ReportOut(**_report(report_service.open_report(current_user, area, year)))
-    except StateConflict as error:
-        _conflict(error)
+    return ReportOut(**_report(report_service.open_report(current_user, area, year)))
 
 
 def _report_detail(report: CbmAnnualReport) -> ReportDetail:
@@ -167,11 +195,6 @@ def cbm_report(report: CbmAnnualReport) -> ReportDetail:
     return _report_detail(report)
 
 
-def _draft(report: CbmAnnualReport) -> None:
-    if report.status != ReportStatus.DRAFT:
-        _conflict(RuleViolations([locked_violation()]))
-
-
 @bp.put("/cbm/reports/<int:report_id>/summary")
 @bp.input(SummaryIn, location="json", arg_name="data")
 @bp.output(ReportDetail)
@@ -179,13 +202,10 @@ def _draft(report: CbmAnnualReport) -> None:
         responses=INVALID)
 @access(Action.COORDINATE_CBM_AREA, load=REPORT)
 @requires_scope(Scope.REPORT)
+@_as_on_the_page(_locked)
 def cbm_report_summary(report: CbmAnnualReport, data: SummaryIn) -> ReportDetail:
     """The report's overall summary in English and/or Russian, while it is a draft."""
-    _draft(report)
-    try:
-        report_service.update_summary(current_user, report, data.summary_en, data.summary_ru)
-    except StateConflict as error:
-        _conflict(error)
+    report_service.update_summary(current_user, report, data.summary_en, data.summary_ru)
     return _report_detail(report)
 
 
@@ -194,11 +214,8 @@ def cbm_report_summary(report: CbmAnnualReport, data: SummaryIn) -> ReportDetail
 @bp.doc(summary="Submit an annual report", operation_id="submitCbmReport", tags=["CBM"], responses=[409])
 @access(Action.COORDINATE_CBM_AREA, load=REPORT)
 @requires_scope(Scope.REPORT)
+@_as_on_the_page(_locked, conflicts=RuleViolations)  # as on the page: whatever stops a submission is a conflict
 def cbm_report_submit(report: CbmAnnualReport) -> ReportDetail:
     """Submit the report to the Secretariat: it is locked from then on (only the Secretariat can reopen it)."""
-    _draft(report)
-    try:
-        report_service.submit_report(current_user, report)
-    except RuleViolations as error:
-        _conflict(error)
+    report_service.submit_report(current_user, report)
     return _report_detail(report)
