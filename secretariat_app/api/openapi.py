@@ -8,10 +8,13 @@ from typing import Any, cast
 
 from apiflask import APIFlask
 from flask import current_app
+from flask_babel import get_locale, gettext
 
 from secretariat_app.api.schemas.problems import Problem
+from secretariat_app.api.spec_text import translated
 
-SPEC_KEY = "api_openapi"
+SPEC_KEY = "api_openapi"  # app.extensions: the document in each language, made once per process
+ENGLISH = "en"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 SCHEME = "bearerAuth"
 # What any operation may answer besides its own, and why.
@@ -90,11 +93,21 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def spec() -> dict[str, Any]:
-    """The finished document, made once per process (the views do not change while it runs)."""
+def english_spec() -> dict[str, Any]:
+    """The finished document as the code writes it, made once per process (the views do not
+    change while it runs)."""
     app = cast(APIFlask, current_app)
-    document = app.extensions.get(SPEC_KEY)
-    if document is None:
-        document = finish(cast(dict[str, Any], app.spec))
-        app.extensions[SPEC_KEY] = document
-    return cast(dict[str, Any], document)
+    documents = app.extensions.setdefault(SPEC_KEY, {})
+    if ENGLISH not in documents:
+        documents[ENGLISH] = finish(cast(dict[str, Any], app.spec))
+    return cast(dict[str, Any], documents[ENGLISH])
+
+
+def spec() -> dict[str, Any]:
+    """The finished document in the request's language (core/localisation.py: `?lang=`, then
+    Accept-Language), each language's made once per process."""
+    language = str(get_locale() or ENGLISH)
+    documents = current_app.extensions.setdefault(SPEC_KEY, {})
+    if language not in documents:
+        documents[language] = translated(english_spec(), gettext)
+    return cast(dict[str, Any], documents[language])

@@ -6,15 +6,14 @@ from __future__ import annotations
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
 from flask import Flask, Request, Response
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
+from pydantic import ValidationError
 from werkzeug.datastructures import Headers
 
 from secretariat_app.api.authentication import authenticate_api_request
-from secretariat_app.core.problems import API_PREFIX, problem
-
-# The API's open pages: rendered in the site's layout, which may write the session (a form's token).
-OPEN_PATHS = frozenset({"/api/v1/", "/api/v1/openapi.json"})
+from secretariat_app.api.field_errors import field_errors
+from secretariat_app.core.problems import API_OPEN_PATHS, API_PREFIX, problem
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -22,8 +21,9 @@ class SessionInterface(SecureCookieSessionInterface):
     never names the API's reader, authentication.py) and none is written; nothing to verify or
     sign on every request."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if request.path.startswith(API_PREFIX) and request.path not in OPEN_PATHS:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # The open pages keep it: they are rendered in the site's layout, which may write it (a form's token).
+        if request.path.startswith(API_PREFIX) and request.path not in API_OPEN_PATHS:
             return self.make_null_session(app)
         return super().open_session(app, request)
 
@@ -37,7 +37,10 @@ API_SETTINGS = {
 
 def _error(error: HTTPError) -> Response:
     """An invalid query or body (422, from the typed schemas), or APIFlask's abort."""
-    if error.status_code == 422 and isinstance(error.detail, dict):
+    if error.status_code == 422 and isinstance(error.__cause__, ValidationError):
+        # pydantic's own report, each error in the request's language (api/field_errors.py)
+        response = problem(422, _("Some of the values given are not valid."), errors=field_errors(error.__cause__))
+    elif error.status_code == 422 and isinstance(error.detail, dict):
         errors = [{"field": field, "message": " ".join(messages)}
                   for fields in error.detail.values() if isinstance(fields, dict)
                   for field, messages in fields.items()]

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from secretariat_app.core.problems import API_OPEN_PATHS
 from secretariat_app.extensions import babel
 
 
@@ -27,6 +28,10 @@ def select_locale() -> str:
     API (/api/), the request's Accept-Language first: a program says what it reads."""
     languages = current_app.config["LANGUAGES"]
     if request.path.startswith("/api/"):
+        # The reference and its document may be asked for in a language by address (?lang=ru).
+        chosen = request.args.get("lang") if request.path in API_OPEN_PATHS else None
+        if chosen in languages:
+            return str(chosen)
         # Only the token's owner, once known (g._login_user): a cookie never names the API's reader.
         asked = request.accept_languages.best_match(languages)
         reader = g.get("_login_user")

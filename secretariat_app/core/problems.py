@@ -12,6 +12,9 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
+# The API's open pages (no token): its reference and OpenAPI document, in the site's layout and
+# in a language the address may name (?lang=ru).
+API_OPEN_PATHS = frozenset({"/api/v1/", "/api/v1/openapi.json"})
 
 
 def problem(status: int, detail: str, **extensions: Any) -> Response:

@@ -75,3 +75,40 @@ def test_the_reference_page_shows_every_operation(client, language, heading):
         assert path in page
     assert "Problem" in page and "sha256" in page
 
+
+
+def test_the_document_is_in_the_readers_language(client):
+    english = client.get("/api/v1/openapi.json").get_json()
+    russian = client.get("/api/v1/openapi.json", headers={"Accept-Language": "ru"})
+    assert russian.headers["Content-Language"] == "ru" and "Accept-Language" in russian.headers["Vary"]
+    by_address = client.get("/api/v1/openapi.json?lang=ru", headers={"Accept-Language": "en"}).get_json()
+    assert by_address == russian.get_json()
+    inbox_en, inbox_ru = english["paths"]["/api/v1/inbox"]["get"], by_address["paths"]["/api/v1/inbox"]["get"]
+    assert (inbox_en["summary"], inbox_ru["summary"]) == ("The inbox", "Входящие")
+    assert inbox_en["description"].startswith("What reached the delegate's delegation, or the delegate by name")
+    assert inbox_ru["description"].startswith("То, что поступило делегации делегата")
+    assert inbox_ru["responses"]["401"]["description"] == "Токен доступа не передан, неизвестен, отозван или истёк."
+    item = by_address["components"]["schemas"]["InboxPage.InboxItem"]["properties"]
+    assert item["languages"]["description"] == "Языки, на которых у документа есть версия."
+    assert by_address["info"]["description"].startswith("JSON API Секретариата СВМДА")
+    # the same document otherwise: only the words change
+    assert english["paths"].keys() == by_address["paths"].keys()
+    assert inbox_ru["operationId"] == inbox_en["operationId"] and inbox_ru["parameters"][0]["name"] == "q"
+
+
+def test_every_text_of_the_document_is_listed_for_translation_and_translated(app, document):
+    from flask_babel import force_locale, gettext
+
+    from secretariat_app.api.spec_text import MESSAGES, messages_source, texts
+    assert MESSAGES.read_text() == messages_source(document), \
+        "the document's texts changed: run `python -m secretariat_app.api.spec_text` and translate the new ones"
+    with app.test_request_context(), force_locale("ru"):
+        untranslated = [text for text in texts(document) if gettext(text) == text]
+    assert untranslated == []
+
+
+def test_the_reference_page_follows_the_language_asked_for_by_address(client):
+    page = client.get("/api/v1/?lang=ru", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Справочник API" in page and "Входящие" in page and "Подтвердить получение" in page
+    assert 'href="/api/v1/openapi.json?lang=ru"' in page and 'href="/api/v1/?lang=en"' in page
+    assert "The inbox" not in page

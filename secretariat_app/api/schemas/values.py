@@ -7,16 +7,17 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from secretariat_app.core.ids import LARGEST_ID  # what a table's key holds
+from secretariat_app.core.ids import LARGEST_ID
+from secretariat_app.domain.violations import N_  # what a table's key holds
 
 
 def _storable(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain a NUL character")
+        raise ValueError(N_("must not contain a NUL character"))  # in Russian too: api/field_errors.py
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("is not valid Unicode text") from error
+        raise ValueError(N_("is not valid Unicode text")) from error
     return value
 
 

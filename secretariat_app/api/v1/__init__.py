@@ -17,6 +17,7 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 Every request is authenticated by its bearer token (api/authentication.py), never by
 a cookie; CSRF does not apply; each token is rate-limited (API_RATE_LIMIT). Every
 view declares @access as a page does, and the scope it needs (@requires_scope)."""
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -37,8 +38,8 @@ class Blueprint(APIBlueprint):
     encodes again: the same document, in a third of the time for a page of the inbox. The model
     was validated when the view made it; APIFlask's own path serves any other answer."""
 
-    def output(self, schema: Any, status_code: int = 200, *args: Any, **kwargs: Any
-               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def output(self, schema: Any, status_code: int = 200, *args: Any,  # type: ignore[override]  # passed on
+               **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         declare = super().output(schema, status_code, *args, **kwargs)
 
         def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,6 +50,17 @@ class Blueprint(APIBlueprint):
                     return Response(answer.model_dump_json(by_alias=True), status=status_code, mimetype=JSON)
                 return answer
             return declare(dumped)
+        return decorate
+
+
+    def doc(self, *args: Any, **kwargs: Any  # type: ignore[override]  # passed on as given
+            ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """APIFlask's, but the operation's description is the view's whole docstring: given a summary,
+        APIFlask would still take the docstring's first line for one and describe with the rest."""
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            if "description" not in kwargs and view.__doc__:
+                kwargs["description"] = inspect.cleandoc(view.__doc__)
+            return APIBlueprint.doc(self, *args, **kwargs)(view)
         return decorate
 
 
