@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (each text on one line, as the document holds it)
 """The texts of the OpenAPI document, for Babel to extract (written by api/spec_text.py:
 `python -m secretariat_app.api.spec_text`; do not edit by hand)."""
 from secretariat_app.domain.violations import N_
@@ -57,6 +58,7 @@ MESSAGES = (
     N_('In Russian; none while its translation is pending.'),
     N_('Local time in `timezone`, without an offset.'),
     N_('Meetings'),
+    N_("Merge open proposals of a paragraph into new wording (English and Russian), with the reason\nrecorded; the proposals that no longer fit lapse, as on the negotiation's page."),
     N_('My CBM areas'),
     N_("My delegation's participants"),
     N_("My delegation's position on a paragraph"),
@@ -99,6 +101,8 @@ MESSAGES = (
     N_("The areas the token's owner coordinates today."),
     N_("The body's code (SOC, SWG, ...)."),
     N_("The chair's acceptance or drop of a proposal"),
+    N_("The chair's merge of open proposals of one paragraph into new wording, as the negotiation's page\nmerges them."),
+    N_("The chair's merge of proposals"),
     N_('The current revision: the latest the reader may read.'),
     N_('The decisions the reader may read (outside the Secretariat: adopted ones), in the order recorded.'),
     N_("The delegation's state, in English."),
@@ -120,7 +124,10 @@ MESSAGES = (
     N_('The latest version of each language.'),
     N_('The meeting, and the ids of its documents the reader may read.'),
     N_('The meetings the reader may see (a delegate: those their delegation is invited to), earliest first.'),
+    N_('The merged wording in English.'),
+    N_('The merged wording in Russian.'),
     N_("The negotiated texts the reader may open, newest first (a delegate: a member delegation's,\non a document that reached it)."),
+    N_('The open proposals merged.'),
     N_('The other documents of its lineage the reader may read.'),
     N_("The paragraph's label in the compiled text (English)."),
     N_('The parameter or field the message is about.'),
@@ -140,6 +147,7 @@ MESSAGES = (
     N_('The words replaced, or after which to insert.'),
     N_('This address does not accept that kind of request.'),
     N_('Too many requests with this token: wait as Retry-After says.'),
+    N_('Unprocessable Entity'),
     N_('Upload a language version'),
     N_('Validation error'),
     N_('What could not be sent, to whom and why, the latest first; resend them on the site.'),
@@ -161,6 +169,8 @@ MESSAGES = (
     N_('Why (recorded).'),
     N_('With audience `delegations`.'),
     N_('With audience `persons`.'),
+    N_('Withdraw a proposal'),
+    N_("Withdraw one of the delegation's own open proposals; it stays on the text, marked withdrawn."),
     N_('Words to look for in symbols, titles and text, in English and Russian: the results are ranked, paged by `cursor` (at most 200).'),
     N_('application/problem+json: the same message a page shows for the same refusal, in the\nlanguage of Accept-Language.'),
     N_('draft (the coordinator edits) -> submitted (locked) -> published (observers may read).\nA Secretariat reopening puts a submitted report back to draft, recorded.'),

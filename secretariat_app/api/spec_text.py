@@ -79,7 +79,8 @@ def translated(document: dict[str, Any], gettext: Callable[[str], str]) -> dict[
 
 def messages_source(document: dict[str, Any]) -> str:
     """api/spec_messages.py for `document`: each text marked for Babel."""
-    lines = ['"""The texts of the OpenAPI document, for Babel to extract (written by api/spec_text.py:',
+    lines = ["# ruff: noqa: E501  (each text on one line, as the document holds it)",
+             '"""The texts of the OpenAPI document, for Babel to extract (written by api/spec_text.py:',
              '`python -m secretariat_app.api.spec_text`; do not edit by hand)."""',
              "from secretariat_app.domain.violations import N_", "", "MESSAGES = ("]
     lines += [f"    N_({text!r})," for text in sorted(texts(document))]  # sorted: the same file from any run

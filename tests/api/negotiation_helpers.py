@@ -27,6 +27,12 @@ def paragraph(text: NegotiatedText, position: int) -> TextParagraph:
 OP1 = 3  # title, PP1, OP1...
 
 
-def beta_proposes(c: Cast, text: NegotiatedText) -> TextProposal:
+def beta_proposes(c: Cast, text: NegotiatedText, wording: str = "regular consultations",
+                  position: int = OP1, target: str = "consultations") -> TextProposal:
     return proposals.propose(c.b1, text, c.beta, proposals.ProposalData(
-        paragraph(text, OP1).id, "replace", "en", "consultations", "regular consultations", "Clearer"))
+        paragraph(text, position).id, "replace", "en", target, wording, "Clearer"))
+
+
+def alpha_proposes(c: Cast, text: NegotiatedText, wording: str, position: int, target: str) -> TextProposal:
+    return proposals.propose(c.a1, text, c.alpha, proposals.ProposalData(
+        paragraph(text, position).id, "replace", "en", target, wording, "Clearer"))

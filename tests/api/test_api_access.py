@@ -21,7 +21,7 @@ from secretariat_app.meetings.models import Invitation, Participant
 from secretariat_app.permissions import Audience, requirement_of
 from secretariat_app.permissions.tokens import Scope
 from tests.api.helpers import bearer, token_for
-from tests.api.negotiation_helpers import OP1, beta_proposes, negotiation, paragraph
+from tests.api.negotiation_helpers import OP1, alpha_proposes, beta_proposes, negotiation, paragraph
 from tests.documents_helpers import body, cast, library, meeting
 
 ALL = (Scope.READ, Scope.ACKNOWLEDGE, Scope.NEGOTIATE, Scope.REGISTER)
@@ -60,6 +60,11 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
     g2 = docs["G2"]  # GENERAL, circulated to alpha only
     text = negotiation(c)  # LIMITED, circulated to alpha and beta
     op1, betas = paragraph(text, OP1).id, beta_proposes(c, text).id
+    # On OP2 (position 4): beta's to withdraw, and one of each member's for the chair to merge.
+    op2 = paragraph(text, OP1 + 1).id
+    withdrawable = beta_proposes(c, text, "the annual report", OP1 + 1, "the report").id
+    merged = [alpha_proposes(c, text, "the reports", OP1 + 1, "the report").id,
+              beta_proposes(c, text, "the first report", OP1 + 1, "the report").id]
     amendment = {"kind": "replace", "language": "en", "target": "consultations", "text": "talks"}
     MEETING = {"body_id": body().id, "title_en": "SOC 2028", "title_ru": "СОК 2028", "starts_at": "2028-06-01T10:00:00",
                "ends_at": "2028-06-01T18:00:00"}
@@ -107,6 +112,12 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
              json={"position": "reserve"}),
         Door("api.decide", "POST", f"/api/v1/negotiations/{text.id}/proposals/{betas}/decision", 403, 403, 403, 200,
              json={"decision": "drop", "reason": "No support"}),
+        # Only the proposing delegation withdraws (alpha: the rule refuses, 422), before the merge lapses it.
+        Door("api.withdraw", "POST", f"/api/v1/negotiations/{text.id}/proposals/{withdrawable}/withdrawal",
+             422, 200, 404, 403),
+        Door("api.merge", "POST", f"/api/v1/negotiations/{text.id}/paragraphs/{op2}/merge", 403, 403, 403, 200,
+             json={"proposal_ids": merged, "wording_en": "OP2. They welcome the reports of the Secretariat.",
+                   "wording_ru": "OP2. Они приветствуют доклады Секретариата.", "reason": "Both, together"}),
     ]
 
 

@@ -16,7 +16,7 @@ from secretariat_app.negotiations.models import ProposalStatus, TextProposal
 from secretariat_app.negotiations.services import proposals
 from secretariat_app.permissions.tokens import Scope
 from tests.api.helpers import bearer, token_for
-from tests.api.negotiation_helpers import OP1, beta_proposes, negotiation, paragraph
+from tests.api.negotiation_helpers import OP1, alpha_proposes, beta_proposes, negotiation, paragraph
 from tests.documents_helpers import cast
 
 DELEGATE = (Scope.READ, Scope.NEGOTIATE)
@@ -145,3 +145,53 @@ def test_the_chair_accepts_and_drops_with_a_reason(app_ctx, client):
     db.session.expire_all()
     assert db.session.get(TextProposal, later.id).status == ProposalStatus.DROPPED
     assert _actions()[-1] == "negotiation.drop"
+
+
+def test_a_delegation_withdraws_its_own_proposal_only(app_ctx, client):
+    c = cast()
+    text = negotiation(c)
+    own = beta_proposes(c, text)
+    url = f"/api/v1/negotiations/{text.id}/proposals/{own.id}/withdrawal"
+    theirs = client.post(url, headers=bearer(token_for(c.a1, *DELEGATE), **{"Accept-Language": "en"}))
+    assert theirs.status_code == 422 and theirs.mimetype == "application/problem+json"
+    db.session.expire_all()
+    assert db.session.get(TextProposal, own.id).status == ProposalStatus.OPEN
+    withdrawn = client.post(url, headers=bearer(token_for(c.b1, *DELEGATE)))
+    assert withdrawn.status_code == 200, withdrawn.get_data(as_text=True)
+    assert withdrawn.get_json()["id"] == own.id and withdrawn.get_json()["status"] == "withdrawn"
+    db.session.expire_all()
+    assert db.session.get(TextProposal, own.id).status == ProposalStatus.WITHDRAWN
+    assert _actions()[-1] == "negotiation.withdraw"
+    again = client.post(url, headers=bearer(token_for(c.b1, *DELEGATE)))
+    assert again.status_code == 422  # no longer open
+
+
+def test_the_chair_merges_proposals_of_one_paragraph_into_new_wording(app_ctx, client):
+    c = cast()
+    text = negotiation(c)
+    op2 = paragraph(text, OP1 + 1)
+    merged = [alpha_proposes(c, text, "the reports", OP1 + 1, "the report"),
+              beta_proposes(c, text, "the first report", OP1 + 1, "the report")]
+    elsewhere = beta_proposes(c, text)  # on OP1
+    officer = bearer(token_for(c.officer, Scope.READ, Scope.OFFICER))
+    url = f"/api/v1/negotiations/{text.id}/paragraphs/{op2.id}/merge"
+    wording = {"wording_en": "They welcome the reports of the Secretariat.",
+               "wording_ru": "Они приветствуют доклады Секретариата."}
+    mixed = client.post(url, headers=officer, json={"proposal_ids": [merged[0].id, elsewhere.id], **wording,
+                                                    "reason": "Together"})
+    assert mixed.status_code == 404  # a proposal of another paragraph is not this paragraph's
+    empty = client.post(url, headers=officer, json={"proposal_ids": [], **wording, "reason": "Together"})
+    assert empty.status_code == 422 and empty.get_json()["errors"][0]["field"] == "proposal_ids"
+    done = client.post(url, headers=officer, json={"proposal_ids": [p.id for p in merged], **wording,
+                                                   "reason": "Together"})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert done.get_json()["decision"] == "merge"
+    assert done.get_json()["closed"] == {str(p.id): "merged" for p in merged}
+    db.session.expire_all()
+    assert paragraph(text, OP1 + 1).wording_en == "They welcome the reports of the Secretariat."
+    assert paragraph(text, OP1 + 1).wording_ru == "Они приветствуют доклады Секретариата."
+    assert db.session.get(TextProposal, elsewhere.id).status == ProposalStatus.OPEN
+    assert _actions()[-1] == "negotiation.merge"
+    delegate = client.post(url, headers=bearer(token_for(c.a1, *DELEGATE)),
+                           json={"proposal_ids": [elsewhere.id], **wording, "reason": "Mine"})
+    assert delegate.status_code == 403

@@ -27,7 +27,9 @@ OPERATIONS = {("get", "/api/v1/inbox"), ("get", "/api/v1/documents/{document_id}
               ("post", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/proposals"),
               ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/stance"),
               ("put", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/position"),
-              ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/decision")}
+              ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/decision"),
+              ("post", "/api/v1/negotiations/{text_id}/proposals/{proposal_id}/withdrawal"),
+              ("post", "/api/v1/negotiations/{text_id}/paragraphs/{paragraph_id}/merge")}
 
 
 @pytest.fixture

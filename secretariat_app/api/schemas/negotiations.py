@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from secretariat_app.api.schemas.values import Text
+from secretariat_app.api.schemas.values import Id, Text
 from secretariat_app.domain.negotiation_rules import JUSTIFICATION_MAX, REASON_MAX, WORDING_MAX
 from secretariat_app.negotiations.models import (
     ChairDecisionKind,
@@ -131,6 +131,18 @@ class ChairDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "drop"]
+    reason: Text = Field(default="", max_length=REASON_MAX, description="Why (recorded).")
+
+
+class MergeIn(BaseModel):
+    """The chair's merge of open proposals of one paragraph into new wording, as the negotiation's page
+    merges them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    proposal_ids: list[Id] = Field(min_length=1, max_length=100, description="The open proposals merged.")
+    wording_en: Text = Field(default="", max_length=WORDING_MAX, description="The merged wording in English.")
+    wording_ru: Text = Field(default="", max_length=WORDING_MAX, description="The merged wording in Russian.")
     reason: Text = Field(default="", max_length=REASON_MAX, description="Why (recorded).")
 
 

@@ -1,7 +1,7 @@
 """What a member delegation does in a negotiation through the API (propose an amendment,
-support or object to another's proposal, state its position on a paragraph: the
-`negotiate` scope) and the chair's acceptance or drop of a proposal, recorded by the
-Secretariat with the reason (the `officer` scope).
+support or object to another's proposal, withdraw its own, state its position on a
+paragraph: the `negotiate` scope) and the chair's acceptance, drop or merge of proposals,
+recorded by the Secretariat with the reason (the `officer` scope).
 
 The pages' rule and the pages' services: taking part is permissions.negotiations'
 (a delegate of a member delegation that may read the text, while it is under
@@ -17,6 +17,7 @@ from secretariat_app.api.authentication import requires_scope
 from secretariat_app.api.schemas.negotiations import (
     ChairDecisionIn,
     ChairDecisionOut,
+    MergeIn,
     PositionIn,
     PositionOut,
     ProposalIn,
@@ -27,7 +28,7 @@ from secretariat_app.api.schemas.negotiations import (
 from secretariat_app.api.v1 import bp
 from secretariat_app.api.v1.routes_negotiations import TEXT, negotiation_detail
 from secretariat_app.extensions import db
-from secretariat_app.negotiations.models import NegotiatedText, TextParagraph, TextProposal
+from secretariat_app.negotiations.models import ChairDecision, NegotiatedText, TextParagraph, TextProposal
 from secretariat_app.negotiations.services import chair, proposals
 from secretariat_app.permissions import Action, access
 from secretariat_app.permissions.tokens import Scope
@@ -81,6 +82,18 @@ def stance(text: NegotiatedText, proposal_id: int, data: StanceIn) -> StanceOut:
                      stated_at=row.stated_at)
 
 
+@bp.post("/negotiations/<int:text_id>/proposals/<int:proposal_id>/withdrawal")
+@bp.output(ProposalOut)
+@bp.doc(summary="Withdraw a proposal", operation_id="withdrawProposal", tags=["Negotiations"], responses=INVALID)
+@access(Action.TAKE_PART_IN_NEGOTIATION, load=TEXT)
+@requires_scope(Scope.NEGOTIATE)
+def withdraw(text: NegotiatedText, proposal_id: int) -> ProposalOut:
+    """Withdraw one of the delegation's own open proposals; it stays on the text, marked withdrawn."""
+    proposal = _of_text(TextProposal, proposal_id, text)
+    proposals.withdraw(current_user, proposal)
+    return _proposal_out(text, proposal.id)
+
+
 @bp.put("/negotiations/<int:text_id>/paragraphs/<int:paragraph_id>/position")
 @bp.input(PositionIn, location="json", arg_name="data")
 @bp.output(PositionOut)
@@ -111,6 +124,32 @@ def decide(text_id: int, proposal_id: int, data: ChairDecisionIn) -> ChairDecisi
         abort(404)
     proposal = _of_text(TextProposal, proposal_id, text)
     row = chair.decide(current_user, text, data.decision, (proposal.id,), data.reason)
+    return _decision_out(row)
+
+
+@bp.post("/negotiations/<int:text_id>/paragraphs/<int:paragraph_id>/merge")
+@bp.input(MergeIn, location="json", arg_name="data")
+@bp.output(ChairDecisionOut)
+@bp.doc(summary="The chair's merge of proposals", operation_id="mergeProposals", tags=["Officers"],
+        responses=INVALID)
+@access(Action.MANAGE_NEGOTIATIONS)
+@requires_scope(Scope.OFFICER)
+def merge(text_id: int, paragraph_id: int, data: MergeIn) -> ChairDecisionOut:
+    """Merge open proposals of a paragraph into new wording (English and Russian), with the reason
+    recorded; the proposals that no longer fit lapse, as on the negotiation's page."""
+    text = db.session.get(NegotiatedText, text_id)
+    if text is None:
+        abort(404)
+    paragraph = _of_text(TextParagraph, paragraph_id, text)
+    for proposal_id in data.proposal_ids:  # the page merges what its paragraph lists: a proposal of another, 404
+        if _of_text(TextProposal, proposal_id, text).paragraph_id != paragraph.id:
+            abort(404)
+    row = chair.decide(current_user, text, "merge", data.proposal_ids, data.reason,
+                       {"en": data.wording_en, "ru": data.wording_ru})
+    return _decision_out(row)
+
+
+def _decision_out(row: ChairDecision) -> ChairDecisionOut:
     return ChairDecisionOut(id=row.id, paragraph_id=row.paragraph_id, decision=row.decision,
                             reason=row.reason, decided_at=row.decided_at,
                             closed={str(p.id): p.status.value for p in chair.closed_by(row)})
