@@ -149,3 +149,24 @@ def test_a_cursor_that_is_not_one_starts_at_the_beginning(shelf, client):
     c, items, _ = shelf
     secret = token_for(c.a1)
     assert keys(items, listed(client, secret, "cursor=nonsense")) == {"budget", "report", "note"}
+
+
+def test_the_inbox_page_answer_is_the_models_document_byte_for_byte(shelf, client):
+    """The busiest answer is written from the rows, not through the models: it must be what
+    InboxPage would write, value for value and byte for byte (times, choices, absent fields)."""
+    from secretariat_app.api.schemas.documents import InboxPage
+    from secretariat_app.api.v1.routes_inbox import page_document
+
+    c, items, june = shelf
+    secret = token_for(c.a1)
+    for query in ("", "per_page=1", f"meeting={june.id}"):
+        response = client.get(f"/api/v1/inbox?{query}", headers=bearer(secret))
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        modelled = InboxPage.model_validate_json(response.get_data())
+        assert response.get_data(as_text=True) == modelled.model_dump_json()
+    page = inbox_page(c.a1, per_page=2)
+    assert InboxPage.model_validate(page_document(page)).model_dump(mode="json") == \
+        {**page_document(page), "items": [
+            {**item, "circulated_at": item["circulated_at"].isoformat().replace("+00:00", "Z")}
+            for item in page_document(page)["items"]]}
+    assert page_document(page)["next_cursor"] is not None

@@ -9,12 +9,15 @@ Three answers from the services the pages use, one rule (permissions.documents):
   (documents/services/changes.py), for synchronisation."""
 from __future__ import annotations
 
-from flask import url_for
+from typing import Any
+
+from flask import Response, url_for
 from flask_login import current_user
+from pydantic_core import to_json
 
 from secretariat_app.api.authentication import requires_scope
 from secretariat_app.api.schemas.documents import FileOut, InboxItem, InboxPage, InboxQuery
-from secretariat_app.api.v1 import bp
+from secretariat_app.api.v1 import JSON, bp
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.documents.services import changes
 from secretariat_app.documents.services import inbox as inbox_service
@@ -33,7 +36,7 @@ SEARCH_PAGE = "p"
 @access(Audience.DELEGATE)
 @requires_scope(Scope.READ)
 @search_limit
-def inbox(query: InboxQuery) -> InboxPage:
+def inbox(query: InboxQuery) -> InboxPage | Response:
     """What reached the delegate's delegation, or the delegate by name: the inbox page's list,
     with its filters. Give `q` to search, `updated_since` to synchronise."""
     filters = inbox_service.InboxFilters(
@@ -45,11 +48,21 @@ def inbox(query: InboxQuery) -> InboxPage:
         return _search(query, filters)
     page = inbox_service.inbox_page(current_user, filters, inbox_service.Cursor.parse(query.cursor),
                                     per_page=query.per_page)
-    return InboxPage(items=[InboxItem(
-        id=row.document_id, symbol=row.symbol, title_en=row.title_en, title_ru=row.title_ru, doc_type=row.doc_type,
-        level=row.level, status=row.status, circulated_at=row.circulated_at, unread=row.unread,
-        acknowledged=row.acknowledged, meeting_id=row.meeting_id, languages=[code for code, _ in row.languages])
-        for row in page.rows], next_cursor=page.next_cursor.token() if page.next_cursor else None)
+    return Response(to_json(page_document(page)), mimetype=JSON)
+
+
+def page_document(page: inbox_service.InboxPage) -> dict[str, Any]:
+    """The inbox page's rows as InboxPage's document, written straight from the rows the service
+    typed (the request's busiest answer): InboxPage's own fields, in its order, with the values
+    its model would hold; built and checked through the model by tests/api/test_inbox_api.py. Made
+    and validated as models, a page of 50 cost 730 µs against 100 µs this way."""
+    return {"items": [{
+        "id": row.document_id, "symbol": row.symbol, "title_en": row.title_en, "title_ru": row.title_ru,
+        "doc_type": row.doc_type.value, "level": row.level.value, "status": row.status.value,
+        "circulated_at": row.circulated_at, "unread": row.unread, "acknowledged": row.acknowledged,
+        "meeting_id": row.meeting_id, "languages": [code for code, _ in row.languages],
+        "updated_at": None, "passage": None, "files": None} for row in page.rows],
+        "next_cursor": page.next_cursor.token() if page.next_cursor else None}
 
 
 def _changes(query: InboxQuery, filters: inbox_service.InboxFilters) -> InboxPage:
