@@ -40,7 +40,8 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=16), nullable=False),
         sa.Column('object_id', sa.Integer(), nullable=False),
-        sa.Column('body', sa.Text(), nullable=False),
+        # A default: the app's indexing (rebuild, below) no longer writes it (c7e1f3a5b9d2 drops it).
+        sa.Column('body', sa.Text(), nullable=False, server_default=''),
         sa.Column('indexed_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entry')),
         sa.UniqueConstraint('kind', 'object_id', name=op.f('uq_search_entry_kind_object_id')),

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from flask import current_app, has_app_context
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.accounts.models.people import Delegation, Role
-from secretariat_app.accounts.models.states import MembershipStatus
+from secretariat_app.accounts.models.states import Membership, MembershipStatus
 from secretariat_app.cbm.models import (
     CbmActivity,
     CbmActivityReport,
@@ -31,6 +32,7 @@ from secretariat_app.cbm.models import (
     CbmPaper,
     ReportStatus,
 )
+from secretariat_app.core import cache_generation
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.domain.cbm_visibility import ReaderScope, ReportRule
 from secretariat_app.extensions import db
@@ -72,14 +74,51 @@ def delegation_status(user, day: date | None = None) -> MembershipStatus | None:
     return user.delegation.status_on(day or forum_today())
 
 
-def reader_scope(user, day: date | None = None) -> ReaderScope:
-    """What `user` may learn of the CBM implementation on `day` (today by default)."""
+# The states' status on a day, kept per process under the cache generation
+# (core/cache_generation.py): every change to a membership draws a new one, so a
+# status kept is the one the database holds, in this process and every other.
+_STATUS_KEY = "cbm_state_status"
+_STATUS_KEPT = 10_000  # (state, day) pairs kept at most under one generation
+cache_generation.watch(Membership)
+
+
+def _status_and_membership(user, day: date) -> tuple[MembershipStatus | None, bool]:
+    """delegation_status and whether that status is membership (Delegation.is_member_on)."""
+    status = delegation_status(user, day)
+    return status, status is not None and user.delegation.is_member_on(day)
+
+
+def _kept_status_and_membership(user, day: date) -> tuple[MembershipStatus | None, bool]:
+    """_status_and_membership, read from the database (the state's memberships: one
+    statement) only once per state and day in a process until a membership changes."""
+    if not is_delegate(user) or user.delegation is None:
+        return None, False
+    generation, changing = cache_generation.current(), cache_generation.uncommitted_changes()
+    kept: tuple[int | None, dict[tuple[int, date], tuple[MembershipStatus | None, bool]]] | None = \
+        current_app.extensions.get(_STATUS_KEY)
+    if kept is None or kept[0] != generation or len(kept[1]) >= _STATUS_KEPT:
+        kept = (generation, {})
+    key = (user.delegation.state_id, day)
+    if key in kept[1] and not changing:
+        return kept[1][key]
+    found = _status_and_membership(user, day)
+    if not changing:
+        kept[1][key] = found
+        current_app.extensions[_STATUS_KEY] = kept
+    return found
+
+
+def reader_scope(user, day: date | None = None, *, kept: bool = False) -> ReaderScope:
+    """What `user` may learn of the CBM implementation on `day` (today by default).
+    `kept`: the delegation's membership status as kept in this process
+    (_kept_status_and_membership: no statement, unless a membership changed)."""
     day = day or forum_today()
     secretariat = is_secretariat(user)
-    status = delegation_status(user, day)
+    status, member = (_kept_status_and_membership if kept and has_app_context()
+                      else _status_and_membership)(user, day)
     return ReaderScope(
         secretariat=secretariat,
-        member=status is not None and user.delegation.is_member_on(day),
+        member=member,
         coordinated_area_ids=coordinated_area_ids(user, day),
         outsider=not secretariat and status is None,
     )

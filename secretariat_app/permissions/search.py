@@ -111,8 +111,11 @@ class BesideRules:
 
 
 def beside_rules(user) -> BesideRules:
+    """The reader's rules for the meetings, decisions and reports; the delegation's
+    membership (the report rule's) as kept in the process under the cache
+    generation (permissions.cbm.reader_scope): no statement of its own."""
     return BesideRules(is_secretariat(user) or is_delegate(user), decision_statuses(user),
-                       reader_scope(user).report_rule())
+                       reader_scope(user, kept=True).report_rule())
 
 
 def meetings_clause(rules: BesideRules) -> ColumnElement[bool]:

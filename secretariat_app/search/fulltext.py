@@ -38,8 +38,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 # Where the passage's marks go before the text is escaped (characters no text holds).
 START, STOP = "\x02", "\x03"
-# How much of an object's text is kept: the index of a very long text would pass
-# PostgreSQL's 1 MB tsvector limit, and a passage is looked for in the beginning.
+# How much of an object's text is indexed (the index of a very long text would pass
+# PostgreSQL's 1 MB tsvector limit), and how much of it a passage is looked for in.
 MAX_TERMS_CHARS = 400_000
 MAX_BODY_CHARS = 60_000
 HEAD_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25's column weights (PostgreSQL: weights A and D)
@@ -65,9 +65,6 @@ class Parts:
         part = self.head if where == "head" else self.body
         if text_:
             part[language] = (part.get(language, "") + "\n" + text_).strip()
-
-    def body_text(self) -> str:
-        return "\n".join(self.body[lang] for lang in ("en", "ru", "other") if self.body.get(lang))
 
 
 # Stemming (SQLite's side, and the passage there) -------------------------------------------
@@ -300,8 +297,10 @@ class Match:
         return scored
 
     def passage(self, body) -> ColumnElement:
-        """The marked passage of `body` (PostgreSQL); on SQLite the body itself,
-        marked by `headline` in Python for the rows of the page only."""
+        """The marked passage of the text `body` (its first MAX_BODY_CHARS
+        characters) on PostgreSQL; on SQLite that text itself, marked by `headline`
+        in Python. Ask for it for the rows of a page only."""
+        body = func.substr(body, 1, MAX_BODY_CHARS)
         if not self.postgresql:
             return body
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from secretariat_app.cbm.models import CbmAnnualReport, CbmArea
+from secretariat_app.core.columns import utcnow
 from secretariat_app.decisions.models import Decision
 from secretariat_app.documents.models import Document, DocumentVersion, FileText, TextStatus
 from secretariat_app.documents.signals import file_text_changed
@@ -129,13 +130,12 @@ def index(connection: Connection, kind: SearchKind, ids: Iterable[int]) -> None:
     if gone:
         connection.execute(delete(_entry).where(_entry.c.id.in_(gone)))
     for object_id, found in parts.items():
-        body = found.body_text()[:fulltext.MAX_BODY_CHARS]
         entry_id = existing.get(object_id)
         if entry_id is None:
             entry_id = connection.execute(insert(_entry).values(
-                kind=kind.value, object_id=object_id, body=body).returning(_entry.c.id)).scalar_one()
+                kind=kind.value, object_id=object_id).returning(_entry.c.id)).scalar_one()
         else:
-            connection.execute(_entry.update().where(_entry.c.id == entry_id).values(body=body))
+            connection.execute(_entry.update().where(_entry.c.id == entry_id).values(indexed_at=utcnow()))
         fulltext.store(connection, entry_id, found)
 
 

@@ -1,6 +1,7 @@
 """The search index: one row per searchable object (a document, a meeting, a
 decision, a CBM annual report), written in the same transaction as the object
-(search.indexing) and when the text of a document's file arrives.
+(search.indexing) and when the text of a document's file arrives. It keeps no
+copy of the texts (migration c7e1f3a5b9d2).
 
 Its terms live where the database keeps them (search.fulltext): on PostgreSQL
 the tsvector column `terms` with its GIN index, on SQLite the FTS5 table
@@ -10,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DDL, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import DDL, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secretariat_app.core.columns import UTCDateTime, utcnow
@@ -25,7 +26,10 @@ class SearchKind(enum.Enum):
 
 
 class SearchEntry(Model):
-    """What the index holds of one object: its kind and id, and the text its passage is taken from."""
+    """What the index holds of one object: its kind and id (and its terms, SEARCH_DDL).
+    No text: the marked passage is taken, for the rows of a page only, from where
+    the text lives (a document's file_text, a decision's or a report's own columns:
+    search.services)."""
 
     __tablename__ = "search_entry"
     __table_args__ = (UniqueConstraint("kind", "object_id"),)
@@ -33,7 +37,6 @@ class SearchEntry(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # a SearchKind's value
     object_id: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text, default="")  # the texts, for the marked passage
     indexed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import (
     Integer,
     String,
+    Text,
     and_,
     bindparam,
     cast,
@@ -41,7 +42,9 @@ from secretariat_app.documents.models import (
     DocumentStatus,
     DocumentType,
     DocumentVersion,
+    FileText,
     Receipt,
+    TextStatus,
 )
 from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
 from secretariat_app.extensions import db
@@ -57,7 +60,7 @@ CANDIDATES = 60  # the matching documents ranked at most (find_documents says wh
 MAX_PAGE = -(-CANDIDATES // PER_PAGE)
 SIDE_RESULTS = 5  # meetings, decisions, reports shown beside the documents
 
-_E, _P = aliased(SearchEntry, name="e"), aliased(SearchEntry, name="p")
+_E = aliased(SearchEntry, name="e")
 
 
 @dataclass
@@ -159,7 +162,7 @@ def _matching(match: Match, shape: _Shape, found, d, newest):
         # document first. The time as an expression no index holds takes the walk off the
         # planner's table.
         newest = func.coalesce(newest, newest)
-    return (match.matching(found, _E).add_columns(_E.id.label("entry_id"), newest.label("at"))
+    return (match.matching(found, _E).add_columns(newest.label("at"))
             .where(*_filters(shape, d)).order_by(newest.desc()).limit(CANDIDATES))
 
 
@@ -192,8 +195,8 @@ def _documents_statement(shape: _Shape):
     ranked = (select(*(c for c in candidates.c if c.key not in ("scored", "at")), rank)
               .order_by(rank.desc(), candidates.c.id.desc())
               .limit(shape.per_page + 1).offset(bindparam("offset", type_=Integer)).subquery("ranked"))
-    return (select(ranked, _read(ranked.c).label("read"), match.passage(_P.body).label("passage"))
-            .join(_P, _P.id == ranked.c.entry_id).order_by(ranked.c.rank.desc(), ranked.c.id.desc()))
+    return select(ranked, _read(ranked.c).label("read"),
+                  match.passage(_document_text(ranked.c.id)).label("passage"))
 
 
 def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1,
@@ -219,6 +222,13 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
     match = _match()
     if not match.searchable(query):
         return [], False
+    shape, params = _documents_query(match, user, query, filters, page, per_page)
+    return _document_hits(db.session.execute(_documents_statement(shape), params).all(), match, query, per_page)
+
+
+def _documents_query(match: Match, user, query: str, filters: InboxFilters, page: int,
+                     per_page: int) -> tuple[_Shape, dict]:
+    """The shape of find_documents' statement and the values it binds."""
     page = max(1, min(page, MAX_PAGE))
     reader = reader_for(user)
     values = {"meeting_id": filters.meeting_id, "body_id": filters.body_id, "year": filters.year,
@@ -232,17 +242,28 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
               **{name: value for name, value in values.items() if value is not None}}
     if language == "one":
         params["language"] = filters.language
-    rows = db.session.execute(_documents_statement(shape), params).all()
-    found = [DocumentHit(row.id, row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status,
-                         row.circulated_at, not row.read, match.finish(row.passage, query))
-             for row in rows[:per_page]]
-    return found, len(rows) > per_page
+    return shape, params
 
 
-def _beside(match: Match, kind: SearchKind, model, columns, condition, extra_join=None):
-    """The first few objects of one kind the reader may see, best first: a branch of find_beside."""
+def _document_text(document_id) -> ColumnElement[str]:
+    """The text a document's passage is taken from, for one row of the page
+    (a correlated subquery): the extracted text of the latest version in each
+    language, as search.indexing indexes it. Not kept in the index: read from
+    file_text for the page's rows only."""
+    version, newer = aliased(DocumentVersion, name="pv"), aliased(DocumentVersion, name="pn")
+    return (select(func.aggregate_strings(FileText.text, "\n"))
+            .select_from(version).join(FileText, FileText.sha256 == version.file_sha256)
+            .where(version.document_id == document_id, FileText.status == TextStatus.EXTRACTED,
+                   ~exists().where(newer.document_id == version.document_id, newer.language == version.language,
+                                   newer.id > version.id))
+            .scalar_subquery())
+
+
+def _beside(match: Match, kind: SearchKind, model, columns, body, condition, extra_join=None):
+    """The first few objects of one kind the reader may see, best first: a branch of find_beside.
+    `body`: the text its passage is taken from."""
     found = match.matching(select(literal_column(f"'{kind.value}'", String).label("kind"), model.id.label("id"),
-                                  *columns, _E.id.label("entry_id"))
+                                  *columns, body.label("body"))
                            .select_from(_E).join(model, model.id == _E.object_id), _E)
     if extra_join is not None:
         found = found.join(*extra_join)
@@ -254,48 +275,105 @@ def _beside(match: Match, kind: SearchKind, model, columns, condition, extra_joi
     return select(*ranked.c)
 
 
-def find_beside(user, query: str) -> dict[SearchKind, list[Hit]]:
-    """The meetings, decisions and CBM annual reports found, each kind as far as
-    `user` may see it (permissions.search), a few of each: one statement."""
-    match = _match()
+def _two_texts(first, second) -> ColumnElement[str]:
+    return func.coalesce(first, "") + "\n" + func.coalesce(second, "")
+
+
+def _beside_found(dialect: str, seen: rules.BesideRules):
+    """The meetings, decisions and reports found, as far as `seen` lets the reader
+    see them, a few of each (SIDE_RESULTS), with the text of each one's passage."""
+    match = Match(dialect)
+    no_label, no_time = null().cast(String), null().cast(UTCDateTime)
+    return union_all(
+        _beside(match, SearchKind.MEETING, Meeting,
+                (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
+                null().cast(Text), rules.meetings_clause(seen)),
+        _beside(match, SearchKind.DECISION, Decision,
+                (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
+                _two_texts(Decision.text_en, Decision.text_ru), rules.decisions_clause(seen)),
+        _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
+                (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
+                 cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
+                _two_texts(CbmAnnualReport.summary_en, CbmAnnualReport.summary_ru),
+                rules.reports_clause(seen), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
+    ).subquery("beside")
+
+
+@lru_cache(maxsize=256)
+def _beside_statement(dialect: str, seen: rules.BesideRules):
+    """find_beside's statement, built once per dialect and what the reader may see."""
+    branches = _beside_found(dialect, seen)
+    return (select(*(c for c in branches.c if c.key != "body"),
+                   Match(dialect).passage(branches.c.body).label("passage"))
+            .order_by(branches.c.kind, branches.c.rank.desc(), branches.c.id.desc()))
+
+
+def _beside_hits(rows, match: Match, query: str) -> dict[SearchKind, list[Hit]]:
+    """Hits of each kind from rows of _beside_found's columns with the passage, best first."""
     found: dict[SearchKind, list[Hit]] = {SearchKind.MEETING: [], SearchKind.DECISION: [], SearchKind.CBM_REPORT: []}
-    if not match.searchable(query):
-        return found
-    statement = _beside_statement(match.dialect, rules.beside_rules(user))
-    for row in db.session.execute(statement, match.params(query)):
+    for row in sorted(rows, key=lambda row: (row.kind, -row.rank, -row.id)):
         kind = SearchKind(row.kind)
         found[kind].append(Hit(kind, row.id, row.at if kind == SearchKind.MEETING else row.label,
                                row.title_en, row.title_ru, match.finish(row.passage, query)))
     return found
 
 
+def find_beside(user, query: str) -> dict[SearchKind, list[Hit]]:
+    """The meetings, decisions and CBM annual reports found, each kind as far as
+    `user` may see it (permissions.search), a few of each: one statement."""
+    match = _match()
+    if not match.searchable(query):
+        return {SearchKind.MEETING: [], SearchKind.DECISION: [], SearchKind.CBM_REPORT: []}
+    statement = _beside_statement(match.dialect, rules.beside_rules(user))
+    return _beside_hits(db.session.execute(statement, match.params(query)), match, query)
+
+
 @lru_cache(maxsize=256)
-def _beside_statement(dialect: str, seen: rules.BesideRules):
-    """find_beside's statement, built once per dialect and what the reader may see."""
-    match = Match(dialect)
-    no_label, no_time = null().cast(String), null().cast(UTCDateTime)
-    branches = union_all(
-        _beside(match, SearchKind.MEETING, Meeting,
-                (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
-                rules.meetings_clause(seen)),
-        _beside(match, SearchKind.DECISION, Decision,
-                (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
-                rules.decisions_clause(seen)),
-        _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
-                (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
-                 cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
-                rules.reports_clause(seen), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
-    ).subquery("beside")
-    return (select(branches, match.passage(_P.body).label("passage"))
-            .join(_P, _P.id == branches.c.entry_id)
-            .order_by(branches.c.kind, branches.c.rank.desc(), branches.c.id.desc()))
+def _page_statement(shape: _Shape, seen: rules.BesideRules):
+    """The first page without filters in one statement (one round trip): the
+    documents (_documents_statement) and the meetings, decisions and reports
+    (_beside_found) as the rows of one UNION ALL, told apart by `kind`, each
+    part cut by its own rule, ranked and limited on its own as when asked alone."""
+    match = Match(shape.dialect)
+    documents = _documents_statement(shape).subquery("documents")
+    beside = _beside_found(shape.dialect, seen)
+    return union_all(
+        select(literal_column(f"'{SearchKind.DOCUMENT.value}'", String).label("kind"), documents.c.id,
+               documents.c.symbol.label("label"), documents.c.title_en, documents.c.title_ru,
+               documents.c.doc_type, documents.c.level, documents.c.status,
+               documents.c.circulated_at.label("at"), documents.c.rank, documents.c.read, documents.c.passage),
+        select(beside.c.kind, beside.c.id, beside.c.label, beside.c.title_en, beside.c.title_ru,
+               *(null().cast(getattr(Document, name).type).label(name) for name in ("doc_type", "level", "status")),
+               beside.c.at, beside.c.rank, false().label("read"),
+               match.passage(beside.c.body).label("passage")),
+    )
+
+
+def _document_hits(rows, match: Match, query: str, per_page: int) -> tuple[list[DocumentHit], bool]:
+    """A page of hits from rows of (id, symbol, titles, type, level, status, time, rank, read, passage), in
+    any order, and whether there are more (one row more than the page)."""
+    rows = sorted(rows, key=lambda row: (-row[8], -row[0]))
+    return ([DocumentHit(id_, symbol, title_en, title_ru, doc_type, level, status, at, not read,
+                         match.finish(passage, query))
+             for id_, symbol, title_en, title_ru, doc_type, level, status, at, _rank, read, passage
+             in rows[:per_page]], len(rows) > per_page)
 
 
 def search(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1) -> Results:
     """Everything the search page shows: documents (filtered, paged) and, on the
-    first page without filters, the meetings, decisions and reports found."""
-    documents, more = find_documents(user, query, filters, page)
+    first page without filters, the meetings, decisions and reports found; one
+    statement either way (_page_statement on the first page without filters)."""
     side = page == 1 and filters == InboxFilters(search=filters.search)
-    beside = find_beside(user, query) if side else {}
-    return Results(query, documents, page, more, beside.get(SearchKind.MEETING, []),
-                   beside.get(SearchKind.DECISION, []), beside.get(SearchKind.CBM_REPORT, []))
+    if not side:
+        documents, more = find_documents(user, query, filters, page)
+        return Results(query, documents, page, more, [], [], [])
+    match = _match()
+    if not match.searchable(query):
+        return Results(query, [], page, False, [], [], [])
+    shape, params = _documents_query(match, user, query, filters, page, PER_PAGE)
+    rows = db.session.execute(_page_statement(shape, rules.beside_rules(user)), params).all()
+    documents, more = _document_hits([row[1:] for row in rows if row.kind == SearchKind.DOCUMENT.value],
+                                     match, query, PER_PAGE)
+    beside = _beside_hits([row for row in rows if row.kind != SearchKind.DOCUMENT.value], match, query)
+    return Results(query, documents, page, more, beside[SearchKind.MEETING], beside[SearchKind.DECISION],
+                   beside[SearchKind.CBM_REPORT])

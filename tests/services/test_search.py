@@ -5,13 +5,15 @@ inbox's filters, and never a document (or a passage of one) the reader may
 not read."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import current_app
 from sqlalchemy import delete, select
 
+from secretariat_app.accounts.models.states import MembershipStatus
 from secretariat_app.cbm.models import ReportStatus
+from secretariat_app.core.forum_time import forum_today
 from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
 from secretariat_app.documents.models import Document, DocumentStatus, FileText, TextStatus
 from secretariat_app.documents.services.inbox import READ, UNREAD, InboxFilters
@@ -215,6 +217,24 @@ def test_meetings_decisions_and_reports_each_as_far_as_the_reader_may_see(app_ct
     found = find_beside(c.officer, "desertification")
     assert {h.label for h in found[SearchKind.DECISION]} == {"SOC/2024/DEC/1", "SOC/2024/DEC/2"}
     assert [(h.title_en, h.label) for h in found[SearchKind.CBM_REPORT]] == [("Desertification control", "2026")]
+
+
+def test_a_membership_changed_changes_the_reports_found_at_once(app_ctx):
+    """The search keeps each state's membership in the process (permissions.cbm.reader_scope,
+    kept): a change to a membership is seen by the next search, in either direction."""
+    c = cast()
+    b.annual_report(b.area(name_en="Desertification control"), status=ReportStatus.SUBMITTED)
+
+    def reports(user) -> list[str]:
+        return [h.title_en for h in find_beside(user, "desertification")[SearchKind.CBM_REPORT]]
+
+    assert reports(c.a1) == ["Desertification control"]  # a member reads submitted reports
+    assert reports(c.g1) == []  # an observer reads published ones only
+    c.gamma.state.memberships[0].status = MembershipStatus.MEMBER
+    c.alpha.state.memberships[0].valid_to = forum_today() - timedelta(days=1)
+    db.session.commit()
+    assert reports(c.g1) == ["Desertification control"]
+    assert reports(c.a1) == []  # no status today: nothing outside the areas they coordinate
 
 
 def test_a_meeting_is_found_by_its_russian_city(app_ctx):
