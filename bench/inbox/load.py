@@ -126,6 +126,8 @@ RARE_WORD, RARE_EVERY = "kaleidoscope", 5000
 LESS_COMMON_WORD = "transformation"
 SEARCHED_SYMBOL = "CICA/SOC/2015/17"  # its pieces: two in every document, a year, a serial
 TEXT_WORDS_PER_DOCUMENT = 60
+# The SHA-256 (as text) of document d's file, in SQL: a name of its own per document.
+TEXT_FILE_SHA = "encode(sha256(('bench-text-' || d.id)::bytea), 'hex')"
 
 # Body shares: SOC and SWG meet most and write most.
 BODY_WEIGHTS = [("SOC", 8), ("SWG", 6), ("MFA", 3), ("SUMMIT", 2), ("MFA_INFORMAL", 1)]
@@ -409,13 +411,18 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     conn.execute("INSERT INTO symbol_counter (body_id, year, last_serial) "
                  "SELECT body_id, year, max(serial) FROM document GROUP BY body_id, year")
 
-    small_arr = sql_text_array(small)
+    # Each version a file of its own, whose extracted text (file_text, index_texts) the search
+    # indexes and marks its passages in. Only their rows: no page of the bench opens them (the
+    # download is the 10 MB file's, below).
     rebuild_versions = without_indexes(conn, "document_version")
+    step("stored files (rows only)", f"""
+        INSERT INTO stored_file (sha256, size, content_type, extension, created_at)
+        SELECT {TEXT_FILE_SHA}, 20000, 'application/pdf', 'pdf', created_at FROM document d
+        """)
     step("document versions", f"""
         INSERT INTO document_version (document_id, language, is_original, file_sha256, uploaded_by_id, uploaded_at)
-        SELECT id, CASE WHEN id %% 10 < 7 THEN 'en' ELSE 'ru' END, true,
-               ({small_arr})[1 + id %% {len(small)}], 1, created_at
-        FROM document
+        SELECT id, CASE WHEN id %% 10 < 7 THEN 'en' ELSE 'ru' END, true, {TEXT_FILE_SHA}, 1, created_at
+        FROM document d
         """)
 
     # --- circulation: each document to k of the delegations --------------------
@@ -540,45 +547,52 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
 
 
 def index_texts(conn: psycopg.Connection, log, url: str, connections: int = 2) -> float:
-    """The search index (search_entry) of every document, written server-side: what
-    secretariat_app/search/indexing.py writes for a document (its symbol's pieces
-    and titles weighted A, its text weighted D, english/russian/simple as in
-    search/fulltext.py), with a text of TEXT_WORDS_PER_DOCUMENT words drawn per
-    document in its version's language; the GIN index is built once afterwards.
-    `connections` connections write a share of the documents each (by id), at once."""
+    """The extracted text of every document's file (file_text) and the search index
+    (search_entry) of every document, written server-side: what the extraction
+    worker and secretariat_app/search/indexing.py write for a document (its
+    symbol's pieces and titles weighted A, its text weighted D, english/russian/
+    simple as in search/fulltext.py), with a text of TEXT_WORDS_PER_DOCUMENT words
+    drawn per document in its version's language; the GIN index is built once
+    afterwards. `connections` connections write a share of the documents each (by
+    id), at once."""
     started = time.perf_counter()
     conn.execute("DROP INDEX IF EXISTS ix_search_entry_terms")
     rebuild = without_indexes(conn, "search_entry")
     conn.commit()
-    statement = f"""
-        WITH t AS (
-            SELECT d.id, d.symbol, d.title_en, d.title_ru, v.language,
-                   array_to_string(ARRAY(
-                       SELECT CASE WHEN v.language = 'ru'
-                                   THEN ({sql_text_array(TEXT_WORDS_RU)})[1 + abs(hashint4(d.id * 61 + k))
-                                                                       %% {len(TEXT_WORDS_RU)}]
-                                   ELSE ({sql_text_array(TEXT_WORDS_EN)})[1 + abs(hashint4(d.id * 61 + k))
-                                                                       %% {len(TEXT_WORDS_EN)}] END
-                       FROM generate_series(1, {TEXT_WORDS_PER_DOCUMENT}) k), ' ')
-                   || CASE WHEN abs(hashint4(d.id * 67)) %% {RARE_EVERY} = 0 THEN ' {RARE_WORD}' ELSE '' END
-                   AS body
-            FROM document d JOIN document_version v ON v.document_id = d.id
-            WHERE d.id %% %(connections)s = %(share)s
-        )
-        INSERT INTO search_entry (kind, object_id, body, indexed_at, terms)
-        SELECT 'document', t.id, t.body, now(),
-               setweight(to_tsvector('simple', translate(t.symbol, '/.', '  ')), 'A')
-               || setweight(to_tsvector('english', t.title_en), 'A')
-               || setweight(to_tsvector('russian', t.title_ru), 'A')
-               || to_tsvector(CASE WHEN t.language = 'ru' THEN 'russian' ELSE 'english' END::regconfig, t.body)
-        FROM t
+    texts = f"""
+        INSERT INTO file_text (sha256, status, text, attempts, error, extracted_at)
+        SELECT v.file_sha256, 'extracted',
+               array_to_string(ARRAY(
+                   SELECT CASE WHEN v.language = 'ru'
+                               THEN ({sql_text_array(TEXT_WORDS_RU)})[1 + abs(hashint4(d.id * 61 + k))
+                                                                   %% {len(TEXT_WORDS_RU)}]
+                               ELSE ({sql_text_array(TEXT_WORDS_EN)})[1 + abs(hashint4(d.id * 61 + k))
+                                                                   %% {len(TEXT_WORDS_EN)}] END
+                   FROM generate_series(1, {TEXT_WORDS_PER_DOCUMENT}) k), ' ')
+               || CASE WHEN abs(hashint4(d.id * 67)) %% {RARE_EVERY} = 0 THEN ' {RARE_WORD}' ELSE '' END,
+               0, '', now()
+        FROM document d JOIN document_version v ON v.document_id = d.id
+        WHERE d.id %% %(connections)s = %(share)s AND v.file_sha256 = {TEXT_FILE_SHA}
+        """
+    entries = """
+        INSERT INTO search_entry (kind, object_id, indexed_at, terms)
+        SELECT 'document', d.id, now(),
+               setweight(to_tsvector('simple', translate(d.symbol, '/.', '  ')), 'A')
+               || setweight(to_tsvector('english', d.title_en), 'A')
+               || setweight(to_tsvector('russian', d.title_ru), 'A')
+               || to_tsvector(CASE WHEN v.language = 'ru' THEN 'russian' ELSE 'english' END::regconfig,
+                              coalesce(t.text, ''))
+        FROM document d JOIN document_version v ON v.document_id = d.id
+        LEFT JOIN file_text t ON t.sha256 = v.file_sha256
+        WHERE d.id %% %(connections)s = %(share)s
         """
     written: list[int] = []
 
     def write(share: int) -> None:
         with psycopg.connect(url) as own:
             own.execute("SET synchronous_commit = off")
-            written.append(own.execute(statement, {"connections": connections, "share": share}).rowcount)
+            own.execute(texts, {"connections": connections, "share": share})
+            written.append(own.execute(entries, {"connections": connections, "share": share}).rowcount)
 
     threads = [threading.Thread(target=write, args=(share,)) for share in range(connections)]
     for thread in threads:
@@ -591,7 +605,7 @@ def index_texts(conn: psycopg.Connection, log, url: str, connections: int = 2) -
     rebuild()
     conn.execute("CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)")
     took = round(time.perf_counter() - started, 2)
-    log(f"  {'search index (texts, GIN)':<34} {rows:>10,} rows {took:7.2f} s")
+    log(f"  {'texts and search index (GIN)':<34} {rows:>10,} rows {took:7.2f} s")
     return took
 
 
@@ -653,7 +667,8 @@ def report_sizes(sizes: dict, log, top: int = 12) -> bool:
         return f"{n / 1e6:,.1f} MB"
 
     log(f"  {'table / index':<48}{'heap':>12}{'indexes':>12}{'total':>12}")
-    shown = list(sizes)[:top] + [name for name in READ_STATE_TABLES + ("receipt",) if name in list(sizes)[top:]]
+    shown = list(sizes)[:top] + [name for name in READ_STATE_TABLES + ("receipt", "file_text")
+                                 if name in list(sizes)[top:]]
     for name in shown:
         size = sizes[name]
         log(f"  {name:<48}{mb(size['table']):>12}{mb(size['indexes']):>12}{mb(size['total']):>12}")
@@ -668,7 +683,8 @@ def report_sizes(sizes: dict, log, top: int = 12) -> bool:
         f"{mb(search)} = {mb(read_state + search)} against circulation {mb(circulation)}: "
         f"{'smaller: met' if ok else 'NOT smaller: MISSED'}")
     log(f"  (receipts, the reading record the read state is derived from, kept before as now: "
-        f"{mb(total(('receipt',)))})")
+        f"{mb(total(('receipt',)))}; file_text, the files' extracted text that search indexes and "
+        f"marks its passages in: {mb(total(('file_text',)))})")
     return ok
 
 

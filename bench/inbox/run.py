@@ -418,8 +418,9 @@ def rare_documents_of(info: load.LoadInfo) -> int:
     """How many documents with the rare word were circulated to the bench delegation."""
     with psycopg.connect(info.pg_url) as conn:
         return conn.execute(
-            "SELECT count(*) FROM search_entry s JOIN circulation c ON c.document_id = s.object_id "
-            "WHERE s.kind = 'document' AND c.delegation_id = %s AND s.body LIKE %s",
+            "SELECT count(*) FROM file_text t JOIN document_version v ON v.file_sha256 = t.sha256 "
+            "JOIN circulation c ON c.document_id = v.document_id "
+            "WHERE c.delegation_id = %s AND t.text LIKE %s",
             (info.bench_delegation_id, f"%{load.RARE_WORD}%")).fetchone()[0]
 
 
