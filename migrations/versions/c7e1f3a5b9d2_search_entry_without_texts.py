@@ -1,4 +1,4 @@
-"""search entry without texts
+"""search entry without texts, and the search's tsquery as a function
 
 The search index keeps no copy of the texts: `search_entry.body` (up to 60,000
 characters of each object's texts, kept for the marked passage) is dropped.
@@ -8,7 +8,16 @@ language), a decision's and a CBM report's own columns (search/services.py).
 At 100,000 documents the column was 56 of the table's 187 MB (issue 21: the
 read-state and search tables together smaller than the circulation table).
 
-The downgrade adds the column back and fills it from the same sources.
+On PostgreSQL, the search's tsquery (websearch_to_tsquery in three
+configurations, the Russian stems by their prefix) becomes an IMMUTABLE SQL
+function, search_tsquery(words): a statement names it once per use instead of
+writing it out (the search page's statement was 10 kB, and psycopg keeps the
+parse of statements of 4 kB at most), and PostgreSQL still evaluates it once
+while planning, so that the planner sees the words. The upgrade rewrites the
+table (CLUSTER) so that the dropped column's space comes back at once.
+
+The downgrade adds the column back and fills it from the same sources, and
+drops the function.
 
 Revision ID: c7e1f3a5b9d2
 Revises: f3b7d1a9c5e2
@@ -25,14 +34,23 @@ branch_labels = None
 depends_on = None
 
 MAX_BODY_CHARS = 60000  # frozen copy of secretariat_app.search.fulltext.MAX_BODY_CHARS
+# Frozen copy of secretariat_app.search.fulltext.TSQUERY_FUNCTION.
+TSQUERY_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION search_tsquery(words text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT websearch_to_tsquery('english'::regconfig, words) || to_tsquery('simple'::regconfig, regexp_replace(regexp_replace(websearch_to_tsquery('russian'::regconfig, words)::text, '''([а-яё]{4})''', '''\\1'':*', 'g'), '''([а-яё]{4,})[а-яё]''', '''\\1'':*', 'g')) || websearch_to_tsquery('simple'::regconfig, words) $$"
+)
 
 
 def upgrade():
     # SQLite (3.35 and later) drops a column in place: the FTS5 table and its trigger stay.
     op.drop_column('search_entry', 'body')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(TSQUERY_FUNCTION)
+        op.execute("CLUSTER search_entry USING pk_search_entry")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS search_tsquery(text)")
     op.add_column('search_entry', sa.Column('body', sa.Text(), nullable=False, server_default=''))
     postgresql = op.get_bind().dialect.name == "postgresql"
     newline = "chr(10)" if postgresql else "char(10)"

@@ -32,7 +32,8 @@ from functools import lru_cache
 
 import Stemmer
 from markupsafe import Markup, escape
-from sqlalchemy import Float, String, Text, bindparam, cast, column, func, literal_column, text
+from sqlalchemy import Float, String, Text, bindparam, column, func, literal_column, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -51,6 +52,7 @@ _CYRILLIC_STEM = re.compile(r"[а-яё]+")
 # russian_prefix in SQL, on the text of a tsquery ('астан' & 'мер'): a stem of four
 # letters gets a prefix mark, then one of five or more loses its last letter and gets one.
 _PREFIX_PATTERNS = (r"'([а-яё]{4})'", r"'([а-яё]{4,})[а-яё]'")
+PREFIX_MARK = r"'\1':*"
 
 
 @dataclass
@@ -167,10 +169,6 @@ def _fts5_phrase(term: Term) -> str:
     return " + ".join(pieces)
 
 
-def _sql_string(value: str) -> ColumnElement:
-    return literal_column("'" + value.replace("'", "''") + "'", Text)
-
-
 def headline(body: str, query: str, max_words: int = 35) -> str:
     """The passage of `body` with the most words of the query (the first such),
     about max_words words, its matching words between START and STOP: what
@@ -204,6 +202,31 @@ def marked(passage: str | None) -> Markup:
         return Markup("")
     html = str(escape(passage.replace(START, "\x00S").replace(STOP, "\x00E")))
     return Markup(html.replace("\x00S", "<mark>").replace("\x00E", "</mark>"))
+
+
+def _tsquery_sql(words: str) -> str:
+    """websearch_to_tsquery of `words` in the three configurations, OR-ed; the
+    Russian one with each long stem's prefix (russian_prefix), rewritten in SQL:
+    regexp_replace on the tsquery's text form, so that PostgreSQL's own stemmer and
+    stop words make the stems."""
+    russian = f"websearch_to_tsquery('russian'::regconfig, {words})::text"
+    for pattern in _PREFIX_PATTERNS:
+        russian = f"regexp_replace({russian}, {_quoted(pattern)}, {_quoted(PREFIX_MARK)}, 'g')"
+    return (f"websearch_to_tsquery('english'::regconfig, {words}) || to_tsquery('simple'::regconfig, {russian}) "
+            f"|| websearch_to_tsquery('simple'::regconfig, {words})")
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# The query's tsquery on PostgreSQL (Match.tsquery), created with the index
+# (search.models.SEARCH_DDL; the migration keeps a frozen copy). IMMUTABLE: a
+# statement that binds the words evaluates it once, while it is planned.
+TSQUERY_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION search_tsquery(words text) RETURNS tsquery LANGUAGE sql IMMUTABLE "
+    f"PARALLEL SAFE AS $$ SELECT {_tsquery_sql('words')} $$"
+)
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -259,18 +282,12 @@ class Match:
         return bool(parse(query))
 
     def tsquery(self) -> ColumnElement:
-        """websearch_to_tsquery in the three configurations, OR-ed; the Russian one
-        with each long stem's prefix (russian_prefix), rewritten in SQL:
-        regexp_replace on the tsquery's text form, so that PostgreSQL's own
-        stemmer and stop words make the stems."""
-        q = bindparam("search_query", type_=String)
-        russian: ColumnElement = cast(func.websearch_to_tsquery(literal_column("'russian'::regconfig"), q), Text)
-        for pattern in _PREFIX_PATTERNS:
-            russian = func.regexp_replace(russian, _sql_string(pattern), _sql_string(r"'\1':*"),
-                                          literal_column("'g'"))
-        return (func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
-                .op("||")(func.to_tsquery(literal_column("'simple'::regconfig"), russian))
-                .op("||")(func.websearch_to_tsquery(literal_column("'simple'::regconfig"), q)))
+        """The query's tsquery: search_tsquery(words), a SQL function (TSQUERY_FUNCTION)
+        that PostgreSQL evaluates once while planning a statement that binds the
+        words, so that the planner sees the words (their statistics) and the
+        statement's text stays short (psycopg keeps the parse of a statement of 4 kB
+        at most)."""
+        return func.search_tsquery(bindparam("search_query", type_=String), type_=TSQUERY)
 
     def matching(self, found, entry):
         """`found` (a select joined to search_entry as `entry`, aliased "e") kept to
@@ -300,7 +317,7 @@ class Match:
         """The marked passage of the text `body` (its first MAX_BODY_CHARS
         characters) on PostgreSQL; on SQLite that text itself, marked by `headline`
         in Python. Ask for it for the rows of a page only."""
-        body = func.substr(body, 1, MAX_BODY_CHARS)
+        body = func.substr(body, literal_column("1"), literal_column(str(MAX_BODY_CHARS)))
         if not self.postgresql:
             return body
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"

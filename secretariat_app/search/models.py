@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from secretariat_app.core.columns import UTCDateTime, utcnow
 from secretariat_app.extensions import Model
+from secretariat_app.search import fulltext
 
 
 class SearchKind(enum.Enum):
@@ -43,6 +44,7 @@ class SearchEntry(Model):
 # The terms, per database (the migration holds a frozen copy).
 SEARCH_DDL = {
     "postgresql": [
+        fulltext.TSQUERY_FUNCTION,
         "ALTER TABLE search_entry ADD COLUMN terms tsvector",
         "CREATE INDEX ix_search_entry_terms ON search_entry USING gin (terms)",
         # Finer statistics of the words, so that the planner tells a rare word (the GIN index)

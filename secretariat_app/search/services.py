@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -106,6 +107,20 @@ class Results:
     reports: list[Hit]
 
 
+# Constants written into the statements, not bound: the statement's values are
+# then the reader's ids, the words and the filters only (psycopg keeps the parse of
+# a statement of at most 50 values and 4 kB).
+_NEWLINE = literal_column("'\n'", String)
+
+
+def _kind(kind: SearchKind) -> ColumnElement[str]:
+    return literal_column(f"'{kind.value}'", String)
+
+
+def _number(n: int) -> ColumnElement[int]:
+    return literal_column(str(int(n)), Integer)
+
+
 def _match() -> Match:
     return Match(db.session.get_bind().dialect.name)
 
@@ -153,9 +168,9 @@ def _columns(d):
 
 
 def _matching(match: Match, shape: _Shape, found, d, newest):
-    """`found` (rows of documents `d`) joined to their entries, kept to those that
-    match and pass the filters, the newest CANDIDATES by `newest`."""
-    found = found.join(_E, and_(_E.kind == SearchKind.DOCUMENT.value, _E.object_id == d.id))
+    """`found` (rows naming documents `d`) joined to their entries, kept to those that
+    match and pass the filters: the newest CANDIDATES by `newest`, as (id, scored, at)."""
+    found = found.join(_E, and_(_E.kind == _kind(SearchKind.DOCUMENT), _E.object_id == d.id))
     if shape.rare or "meeting_id" in shape.filters or "year" in shape.filters:
         # Rare words, or a filter that picks few documents: start from them (the GIN index, the
         # filter's own index), not from a walk in time order, which would read every newer
@@ -163,40 +178,44 @@ def _matching(match: Match, shape: _Shape, found, d, newest):
         # planner's table.
         newest = func.coalesce(newest, newest)
     return (match.matching(found, _E).add_columns(newest.label("at"))
-            .where(*_filters(shape, d)).order_by(newest.desc()).limit(CANDIDATES))
+            .where(*_filters(shape, d)).order_by(newest.desc()).limit(_number(CANDIDATES)))
 
 
 @lru_cache(maxsize=256)
 def _documents_statement(shape: _Shape):
     """find_documents' statement, built once per shape (the reader's ids, the
-    filters' values, the words and the page are bound)."""
+    filters' values, the words and the page are bound). The walks and the ranking
+    carry the documents' ids only; the page's rows are joined to their documents
+    at the end (a short statement: psycopg keeps its parse)."""
     match = Match(shape.dialect)
     d = aliased(Document, name="d")
     reader = Reader(0, 0 if shape.delegation else None, shape.secretariat)
     ways = rules.walks(reader)
     if ways is None:  # the Secretariat: every document, newest first
-        candidates = _matching(match, shape, select(*_columns(d)).where(rules.documents_clause(reader, d)),
+        candidates = _matching(match, shape, select(d.id).select_from(d).where(rules.documents_clause(reader, d)),
                                d, d.circulated_at).subquery("candidates")
     else:
         # Each way the documents reached the reader, newest first, in a branch of its own (its
         # own index, its own LIMIT); the branches' newest CANDIDATES together.
-        branches = [_matching(match, shape, select(*_columns(d)).select_from(walk.source)
+        branches = [_matching(match, shape, select(d.id).select_from(walk.source)
                               .join(d, d.id == walk.document_id)
                               .where(walk.reached, rules.walk_clause(reader, walk, d)), d, walk.at)
                     .subquery(f"way_{n}") for n, walk in enumerate(ways)]
-        if not branches:
-            return select(*_columns(d)).where(false())
-        if len(branches) == 1:
+        if not branches:  # no way reaches this reader: nothing
+            nothing = null().cast(TSVECTOR) if match.postgresql else null()
+            candidates = select(d.id, nothing.label("scored")).where(false()).subquery("candidates")
+        elif len(branches) == 1:
             candidates = branches[0]
         else:
             every = union_all(*(select(branch) for branch in branches)).subquery("reached")
-            candidates = select(every).order_by(every.c.at.desc()).limit(CANDIDATES).subquery("candidates")
+            candidates = select(every).order_by(every.c.at.desc()).limit(_number(CANDIDATES)).subquery("candidates")
     rank = match.rank(candidates.c.scored).label("rank")
-    ranked = (select(*(c for c in candidates.c if c.key not in ("scored", "at")), rank)
-              .order_by(rank.desc(), candidates.c.id.desc())
-              .limit(shape.per_page + 1).offset(bindparam("offset", type_=Integer)).subquery("ranked"))
-    return select(ranked, _read(ranked.c).label("read"),
-                  match.passage(_document_text(ranked.c.id)).label("passage"))
+    ranked = (select(candidates.c.id, rank).order_by(rank.desc(), candidates.c.id.desc())
+              .limit(_number(shape.per_page + 1)).offset(bindparam("offset", type_=Integer)).subquery("ranked"))
+    page = aliased(Document, name="doc")
+    return (select(*_columns(page), ranked.c.rank, _read(page).label("read"),
+                   match.passage(_document_text(page.id)).label("passage"))
+            .join_from(ranked, page, page.id == ranked.c.id))
 
 
 def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: int = 1,
@@ -253,7 +272,8 @@ def _document_text(document_id) -> ColumnElement[str]:
     version, newer = aliased(DocumentVersion, name="pv"), aliased(DocumentVersion, name="pn")
     return (select(func.aggregate_strings(FileText.text, "\n"))
             .select_from(version).join(FileText, FileText.sha256 == version.file_sha256)
-            .where(version.document_id == document_id, FileText.status == TextStatus.EXTRACTED,
+            .where(version.document_id == document_id,
+                   FileText.status == literal_column(f"'{TextStatus.EXTRACTED.value}'", String),
                    ~exists().where(newer.document_id == version.document_id, newer.language == version.language,
                                    newer.id > version.id))
             .scalar_subquery())
@@ -262,7 +282,7 @@ def _document_text(document_id) -> ColumnElement[str]:
 def _beside(match: Match, kind: SearchKind, model, columns, body, condition, extra_join=None):
     """The first few objects of one kind the reader may see, best first: a branch of find_beside.
     `body`: the text its passage is taken from."""
-    found = match.matching(select(literal_column(f"'{kind.value}'", String).label("kind"), model.id.label("id"),
+    found = match.matching(select(_kind(kind).label("kind"), model.id.label("id"),
                                   *columns, body.label("body"))
                            .select_from(_E).join(model, model.id == _E.object_id), _E)
     if extra_join is not None:
@@ -270,13 +290,13 @@ def _beside(match: Match, kind: SearchKind, model, columns, body, condition, ext
     scored = found.selected_columns.scored
     rank = match.rank(scored).label("rank")
     ranked = (found.with_only_columns(*(c for c in found.selected_columns if c.key != "scored"), rank)
-              .where(_E.kind == kind.value, condition)
-              .order_by(rank.desc(), model.id.desc()).limit(SIDE_RESULTS).subquery())
+              .where(_E.kind == _kind(kind), condition)
+              .order_by(rank.desc(), model.id.desc()).limit(_number(SIDE_RESULTS)).subquery())
     return select(*ranked.c)
 
 
 def _two_texts(first, second) -> ColumnElement[str]:
-    return func.coalesce(first, "") + "\n" + func.coalesce(second, "")
+    return func.coalesce(first, literal_column("''")) + _NEWLINE + func.coalesce(second, literal_column("''"))
 
 
 def _beside_found(dialect: str, seen: rules.BesideRules):
@@ -338,7 +358,7 @@ def _page_statement(shape: _Shape, seen: rules.BesideRules):
     documents = _documents_statement(shape).subquery("documents")
     beside = _beside_found(shape.dialect, seen)
     return union_all(
-        select(literal_column(f"'{SearchKind.DOCUMENT.value}'", String).label("kind"), documents.c.id,
+        select(_kind(SearchKind.DOCUMENT).label("kind"), documents.c.id,
                documents.c.symbol.label("label"), documents.c.title_en, documents.c.title_ru,
                documents.c.doc_type, documents.c.level, documents.c.status,
                documents.c.circulated_at.label("at"), documents.c.rank, documents.c.read, documents.c.passage),
