@@ -269,3 +269,46 @@ def test_the_silence_revision_keeps_drafts_under_silence_seen_by_their_members(e
             connection.execute(notice, {"kind": "silence_circulated"})
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_search_entry_loses_its_texts_and_gets_them_back_down(empty_database_url):
+    """c7e1f3a5b9d2 drops search_entry.body (the passage is read where the text lives) and, on
+    PostgreSQL, creates search_tsquery; going down fills the column again from the same places."""
+    from sqlalchemy import text
+
+    from secretariat_app.decisions.models import Decision, DecisionStatus, Procedure
+    from secretariat_app.documents.models import FileText, TextStatus
+    from tests.documents_helpers import body, make_document
+
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        assert "body" not in {column["name"] for column in inspect(db.engine).get_columns("search_entry")}
+        document = make_document("Water note", "Записка о воде")
+        version = document.versions[0]
+        db.session.add(FileText(sha256=version.file_sha256, status=TextStatus.EXTRACTED,
+                                text="Desalination of sea water."))
+        decision = Decision(reference="SOC/2024/DEC/9", body_id=body("SOC").id, procedure=Procedure.MEETING,
+                            status=DecisionStatus.ADOPTED, title_en="On water", title_ru="О воде",
+                            text_en="Decided on water.", text_ru="Решено о воде.")
+        db.session.add(decision)
+        db.session.commit()
+        ids = (document.id, decision.id)
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT search_tsquery('meetings')::text")).scalar_one() \
+                    == "'meet' | 'meet' | 'meetings'"  # english, russian (Latin: English stems), simple
+        downgrade(revision="f3b7d1a9c5e2")
+        with db.engine.connect() as connection:
+            bodies = dict(connection.execute(text(
+                "SELECT kind, body FROM search_entry WHERE (kind = 'document' AND object_id = :d) "
+                "OR (kind = 'decision' AND object_id = :n)"), {"d": ids[0], "n": ids[1]}).all())
+            functions = (connection.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'search_tsquery'"))
+                         .scalar_one() if db.engine.dialect.name == "postgresql" else 0)
+        assert bodies == {"document": "Desalination of sea water.", "decision": "Decided on water.\nРешено о воде."}
+        assert functions == 0
+        upgrade()
+        assert _differences() == []
+        db.session.remove()
+        db.engine.dispose()
