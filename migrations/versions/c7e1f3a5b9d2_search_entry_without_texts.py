@@ -20,7 +20,7 @@ The downgrade adds the column back and fills it from the same sources, and
 drops the function.
 
 Revision ID: c7e1f3a5b9d2
-Revises: f3b7d1a9c5e2
+Revises: b7e2c4a9d1f3
 Create Date: 2026-12-06 07:30:00.000000
 
 """
@@ -29,7 +29,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7e1f3a5b9d2'
-down_revision = 'f3b7d1a9c5e2'
+down_revision = 'b7e2c4a9d1f3'
 branch_labels = None
 depends_on = None
 

@@ -299,7 +299,7 @@ def test_the_search_entry_loses_its_texts_and_gets_them_back_down(empty_database
             with db.engine.connect() as connection:
                 assert connection.execute(text("SELECT search_tsquery('meetings')::text")).scalar_one() \
                     == "'meet' | 'meet' | 'meetings'"  # english, russian (Latin: English stems), simple
-        downgrade(revision="f3b7d1a9c5e2")
+        downgrade(revision="b7e2c4a9d1f3")
         with db.engine.connect() as connection:
             bodies = dict(connection.execute(text(
                 "SELECT kind, body FROM search_entry WHERE (kind = 'document' AND object_id = :d) "
