@@ -165,6 +165,49 @@ def test_range_requests_are_served(world, client, login):
     assert response.status_code == 206 and response.data == whole[:4]
 
 
+def test_the_file_answers_as_send_file_did_and_conditional_requests_are_answered(world, client, login):
+    """file_response, in send_file's place: the same headers (a length, the
+    file's SHA-256 as its ETag, its time, ranges accepted); a request with the
+    ETag gets 304 and no body, an unsatisfiable range 416."""
+    import os
+
+    from werkzeug.http import http_date
+
+    c, docs = world
+    login(c.a1)
+    version = docs["G1"].versions[0]
+    path = file_store().path_for(version.file_sha256)
+    response = client.get(url(version))
+    assert response.status_code == 200 and response.data == path.read_bytes()
+    assert response.headers["Content-Length"] == str(path.stat().st_size)
+    assert response.headers["ETag"] == f'"{version.file_sha256}"'
+    assert response.headers["Last-Modified"] == http_date(os.stat(path).st_mtime)
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers.getlist("Content-Type") == ["application/pdf"]
+    again = client.get(url(version), headers={"If-None-Match": f'"{version.file_sha256}"'})
+    assert again.status_code == 304 and again.data == b""
+    changed = client.get(url(version), headers={"If-None-Match": '"something-else"'})
+    assert changed.status_code == 200 and changed.data == path.read_bytes()
+    assert client.get(url(version), headers={"Range": f"bytes={10**9}-"}).status_code == 416
+
+
+@pytest.mark.parametrize("name", ["CICA-SOC-2024-1-ru.pdf", "Доклад «СВМДА» 2024-ru.pdf", "a b;c\"d.txt"])
+@pytest.mark.parametrize("content_type", ["application/pdf", "text/plain; charset=utf-8"])
+def test_the_file_is_named_as_send_file_names_it(name, content_type):
+    import io
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.utils import send_file
+
+    from secretariat_app.documents.web.routes_download import INLINE_TYPES, _file_headers
+
+    environ = EnvironBuilder().get_environ()
+    expected = send_file(io.BytesIO(b""), environ, mimetype=content_type, download_name=name,
+                         as_attachment=content_type not in INLINE_TYPES)
+    assert dict(_file_headers(content_type, name))["Content-Disposition"] == expected.headers["Content-Disposition"]
+
+
 def test_anonymous_is_sent_to_log_in(world, client):
     _, docs = world
     response = client.get(url(docs["G1"].versions[0]))
@@ -220,7 +263,8 @@ def test_the_audit_entry_is_committed_before_the_file_is_sent_in_two_statements_
     """On PostgreSQL a download is the reader's row, one read and one write that
     is its own transaction: no BEGIN, no COMMIT. When send_file is called the
     audit entry and the receipt are committed (another connection sees them) and
-    no transaction is open: synchronous_commit on, they are on disk."""
+    no transaction is open: synchronous_commit on, they are on disk. (The
+    file's response is built by file_response, in send_file's place.)"""
     import psycopg as driver
 
     from secretariat_app.documents.web import routes_download
@@ -229,21 +273,21 @@ def test_the_audit_entry_is_committed_before_the_file_is_sent_in_two_statements_
     login(c.a1)
     version = docs["G1"].versions[0]
     sent, before, seen = [], [], []
-    real_execute, real_send_file = driver.Cursor.execute, routes_download.send_file
+    real_execute, real_file_response = driver.Cursor.execute, routes_download.file_response
 
     def execute(cursor, query, *args, **kwargs):
         sent.append(" ".join(str(query).split())[:40].upper())
         return real_execute(cursor, query, *args, **kwargs)
 
-    def send_file(*args, **kwargs):
+    def file_response(*args, **kwargs):
         before.extend(sent)
         seen.append((other_connection_counts("audit_entry", action="document.download", actor_id=c.a1.id),
                      other_connection_counts("receipt", user_id=c.a1.id, document_id=docs["G1"].id),
                      db.session.connection().connection.driver_connection.info.transaction_status))
-        return real_send_file(*args, **kwargs)
+        return real_file_response(*args, **kwargs)
 
     monkeypatch.setattr(driver.Cursor, "execute", execute)
-    monkeypatch.setattr(routes_download, "send_file", send_file)
+    monkeypatch.setattr(routes_download, "file_response", file_response)
     assert client.get(url(version)).status_code == 200
     assert seen == [(1, 1, driver.pq.TransactionStatus.IDLE)]
     # The reader's row, the read, the write; nothing more before the file.

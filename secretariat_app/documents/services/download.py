@@ -46,7 +46,6 @@ _readable_download)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, String, bindparam, cast, delete, func, insert, literal, null, select, type_coerce
@@ -54,6 +53,7 @@ from sqlalchemy.dialects import postgresql
 
 from secretariat_app.audit import services as audit
 from secretariat_app.audit.models import AuditEntry
+from secretariat_app.core import driver_statements
 from secretariat_app.core.pg_connections import in_transaction, lone_read, own_transaction
 from secretariat_app.documents.models import (
     DistributionLevel,
@@ -197,15 +197,15 @@ def find_download(user, version_id: int) -> Download | None:
 
     On PostgreSQL one prepared statement outside a transaction, with the SQL
     form of the rule as a column: both forms must grant. Elsewhere: download_for."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
         return download_for(user, version_id)
     reader = reader_for(user)
-    statement = _find_statement(reader.is_secretariat, reader.delegation_id is not None)
-    with prepared_statements() as connection:  # Core rows: no ORM entity in it
-        row = connection.execute(statement, _parameters(user, version_id)).first()
-    if row is None or not row.readable:
+    statement = _driver_statement(connection, "find", reader.is_secretariat, reader.delegation_id is not None)
+    row = driver_statements.run(connection, statement, _parameters(user, version_id))
+    if row is None or not row[-1]:  # its last column: the rule's SQL answer
         return None
-    return _readable_download(reader, row)
+    return _readable_download(reader, _typed(row))
 
 
 def record_found_download(user, found: Download) -> bool:
@@ -215,17 +215,17 @@ def record_found_download(user, found: Download) -> bool:
 
     On PostgreSQL one statement, its own transaction (no BEGIN, no COMMIT
     round trip), that writes only where the SQL form of the rule still grants."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
         _write_download(user, found)
         db.session.commit()
         return True
     reader = reader_for(user)
-    statement = _open_download_statement(reader.is_secretariat, reader.delegation_id is not None)
-    with prepared_statements() as connection:
-        row = connection.execute(statement, _parameters(user, found.version_id)).first()
-        if in_transaction(connection):
-            db.session.commit()  # it joined a transaction the request had opened: commit it now
-    return row is not None and bool(row.readable)
+    statement = _driver_statement(connection, "record", reader.is_secretariat, reader.delegation_id is not None)
+    row = driver_statements.run(connection, statement, _parameters(user, found.version_id))
+    if in_transaction(connection):
+        db.session.commit()  # it joined a transaction the request had opened: commit it now
+    return row is not None and bool(row[0])
 
 
 def open_download(user, version_id: int) -> Download | None:
@@ -260,17 +260,35 @@ def _found_query(secretariat: bool, has_delegation: bool):
     return query.add_columns(readable(reader).label("readable")).where(DocumentVersion.id == _VERSION)
 
 
-@lru_cache(maxsize=4)
+def _typed(row: tuple) -> tuple:
+    """A driver's row of _found_query with the document's status and level as
+    the model's enums (the driver gives their strings)."""
+    return (*row[:4], DocumentStatus(row[4]), DistributionLevel(row[5]), *row[6:])
+
+
+_DRIVER_STATEMENTS: dict[tuple[str, bool, bool], driver_statements.DriverStatement] = {}
+
+
+def _driver_statement(connection, kind: str, secretariat: bool, has_delegation: bool):
+    """find_download's read or record_found_download's write for a kind of
+    reader, compiled once per process and run on the driver's cursor."""
+    key = (kind, secretariat, has_delegation)
+    statement = _DRIVER_STATEMENTS.get(key)
+    if statement is None:
+        built = (_find_statement if kind == "find" else _open_download_statement)(secretariat, has_delegation)
+        statement = _DRIVER_STATEMENTS[key] = driver_statements.DriverStatement.of(built, connection)
+    return statement
+
+
 def _find_statement(secretariat: bool, has_delegation: bool):
-    """find_download's read for a kind of reader: built and compiled once per process."""
+    """find_download's read for a kind of reader (its last column: the rule's SQL answer)."""
     return lone_read(_found_query(secretariat, has_delegation))
 
 
-@lru_cache(maxsize=4)
 def _open_download_statement(secretariat: bool, has_delegation: bool):
     """record_found_download's statement for a kind of reader, with the reader and the
-    version as bound parameters: built and compiled once per process, not on
-    every download. Its own transaction when it comes first (own_transaction)."""
+    version as bound parameters. Its own transaction when it comes first
+    (own_transaction). It answers one column, whether the rule still grants."""
     found = _found_query(secretariat, has_delegation).cte("found")
     readable_ids = select(found.c.document_id).where(found.c.readable)
     details = func.json_build_object(*(item for key, column in _download_details(
@@ -280,7 +298,7 @@ def _open_download_statement(secretariat: bool, has_delegation: bool):
         select(func.now(), _READER, literal("document.download"), literal("document"),
                cast(found.c.document_id, String), null(),
                type_coerce(details, AuditEntry.__table__.c.after.type)).where(found.c.readable))
-    statement = select(found).add_cte(audited.cte("audited"))
+    statement = select(found.c.readable).add_cte(audited.cte("audited"))
     if not secretariat:
         table = Receipt.__table__
         received = (postgresql.insert(table)
@@ -291,4 +309,3 @@ def _open_download_statement(secretariat: bool, has_delegation: bool):
         ended = delete(unread).where(unread.c.user_id == _READER, unread.c.document_id.in_(readable_ids))
         statement = statement.add_cte(received.cte("receipt_added"), ended.cte("unread_ended"))
     return own_transaction(statement)
-

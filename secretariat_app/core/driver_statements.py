@@ -1,0 +1,81 @@
+"""Statements compiled once and run on the driver's cursor: for the few
+statements of a hot path whose SQLAlchemy execution costs more than the
+statement (PostgreSQL with psycopg 3 only).
+
+A Core statement run through a Connection pays, on every request, its cache
+key, the compiled form's lookup, an execution context, the events, and a
+result object built from the cursor's description (one psycopg Column object
+per column). For the download's two statements (documents/services/download.py)
+that was about 130 µs of CPU each against 80 µs for the same prepared
+statement run on the psycopg cursor (bench/inbox/pipeline.py and the micro
+measurement in docs/benchmarks.md, 2026-12-06). Here the statement is compiled
+once per process (`DriverStatement.of`) and `run` executes it as a prepared
+statement on the session's connection and returns its first row as a tuple.
+
+What the SQLAlchemy path would have done is kept:
+
+* pg_connections: a statement that comes first runs outside a transaction
+  (the connection is put back in autocommit mode if SQLAlchemy left it
+  otherwise); marked `own_transaction`, it commits by itself, and inside an
+  open transaction it is part of it;
+* db_failover: such a statement marks the request as having begun a COMMIT
+  (a read that sent one is not run again), and a driver error goes through
+  SQLAlchemy's error handling (handle_error, the pool's invalidation on a lost
+  connection, the DBAPIError the failover's handler answers).
+
+Values are bound as the statement's compiled parameters say (their names and
+the defaults of literals); result values are the driver's (an Enum column is
+its string: convert it where it is read)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from flask import has_request_context, request
+from psycopg.pq import TransactionStatus
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ClauseElement
+
+from secretariat_app.core.db_failover import COMMITTED
+from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION
+
+_IDLE = TransactionStatus.IDLE
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A Core statement compiled for psycopg: its SQL, the defaults of its
+    parameters (literals), and whether it is its own transaction."""
+
+    sql: str
+    defaults: dict[str, Any]
+    own_transaction: bool
+
+    @classmethod
+    def of(cls, statement: ClauseElement, connection: Connection) -> DriverStatement:
+        compiled = statement.compile(dialect=connection.dialect)
+        options = getattr(statement, "_execution_options", {})
+        if not (options.get(OWN_TRANSACTION) or options.get(LONE_READ)):
+            raise ValueError("a driver statement is a lone read or its own transaction (pg_connections)")
+        return cls(str(compiled), dict(compiled.params), bool(options.get(OWN_TRANSACTION)))
+
+
+def run(connection: Connection, statement: DriverStatement, parameters: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Run `statement` prepared on the connection's psycopg connection; its first row."""
+    raw: Any = connection.connection.driver_connection
+    if raw.pgconn.transaction_status == _IDLE:
+        if not raw.autocommit:
+            raw.autocommit = True  # as pg_connections: a statement that comes first is not in a transaction
+        if statement.own_transaction and has_request_context():
+            request.environ[COMMITTED] = True  # as db_failover: it commits by itself
+    values = {**statement.defaults, **parameters}
+    cursor = raw.cursor()
+    try:
+        cursor.execute(statement.sql, values, prepare=True)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+        return row
+    except psycopg.Error as error:
+        connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
+    finally:
+        cursor.close()
