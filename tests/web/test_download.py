@@ -133,6 +133,28 @@ def test_a_delegate_download_is_a_receipt_and_every_download_is_audited(world, c
     assert f'<tr class="read" data-document="{docs["L1"].id}">' in page
 
 
+def test_a_download_ends_a_mark_left_behind_beside_a_receipt(world, client, login):
+    """The download's write also deletes the reader's unread mark of the document
+    (not only the receipt's trigger, which fires for a new receipt only): a mark
+    that a horizon moved at the moment of the first reading left beside the
+    receipt (read_horizon.advance read "no receipt" before the receipt was
+    committed) goes at the next download, and the inbox shows the document read."""
+    from datetime import UTC, datetime
+
+    from secretariat_app.documents.read_state import UnreadMark
+
+    c, docs = world
+    login(c.a1)
+    document = docs["G1"]
+    assert client.get(url(document.versions[0])).status_code == 200
+    db.session.add(UnreadMark(document_id=document.id, user_id=c.a1.id, named=False, at=datetime.now(UTC)))
+    db.session.commit()
+    assert client.get(url(document.versions[0])).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(UnreadMark).where(
+        UnreadMark.user_id == c.a1.id, UnreadMark.document_id == document.id)) == 0
+
+
 def test_unknown_and_guessed_ids_are_404_and_not_audited(world, client, login):
     c, docs = world
     login(c.g1)
