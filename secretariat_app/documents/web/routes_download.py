@@ -42,7 +42,8 @@ CONDITIONAL = ("HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MAT
 @bp.route("/versions/<int:version_id>/download")
 @access(Audience.AUTHENTICATED)
 def download(version_id: int) -> ResponseReturnValue:
-    found = download_service.find_download(current_user, version_id)  # both forms of the rule; nothing written
+    user = current_user._get_current_object()  # the User itself: its attributes read without the proxy
+    found = download_service.find_download(user, version_id)  # both forms of the rule; nothing written
     if found is None:
         abort(404)
     try:
@@ -53,7 +54,7 @@ def download(version_id: int) -> ResponseReturnValue:
                      "The Secretariat has been told; please try again later or contact the Secretariat."))
     try:
         # The receipt and the audit entry, committed (durable) before a byte of the file is sent.
-        if not download_service.record_found_download(current_user, found):
+        if not download_service.record_found_download(user, found):
             abort(404)  # the right was withdrawn since the read: nothing written
         return file_response(file, found)
     except BaseException:
