@@ -25,7 +25,10 @@ each a round trip, before the file is sent. On PostgreSQL it is two:
    Python rule and the file check could roll them back.
 
 Each statement is built and compiled once per kind of reader and run as a
-prepared statement with the reader and the version as bound parameters.
+prepared statement with the reader and the version as bound parameters, on
+the driver's cursor (core/driver_statements.py: SQLAlchemy's execution of the
+two cost about 260 µs of CPU a download more than the statements themselves);
+the write answers one column, whether the rule still granted.
 Elsewhere (SQLite) `download_for` reads the row and the writes follow as plain
 statements in the session's transaction, committed by `record_found_download`.
 
