@@ -165,6 +165,16 @@ def test_unknown_and_guessed_ids_are_404_and_not_audited(world, client, login):
     assert downloads() == []
 
 
+def test_the_downloads_path_is_the_stores(world):
+    from secretariat_app.core.storage import stored_path
+
+    _, docs = world
+    sha256 = docs["G1"].versions[0].file_sha256
+    assert stored_path(sha256) == str(file_store().path_for(sha256))
+    with pytest.raises(ValueError):
+        stored_path("../" + sha256[3:])
+
+
 def test_a_file_missing_from_the_store_is_a_clear_404_not_a_500(world, client, login):
     c, docs = world
     lonely = make_document("Lonely", "Одинокий", languages=("en",))

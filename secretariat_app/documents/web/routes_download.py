@@ -28,7 +28,7 @@ from flask_login import current_user
 from werkzeug.datastructures import Headers
 from werkzeug.wsgi import wrap_file
 
-from secretariat_app.core.storage import file_store
+from secretariat_app.core.storage import stored_path
 from secretariat_app.documents.services import download as download_service
 from secretariat_app.documents.web import bp
 from secretariat_app.permissions import Audience, access
@@ -47,7 +47,7 @@ def download(version_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404)
     try:
-        file = open(file_store().path_for(found.sha256), "rb")  # noqa: SIM115 (the response closes it)
+        file = open(stored_path(found.sha256), "rb")  # noqa: SIM115 (the response closes it)
     except (ValueError, OSError):  # no receipt, no audit entry: nothing was downloaded
         current_app.logger.error("stored file %s of document version %s is missing", found.sha256, version_id)
         abort(404, _("The file of this language version is missing from the archive. "
