@@ -172,3 +172,53 @@ def test_health_after_the_backends_were_killed_says_the_database_is_ok(client, a
     assert terminate_backends() >= 1
     response = client.get("/health")
     assert response.get_json()["database"] == "ok"
+
+
+def a_version_id() -> int:
+    """A circulated document's version (the officer may download any)."""
+    from tests.documents_helpers import make_document
+
+    version_id = make_document(languages=("en",)).versions[0].id
+    db.session.remove()
+    return version_id
+
+
+def downloads_audited() -> int:
+    return rows("SELECT count(*) FROM audit_entry WHERE action = 'document.download'")
+
+
+def test_a_download_whose_read_meets_a_lost_connection_is_retried(client, as_officer, killer, caplog):
+    """The download's read runs on the driver's cursor (core/driver_statements.py):
+    a lost connection there is recognised as SQLAlchemy's own statements' is, and
+    the GET, which has not committed, is run again once."""
+    version_id = a_version_id()
+    fired = killer(reader)  # the download's read is next, on the driver's cursor
+    response = client.get(f"/documents/versions/{version_id}/download")
+    assert response.status_code == 200 and len(fired) == 1
+    assert "retrying once on a fresh connection" in caplog.text
+    assert downloads_audited() == 1
+
+
+def test_a_download_whose_write_meets_a_lost_connection_says_to_check_and_is_not_retried(
+        client, as_officer, monkeypatch, caplog):
+    """The download's write commits by itself: once sent, the request may have
+    written, so it is not run again and the page says to check (here the
+    connection was gone before the statement reached it: nothing was written)."""
+    from secretariat_app.core import driver_statements
+
+    version_id = a_version_id()
+    real_run = driver_statements.run
+
+    def run(connection, statement, parameters):
+        if statement.own_transaction:
+            with admin_connection() as admin:
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)",
+                              (connection.connection.driver_connection.info.backend_pid,))
+        return real_run(connection, statement, parameters)
+
+    monkeypatch.setattr(driver_statements, "run", run)
+    response = client.get(f"/documents/versions/{version_id}/download")
+    assert response.status_code == 503
+    assert "check whether it was saved" in response.get_data(as_text=True)
+    assert "answered 503" in caplog.text
+    assert downloads_audited() == 0
