@@ -5,7 +5,8 @@ download makes what it makes, this serves, on a kept database (`run.py --keep`,
 then `--reuse`), bare send_file (bench/inbox/baseline_app.py) and the app from
 one or more checkouts at once, each with gunicorn as run.py serves it (2 sync
 workers, production settings), and measures them with wrk round by round,
-interleaved, so that each round's ratios are taken back to back:
+interleaved, so that each round's ratios are taken back to back (the order
+turning from round to round):
 
     .venv/bin/python bench/inbox/download_rounds.py --reuse /tmp/cica-bench-XXXX \\
         --build this=. --build main=/work/main [--build this-async=.:synchronous_commit=off] [--rounds 5]
@@ -84,12 +85,19 @@ def main() -> int:
         for number in range(1, args.rounds + 1):
             loads.append(os.getloadavg()[0])
             say(f"round {number} of {args.rounds} (load average {loads[-1]:.1f})")
-            runs["send_file"].append(run.run_wrk(f"http://127.0.0.1:{base_port}/file", args, None,
-                                                 "bare send_file 10 MB"))
-            for name, (port, cookie) in apps.items():
-                runs[name].append(run.run_wrk(
-                    f"http://127.0.0.1:{port}/documents/versions/{info.big_version_id}/download", args, cookie,
-                    f"download 10 MB, {name}"))
+            # The order turns each round (bare send_file first, then second, ...): a load that rises or
+            # falls within a round does not always favour the same server.
+            order = ["send_file", *apps]
+            shift = (number - 1) % len(order)
+            for name in order[shift:] + order[:shift]:
+                if name == "send_file":
+                    runs[name].append(run.run_wrk(f"http://127.0.0.1:{base_port}/file", args, None,
+                                                  "bare send_file 10 MB"))
+                else:
+                    port, cookie = apps[name]
+                    runs[name].append(run.run_wrk(
+                        f"http://127.0.0.1:{port}/documents/versions/{info.big_version_id}/download", args,
+                        cookie, f"download 10 MB, {name}"))
         say(f"\ndownload / bare send_file, round by round (load average {min(loads):.1f}-{max(loads):.1f} "
             "at the start of the rounds):")
         for name in apps:
