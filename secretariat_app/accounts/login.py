@@ -13,60 +13,67 @@ from datetime import UTC, datetime
 from flask import Flask, Response, g, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer, joinedload
 
-from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.people import Delegation, User, UserRole
 from secretariat_app.accounts.models.sessions import LoginSession, UserSession
+from secretariat_app.accounts.models.states import State
+from secretariat_app.accounts.reader import Reader
 from secretariat_app.accounts.services import sessions
 from secretariat_app.core import cache_generation
 from secretariat_app.core.pg_connections import lone_read
-from secretariat_app.extensions import db, login_manager, prepared_statements
+from secretariat_app.extensions import login_manager, prepared_statements
 
 # What every page needs of its reader, in one statement: the session's row (open,
-# recently seen), the roles (permissions), the delegation and its state (named in
-# the page header). Built once: the statement and its cache key are reused by every
-# request. On PostgreSQL it runs outside a transaction when it comes first
-# (pg_connections.lone_read).
+# recently seen), the user's columns the pages read, the roles (permissions; one
+# row each), the delegation's names (the page header). Built once: the statement
+# and its cache key are reused by every request. It runs on the connection as a
+# Core statement and the reader is built from its rows (accounts/reader.py): no ORM
+# entity, no identity map. On PostgreSQL it runs outside a transaction when it
+# comes first (pg_connections.lone_read).
 # The same statement reads the generation of the rows web processes cache
 # (core/cache_generation.py): a change made through another process is seen on
 # the next request, at the cost of one primary-key lookup and no round trip.
-# What no page header needs is left to load when asked for (the password hash, the
-# mail preferences, the feed's token hash, creation times, the sealed TOTP secret): fewer columns to
-# convert. The enrolment time stays: the second-factor gate reads it on every page.
-USER_OPTIONS = (
-    defer(User.password_hash), defer(User.created_at), defer(User.feed_token_hash), defer(User.mail_opt_out),
-    defer(User.document_digest), defer(User.second_factor_secret), defer(User.second_factor_last_step),
-    joinedload(User.role_rows),
-    joinedload(User.delegation).defer(Delegation.created_at).joinedload(Delegation.state),
-)
+_user, _session, _role = User.__table__.c, UserSession.__table__.c, UserRole.__table__.c
+_delegation, _state = Delegation.__table__.c, State.__table__.c
 READER = lone_read(
-    select(User, UserSession.id, UserSession.last_seen_at, cache_generation.column())
-    .join(UserSession, UserSession.user_id == User.id)
-    .options(*USER_OPTIONS)
-    .where(UserSession.secret_hash == bindparam("secret_hash"), UserSession.ended_at.is_(None),
-           UserSession.last_seen_at > bindparam("idle_since"))
+    select(_user.id, _user.email, _user.name, _user.language, _user.timezone, _user.active, _user.delegation_id,
+           _user.second_factor_enrolled_at, _state.name_en, _state.name_ru, _role.role,
+           _session.id, _session.last_seen_at, cache_generation.column())
+    .select_from(
+        UserSession.__table__.join(User.__table__, _session.user_id == _user.id)
+        .outerjoin(UserRole.__table__, _role.user_id == _user.id)
+        .outerjoin(Delegation.__table__, _delegation.id == _user.delegation_id)
+        .outerjoin(State.__table__, _state.id == _delegation.state_id)
+    )
+    .where(_session.secret_hash == bindparam("secret_hash"), _session.ended_at.is_(None),
+           _session.last_seen_at > bindparam("idle_since"))
 )
 KEY_LENGTH = 64  # longer than any secret start_session makes
 
 
 @login_manager.user_loader
-def load_user(key: str) -> User | None:
-    """The user of the open session whose secret the cookie carries, or None."""
+def load_user(key: str) -> Reader | None:
+    """The reader of the open session whose secret the cookie carries, or None."""
     if not key or len(key) > KEY_LENGTH:
         return None
     now = datetime.now(UTC)
-    with prepared_statements():  # a key lookup: one plan fits every reader
-        row = db.session.execute(READER, {"secret_hash": sessions.secret_hash(key),
-                                          "idle_since": sessions.idle_since(now)}).unique().first()
-    if row is None:
+    with prepared_statements() as connection:  # a key lookup: one plan fits every reader
+        rows = connection.execute(READER, {"secret_hash": sessions.secret_hash(key),
+                                           "idle_since": sessions.idle_since(now)}).all()
+    if not rows:
         return None
-    user, session_id, last_seen_at, generation = row
+    (user_id, email, name, language, timezone, active, delegation_id, enrolled_at, name_en, name_ru,
+     _first_role, session_id, last_seen_at, generation) = rows[0]
     cache_generation.seen(generation)
-    if not user.active:
+    if not active:
         return None
-    user.login_session = LoginSession(session_id, key)
+    reader = Reader(id=user_id, email=email, name=name, language=language, timezone=timezone, active=active,
+                    delegation_id=delegation_id, roles=frozenset(row[10] for row in rows if row[10] is not None),
+                    second_factor_enrolled_at=enrolled_at,
+                    delegation_names=(name_en, name_ru) if name_en is not None else None,
+                    login_session=LoginSession(session_id, key))
     sessions.touch(session_id, last_seen_at, now)
-    return user
+    return reader
 
 
 def _cookie_follows_renewed_secret(response: Response) -> Response:

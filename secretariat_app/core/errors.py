@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from secretariat_app.accounts.reader import Reader
 from secretariat_app.core import db_failover
 from secretariat_app.core.problems import API_PREFIX, problem
 from secretariat_app.extensions import db, limiter
@@ -139,7 +140,9 @@ def _language_without_database() -> str:
     g._login_user; its attributes are read from the instance, never loaded: a flush
     that failed has expired them), else the browser's."""
     languages = current_app.config["LANGUAGES"]
-    language = getattr(g.get("_login_user"), "__dict__", {}).get("language")
+    user = g.get("_login_user")
+    # A page's reader (accounts/reader.py) carries its language; the API's ORM row keeps it in its __dict__.
+    language = user.language if isinstance(user, Reader) else getattr(user, "__dict__", {}).get("language")
     if language in languages:
         return str(language)
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

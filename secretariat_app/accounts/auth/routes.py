@@ -18,6 +18,7 @@ from secretariat_app.accounts.auth.forms import (
 )
 from secretariat_app.accounts.auth.throttle import throttled_login
 from secretariat_app.accounts.models.sessions import EndReason
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.accounts.services import link_requests, sessions
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.audit.security import SecurityEvent, record_security_event
@@ -75,7 +76,7 @@ def _safe_next(target: str | None) -> str:
 @access(Audience.AUTHENTICATED)
 def logout():
     LogoutForm().validate_on_submit()  # CSRF is checked globally; the form has nothing else
-    user = current_user._get_current_object()
+    user = current_user_row()
     ending = sessions.current_session_id(user)
     if ending is not None:
         sessions.end_session(user, ending, reason=EndReason.LOGOUT)  # a copy of the cookie opens nothing now
@@ -91,7 +92,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = current_user_row()
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except RuleViolations as error:

@@ -19,6 +19,7 @@ from secretariat_app.accounts.auth.forms_second_factor import (
     TurnOffForm,
 )
 from secretariat_app.accounts.auth.routes import complete_login
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.accounts.services import second_factor as factors
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
@@ -89,7 +90,7 @@ def second_factor_enrol() -> ResponseReturnValue:
     """Set up an authenticator app: scan or type the secret, confirm with a code,
     then see the recovery codes once. Staff without a second factor land here
     from every page (second_factor_gate.py)."""
-    user = current_user._get_current_object()
+    user = current_user_row()
     if user.has_second_factor:
         return redirect(url_for("auth.two_step"))
     form = EnrolForm()
@@ -122,7 +123,7 @@ def _off_form(**kwargs) -> TurnOffForm:
 @access(Audience.AUTHENTICATED)
 def two_step() -> ResponseReturnValue:
     """Two-step verification under the account: on or off, recovery codes left."""
-    user = current_user._get_current_object()
+    user = current_user_row()
     return render_template("auth/two_step.html", user=user, required=factors.is_required_for(user),
                            codes_left=factors.recovery_codes_left(user) if user.has_second_factor else 0,
                            renew_form=_renew_form(), off_form=_off_form())
@@ -132,7 +133,7 @@ def two_step() -> ResponseReturnValue:
 @access(Audience.AUTHENTICATED)
 @_per_account(_signed_in_account, "second-factor-settings")
 def renew_recovery_codes() -> ResponseReturnValue:
-    user = current_user._get_current_object()
+    user = current_user_row()
     form = _renew_form()
     if form.validate_on_submit():
         try:
@@ -152,7 +153,7 @@ def renew_recovery_codes() -> ResponseReturnValue:
 @access(Audience.AUTHENTICATED)
 @_per_account(_signed_in_account, "second-factor-settings")
 def two_step_off() -> ResponseReturnValue:
-    user = current_user._get_current_object()
+    user = current_user_row()
     form = _off_form()
     if form.validate_on_submit():
         try:

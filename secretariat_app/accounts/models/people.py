@@ -95,6 +95,10 @@ class User(UserMixin, Model):
     def has_second_factor(self) -> bool:
         return self.second_factor_enrolled_at is not None
 
+    def delegation_name(self, language: str = "en") -> str:
+        """The delegation's name, as the page header shows it (the same as accounts/reader.py's)."""
+        return self.delegation.name(language) if self.delegation is not None else ""
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active

@@ -8,10 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from secretariat_app.accounts.my_profile import bp
 from secretariat_app.accounts.my_profile.forms import ProfileForm
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.accounts.services import profile as profile_service
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
@@ -24,7 +24,7 @@ from secretariat_app.permissions import Audience, access
 @bp.route("/", methods=["GET", "POST"])
 @access(Audience.AUTHENTICATED)
 def index() -> ResponseReturnValue:
-    user = current_user._get_current_object()
+    user = current_user_row()
     form = ProfileForm() if request.method == "POST" else ProfileForm(
         data={"language": user.language, "timezone": profile_service.shown_timezone(user)})
     form.fill_choices()

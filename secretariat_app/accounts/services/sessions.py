@@ -31,6 +31,7 @@ from secretariat_app.accounts.models.sessions import (
     LoginSession,
     UserSession,
 )
+from secretariat_app.accounts.reader import request_reader
 from secretariat_app.audit.security import SecurityEvent, client_details, record_security_event
 from secretariat_app.extensions import db, rowcount
 
@@ -93,11 +94,20 @@ def _renew_secret(user: User, session_id: int) -> None:
     key = secrets.token_urlsafe(32)
     db.session.execute(update(UserSession).where(UserSession.id == session_id).values(secret_hash=secret_hash(key)))
     user.login_session = LoginSession(session_id, key)
+    reader = request_reader()  # the request's reader (accounts/reader.py), if `user` is its ORM row
+    if reader is not None and reader is not user and reader.id == user.id:
+        reader.login_session = user.login_session
 
 
 def current_session_id(user: User) -> int | None:
-    """The id of the session `user`'s current request runs under, if any."""
-    return user.login_session.id if user.login_session is not None else None
+    """The id of the session `user`'s current request runs under, if any (`user` the
+    request's reader, or its ORM row however it was loaded)."""
+    if user.login_session is None:
+        reader = request_reader()
+        if reader is None or reader.id != user.id or reader.login_session is None:
+            return None
+        return reader.login_session.id
+    return user.login_session.id
 
 
 def idle_since(now: datetime) -> datetime:

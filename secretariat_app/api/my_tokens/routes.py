@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.api.my_tokens import bp
 from secretariat_app.api.my_tokens.forms import NewTokenForm, RevokeTokenForm
 from secretariat_app.api.services import tokens
@@ -19,7 +19,7 @@ from secretariat_app.permissions import Audience, access
 
 
 def _page(form: NewTokenForm, secret: str | None = None, status: int = 200) -> ResponseReturnValue:
-    user = current_user._get_current_object()
+    user = current_user_row()
     return render_template("my_tokens/index.html", form=form, tokens=tokens.tokens_of(user), secret=secret,
                            revoke_form=RevokeTokenForm(), needs_code=tokens.needs_code(user),
                            now=datetime.now(UTC)), status
@@ -28,7 +28,7 @@ def _page(form: NewTokenForm, secret: str | None = None, status: int = 200) -> R
 @bp.route("/", methods=["GET", "POST"])
 @access(Audience.AUTHENTICATED)
 def index() -> ResponseReturnValue:
-    user = current_user._get_current_object()
+    user = current_user_row()
     form = NewTokenForm().fill_choices(user)
     if not form.validate_on_submit():
         return _page(form, status=422 if form.is_submitted() else 200)
@@ -49,7 +49,7 @@ def revoke() -> ResponseReturnValue:
     form = RevokeTokenForm()
     if not form.validate_on_submit() or not (form.token_id.data or "").isdigit():
         abort(400)
-    if not tokens.revoke_token(current_user._get_current_object(), int(form.token_id.data)):
+    if not tokens.revoke_token(current_user_row(), int(form.token_id.data)):
         abort(404)
     flash(_("The token has been revoked: programs using it can no longer reach the API."), "success")
     return redirect(url_for("my_tokens.index"))

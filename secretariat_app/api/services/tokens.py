@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import defer, joinedload
 
-from secretariat_app.accounts.login import USER_OPTIONS
-from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.services.second_factor import check_code, is_required_for
 from secretariat_app.api.models import AccessToken
 from secretariat_app.audit.security import SecurityEvent, record_security_event
@@ -116,6 +116,14 @@ class TokenInUse:
 # like it a lone read (core/pg_connections.py): outside a transaction on PostgreSQL, so that a
 # request that only reads keeps its connection's prepared statements (the inbox's page). The
 # token's own columns come as plain values (no entity to build: a request never changes its row).
+# The token's owner as an ORM User (the pages' reader is a Core row: accounts/reader.py),
+# with what the API's answers read of it; the rest is loaded when asked for.
+USER_OPTIONS = (
+    defer(User.password_hash), defer(User.created_at), defer(User.feed_token_hash), defer(User.mail_opt_out),
+    defer(User.document_digest), defer(User.second_factor_secret), defer(User.second_factor_last_step),
+    joinedload(User.role_rows),
+    joinedload(User.delegation).defer(Delegation.created_at).joinedload(Delegation.state),
+)
 BEARER = lone_read(
     select(User, AccessToken.id, AccessToken.scopes, AccessToken.expires_at, AccessToken.last_used_at,
            cache_generation.column())

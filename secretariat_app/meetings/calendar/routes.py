@@ -24,6 +24,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.core.columns import utcnow
 from secretariat_app.core.localisation import current_language
 from secretariat_app.core.read_limits import feed_address_limit, feed_limit
@@ -81,7 +82,7 @@ def meeting_ics(meeting: Meeting) -> ResponseReturnValue:
 
 
 def _me():
-    return current_user._get_current_object()
+    return current_user_row()
 
 
 def _page(raw_token: str | None = None) -> ResponseReturnValue:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from secretariat_app.accounts.reader import current_user_row
 from secretariat_app.audit import services as audit
 from secretariat_app.core.localisation import current_language
 from secretariat_app.extensions import db
@@ -51,7 +52,7 @@ def index() -> ResponseReturnValue:
 @access(Audience.AUTHENTICATED)
 def preferences() -> ResponseReturnValue:
     """Which kinds of notice I get by mail, and the daily digest of document notices."""
-    user = current_user._get_current_object()
+    user = current_user_row()
     form = PreferencesForm.for_user(user)
     if form.validate_on_submit():
         before = {"mail_opt_out": sorted(user.mail_opt_out or []), "document_digest": bool(user.document_digest)}
