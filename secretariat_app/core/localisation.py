@@ -157,7 +157,7 @@ def file_size(size: int | None) -> str:
 
 
 def _page_gettext() -> dict[str, Callable[..., str]]:
-    """Jinja's `_()` and `ngettext()` bound to this page's catalogue, looked up
+    """Jinja's `_()`, `gettext()` and `ngettext()` bound to this page's catalogue, looked up
     once per render rather than at every call (a page holds dozens). The same
     behaviour as the callables Flask-Babel installs (Jinja's "newstyle" gettext:
     escaped, then formatted with the variables)."""
@@ -178,7 +178,9 @@ def _page_gettext() -> dict[str, Callable[..., str]]:
             translated = Markup(translated)
         return translated % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    # `_` too: Jinja's own `_` (the i18n extension's alias) looks `gettext` up in the context at
+    # every call and calls it through a second Context.call; a page holds about twenty.
+    return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
 
 
 def register_localisation(app: Flask) -> None:
