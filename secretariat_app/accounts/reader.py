@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, object_session
 
 from secretariat_app.accounts.models.people import Delegation, Role, User
+from secretariat_app.accounts.models.states import State
 from secretariat_app.extensions import db
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ class Reader:
     """The user of the request's session, from its Core row (see the module's docstring)."""
 
     __slots__ = ("active", "delegation_id", "email", "id", "language", "login_session", "name", "roles",
-                 "second_factor_enrolled_at", "timezone", "_delegation_names")
+                 "second_factor_enrolled_at", "timezone", "_delegation_names", "_delegation_row")
 
     is_authenticated = True  # Flask-Login: a reader exists only for an open session
     is_anonymous = False
@@ -56,6 +58,7 @@ class Reader:
         second_factor_enrolled_at: datetime | None
         login_session: LoginSession | None
         _delegation_names: tuple[str, str] | None
+        _delegation_row: Delegation | None
 
     def __init__(self, *, id: int, email: str, name: str, language: str, timezone: str,  # noqa: A002
                  active: bool, delegation_id: int | None, roles: frozenset[Role],
@@ -64,7 +67,7 @@ class Reader:
         values = {"id": id, "email": email, "name": name, "language": language, "timezone": timezone,
                   "active": active, "delegation_id": delegation_id, "roles": roles,
                   "second_factor_enrolled_at": second_factor_enrolled_at,
-                  "_delegation_names": delegation_names, "login_session": login_session}
+                  "_delegation_names": delegation_names, "_delegation_row": None, "login_session": login_session}
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
@@ -103,8 +106,17 @@ class Reader:
     @property
     def delegation(self) -> Delegation | None:
         """The delegation as an ORM entity, for the rules and services that need one (its
-        memberships, a comparison with a proposal's): loaded when first asked for."""
-        return db.session.get(Delegation, self.delegation_id) if self.delegation_id is not None else None
+        memberships, a comparison with a proposal's): loaded with its state and memberships
+        in one statement when first asked for, then held for the request (the session's
+        identity map alone holds nothing: a second get() would read it again)."""
+        if self.delegation_id is None:
+            return None
+        held = self._delegation_row
+        if held is None or object_session(held) is not db.session():  # a session removed (failover): again
+            held = db.session.get(Delegation, self.delegation_id,
+                                  options=[joinedload(Delegation.state).joinedload(State.memberships)])
+            object.__setattr__(self, "_delegation_row", held)
+        return held
 
     def row(self) -> User:
         """The ORM row of this user, in the request's session, with this request's session."""

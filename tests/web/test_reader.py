@@ -39,6 +39,7 @@ def test_the_reader_carries_the_account_roles_and_delegation(app_ctx, app, refer
         assert reader.delegation_name("ru") == delegation.state.name_ru
         assert reader.delegation_name("en") == delegation.state.name_en
         assert reader.delegation is not None and reader.delegation.id == delegation.id
+        assert reader.delegation is reader.delegation  # held for the request: read once
         assert reader.mail_opt_out == user.mail_opt_out  # a column it does not carry: read from the row
 
 
