@@ -78,8 +78,8 @@ def delegation_status(user, day: date | None = None) -> MembershipStatus | None:
 # (core/cache_generation.py): every change to a membership draws a new one, so a
 # status kept is the one the database holds, in this process and every other.
 _STATUS_KEY = "cbm_state_status"
-_STATUS_KEPT = 10_000  # (state, day) pairs kept at most under one generation
-cache_generation.watch(Membership)
+_STATUS_KEPT = 10_000  # (delegation, day) pairs kept at most under one generation
+cache_generation.watch(Membership, Delegation)  # a delegation's state is part of the key's meaning
 
 
 def _status_and_membership(user, day: date) -> tuple[MembershipStatus | None, bool]:
@@ -91,14 +91,14 @@ def _status_and_membership(user, day: date) -> tuple[MembershipStatus | None, bo
 def _kept_status_and_membership(user, day: date) -> tuple[MembershipStatus | None, bool]:
     """_status_and_membership, read from the database (the state's memberships: one
     statement) only once per state and day in a process until a membership changes."""
-    if not is_delegate(user) or user.delegation is None:
+    if not is_delegate(user) or user.delegation_id is None:
         return None, False
     generation, changing = cache_generation.current(), cache_generation.uncommitted_changes()
     kept: tuple[int | None, dict[tuple[int, date], tuple[MembershipStatus | None, bool]]] | None = \
         current_app.extensions.get(_STATUS_KEY)
     if kept is None or kept[0] != generation or len(kept[1]) >= _STATUS_KEPT:
         kept = (generation, {})
-    key = (user.delegation.state_id, day)
+    key = (user.delegation_id, day)  # the reader's own column: the delegation is loaded only to compute
     if key in kept[1] and not changing:
         return kept[1][key]
     found = _status_and_membership(user, day)

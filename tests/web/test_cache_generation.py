@@ -123,13 +123,14 @@ def test_a_request_keeps_the_generation_it_read_with_its_reader(app_ctx):
     assert seen == [stored_generation()] and seen[0] is not None
 
 
-def test_an_app_as_a_worker_or_the_command_line_builds_it_watches_bodies_and_meetings(tmp_path):
+def test_an_app_as_a_worker_or_the_command_line_builds_it_watches_what_is_kept(tmp_path):
     """A change made by a worker or a command draws a generation too: create_app
-    alone (in a fresh process) registers what the inbox keeps."""
+    alone (in a fresh process) registers what the inbox keeps (bodies, meetings) and
+    what the CBM report rule keeps (delegations' memberships)."""
     script = ("from secretariat_app import create_app; from secretariat_app.core import cache_generation; "
               "create_app(); print(sorted(model.__name__ for model in cache_generation._WATCHED))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "SECRETARIAT_ENV": "development",
                                          "DATABASE_URL": "sqlite://", "INSTANCE_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[-2] == "['Body', 'Meeting']"
+    assert done.stdout.split("\n")[-2] == "['Body', 'Delegation', 'Meeting', 'Membership']"
