@@ -54,6 +54,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from secretariat_app import create_app
     from secretariat_app.demo import seed
     from secretariat_app.extensions import db
+    from tests.conftest import no_flush_per_commit
 
     root = tmp_path_factory.mktemp("live")
     app = create_app(TestConfig, {
@@ -62,6 +63,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "PUBLIC_BASE_URL": "http://127.0.0.1",  # replaced below, once the port is known
     })
     with app.app_context():
+        no_flush_per_commit(db.engine)
         upgrade()  # the schema the way production gets it: the Alembic revisions
         seed.load_reference()  # states, memberships, bodies, delegations, the Catalogue of CBMs
         db.session.remove()
