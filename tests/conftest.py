@@ -315,13 +315,21 @@ def smtp_sink():
     sink.stop()
 
 
+# The integration tests that share the machine's Redis on 6379 (a real Celery worker on it): one
+# after another on one worker. Each other integration module is a group of its own (its module-scoped
+# servers built once), which either worker may take: together they were one group of about 200 s
+# (1,900 s under load), which the other worker had to outlast.
+SHARED_REDIS = {"test_celery_worker.py", "test_dispatch.py", "test_dispatch_speed.py", "test_reset_worker.py"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs two workers) the tests that start
-    Celery workers, beat, Redis servers and SMTP sinks run one after another on
-    one worker: they share the Redis on 6379 and are sensitive to timing."""
+    """Under pytest-xdist (`make test` runs two workers) the tests that start Celery
+    workers, beat, Redis servers and SMTP sinks on the shared Redis run one after another
+    on one worker, the other integration tests module by module (xdist groups)."""
     for item in items:
         if "integration" in item.path.parts:
-            item.add_marker(pytest.mark.xdist_group("services"))
+            name = "services" if item.path.name in SHARED_REDIS else f"services-{item.path.stem}"
+            item.add_marker(pytest.mark.xdist_group(name))
 
 
 def pytest_configure(config):
