@@ -4,7 +4,7 @@ on one worker again.
 pytest-xdist sends the tests of a group to one worker by the "@group" it appends
 to their node ids. pytest-xdist 3.8 (the newest) writes that to `item._nodeid`,
 which pytest 9.2 no longer reads (a node's id lives in `item._id`), so every group
-(the integration tests' "services", the browser tests' "browser") was spread over
+(the integration tests' "services" and "services-<module>", the browser tests' "browser") was spread over
 the workers. This hook, run after every other, puts the suffix where pytest reads
 it; where pytest-xdist's own write works, the ids already carry it and nothing is
 done. Registered by tests/conftest.py (pytest_plugins)."""
