@@ -79,8 +79,9 @@ def killer(app_ctx):
 
 
 def reader(statement: str) -> bool:
-    """The reader's row: the first statement of every logged-in request."""
-    return "FROM user_account" in statement
+    """The reader's row (accounts/login.py: the session by its secret, joined to its
+    user): the first statement of every logged-in request."""
+    return "user_session.secret_hash" in statement and "user_account" in statement
 
 
 def test_a_read_after_the_backends_were_killed_is_answered(client, as_officer, caplog):

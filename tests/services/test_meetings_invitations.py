@@ -57,7 +57,8 @@ def test_officer_invites_an_observer_and_withdraws_the_invitation(meeting):
     assert [v.field for v in excinfo.value.violations] == ["delegation_id"]
     invitations.remove_invitation(None, added)
     assert invitation_of(meeting, "JPN") is None
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "invitation")).all()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "invitation")
+                             .order_by(AuditEntry.id)).all()
     assert actions == ["invitation.create", "invitation.delete"]
 
 
