@@ -139,10 +139,13 @@ class _Shape:
     rare: bool = False  # the words are rare (search.word_stats): the GIN index's way, not the walk
 
 
-def _filters(shape: _Shape, document) -> list[ColumnElement[bool]]:
-    """The inbox's filters on a document row (the same meanings as documents.services.inbox), bound."""
+def _filters(shape: _Shape, document, listed=None) -> list[ColumnElement[bool]]:
+    """The inbox's filters on a document row (the same meanings as documents.services.inbox), bound.
+    `listed`: the row of the list walked (circulation, named_recipient), whose copies of the
+    document's year and meeting (documents/list_filters.py) the year and meeting are read from,
+    so that the walk takes its list's index of that year or meeting."""
     clauses: list[ColumnElement[bool]] = [
-        getattr(document, column) == bindparam(name)
+        getattr(listed if listed is not None and name in _LISTED else document, column) == bindparam(name)
         for name, column in (("meeting_id", "meeting_id"), ("body_id", "body_id"), ("year", "year"),
                              ("doc_type", "doc_type")) if name in shape.filters]
     if shape.language:
@@ -167,18 +170,23 @@ def _columns(d):
     return (d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at)
 
 
-def _matching(match: Match, shape: _Shape, found, d, newest):
-    """`found` (rows naming documents `d`) joined to their entries, kept to those that
-    match and pass the filters: the newest CANDIDATES by `newest`, as (id, scored, at)."""
+def _matching(match: Match, shape: _Shape, found, d, newest, listed=None):
+    """`found` (rows naming documents `d`; `listed`: the list walked, if any) joined to
+    their entries, kept to those that match and pass the filters: the newest CANDIDATES
+    by `newest`, as (id, scored, at)."""
     found = found.join(_E, and_(_E.kind == _kind(SearchKind.DOCUMENT), _E.object_id == d.id))
-    if shape.rare or "meeting_id" in shape.filters or "year" in shape.filters:
-        # Rare words, or a filter that picks few documents: start from them (the GIN index, the
-        # filter's own index), not from a walk in time order, which would read every newer
-        # document first. The time as an expression no index holds takes the walk off the
-        # planner's table.
+    if shape.rare or (listed is None and any(name in shape.filters for name in _LISTED)):
+        # Rare words, or a filter that picks few documents with no list of its own to walk (the
+        # Secretariat's search): start from them (the GIN index, the filter's own index), not
+        # from a walk in time order, which would read every newer document first. The time as
+        # an expression no index holds takes the walk off the planner's table. A list's year or
+        # meeting is walked newest first along the list's own index of it.
         newest = func.coalesce(newest, newest)
     return (match.matching(found, _E).add_columns(newest.label("at"))
-            .where(*_filters(shape, d)).order_by(newest.desc()).limit(_number(CANDIDATES)))
+            .where(*_filters(shape, d, listed)).order_by(newest.desc()).limit(_number(CANDIDATES)))
+
+
+_LISTED = ("meeting_id", "year")  # the filters the lists keep a copy of, with an index each
 
 
 @lru_cache(maxsize=256)
@@ -199,7 +207,8 @@ def _documents_statement(shape: _Shape):
         # own index, its own LIMIT); the branches' newest CANDIDATES together.
         branches = [_matching(match, shape, select(d.id).select_from(walk.source)
                               .join(d, d.id == walk.document_id)
-                              .where(walk.reached, rules.walk_clause(reader, walk, d)), d, walk.at)
+                              .where(walk.reached, rules.walk_clause(reader, walk, d)), d, walk.at,
+                              walk.source)
                     .subquery(f"way_{n}") for n, walk in enumerate(ways)]
         if not branches:  # no way reaches this reader: nothing
             nothing = null().cast(TSVECTOR) if match.postgresql else null()

@@ -278,3 +278,28 @@ def test_the_sqlite_side_reads_queries_as_websearch_to_tsquery_does():
     assert fulltext.fts5_expression("CICA/SOC/2024/17") == '("cica" AND "soc" AND "2024" AND "17")'
     assert fulltext.marked("a <b> \x02c\x03") == "a &lt;b&gt; <mark>c</mark>"
 
+
+
+@pytest.mark.parametrize("rare", [True, False])
+def test_a_year_or_a_meeting_is_read_from_the_list_walked(app_ctx, monkeypatch, rare):
+    """A delegate's search filtered by year or meeting walks the lists' copies of the
+    document's year and meeting (circulation's, named_recipient's) or, for rare words,
+    starts from the index of the words: both find the same documents."""
+    from secretariat_app.documents.models import DistributionLevel
+    from secretariat_app.search import word_stats
+
+    monkeypatch.setattr(word_stats, "rare", lambda query, candidates: rare)
+    c = cast()
+    june = meeting("June SOC")
+    circulated = make_document("Irrigation paper", "Записка об орошении", year=2023, meeting_id=june.id)
+    other_year = make_document("Irrigation note", "Заметка об орошении", year=2022)
+    named = make_document("Irrigation memo", "Памятка об орошении", year=2023,
+                          level=DistributionLevel.RESTRICTED)
+    circulate(circulated, c.alpha)
+    circulate(other_year, c.alpha)
+    circulate(named, named=(c.a1,))
+    db.session.commit()
+    assert set(symbols(c.a1, "irrigation", year=2023)) == {circulated.symbol, named.symbol}
+    assert symbols(c.a1, "irrigation", year=2022) == [other_year.symbol]
+    assert symbols(c.a1, "irrigation", meeting_id=june.id) == [circulated.symbol]
+    assert symbols(c.a2, "irrigation", year=2023) == [circulated.symbol]  # not named: not theirs
