@@ -80,7 +80,7 @@ class CbmDimension(Model):
     # Place in the in-depth review rotation (one dimension a year), 0-based.
     review_order: Mapped[int] = mapped_column(Integer, unique=True)
 
-    areas: Mapped[list[CbmArea]] = relationship(back_populates="dimension", order_by="CbmArea.position")
+    areas: Mapped[list[CbmArea]] = relationship(back_populates="dimension", order_by="(CbmArea.position, CbmArea.id)")
 
     def name(self, language: str = "en") -> str:
         return self.name_ru if language == "ru" else self.name_en
