@@ -6,6 +6,7 @@ URL map so that no operation escapes the table."""
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -39,6 +40,7 @@ class Door:
     g1: int
     officer: int
     json: dict | None = None
+    upload: tuple[str, bytes] | None = None  # a file sent as multipart/form-data (a fresh stream each call)
 
 
 @pytest.fixture
@@ -124,17 +126,26 @@ def doors(app_ctx) -> tuple[object, list[Door]]:
 @pytest.fixture
 def cbm_doors(app_ctx) -> tuple[object, list[Door]]:
     """A coordinator's doors, with `a1` the area's coordinator, `b1` the coordinator of another
-    area (403 here; a draft report of this area they may not read, 404), `g1` an observer's
-    delegate, whose token cannot carry `report` (403), and the officer's token neither (403)."""
-    from tests.cbm_builders import activity, annual_report, area, cbm_cast, coordinator_user
+    area (403 here; a draft report of this area, or what is in it, they may not read: 404), `g1`
+    an observer's delegate, whose token cannot carry `report` (403), and the officer's token
+    neither (403). Each door has its own rows, so that what one removes another does not miss."""
+    from secretariat_app.cbm.services.attachments import add_attachment
+    from tests.cbm_builders import activity, activity_report, annual_report, area, cbm_cast, coordinator_user
+    from tests.documents_helpers import pdf
 
     k = cbm_cast()
     other = coordinator_user(area("tourism"))
-    planned, draft = activity(k.plan), annual_report(k.area, year=2025, due=date(2025, 11, 20))
-    who = SimpleNamespace(a1=k.coordinator, b1=other, g1=k.observer, officer=k.officer)
+    planned, spare = activity(k.plan), activity(k.plan, title="Spare")
+    draft = annual_report(k.area, year=2025, due=date(2025, 11, 20))
+    held = activity_report(activity(k.plan, start=date(2025, 5, 10), title="Held"), draft)
+    attached = add_attachment(k.coordinator, held, io.BytesIO(pdf("Programme")), "programme.pdf")
+    unreported = activity(k.plan, start=date(2025, 6, 10), title="Unreported")
+    withdrawn = activity_report(activity(k.plan, start=date(2025, 7, 1), title="Withdrawn"), draft)
+    who = SimpleNamespace(a1=k.coordinator, b1=other, g1=k.observer, officer=k.officer, member=k.member)
     state = k.coordinator.delegation.state_id
     new = {"title_en": "Workshop", "title_ru": "Семинар", "activity_type": "seminar", "planned_start": "2026-06-01",
            "planned_end": "2026-06-02", "venue": "Astana", "responsible_state_id": state}
+    held_on = {"held_on": "2025-06-10", "participant_count": 25, "outcome_en": "Held.", "participating_states": [state]}
     return who, [
         Door("api.cbm_areas", "GET", "/api/v1/cbm/areas", 200, 200, 403, 403),
         Door("api.cbm_area", "GET", f"/api/v1/cbm/areas/{k.area.id}", 200, 403, 403, 403),
@@ -142,34 +153,56 @@ def cbm_doors(app_ctx) -> tuple[object, list[Door]]:
              json=new),
         Door("api.cbm_activity_update", "PUT", f"/api/v1/cbm/activities/{planned.id}", 200, 403, 403, 403,
              json={**new, "title_en": "Seminar, moved"}),
+        Door("api.cbm_activity_delete", "DELETE", f"/api/v1/cbm/activities/{spare.id}", 204, 403, 403, 403),
         Door("api.cbm_report_open", "POST", f"/api/v1/cbm/areas/{k.area.id}/reports", 201, 403, 403, 403,
              json={"year": 2026}),
         Door("api.cbm_report", "GET", f"/api/v1/cbm/reports/{draft.id}", 200, 404, 403, 403),
         Door("api.cbm_report_summary", "PUT", f"/api/v1/cbm/reports/{draft.id}/summary", 200, 404, 403, 403,
              json={"summary_en": "A good year."}),
-        # Submitted by a1 first, the report is one a member delegation reads: 403 for b1 from then on.
-        Door("api.cbm_report_submit", "POST", f"/api/v1/cbm/reports/{draft.id}/submission", 200, 403, 403, 403),
+        Door("api.cbm_activity_report", "GET", f"/api/v1/cbm/reports/{draft.id}/activities/{held.activity_id}",
+             200, 404, 403, 403),
+        Door("api.cbm_activity_report_save", "PUT", f"/api/v1/cbm/reports/{draft.id}/activities/{unreported.id}",
+             200, 404, 403, 403, json=held_on),
+        Door("api.cbm_attachments", "GET", f"/api/v1/cbm/activity-reports/{held.id}/attachments", 200, 404, 403, 403),
+        Door("api.cbm_attachment_upload", "POST", f"/api/v1/cbm/activity-reports/{held.id}/attachments",
+             201, 404, 403, 403, upload=("participants.pdf", pdf("Participants"))),
+        Door("api.cbm_attachment_file", "GET", f"/api/v1/cbm/attachments/{attached.id}/file", 200, 404, 403, 403),
+        Door("api.cbm_attachment_delete", "DELETE", f"/api/v1/cbm/attachments/{attached.id}", 204, 404, 403, 403),
+        Door("api.cbm_activity_report_delete", "DELETE", f"/api/v1/cbm/activity-reports/{withdrawn.id}",
+             204, 404, 403, 403),
+        Door("api.cbm_report_submit", "POST", f"/api/v1/cbm/reports/{draft.id}/submission", 200, 404, 403, 403),
     ]
 
 
 def test_every_cbm_door_both_ways(cbm_doors, client):
+    """Every refusal first, on the rows as they are, then the coordinator acts."""
     who, table = cbm_doors
-    tokens = {name: token_for(getattr(who, name), *ALL, Scope.REPORT) for name in ("a1", "b1")}
-    tokens["g1"] = token_for(who.g1, *ALL)
-    tokens["officer"] = token_for(who.officer, Scope.READ, Scope.OFFICER)
+    refused = {"b1": token_for(who.b1, *ALL, Scope.REPORT), "g1": token_for(who.g1, *ALL),
+               "officer": token_for(who.officer, Scope.READ, Scope.OFFICER)}
+    coordinator = token_for(who.a1, *ALL, Scope.REPORT)
     unscoped = token_for(who.a1, *ALL)  # the coordinator's token without `report`
+    member = token_for(who.member, *ALL)  # a member's delegate: no `report` to give
+    revoked = token_for(who.a1, *ALL, Scope.REPORT, name="revoked")
+    revoke_token(who.a1, db.session.query(AccessToken).filter_by(name="revoked").one().id)
     for door in table:
         assert call(client, door, unscoped).status_code == 403, door.url
-        for name, token in tokens.items():
+        assert call(client, door, member).status_code == 403, door.url
+        assert call(client, door, revoked).status_code == 401, door.url
+        assert call(client, door, None).status_code == 401, door.url
+        for name, token in [*refused.items(), ("a1", coordinator)]:
             response = call(client, door, token)
             assert response.status_code == getattr(door, name), (door.url, name, response.get_data(as_text=True))
             if response.status_code >= 400:
                 assert response.mimetype == "application/problem+json"
-        assert call(client, door, None).status_code == 401, door.url
 
 
 def call(client, door: Door, token: str | None):
-    return client.open(door.url, method=door.method, headers=bearer(token) if token else {}, json=door.json)
+    headers = bearer(token) if token else {}
+    if door.upload is not None:
+        name, content = door.upload
+        return client.open(door.url, method=door.method, headers=headers, data={"file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data")
+    return client.open(door.url, method=door.method, headers=headers, json=door.json)
 
 
 def test_every_door_both_ways(doors, client):

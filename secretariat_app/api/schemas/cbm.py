@@ -1,14 +1,16 @@
 """A CBM coordinator's areas, activities and annual reports as the API shows them, and
-what a coordinator sends: an activity, the year of a report to open, a report's summary."""
+what a coordinator sends: an activity, the year of a report to open, a report's summary,
+what happened at an activity, a file to attach to that."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from apiflask.fields import UploadFile
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from secretariat_app.api.schemas.values import Id, Text
 from secretariat_app.cbm.models import ActivityType, PaperStatus, ReportStatus
-from secretariat_app.domain.cbm_reports import SUMMARY_MAX, TITLE_MAX, VENUE_MAX
+from secretariat_app.domain.cbm_reports import OUTCOME_MAX, SUMMARY_MAX, TITLE_MAX, VENUE_MAX
 
 
 class AreaOut(BaseModel):
@@ -102,3 +104,57 @@ class SummaryIn(BaseModel):
 
     summary_en: Text = Field(default="", max_length=SUMMARY_MAX)
     summary_ru: Text = Field(default="", max_length=SUMMARY_MAX)
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    activity_report_id: int
+    filename: str = Field(description="The name it is shown and downloaded under.")
+    content_type: str
+    size: int
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    uploaded_at: datetime
+    download_url: str
+
+
+class AttachmentList(BaseModel):
+    items: list[AttachmentOut]
+
+
+class ActivityReportOut(BaseModel):
+    """What happened at one activity, as its annual report records it."""
+
+    id: int
+    activity_id: int
+    annual_report_id: int
+    held_on: date
+    held_until: date | None
+    venue: str
+    participating_states: list[int] = Field(description="The ids of the member states that took part.")
+    participant_count: int
+    outcome_en: str
+    outcome_ru: str
+    updated_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class ActivityReportIn(BaseModel):
+    """What happened at one activity, as the activity report form records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    held_on: date | None = Field(default=None, description="Its first day: in the report's year and the plan's period.")
+    held_until: date | None = Field(default=None, description="Its last day (blank for one day).")
+    venue: Text = Field(default="", max_length=VENUE_MAX)
+    participating_states: list[Id] = Field(default_factory=list, max_length=200,
+                                           description="The ids of the states that took part: members that day.")
+    participant_count: StrictInt | None = Field(default=None,
+                                                description="A whole number from 0 up (0 if not known).")
+    outcome_en: Text = Field(default="", max_length=OUTCOME_MAX)
+    outcome_ru: Text = Field(default="", max_length=OUTCOME_MAX)
+
+
+class AttachmentIn(BaseModel):
+    """A file to attach (multipart/form-data): PDF, DOCX, XLSX, PPTX, ODT, ODS, RTF, TXT, PNG or JPEG."""
+
+    file: UploadFile

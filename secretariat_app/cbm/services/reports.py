@@ -281,6 +281,11 @@ def report_activities(report: CbmAnnualReport) -> list[CbmActivity]:
     return sorted(found.values(), key=lambda a: (a.planned_start, a.id))
 
 
+def reported_in(report: CbmAnnualReport, activity: CbmActivity) -> CbmActivityReport | None:
+    """What was reported of `activity` in `report` (None: nothing, or it is reported in another year's)."""
+    return activity.report if activity.report and activity.report.annual_report_id == report.id else None
+
+
 @dataclass
 class ReportLine:
     activity: CbmActivity
@@ -293,7 +298,7 @@ def report_lines(report: CbmAnnualReport, now: datetime | None = None) -> list[R
     now = now or utcnow()
     lines = []
     for activity in report_activities(report):
-        written = activity.report if activity.report and activity.report.annual_report_id == report.id else None
+        written = reported_in(report, activity)
         state = activity_state(reported=written is not None, annual_submitted=report.status != ReportStatus.DRAFT,
                                due_at=report.due_at, now=now)
         lines.append(ReportLine(activity, written, state))

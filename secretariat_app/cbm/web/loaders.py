@@ -1,5 +1,6 @@
-"""How the CBM pages find the object a URL names, for @access(..., load=...):
-each hides (404) what the reader may not read, as if it did not exist."""
+"""How the CBM pages (and the API's CBM operations) find the object a URL names, for
+@access(..., load=...): each hides (404) what the reader may not read, as if it did
+not exist; and the activity named after a report, which must be of the report's area."""
 from __future__ import annotations
 
 from secretariat_app.cbm.models import (
@@ -24,6 +25,12 @@ def _action_plan(plan_id: int) -> CbmPaper | None:
 def _planned_activity(activity_id: int) -> CbmActivity | None:
     activity = db.session.get(CbmActivity, activity_id)
     return activity if activity is not None and _action_plan(activity.action_plan_id) is not None else None
+
+
+def report_activity(report: CbmAnnualReport, activity_id: int) -> CbmActivity | None:
+    """The activity a report's address names after the report: one of the report's area (None otherwise: 404)."""
+    activity = db.session.get(CbmActivity, activity_id)
+    return activity if activity is not None and activity.action_plan.area_id == report.area_id else None
 
 
 AREA = Load("area_id", "area", lambda area_id: db.session.get(CbmArea, area_id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import (
+    Response,
     abort,
     flash,
     redirect,
@@ -56,6 +57,7 @@ from secretariat_app.cbm.web.loaders import (
     ATTACHMENT,
     PLAN,
     REPORT,
+    report_activity,
 )
 from secretariat_app.core.confirm import confirmation_page, confirmed
 from secretariat_app.core.file_responses import send_stored, stored_path
@@ -311,8 +313,8 @@ def report_reopen(report: CbmAnnualReport) -> ResponseReturnValue:
 # What happened at each activity ---------------------------------------------------------------
 
 def _activity_of(report: CbmAnnualReport, activity_id: int) -> CbmActivity:
-    activity = db.session.get(CbmActivity, activity_id)
-    if activity is None or activity.action_plan.area_id != report.area_id:
+    activity = report_activity(report, activity_id)
+    if activity is None:
         abort(404)
     return activity
 
@@ -323,7 +325,7 @@ def activity_report(report: CbmAnnualReport, activity_id: int) -> ResponseReturn
     """Write (or correct) what happened at one activity of a draft report."""
     _draft(report)
     activity = _activity_of(report, activity_id)
-    existing = activity.report if activity.report and activity.report.annual_report_id == report.id else None
+    existing = report_service.reported_in(report, activity)
     form = ActivityReportForm() if request.method == "POST" else ActivityReportForm(
         data=activity_report_initial(existing, activity))
     form.fill_choices(current_language(), report_service.member_states_in_year(report.year),
@@ -396,6 +398,11 @@ def attachment_delete(attachment: CbmAttachment) -> ResponseReturnValue:
 @access(Action.READ_CBM_REPORT, load=ATTACHMENT)
 def attachment_download(attachment: CbmAttachment) -> ResponseReturnValue:
     """The file, to whoever may read the report (checked on every request), as an attachment."""
+    return send_attachment(attachment)
+
+
+def send_attachment(attachment: CbmAttachment) -> Response:
+    """The attachment's file as the page sends it (the API's download too); 404 when the store lost it."""
     path = stored_path(attachment.file_sha256, "CBM attachment", attachment.id)
     if path is None:
         abort(404, _("The file is missing from the archive. The Secretariat has been told; please try again "
