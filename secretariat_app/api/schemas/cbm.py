@@ -4,9 +4,10 @@ what happened at an activity, a file to attach to that."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
 from apiflask.fields import UploadFile
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
 
 from secretariat_app.api.schemas.values import Id, Text
 from secretariat_app.cbm.models import ActivityType, PaperStatus, ReportStatus
@@ -154,7 +155,14 @@ class ActivityReportIn(BaseModel):
     outcome_ru: Text = Field(default="", max_length=OUTCOME_MAX)
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    """A file part is sent or not: the document names no default for it."""
+    schema.pop("default", None)
+
+
 class AttachmentIn(BaseModel):
     """A file to attach (multipart/form-data): PDF, DOCX, XLSX, PPTX, ODT, ODS, RTF, TXT, PNG or JPEG."""
 
-    file: UploadFile
+    # Not required: without one the service asks for it in the page's words (English and Russian).
+    file: Annotated[UploadFile | None, WithJsonSchema({"type": "string", "format": "binary"})] = Field(
+        default=None, json_schema_extra=_without_default)

@@ -6,7 +6,8 @@ rules as the pages, for the delegations' and the Secretariat's own systems.
 - routes_meetings.py: meetings, decisions, and who a token acts for;
 - routes_officers.py: the Secretariat's documents: a draft, a file, circulating, where it went;
 - routes_notices.py: the notices that could not be sent (the Secretariat's);
-- routes_cbm.py: a CBM coordinator's areas, activities and annual reports;
+- routes_cbm.py: a CBM coordinator's areas, activities and annual reports, what happened at each
+  activity and the files attached to it;
 - routes_participants.py: a delegation's participants in a meeting it is invited to;
 - routes_negotiations.py: negotiated texts, with their paragraphs, proposals and positions;
 - routes_negotiation_acts.py: a delegation's proposals, stances and positions; the chair's decisions;

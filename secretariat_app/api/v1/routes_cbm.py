@@ -349,8 +349,10 @@ def cbm_attachments(row: CbmActivityReport) -> AttachmentList:
 def cbm_attachment_upload(row: CbmActivityReport, data: AttachmentIn) -> AttachmentOut:
     """Attach a file (programme, list of participants, photographs) to an activity's implementation report,
     while the report is a draft. Its type is told by its content, as on the upload page."""
-    return _attachment(attachment_service.add_attachment(current_user, row, cast(BinaryIO, data.file.stream),
-                                                         data.file.filename))
+    upload = data.file
+    stream = cast(BinaryIO, upload.stream) if upload is not None else None
+    return _attachment(attachment_service.add_attachment(current_user, row, stream,
+                                                         upload.filename if upload is not None else None))
 
 
 @bp.get("/cbm/attachments/<int:attachment_id>/file")
