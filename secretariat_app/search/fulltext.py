@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import Stemmer
 from markupsafe import Markup, escape
-from sqlalchemy import Float, String, Text, bindparam, column, func, literal_column, text
+from sqlalchemy import Float, String, Text, bindparam, column, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
@@ -266,6 +266,10 @@ class Match:
     (descending: best first), and ask `passage()` for the marked passage."""
 
     dialect: str
+    # Planned once for any words (a prepared statement's generic plan): the tsquery is then a
+    # subquery, computed once per execution; written out, a generic plan computes it again for
+    # every row it tests (websearch_to_tsquery and its regexps, at each of thousands of rows).
+    once: bool = False
 
     @property
     def postgresql(self) -> bool:
@@ -286,8 +290,9 @@ class Match:
         that PostgreSQL evaluates once while planning a statement that binds the
         words, so that the planner sees the words (their statistics) and the
         statement's text stays short (psycopg keeps the parse of a statement of 4 kB
-        at most)."""
-        return func.search_tsquery(bindparam("search_query", type_=String), type_=TSQUERY)
+        at most). `once`: as a subquery (an InitPlan), for a plan made without the words."""
+        words = func.search_tsquery(bindparam("search_query", type_=String), type_=TSQUERY)
+        return select(words).scalar_subquery() if self.once else words
 
     def matching(self, found, entry):
         """`found` (a select joined to search_entry as `entry`, aliased "e") kept to

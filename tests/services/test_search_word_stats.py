@@ -73,3 +73,27 @@ def test_the_statistics_are_read_from_postgresql_after_analyze(app_ctx):
     assert stats.share("desalin") > 0.5  # in every entry but the reference data's
     assert stats.share("kaleidoscop") == ABSENT
     word_stats.forget()
+
+
+@pytest.mark.parametrize("who", ["a1", "b1", "g1"])
+def test_rare_words_planned_once_find_each_query_s_own_documents(app_ctx, monkeypatch, who):
+    """Rare words' statements are prepared (services._execute): after five executions
+    PostgreSQL runs its generic plan, made without the words. Each query still finds
+    exactly its own matches among what the reader may read, through the search page's
+    statement and find_documents alike, before and after the switch."""
+    c = cast()
+    docs = library(c)
+    monkeypatch.setattr(word_stats, "rare", lambda query, candidates: True)
+    by_symbol = {d.symbol: key for key, d in docs.items()}
+    user = getattr(c, who)
+    for _ in range(4):
+        for word, expected in (("title", READS[who]), ("zzzqqqxj", set())):
+            found, _ = services.find_documents(user, word, InboxFilters(), per_page=50)
+            assert {by_symbol[hit.symbol] for hit in found} == expected, word
+            page = services.search(user, word, InboxFilters(search=word))
+            assert {by_symbol[hit.symbol] for hit in page.documents} == expected, word
+    if db.engine.dialect.name == "postgresql":  # the generic plans were run, on this connection
+        generic = db.session.execute(text(
+            "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%search_tsquery%'")).scalar_one()
+        assert generic > 0
