@@ -7,7 +7,7 @@ same query and the same HTML, but Core rows (no ORM entity) rendered by a
 template compiled once at start (no render_template); and `/file`: a bare
 send_file of the same 10 MB file the real app serves through its access check.
 
-Served by run.py with gunicorn (2 workers) on the benchmark database:
+Served by run.py with gunicorn (as many workers as the app) on the benchmark database:
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/secretariat_bench \\
     BENCH_DELEGATION_ID=13 BENCH_FILE=/path/to/10mb.pdf \\

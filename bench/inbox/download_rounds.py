@@ -3,8 +3,8 @@
 run.py measures one build's download beside bare send_file. To say why the
 download makes what it makes, this serves, on a kept database (`run.py --keep`,
 then `--reuse`), bare send_file (bench/inbox/baseline_app.py) and the app from
-one or more checkouts at once, each with gunicorn as run.py serves it (2 sync
-workers, production settings), and measures them with wrk round by round,
+one or more checkouts at once, each with gunicorn as run.py serves it (two sync
+workers per core, production settings), and measures them with wrk round by round,
 interleaved, so that each round's ratios are taken back to back (the order
 turning from round to round):
 
@@ -47,7 +47,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=load.WORKERS,
+                        help="gunicorn workers of each server (default: deploy's rule, two per core)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     info = load.LoadInfo.read(args.reuse / "info.json")

@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/inbox/failover_drill.py --reuse WORKDIR [--seconds 30] [--every 2]
 
-It serves this checkout's app (gunicorn, 2 workers, production settings), logs
+It serves this checkout's app (gunicorn, two workers per core, production settings), logs
 in as the bench delegate, loads the inbox with wrk and, meanwhile, terminates
 every backend of the database (what a failover or a restart does to the app's
 connections) every --every seconds. It prints how many requests were answered
@@ -42,7 +42,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--every", type=float, default=2.0, help="seconds between two kills")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=load.WORKERS,
+                        help="gunicorn workers of each server (default: deploy's rule, two per core)")
     args = parser.parse_args()
 
     info = load.LoadInfo.read(args.reuse / "info.json")

@@ -34,6 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 DEFAULT_DB = "secretariat_bench"
+# gunicorn's workers for the app and the baselines alike: deploy's rule, "about two per
+# core" (deploy/secretariat-web.service ships --workers 4 for two cores). With two, a
+# sync worker waiting for PostgreSQL or for the disk (the download's durable audit entry)
+# leaves its core idle; bare send_file and the bare page never wait. --workers 2: the
+# setup of the figures before 2026-12-06 (docs/benchmarks.md).
+WORKERS = 2 * (os.cpu_count() or 1)
 BENCH_EMAIL = "bench.delegate@bench.cica.example"
 OFFICER_EMAIL = "bench.officer@bench.cica.example"
 BENCH_STATE = "KAZ"            # the bench user's delegation: a member

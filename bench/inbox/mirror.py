@@ -7,7 +7,7 @@ On a database a `run.py --keep` left:
 
     .venv/bin/python bench/inbox/mirror.py --reuse /tmp/cica-bench-XXXX [--rounds 3] [--per-page 500]
 
-It serves the app as run.py does (gunicorn, 2 workers, production settings), makes the bench
+It serves the app as run.py does (gunicorn, two workers per core, production settings), makes the bench
 delegate a `read` token with the app's service (api_token.py), and runs the example client
 with `--metadata-only` (no file is fetched: the files are the download's benchmark) into a
 temporary folder, timing each run. The few changes are made in SQL (a new version time on 20
@@ -80,7 +80,8 @@ def main() -> int:
     parser.add_argument("--reuse", type=Path, required=True, metavar="WORKDIR")
     parser.add_argument("--rounds", type=int, default=1, help="first synchronisations, each into a new folder")
     parser.add_argument("--per-page", type=int, default=None, help="the client's page size (its --per-page)")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=load.WORKERS,
+                        help="gunicorn workers of each server (default: deploy's rule, two per core)")
     args = parser.parse_args()
     info = load.LoadInfo.read(args.reuse / "info.json")
     logdir = args.reuse / "logs"

@@ -10,8 +10,9 @@ In one process tree it
   1. creates a fresh PostgreSQL database, builds the schema with the app's own
      migrations and reference data, bulk-loads 100,000 documents, 39
      delegations, 1,000 users and over a million circulation rows, ANALYZE;
-  2. serves the real app (gunicorn, 2 workers, production settings) and the
-     baselines (bench/inbox/baseline_app.py, gunicorn, 2 workers: the ORM
+  2. serves the real app (gunicorn, two workers per core as deploy ships it,
+     production settings) and the baselines (bench/inbox/baseline_app.py,
+     gunicorn, as many workers: the ORM
      baseline page `/`, the bare page `/bare` and bare send_file) on the same
      database;
   3. logs in as a delegate and checks the inbox shows 50 rows and the 10 MB
@@ -503,7 +504,8 @@ def main() -> int:
                              "(a shared machine is noisy)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=load.WORKERS,
+                        help="gunicorn workers of each server (default: deploy's rule, two per core)")
     parser.add_argument("--pg-url", default=load.DEFAULT_PG)
     parser.add_argument("--db-name", default=load.DEFAULT_DB)
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
