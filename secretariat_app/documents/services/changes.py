@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, exists, func, literal, select, text, type_coerce
+from sqlalchemy import BigInteger, exists, func, literal, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -150,12 +150,8 @@ def changed_documents(user, since: datetime, filters: InboxFilters = NO_FILTERS,
             .where(readable(reader_for(user)), *_filters(user, filters), changed > since))
     if cursor is not None:
         page = page.where(Document.id > cursor.document_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # The planner's estimate of this walk (it stops at the page's size, which the estimate
-        # does not know) passes jit_above_cost: PostgreSQL then compiles the statement before
-        # running it, 250 of the 320 ms a page of 500 took on the benchmark's data, for a run
-        # of 70 ms. Off for this transaction only (a request's, or a task's).
-        db.session.execute(text("SET LOCAL jit = off"))
+    # (The planner's estimate of this walk, which stops at the page's size, passes
+    # jit_above_cost: the app's connections run without JIT, config.PG_SESSION_OPTIONS.)
     keys = db.session.execute(page.order_by(Document.id).limit(limit + 1), filter_params(filters)).all()
     more = len(keys) > limit
     keys = keys[:limit]
