@@ -50,7 +50,14 @@ from secretariat_app.documents.models import (
     Receipt,
     TextStatus,
 )
-from secretariat_app.documents.services.inbox import MAIN_LANGUAGES, OTHER_LANGUAGE, READ, UNREAD, InboxFilters
+from secretariat_app.documents.services.inbox import (
+    OTHER_LANGUAGE,
+    READ,
+    UNREAD,
+    FilterShape,
+    InboxFilters,
+    filter_clauses,
+)
 from secretariat_app.extensions import db, prepared_statements
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.permissions import search as rules
@@ -148,18 +155,15 @@ class _Shape:
 
 
 def _filters(shape: _Shape, document, listed=None) -> list[ColumnElement[bool]]:
-    """The inbox's filters on a document row (the same meanings as documents.services.inbox), bound.
-    `listed`: the row of the list walked (circulation, named_recipient), whose copies of the
-    document's year and meeting (documents/list_filters.py) the year and meeting are read from,
-    so that the walk takes its list's index of that year or meeting."""
-    clauses: list[ColumnElement[bool]] = [
-        getattr(listed if listed is not None and name in _LISTED else document, column) == bindparam(name)
-        for name, column in (("meeting_id", "meeting_id"), ("body_id", "body_id"), ("year", "year"),
-                             ("doc_type", "doc_type")) if name in shape.filters]
-    if shape.language:
-        in_language = (DocumentVersion.language.not_in(MAIN_LANGUAGES) if shape.language == OTHER_LANGUAGE
-                       else DocumentVersion.language == bindparam("language"))
-        clauses.append(exists().where(DocumentVersion.document_id == document.id, in_language))
+    """The inbox's filters on a document row (documents.services.inbox.filter_clauses, the one
+    builder of what they mean), bound, and the read state. `listed`: the row of the list walked
+    (circulation, named_recipient), whose copies of the document's year and meeting
+    (documents/list_filters.py) the year and meeting are read from, so that the walk takes its
+    list's index of that year or meeting."""
+    given = FilterShape(meeting="meeting_id" in shape.filters, body="body_id" in shape.filters,
+                        year="year" in shape.filters, doc_type="doc_type" in shape.filters, language=shape.language)
+    on_document, on_list = filter_clauses(given, document, DocumentVersion, listed)
+    clauses = [*on_document, *on_list]
     if shape.state:
         read = _read(document)
         clauses.append(read if shape.state == READ else not_(read))

@@ -169,19 +169,22 @@ def test_filters_like_the_inbox(app_ctx):
     june = meeting("June SOC")
     a = make_document("Water paper", "Водная записка", year=2024, meeting_id=june.id, languages=("en",))
     bb = make_document("Water report", "Водный доклад", code="SWG", year=2023, languages=("ru",))
-    for document in (a, bb):
+    zh = make_document("Water table", "Водная таблица", year=2022, languages=("en", "zh"))
+    for document in (a, bb, zh):
         circulate(document, c.alpha)
     record_receipt(c.a1, a.id)
+    record_receipt(c.a1, zh.id)
     db.session.commit()
-    assert set(symbols(c.a1, "water")) == {a.symbol, bb.symbol}
+    assert set(symbols(c.a1, "water")) == {a.symbol, bb.symbol, zh.symbol}
     assert symbols(c.a1, "water", meeting_id=june.id) == [a.symbol]
     assert symbols(c.a1, "water", body_id=body("SWG").id) == [bb.symbol]
     assert symbols(c.a1, "water", year=2023) == [bb.symbol]
     assert symbols(c.a1, "water", language="ru") == [bb.symbol]
-    assert symbols(c.a1, "water", language="other") == []
-    assert symbols(c.a1, "water", state=READ) == [a.symbol]
+    assert symbols(c.a1, "water", language="other") == [zh.symbol]
+    assert symbols(c.a1, "water", language="zh") == [zh.symbol]
+    assert set(symbols(c.a1, "water", state=READ)) == {a.symbol, zh.symbol}
     assert symbols(c.a1, "water", state=UNREAD) == [bb.symbol]
-    assert set(symbols(c.a2, "water", state=UNREAD)) == {a.symbol, bb.symbol}  # a1's reading is theirs
+    assert set(symbols(c.a2, "water", state=UNREAD)) == {a.symbol, bb.symbol, zh.symbol}  # a1's reading is theirs
 
 
 def test_pages_of_results(app_ctx):
