@@ -182,11 +182,32 @@ def _columns(d):
     return (d.id, d.symbol, d.title_en, d.title_ru, d.doc_type, d.level, d.status, d.circulated_at)
 
 
+@lru_cache(maxsize=4)
+def _hits(dialect: str):
+    """The entries that match rare words (kind, object_id, scored), found once per statement
+    through the GIN index (MATERIALIZED: one scan, whoever reads them) and then probed for the
+    reader by each way, each kind, by key: the page's every part reads the same few rows. (Each
+    part asked the index itself, and a delegate's named list of a thousand documents was
+    walked and each probed: 6 ms of the 20 at a UN body's size.)"""
+    match = Match(dialect, once=True)
+    return (match.matching(select(_E.kind, _E.object_id).select_from(_E), _E)
+            .cte("hits").prefix_with("MATERIALIZED"))
+
+
+def _entries(match: Match, rare: bool, found, kind: SearchKind, object_id):
+    """`found` joined to the matching entries of `kind` for `object_id`, with their `scored`
+    column: the rare words' hits (_hits), or search_entry kept to the matches."""
+    if rare:
+        hits = _hits(match.dialect)
+        return (found.join(hits, and_(hits.c.kind == _kind(kind), hits.c.object_id == object_id))
+                .add_columns(hits.c.scored))
+    return match.matching(found.join(_E, and_(_E.kind == _kind(kind), _E.object_id == object_id)), _E)
+
+
 def _matching(match: Match, shape: _Shape, found, d, newest, listed=None):
     """`found` (rows naming documents `d`; `listed`: the list walked, if any) joined to
     their entries, kept to those that match and pass the filters: the newest CANDIDATES
     by `newest`, as (id, scored, at)."""
-    found = found.join(_E, and_(_E.kind == _kind(SearchKind.DOCUMENT), _E.object_id == d.id))
     if shape.rare or (listed is None and any(name in shape.filters for name in _LISTED)):
         # Rare words, or a filter that picks few documents with no list of its own to walk (the
         # Secretariat's search): start from them (the GIN index, the filter's own index), not
@@ -194,7 +215,7 @@ def _matching(match: Match, shape: _Shape, found, d, newest, listed=None):
         # an expression no index holds takes the walk off the planner's table. A list's year or
         # meeting is walked newest first along the list's own index of it.
         newest = func.coalesce(newest, newest)
-    return (match.matching(found, _E).add_columns(newest.label("at"))
+    return (_entries(match, shape.rare, found, SearchKind.DOCUMENT, d.id).add_columns(newest.label("at"))
             .where(*_filters(shape, d, listed)).order_by(newest.desc()).limit(_number(CANDIDATES)))
 
 
@@ -311,16 +332,16 @@ def _document_text(document_id) -> ColumnElement[str]:
 
 def _beside(match: Match, kind: SearchKind, model, columns, body, condition, extra_join=None):
     """The first few objects of one kind the reader may see, best first: a branch of find_beside.
-    `body`: the text its passage is taken from."""
-    found = match.matching(select(_kind(kind).label("kind"), model.id.label("id"),
-                                  *columns, body.label("body"))
-                           .select_from(_E).join(model, model.id == _E.object_id), _E)
+    `body`: the text its passage is taken from. Rare words (match.once): their hits (_hits)."""
+    found = _entries(match, match.once,
+                     select(_kind(kind).label("kind"), model.id.label("id"), *columns, body.label("body"))
+                     .select_from(model), kind, model.id)
     if extra_join is not None:
         found = found.join(*extra_join)
     scored = found.selected_columns.scored
     rank = match.rank(scored).label("rank")
     ranked = (found.with_only_columns(*(c for c in found.selected_columns if c.key != "scored"), rank)
-              .where(_E.kind == _kind(kind), condition)
+              .where(condition)
               .order_by(rank.desc(), model.id.desc()).limit(_number(SIDE_RESULTS)).subquery())
     return select(*ranked.c)
 
@@ -329,11 +350,11 @@ def _two_texts(first, second) -> ColumnElement[str]:
     return func.coalesce(first, literal_column("''")) + _NEWLINE + func.coalesce(second, literal_column("''"))
 
 
-def _beside_found(dialect: str, seen: rules.BesideRules, once: bool = False):
+def _beside_found(dialect: str, seen: rules.BesideRules, rare: bool = False):
     """The meetings, decisions and reports found, as far as `seen` lets the reader
     see them, a few of each (SIDE_RESULTS), with the text of each one's passage
-    (`once`: see Match.once)."""
-    match = Match(dialect, once)
+    (`rare`: the rare words' hits, _hits, in a statement planned once, Match.once)."""
+    match = Match(dialect, once=rare)
     no_label, no_time = null().cast(String), null().cast(UTCDateTime)
     return union_all(
         _beside(match, SearchKind.MEETING, Meeting,
@@ -387,7 +408,7 @@ def _page_statement(shape: _Shape, seen: rules.BesideRules):
     part cut by its own rule, ranked and limited on its own as when asked alone."""
     match = Match(shape.dialect, once=shape.rare)
     documents = _documents_statement(shape).subquery("documents")
-    beside = _beside_found(shape.dialect, seen, match.once)
+    beside = _beside_found(shape.dialect, seen, shape.rare)
     return lone_read(union_all(
         select(_kind(SearchKind.DOCUMENT).label("kind"), documents.c.id,
                documents.c.symbol.label("label"), documents.c.title_en, documents.c.title_ru,
