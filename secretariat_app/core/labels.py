@@ -6,7 +6,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from secretariat_app.accounts.models.people import Role
@@ -224,6 +224,20 @@ def cycle_rule_label(rule_id: str) -> str:
     """A cycle rule by its id (domain/cycles_rules.py makes them from the rules file), in the page's
     language: "Summit every four years", "SWG before each SOC", "Chair follows the host"."""
     return rule_label(rule_id, Words(gettext, current_language()))
+
+
+_IN_LANGUAGE: dict[tuple[int, str], dict[Any, str]] = {}
+
+
+def labels_in(labels: Mapping[Any, Any], language: str) -> dict[Any, str]:
+    """`labels` (lazy strings) translated into `language`, once per process: a page that shows
+    one a row (a search's twenty hits) looks up no catalogue a row. Kept without invalidation:
+    the catalogues change only with a deployment, which restarts every process."""
+    key = (id(labels), language)
+    if key not in _IN_LANGUAGE:
+        with force_locale(language):
+            _IN_LANGUAGE[key] = {code: str(label) for code, label in labels.items()}
+    return _IN_LANGUAGE[key]
 
 
 def label_of(labels: Mapping[Any, Any], code: Any) -> str:

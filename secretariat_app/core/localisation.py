@@ -140,7 +140,18 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(str(get_timezone() or "UTC")))
         value = value.date()
-    return str(format_day_in(value, DATE_PATTERN, locale=reader_language()))
+    language = reader_language()
+    if language in _IN_WORDS:  # the same text, without Babel's pattern parse per call (a search page writes 20)
+        return date_in_words(value, language)
+    return str(format_day_in(value, DATE_PATTERN, locale=language))
+
+
+_IN_WORDS = ("en", "ru")  # the languages whose DATE_PATTERN date_in_words writes (tests/web/test_russian_labels.py)
+
+
+def date_in_words(day: date, language: str) -> str:
+    """DATE_PATTERN ("d MMMM y") in English or Russian: "6 December 2026", "6 декабря 2026"."""
+    return f"{day.day} {_month_names(language)[day.month]} {day.year}"
 
 
 def file_size(size: int | None) -> str:

@@ -85,6 +85,22 @@ def test_dates_times_and_sizes_in_one_style_in_both_languages(app):
             assert (file_size(57), file_size(1536)) == ("57 байт", "1,5 кБ")
 
 
+def test_the_pages_fast_dates_are_babels_in_both_languages(app):
+    """date_in_words and datetime_in_words (the search's and the inbox's rows) write what Babel
+    writes with DATE_PATTERN and DATETIME_PATTERN, every month, in English and Russian."""
+    from babel.dates import format_date, format_datetime
+
+    from secretariat_app.core.localisation import DATE_PATTERN, DATETIME_PATTERN, date_in_words
+
+    for language in ("en", "ru"):
+        for month in range(1, 13):
+            moment = datetime(2026, month, 9, 7, 5)
+            assert date_in_words(moment.date(), language) == format_date(moment.date(), DATE_PATTERN,
+                                                                         locale=language)
+            assert datetime_in_words(moment, language) == format_datetime(moment, DATETIME_PATTERN,
+                                                                          locale=language)
+
+
 def _wrong_chair() -> cycles.Finding:
     history = cycles.CycleHistory(
         meetings=(HeldMeeting("MFA", 2012, 9, number=4, host="Kazakhstan"),

@@ -127,3 +127,21 @@ def test_the_31st_search_in_a_minute_is_refused(app_ctx, client, login):
     assert statuses == [200] * 30
     assert client.get("/search/?q=more").status_code == 429
     assert client.get("/search/").status_code == 200  # no words: not a search
+
+
+def test_words_alone_are_read_as_the_filter_form_reads_them(app):
+    """The search's fast path (documents/inbox/forms.words_only: no form built) gives the
+    filters and paging arguments InboxFilterForm gives, and leaves anything else to it."""
+    from werkzeug.datastructures import MultiDict
+
+    from secretariat_app.documents.inbox.forms import WORDS_MAX_LENGTH, InboxFilterForm, words_only
+
+    for query in ({"q": "energy security"}, {"q": "  water  ", "page": "2"}, {"q": ""}, {}, {"q": "безопасность"}):
+        args = MultiDict(query)
+        with app.test_request_context(query_string=query):
+            form = InboxFilterForm(args)
+            form.validate()
+            assert words_only(args) == (form.to_filters(), form.query_args()), query
+    for refused in ({"q": "x" * (WORDS_MAX_LENGTH + 1)}, {"q": "water", "year": "2012"},
+                    MultiDict([("q", "a"), ("q", "b")])):
+        assert words_only(MultiDict(refused)) is None, refused

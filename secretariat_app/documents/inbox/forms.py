@@ -53,11 +53,26 @@ class IdSelectField(OptionalSelectField):
     """A select of ids (there can be hundreds of meetings)."""
 
 
+WORDS_MAX_LENGTH = 200  # characters of words to look for (the search's `q`)
+
+
+def words_only(args) -> tuple[InboxFilters, dict[str, str]] | None:
+    """The filters and paging arguments of a request that carries words to look for and
+    nothing else (most searches), as InboxFilterForm would make them, without building it;
+    None when it carries anything else, or words the form would refuse (too long)."""
+    if not set(args) <= {"q", "page"} or len(args.getlist("q")) > 1:
+        return None
+    words = args.get("q", "")
+    if len(words) > WORDS_MAX_LENGTH:
+        return None
+    return InboxFilters(search=words.strip()), ({"q": words} if words else {})
+
+
 class InboxFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    q = StringField(_l("Words to look for"), validators=[Optional(), Length(max=200)],
+    q = StringField(_l("Words to look for"), validators=[Optional(), Length(max=WORDS_MAX_LENGTH)],
                     description=_l("In symbols, titles and the text of the documents, in English and Russian."))
     meeting = IdSelectField(_l("Meeting"), coerce=_optional_id, validators=[Optional()],
                             description=_l("Meetings of the year chosen, or of this year and the last."))
