@@ -1,6 +1,7 @@
 """Form helpers shared by the blueprints: putting broken rules under their fields,
-and the coercions of select fields (a blank, unknown or garbled value reads as
-None, never as an error, so that the services' rules say what is missing)."""
+and the coercions of select fields. The lenient ones read a blank, unknown or
+garbled value as None, never as an error, so that the services' rules say what
+is missing; `strict_optional_id` refuses a garbled id under its field."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -29,14 +30,27 @@ def show_violations(form: FlaskForm, error: RuleViolations) -> None:
             form.form_errors.append(message)
 
 
+# What a blank choice comes back as: absent, empty, or a None choice rendered as text.
+BLANK_VALUES = (None, "", "None")
+
+
 def optional_id(value: Any) -> int | None:
     """Coerce a select's value: the blank choice is None, anything else an id (garbage: None)."""
-    if value in (None, "", "None"):
+    if value in BLANK_VALUES:
         return None
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def strict_optional_id(value: Any) -> int | None:
+    """Coerce a select's value: the blank choice is None, an id an int, and garbage raises
+    ValueError, which WTForms shows under the field ("Invalid Choice: could not coerce."). For the
+    forms whose optional selects would otherwise take a garbled id silently for "none"."""
+    if value in BLANK_VALUES:
+        return None
+    return int(value)
 
 
 def optional_day(value: Any) -> date | None:

@@ -12,15 +12,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
 from secretariat_app.accounts.models.states import Body, State, StateKind
 from secretariat_app.accounts.services.staff import StaffData
+from secretariat_app.core.forms import strict_optional_id
 from secretariat_app.core.labels import POSITION_LABELS
 from secretariat_app.extensions import db
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id."""
-    if value in (None, ""):
-        return None
-    return int(value)
 
 
 class StaffForm(FlaskForm):
@@ -30,13 +24,13 @@ class StaffForm(FlaskForm):
         validators=[DataRequired()],
     )
     post_title = StringField(_l("Post title (optional)"), validators=[Optional(), Length(max=120)])
-    nationality = SelectField(_l("Nationality"), coerce=optional_id, validators=[DataRequired()])
-    seconding_state = SelectField(_l("Seconding state (professional staff)"), coerce=optional_id)
+    nationality = SelectField(_l("Nationality"), coerce=strict_optional_id, validators=[DataRequired()])
+    seconding_state = SelectField(_l("Seconding state (professional staff)"), coerce=strict_optional_id)
     starts_on = DateField(_l("Start date"), validators=[DataRequired()])
     ends_on = DateField(
         _l("End date (blank: open-ended; three years for the Deputy)"), validators=[Optional()]
     )
-    appointing_body = SelectField(_l("Appointing body (optional)"), coerce=optional_id)
+    appointing_body = SelectField(_l("Appointing body (optional)"), coerce=strict_optional_id)
     decision_reference = StringField(_l("Decision reference"), validators=[Optional(), Length(max=80)])
     submit = SubmitField(_l("Save"))
 

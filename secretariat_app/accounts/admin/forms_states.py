@@ -16,14 +16,8 @@ from secretariat_app.accounts.models.states import (
     StateKind,
 )
 from secretariat_app.accounts.services.states import MembershipData, StateData
+from secretariat_app.core.forms import strict_optional_id
 from secretariat_app.core.labels import KIND_LABELS, STATUS_LABELS
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class OnDateForm(Form):
@@ -88,7 +82,7 @@ def membership_initial(membership: Membership | None) -> dict[str, Any] | None:
 
 
 class DelegationForm(FlaskForm):
-    state = SelectField(_l("State or organisation"), coerce=optional_id, validators=[DataRequired()])
+    state = SelectField(_l("State or organisation"), coerce=strict_optional_id, validators=[DataRequired()])
     submit = SubmitField(_l("Create the delegation"))
 
     def fill_choices(self, states: list[State], language: str) -> None:

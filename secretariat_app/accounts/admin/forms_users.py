@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from secretariat_app.accounts.models.people import Delegation, Role, User
 from secretariat_app.accounts.services.users import UserData
+from secretariat_app.core.forms import strict_optional_id
 from secretariat_app.core.labels import ROLE_LABELS
 from secretariat_app.core.localisation import timezone_choices
 
@@ -28,13 +29,6 @@ from secretariat_app.core.localisation import timezone_choices
 LANGUAGE_CHOICES = [SelectChoice("en", "English", render_kw={"lang": "en"}),
                     SelectChoice("ru", "Русский", render_kw={"lang": "ru"})]
 ROLE_VALUES = frozenset(r.value for r in Role)
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class RoleCheckboxes(SelectMultipleField):
@@ -55,7 +49,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     roles = RoleCheckboxes(_l("Roles"))
-    delegation_id = SelectField(_l("Delegation (delegates and CBM coordinators)"), coerce=optional_id)
+    delegation_id = SelectField(_l("Delegation (delegates and CBM coordinators)"), coerce=strict_optional_id)
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[DataRequired()])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))

@@ -14,7 +14,6 @@ from secretariat_app.accounts.admin import bp
 from secretariat_app.accounts.admin.forms_users import (
     UserEditForm,
     UserForm,
-    optional_id,
     user_initial,
 )
 from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
@@ -22,7 +21,7 @@ from secretariat_app.accounts.models.states import State
 from secretariat_app.accounts.services import second_factor
 from secretariat_app.accounts.services import users as accounts
 from secretariat_app.core import tasks
-from secretariat_app.core.forms import show_violations
+from secretariat_app.core.forms import optional_id, show_violations
 from secretariat_app.core.localisation import current_language
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
@@ -56,10 +55,7 @@ def _role_filter(value: str) -> Role | None:
 def _delegation_filter(value: str) -> int | str | None:
     if value == NO_DELEGATION:
         return NO_DELEGATION
-    try:
-        return optional_id(value)
-    except ValueError:
-        return None
+    return optional_id(value)
 
 
 @bp.route("/users")

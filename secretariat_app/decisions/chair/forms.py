@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from secretariat_app.accounts.models.states import State, StateKind
+from secretariat_app.core.forms import strict_optional_id
 from secretariat_app.core.localisation import local_date
 from secretariat_app.decisions.models import Chairmanship, Decision
 from secretariat_app.decisions.services.chair import ChairmanshipData
@@ -25,23 +26,16 @@ from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 
 
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 class ChairmanshipForm(FlaskForm):
-    state = SelectField(_l("Chairing state"), coerce=optional_id, validators=[DataRequired()])
+    state = SelectField(_l("Chairing state"), coerce=strict_optional_id, validators=[DataRequired()])
     starts_on = DateField(_l("Start date"), validators=[DataRequired()])
     ends_on = DateField(_l("End date (inclusive; blank: open-ended, only for the latest term)"),
                         validators=[Optional()])
     year_precision = BooleanField(_l("Only the years are known (the ledger shows years)"))
     basis = TextAreaField(_l("Basis"), validators=[Optional()])
     basis_ru = TextAreaField(_l("Basis in Russian (optional; blank: as in English)"), validators=[Optional()])
-    basis_decision = SelectField(_l("Basis: decision (optional)"), coerce=optional_id)
-    basis_meeting = SelectField(_l("Basis: meeting (optional)"), coerce=optional_id)
+    basis_decision = SelectField(_l("Basis: decision (optional)"), coerce=strict_optional_id)
+    basis_meeting = SelectField(_l("Basis: meeting (optional)"), coerce=strict_optional_id)
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, language: str) -> None:

@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from secretariat_app.accounts.models.states import Body, State
+from secretariat_app.core.forms import strict_optional_id
 from secretariat_app.core.labels import BODY_LABELS
 from secretariat_app.core.localisation import by_name, local_date, timezone_choices
 from secretariat_app.decisions.models import Decision
@@ -62,13 +63,6 @@ PRECISION_LABELS = {
 }
 
 
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value: the blank choice is None, anything else an id."""
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
 def local_time_field(label, required: bool = True) -> DateTimeLocalField:
     validators = [DataRequired()] if required else [Optional()]
     return DateTimeLocalField(label, format=LOCAL_FORMATS, validators=validators)
@@ -88,7 +82,7 @@ def _decision_choices() -> list[SelectChoice]:
 
 
 class MeetingForm(FlaskForm):
-    body_id = SelectField(_l("Body"), coerce=optional_id, validate_choice=False)
+    body_id = SelectField(_l("Body"), coerce=strict_optional_id, validate_choice=False)
     number = IntegerField(_l("Number (Summit, MFA)"), validators=[Optional()])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=rules.TITLE_MAX)])
     title_ru = StringField(_l("Title (Russian)"), validators=[Length(max=rules.TITLE_MAX)])
@@ -102,11 +96,11 @@ class MeetingForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=rules.CITY_MAX)])
     city_ru = StringField(_l("City in Russian (optional; blank: as in English)"),
                           validators=[Optional(), Length(max=rules.CITY_MAX)])
-    host_state_id = SelectField(_l("Host state"), coerce=optional_id, validate_choice=False)
+    host_state_id = SelectField(_l("Host state"), coerce=strict_optional_id, validate_choice=False)
     format = SelectField(_l("Format"), choices=[SelectChoice(f.value, FORMAT_LABELS[f]) for f in MeetingFormat],
                          default=MeetingFormat.IN_PERSON.value)
     registration_deadline = local_time_field(_l("Registration deadline (local time, optional)"), required=False)
-    prepares_meeting_id = SelectField(_l("Prepares the SOC (SWG sessions only)"), coerce=optional_id,
+    prepares_meeting_id = SelectField(_l("Prepares the SOC (SWG sessions only)"), coerce=strict_optional_id,
                                       validate_choice=False)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     note_ru = TextAreaField(_l("Note in Russian (optional; blank: as in English)"),
@@ -190,7 +184,7 @@ class PostponeForm(FlaskForm):
     reason_ru = TextAreaField(REASON_RU_LABEL, validators=[Optional(), Length(max=2000)])
     starts_at = local_time_field(_l("New start (local time; blank if not yet known)"), required=False)
     ends_at = local_time_field(_l("New end (local time; blank keeps the length)"), required=False)
-    decision_id = SelectField(_l("Decision (optional)"), coerce=optional_id, validate_choice=False)
+    decision_id = SelectField(_l("Decision (optional)"), coerce=strict_optional_id, validate_choice=False)
     submit = SubmitField(_l("Postpone the meeting"))
 
     def fill_choices(self) -> None:
@@ -205,7 +199,7 @@ class PostponeForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     reason_ru = TextAreaField(REASON_RU_LABEL, validators=[Optional(), Length(max=2000)])
-    decision_id = SelectField(_l("Decision (optional)"), coerce=optional_id, validate_choice=False)
+    decision_id = SelectField(_l("Decision (optional)"), coerce=strict_optional_id, validate_choice=False)
     submit = SubmitField(_l("Cancel the meeting"))
 
     def fill_choices(self) -> None:
@@ -222,7 +216,7 @@ class AgendaItemForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    delegation_id = SelectField(_l("Delegation"), coerce=optional_id, validate_choice=False,
+    delegation_id = SelectField(_l("Delegation"), coerce=strict_optional_id, validate_choice=False,
                                 validators=[DataRequired()])
     submit = SubmitField(_l("Invite"))
 
@@ -244,7 +238,7 @@ class CalendarFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    body = SelectField(_l("Body"), coerce=optional_id, validate_choice=False)
+    body = SelectField(_l("Body"), coerce=strict_optional_id, validate_choice=False)
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1990, max=2100)])
 
     def fill_choices(self, language: str) -> None:
