@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from flask import Flask
+from flask_migrate import upgrade
 
+from config import TestConfig
+from secretariat_app import create_app
+from secretariat_app.extensions import db
 from tests import services_available as services
 
 if TYPE_CHECKING:
@@ -49,3 +54,29 @@ def postgres_database() -> Iterator[str]:
     name, url = _create_postgres_database()
     yield url
     _drop_postgres_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database of the test's own, on SQLite and on PostgreSQL (dropped after it)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
+    name, url = _create_postgres_database()
+    yield url
+    _drop_postgres_database(name)
+
+
+@pytest.fixture
+def migrated_app(empty_database_url) -> Iterator[Flask]:
+    """The app on a database of its own built by the Alembic revisions (not by the models),
+    in its application context."""
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text, update
 
-from config import TestConfig
-from secretariat_app import create_app
 from secretariat_app.documents.models import Circulation, Document, DocumentStatus, NamedRecipient
 from secretariat_app.documents.services.inbox import InboxFilters, inbox_page
 from secretariat_app.extensions import db
-from tests import services_available as services
-from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.documents_helpers import T0, cast, circulate, make_document, meeting
 
 REVISION = "b7e2c4a9d1f3"
@@ -89,24 +84,6 @@ def exercise_and_check() -> None:
 
 def test_the_lists_carry_their_documents_year_and_meeting(app_ctx):
     exercise_and_check()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrated_app(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'list_filters.sqlite'}"
-        name = None
-    else:
-        services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
-        name, url = _create_postgres_database()
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if name:
-        _drop_postgres_database(name)
 
 
 def test_the_migration_fills_the_copies_and_its_triggers_work(migrated_app):

@@ -12,19 +12,6 @@ from config import TestConfig
 from secretariat_app import create_app
 from secretariat_app.extensions import db
 from secretariat_app.search.models import outside_models
-from tests import services_available as services
-from tests.conftest import _create_postgres_database, _drop_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
-    name, url = _create_postgres_database()
-    yield url
-    _drop_postgres_database(name)
 
 
 def _differences():

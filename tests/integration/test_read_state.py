@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, func, select, text, update
 
-from config import TestConfig
-from secretariat_app import create_app
 from secretariat_app.accounts.models.people import User
 from secretariat_app.documents.models import (
     Circulation,
@@ -29,8 +26,6 @@ from secretariat_app.documents.models import (
 from secretariat_app.documents.services import read_horizon, reading
 from secretariat_app.documents.services.inbox import Cursor, InboxFilters, inbox_page
 from secretariat_app.extensions import db
-from tests import services_available as services
-from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.documents_helpers import T0, cast, circulate, make_document
 
 REVISION = "9c4e7a1d3b6f"
@@ -223,24 +218,6 @@ def test_the_inbox_shows_the_same_pages_whatever_the_horizon(app_ctx):
             assert pages(c.a1, state=state) == before, (until, state)
     reading.record_receipt(c.a1, documents[0].id)
     assert (True, documents[0].id) not in [row for page in pages(c.a1) for row in page]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrated_app(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'read_state.sqlite'}"
-        name = None
-    else:
-        services.require("PostgreSQL", services.postgres_available(), services.POSTGRES_ADMIN_URL)
-        name, url = _create_postgres_database()
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if name:
-        _drop_postgres_database(name)
 
 
 def old_rows() -> set[tuple[int, int, bool]]:
