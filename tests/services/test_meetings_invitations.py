@@ -112,9 +112,20 @@ def test_a_delegate_cannot_register_for_another_delegation(meeting):
 
 def test_registration_closes_when_the_meeting_is_cancelled(meeting):
     kaz_delegate = delegate(delegation("KAZ"))
+    with freeze_time(BEFORE):
+        assert invitations.registration_open(meeting)
     status_service.cancel(None, meeting, "Decided by the SOC")
     with freeze_time(BEFORE), pytest.raises(RuleViolations):
         invitations.register_participant(kaz_delegate, invitation_of(meeting, "KAZ"), person())
+    with freeze_time(BEFORE):
+        assert not invitations.registration_open(meeting)  # what the delegate's page and the API say
+
+
+def test_registration_is_open_until_the_deadline(meeting):
+    with freeze_time(BEFORE):
+        assert invitations.registration_open(meeting)
+    with freeze_time(AFTER):
+        assert not invitations.registration_open(meeting)
 
 
 def test_a_delegate_removes_their_own_participant_only_before_the_deadline(meeting):

@@ -14,40 +14,26 @@ from flask_login import current_user
 from secretariat_app.accounts.delegation import bp
 from secretariat_app.core.columns import utcnow
 from secretariat_app.documents.services import archive
-from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import (
     Invitation,
     Meeting,
-    MeetingStatus,
     Participant,
 )
 from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
-from secretariat_app.meetings.web.participants import register_from_form
+from secretariat_app.meetings.web.participants import invited_meeting, register_from_form
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions import documents as document_access
-
-
-def _invited(meeting_id: int) -> tuple[Meeting, Invitation]:
-    found = calendar_service.meeting_for_delegation(meeting_id, current_user.delegation_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _registration_open(meeting: Meeting) -> bool:
-    return meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD) and rules.registration_open(
-        meeting.registration_deadline, meeting.starts_at, utcnow())
 
 
 def _detail(meeting: Meeting, invitation: Invitation, form: ParticipantForm) -> ResponseReturnValue:
     # The meeting's documents the delegate may read (permissions.documents, as in the inbox): one query.
     documents = archive.meeting_documents(meeting.id, document_access.reader_for(current_user))
     return render_template("delegation/meetings_detail.html", meeting=meeting, invitation=invitation, form=form,
-                           registration_open=_registration_open(meeting), documents=documents)
+                           registration_open=invitation_service.registration_open(meeting), documents=documents)
 
 
 @bp.route("/meetings")
@@ -61,7 +47,7 @@ def meetings() -> ResponseReturnValue:
 @bp.route("/meetings/<int:meeting_id>")
 @access(Audience.DELEGATE)
 def meeting_detail(meeting_id: int) -> ResponseReturnValue:
-    meeting, invitation = _invited(meeting_id)
+    meeting, invitation = invited_meeting(meeting_id)
     return _detail(meeting, invitation, ParticipantForm(formdata=None))
 
 
@@ -69,7 +55,7 @@ def meeting_detail(meeting_id: int) -> ResponseReturnValue:
 @access(Audience.DELEGATE)
 def meeting_register(meeting_id: int) -> ResponseReturnValue:
     """Register a participant of the delegate's own delegation."""
-    meeting, invitation = _invited(meeting_id)
+    meeting, invitation = invited_meeting(meeting_id)
     form = ParticipantForm()
     if register_from_form(form, invitation):
         return redirect(url_for("delegation.meeting_detail", meeting_id=meeting.id))
@@ -80,7 +66,7 @@ def meeting_register(meeting_id: int) -> ResponseReturnValue:
 @access(Audience.DELEGATE)
 def meeting_participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove one of the delegation's own participants, while registration is open."""
-    meeting, invitation = _invited(meeting_id)
+    meeting, invitation = invited_meeting(meeting_id)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.invitation_id != invitation.id:
         abort(404)

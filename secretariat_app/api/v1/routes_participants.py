@@ -15,28 +15,14 @@ from sqlalchemy import select
 from secretariat_app.api.authentication import requires_scope
 from secretariat_app.api.schemas.meetings import ParticipantIn, ParticipantList, ParticipantOut
 from secretariat_app.api.v1 import bp
-from secretariat_app.core.columns import utcnow
-from secretariat_app.domain import meeting_rules as rules
 from secretariat_app.extensions import db
-from secretariat_app.meetings.models import Invitation, Meeting, MeetingStatus, Participant
-from secretariat_app.meetings.services import calendar as calendar_service
+from secretariat_app.meetings.models import Participant
 from secretariat_app.meetings.services import invitations as invitation_service
+from secretariat_app.meetings.web.participants import invited_meeting
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions.tokens import Scope
 
 INVALID = [422]
-
-
-def _invited(meeting_id: int) -> tuple[Meeting, Invitation]:
-    found = calendar_service.meeting_for_delegation(meeting_id, current_user.delegation_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _registration_open(meeting: Meeting) -> bool:
-    return meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD) and rules.registration_open(
-        meeting.registration_deadline, meeting.starts_at, utcnow())
 
 
 def _out(participant: Participant) -> ParticipantOut:
@@ -51,10 +37,11 @@ def _out(participant: Participant) -> ParticipantOut:
 @requires_scope(Scope.READ)
 def participants(meeting_id: int) -> ParticipantList:
     """The persons the delegate's delegation registered for the meeting, in the order registered."""
-    meeting, invitation = _invited(meeting_id)
+    meeting, invitation = invited_meeting(meeting_id)
     rows = db.session.scalars(select(Participant).where(Participant.invitation_id == invitation.id)
                               .order_by(Participant.id))
-    return ParticipantList(items=[_out(p) for p in rows], registration_open=_registration_open(meeting))
+    return ParticipantList(items=[_out(p) for p in rows],
+                           registration_open=invitation_service.registration_open(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/participants")
@@ -66,7 +53,7 @@ def participants(meeting_id: int) -> ParticipantList:
 @requires_scope(Scope.REGISTER)
 def register(meeting_id: int, data: ParticipantIn) -> ParticipantOut:
     """Register a participant of the delegate's own delegation, until the registration deadline."""
-    _meeting, invitation = _invited(meeting_id)
+    _meeting, invitation = invited_meeting(meeting_id)
     participant = invitation_service.register_participant(current_user, invitation, invitation_service.ParticipantData(
         name=data.name, function=data.function, email=data.email))
     return _out(participant)
@@ -79,7 +66,7 @@ def register(meeting_id: int, data: ParticipantIn) -> ParticipantOut:
 @requires_scope(Scope.REGISTER)
 def remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove one of the delegation's own participants, while registration is open."""
-    _meeting, invitation = _invited(meeting_id)
+    _meeting, invitation = invited_meeting(meeting_id)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.invitation_id != invitation.id:
         abort(404)

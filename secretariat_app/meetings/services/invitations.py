@@ -29,6 +29,8 @@ from secretariat_app.meetings.services import announcements, reminders
 from secretariat_app.permissions import is_secretariat
 
 INVITATION_FIELDS = ("meeting_id", "delegation_id")
+# A meeting of these statuses takes no registration, whatever its deadline.
+CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 PARTICIPANT_FIELDS = ("invitation_id", "name", "function", "email", "registered_by_id")
 
 
@@ -115,13 +117,20 @@ def _may_change_participants(actor: User | None, invitation: Invitation, now: da
     if actor is None or getattr(actor, "delegation_id", None) != invitation.delegation_id:
         return [Violation("invitation", N_("You can register only the participants of your own delegation."))]
     meeting = invitation.meeting
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+    if meeting.status in CLOSED_STATUSES:
         return [Violation("invitation", N_("Registration is closed: the meeting has been held or cancelled."))]
     if not rules.registration_open(meeting.registration_deadline, meeting.starts_at, now):
         return [Violation("invitation", N_(
             "Registration for this meeting closed on %(deadline)s; please contact the Secretariat."),
             {"deadline": _deadline_text(meeting)})]
     return []
+
+
+def registration_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether a delegate may still register or remove their delegation's participants (the
+    rule _may_change_participants applies, as one answer for the pages)."""
+    return meeting.status not in CLOSED_STATUSES and rules.registration_open(
+        meeting.registration_deadline, meeting.starts_at, now or utcnow())
 
 
 def _deadline_text(meeting: Meeting) -> str:

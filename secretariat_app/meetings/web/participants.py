@@ -1,15 +1,18 @@
 """Registering a participant from the form: shared by the Secretariat's invitation
 pages and the delegate's own meeting page (accounts/delegation), which differ only
-in who may (their @access and the invitation they load) and where they go next."""
+in who may (their @access and the invitation they load) and where they go next;
+and the meeting a delegate's delegation is invited to, as that page and the API
+load it."""
 from __future__ import annotations
 
-from flask import flash
+from flask import abort, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.meetings.models import Invitation
+from secretariat_app.meetings.models import Invitation, Meeting
+from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
 
@@ -27,3 +30,12 @@ def register_from_form(form: ParticipantForm, invitation: Invitation) -> bool:
         return False
     flash(_("%(name)s has been registered.", name=participant.name), "success")
     return True
+
+
+def invited_meeting(meeting_id: int) -> tuple[Meeting, Invitation]:
+    """The meeting the reader's delegation is invited to, with the invitation; any other
+    meeting answers 404, as one that does not exist."""
+    found = calendar_service.meeting_for_delegation(meeting_id, current_user.delegation_id)
+    if found is None:
+        abort(404)
+    return found
