@@ -138,6 +138,20 @@ def cast() -> Cast:
     return Cast(alpha, beta, gamma, delegate(alpha), delegate(alpha), delegate(beta), delegate(gamma), officer())
 
 
+def shelf_of_three() -> tuple[Cast, dict[str, Document], Meeting]:
+    """The inbox's filters' and search's documents, circulated to alpha an hour apart: a budget
+    of the June SOC, a 2023 annual report in Russian only, and an SWG note."""
+    c = cast()
+    june = meeting("June SOC")
+    budget = make_document("Draft budget", "Проект бюджета", meeting_id=june.id, circulated_at=T0)
+    report = make_document("Annual report", "Годовой доклад", year=2023, languages=("ru",),
+                           circulated_at=T0 + timedelta(hours=1))
+    note = make_document("Note", "Записка", code="SWG", circulated_at=T0 + timedelta(hours=2))
+    for document in (budget, report, note):
+        circulate(document, c.alpha)
+    return c, {"budget": budget, "report": report, "note": note}, june
+
+
 def library(c: Cast) -> dict[str, Document]:
     """Documents at each level, circulated to different lists, each an hour
     after the one before:

@@ -11,7 +11,14 @@ from secretariat_app.documents.models import DocumentStatus
 from secretariat_app.documents.services.inbox import inbox_page
 from secretariat_app.extensions import db
 from tests.api.helpers import bearer, token_for
-from tests.documents_helpers import READS, T0, add_version, cast, circulate, library, make_document, meeting
+from tests.documents_helpers import (
+    READS,
+    add_version,
+    cast,
+    circulate,
+    library,
+    shelf_of_three,
+)
 
 EPOCH = "1970-01-01T00:00:00Z"
 
@@ -75,15 +82,7 @@ def test_the_rows_say_what_the_page_says(world, client):
 
 @pytest.fixture
 def shelf(app_ctx):
-    c = cast()
-    june = meeting("June SOC")
-    budget = make_document("Draft budget", "Проект бюджета", meeting_id=june.id, circulated_at=T0)
-    report = make_document("Annual report", "Годовой доклад", year=2023, languages=("ru",),
-                           circulated_at=T0 + timedelta(hours=1))
-    note = make_document("Note", "Записка", code="SWG", circulated_at=T0 + timedelta(hours=2))
-    for document in (budget, report, note):
-        circulate(document, c.alpha)
-    return c, {"budget": budget, "report": report, "note": note}, june
+    return shelf_of_three()
 
 
 @pytest.mark.parametrize("query,expected", [

@@ -22,6 +22,7 @@ from tests.documents_helpers import (
     library,
     make_document,
     meeting,
+    shelf_of_three,
 )
 
 # A row of the inbox, or a document found by words (the search's page: search/index.html).
@@ -140,15 +141,7 @@ def test_acknowledging_what_was_not_circulated_to_me_is_404(world, client, login
 
 @pytest.fixture
 def shelf(app_ctx):
-    c = cast()
-    june = meeting("June SOC")
-    budget = make_document("Draft budget", "Проект бюджета", meeting_id=june.id, circulated_at=T0)
-    report = make_document("Annual report", "Годовой доклад", year=2023, languages=("ru",),
-                           circulated_at=T0 + timedelta(hours=1))
-    note = make_document("Note", "Записка", code="SWG", circulated_at=T0 + timedelta(hours=2))
-    for document in (budget, report, note):
-        circulate(document, c.alpha)
-    return c, {"budget": budget, "report": report, "note": note}, june
+    return shelf_of_three()
 
 
 @pytest.mark.parametrize("query,expected", [
