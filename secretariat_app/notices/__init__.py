@@ -9,7 +9,8 @@ notices and preferences.
 - `services/`: queue (rows in the caller's transaction, who may be mailed),
   dispatch (claim, send, retry, take back), digest (the daily digest),
   rendering (a row to a message; helpers for renderers), resend (failed
-  notices), scheduler_lock (the one beat). Imports go one way: dispatch →
+  notices), schedule (a subject's rows kept matching the instants it wants
+  them at: meeting reminders, CBM report deadlines), scheduler_lock (the one beat). Imports go one way: dispatch →
   rendering → digest → kinds; nothing here imports a feature
   (tests/test_import_graph.py).
 - `web/`: failed notices for officers (blueprint "notices").

@@ -260,10 +260,14 @@ def test_a_recipient_who_leaves_loses_their_pending_reminders(people):
     db.session.commit()
     assert changes.cancelled == 3
     assert schedule_of(meeting) == expected(people, "officer", "admin", "kaz", "kaz_coordinator")
+    for row in rows(meeting, status=NotificationStatus.CANCELLED):  # one had failed once and waited to retry
+        row.attempts, row.last_error, row.not_before = 1, "451 try later", datetime(2027, 6, 1, tzinfo=UTC)
+        break
     people["rus"].active = True
     db.session.commit()
     changes = reminders.sync(meeting)
     assert changes.revived == 3 and changes.created == 0  # the same rows come back
+    assert {(r.attempts, r.last_error, r.not_before) for r in rows(meeting)} == {(0, "", None)}  # as new
 
 
 @freeze_time("2027-01-10 12:00:00")

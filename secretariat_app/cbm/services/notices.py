@@ -14,8 +14,6 @@ failed are never touched; a pending row whose instant is no longer wanted is
 moved to a wanted one, or cancelled."""
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -37,26 +35,16 @@ from secretariat_app.notices.models import (
     NotificationStatus,
 )
 from secretariat_app.notices.services import queue as notice_queue
+from secretariat_app.notices.services import schedule
+from secretariat_app.notices.services.schedule import ScheduleChanges
 
 SUBJECT = "cbm_report"
 KIND = NotificationKind.REPORT_DEADLINE
-PENDING, CANCELLED = NotificationStatus.PENDING, NotificationStatus.CANCELLED
+PENDING = NotificationStatus.PENDING
 SENDING, SENT = NotificationStatus.SENDING, NotificationStatus.SENT
 REMINDER_DAYS = (30, 7)
 # The chaser goes a minute after the due instant: at the instant itself the report is not yet late.
 CHASER_DELAY = timedelta(minutes=1)
-
-
-@dataclass
-class DeadlineChanges:
-    created: int = 0
-    moved: int = 0
-    revived: int = 0
-    cancelled: int = 0
-
-    @property
-    def touched(self) -> int:
-        return self.created + self.moved + self.revived + self.cancelled
 
 
 def reminder_instants(due_at: datetime) -> list[datetime]:
@@ -90,103 +78,34 @@ def recipient_ids(report: CbmAnnualReport, day: date | None = None) -> list[int]
     return sorted(db.session.scalars(query))
 
 
-def _rows(report_id: int) -> list[Notification]:
-    """The report's rows, locked (PostgreSQL) so that a dispatcher skips them meanwhile."""
-    query = (select(Notification)
-             .where(Notification.kind == KIND, Notification.subject_type == SUBJECT,
-                    Notification.subject_id == report_id)
-             .order_by(Notification.id).with_for_update().execution_options(populate_existing=True))
-    return list(db.session.scalars(query))
-
-
-def _revive(row: Notification) -> None:
-    row.status, row.attempts, row.last_error, row.claimed_at, row.not_before = PENDING, 0, "", None, None
-
-
 def _chased_since(rows: list[Notification], due_at: datetime) -> bool:
     """Whether the recipient was already sent a notice after the report fell due."""
     return any(row.status == SENDING or (row.status == SENT and row.sent_at is not None and row.sent_at >= due_at)
                for row in rows)
 
 
-def _match(rows: list[Notification], wanted: list[datetime], chaser: datetime | None, now: datetime,
-           changes: DeadlineChanges) -> list[datetime]:
-    """Make one recipient's rows match the wanted instants; returns the instants still to be written."""
-    at = {row.due_at: row for row in rows}
-    kept: set[int] = set()
-    missing: list[datetime] = []
-    for instant in wanted:
-        row = at.get(instant)
-        if row is None:
-            if instant > now:
-                missing.append(instant)
-            elif instant == chaser and not _chased_since(rows, chaser - CHASER_DELAY):
-                missing.append(instant)  # the report is late and nobody told this coordinator yet
-        elif row.status == PENDING:
-            kept.add(row.id)
-        elif row.status == CANCELLED and instant > now:
-            _revive(row)
-            kept.add(row.id)
-            changes.revived += 1
-        # sent, being sent, failed, or a cancelled instant now past: that notice is done
-    # A pending row waiting to retry after a temporary failure keeps its place while still wanted at all.
-    movable = sorted((r for r in rows if r.status == PENDING and r.id not in kept and (not r.attempts or not wanted)),
-                     key=lambda r: r.due_at)
-    to_write = []
-    for instant in missing:
-        if movable:
-            movable.pop(0).due_at = instant
-            changes.moved += 1
-        else:
-            to_write.append(instant)
-    for row in movable:
-        row.status = CANCELLED
-        changes.cancelled += 1
-    return to_write
-
-
-def sync_report(report: CbmAnnualReport, now: datetime | None = None) -> DeadlineChanges:
+def sync_report(report: CbmAnnualReport, now: datetime | None = None) -> ScheduleChanges:
     """Make the report's deadline rows match its due time, status and the area's
     coordinators (idempotent). Call it in the transaction that changed the report."""
     now = now or utcnow()
     db.session.flush()
-    rows = _rows(report.id)
-    changes = DeadlineChanges()
+    rows = schedule.subject_rows(KIND, SUBJECT, report.id)
     if report.status != ReportStatus.DRAFT:
-        _cancel(rows, changes)
-        return changes
+        return schedule.cancel(rows)
     chaser = chaser_instant(report.due_at)
-    wanted = [*reminder_instants(report.due_at), chaser]
-    recipients = set(recipient_ids(report, forum_day_of(now)))
-    by_recipient: dict[int, list[Notification]] = defaultdict(list)
-    for row in rows:
-        by_recipient[row.recipient_id].append(row)
-    to_insert: dict[datetime, list[int]] = defaultdict(list)
-    for rid in sorted(recipients | set(by_recipient)):
-        instants = wanted if rid in recipients else []
-        for instant in _match(by_recipient.get(rid, []), instants, chaser if instants else None, now, changes):
-            to_insert[instant].append(rid)
-    db.session.flush()  # moves and cancellations first: a new row may take a freed instant
-    for instant, ids in sorted(to_insert.items()):
-        changes.created += notice_queue.queue(KIND, SUBJECT, report.id, ids, instant)
-    db.session.flush()
-    return changes
+
+    def still_due(recipient_rows: list[Notification], instant: datetime) -> bool:
+        # the report is late and nobody told this coordinator yet
+        return instant == chaser and not _chased_since(recipient_rows, chaser - CHASER_DELAY)
+
+    return schedule.sync(KIND, SUBJECT, report.id, rows, recipient_ids(report, forum_day_of(now)),
+                         [*reminder_instants(report.due_at), chaser], now, still_due)
 
 
-def _cancel(rows: list[Notification], changes: DeadlineChanges) -> None:
-    for row in rows:
-        if row.status == PENDING:
-            row.status = CANCELLED
-            changes.cancelled += 1
-    db.session.flush()
-
-
-def cancel_pending(report: CbmAnnualReport) -> DeadlineChanges:
+def cancel_pending(report: CbmAnnualReport) -> ScheduleChanges:
     """Cancel every deadline notice of the report not yet sent (it was submitted)."""
     db.session.flush()
-    changes = DeadlineChanges()
-    _cancel(_rows(report.id), changes)
-    return changes
+    return schedule.cancel(schedule.subject_rows(KIND, SUBJECT, report.id))
 
 
 def subject_label(report: CbmAnnualReport, language: str = "en") -> str:

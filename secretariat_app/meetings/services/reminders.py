@@ -12,8 +12,6 @@ instant changes, the row stays); a reminder whose instant has passed is not
 written; one already sent is never sent again for the same instant."""
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -36,6 +34,8 @@ from secretariat_app.notices.models import (
     NotificationStatus,
 )
 from secretariat_app.notices.services import queue as notice_queue
+from secretariat_app.notices.services import schedule
+from secretariat_app.notices.services.schedule import ScheduleChanges
 from secretariat_app.permissions import SECRETARIAT_ROLES
 
 SUBJECT = "meeting"
@@ -44,15 +44,6 @@ CANCELLED = NotificationKind.MEETING_CANCELLED
 PENDING = NotificationStatus.PENDING
 # Statuses in which a meeting still takes place, so that reminders make sense.
 REMINDED_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.POSTPONED)
-
-
-@dataclass
-class ReminderChanges:
-    created: int = 0
-    moved: int = 0
-    revived: int = 0
-    cancelled: int = 0
-    kept: int = 0
 
 
 def offsets(meeting: Meeting) -> tuple[int, ...]:
@@ -86,107 +77,31 @@ def wants_reminders(meeting: Meeting) -> bool:
     return meeting.status in REMINDED_STATUSES and meeting.date_precision == DatePrecision.DAY
 
 
-def _rows(meeting: Meeting, kind: NotificationKind) -> list[Notification]:
-    """The meeting's rows of `kind`, locked (PostgreSQL) so that a dispatcher skips them meanwhile."""
-    query = (
-        select(Notification)
-        .where(Notification.kind == kind, Notification.subject_type == SUBJECT,
-               Notification.subject_id == meeting.id)
-        .order_by(Notification.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return list(db.session.scalars(query))
-
-
 def queue_rows(kind: NotificationKind, meeting_id: int, recipient_ids_: list[int], due_at: datetime) -> int:
     """One pending row per recipient in the caller's transaction (notice_queue.queue: a row
     already there, or a recipient who cannot or will not be mailed this kind, is skipped)."""
     return notice_queue.queue(kind, SUBJECT, meeting_id, recipient_ids_, due_at)
 
 
-def _revive(row: Notification) -> None:
-    row.status = PENDING
-    row.attempts = 0
-    row.last_error = ""
-    row.claimed_at = None
-
-
-def _match(rows: list[Notification], instants: list[datetime], now: datetime, changes: ReminderChanges,
-           to_insert: dict[datetime, list[int]], recipient_id: int) -> None:
-    """Make one recipient's rows match the meeting's due instants."""
-    at = {row.due_at: row for row in rows}
-    kept: set[int] = set()
-    missing: list[datetime] = []
-    for instant in instants:
-        row = at.get(instant)
-        if row is None:
-            if instant > now:
-                missing.append(instant)
-        elif row.status == PENDING:
-            kept.add(row.id)  # due now or later: it stays (a due one goes out shortly)
-            changes.kept += 1
-        elif row.status == NotificationStatus.CANCELLED and instant > now:
-            _revive(row)
-            kept.add(row.id)
-            changes.revived += 1
-        # sent, being sent or failed for this very instant: that reminder is done
-    # A pending row already tried (waiting to retry after a temporary failure) was due at
-    # an instant now past; its due_at is the retry time. It stays, unless its recipient left.
-    movable = sorted((r for r in rows if r.status == PENDING and r.id not in kept
-                      and (not r.attempts or not instants)), key=lambda r: r.due_at)
-    for instant in missing:
-        if movable:
-            movable.pop(0).due_at = instant
-            changes.moved += 1
-        else:
-            to_insert[instant].append(recipient_id)
-    for row in movable:
-        row.status = NotificationStatus.CANCELLED
-        changes.cancelled += 1
-
-
-def sync(meeting: Meeting, now: datetime | None = None) -> ReminderChanges:
+def sync(meeting: Meeting, now: datetime | None = None) -> ScheduleChanges:
     """Make the meeting's reminder rows match its start, offsets, status and
     recipients (idempotent). Call it in the transaction that changed the meeting."""
     now = now or utcnow()
     db.session.flush()
-    rows = _rows(meeting, REMINDER)
+    rows = schedule.subject_rows(REMINDER, SUBJECT, meeting.id)
     if not wants_reminders(meeting):
-        return _cancel(rows)
+        return schedule.cancel(rows)
     instants = rules.due_instants(meeting.starts_at, meeting.timezone, offsets(meeting))
-    recipients = set(recipient_ids(meeting))
-    by_recipient: dict[int, list[Notification]] = defaultdict(list)
-    for row in rows:
-        by_recipient[row.recipient_id].append(row)
-    changes = ReminderChanges()
-    to_insert: dict[datetime, list[int]] = defaultdict(list)
-    for rid in sorted(recipients | set(by_recipient)):
-        _match(by_recipient.get(rid, []), instants if rid in recipients else [], now, changes, to_insert, rid)
-    db.session.flush()  # moves and cancellations first: a new row may take a freed instant
-    for instant, ids in sorted(to_insert.items()):
-        changes.created += queue_rows(REMINDER, meeting.id, ids, instant)
-    db.session.flush()
-    return changes
+    return schedule.sync(REMINDER, SUBJECT, meeting.id, rows, recipient_ids(meeting), instants, now)
 
 
-def _cancel(rows: list[Notification]) -> ReminderChanges:
-    changes = ReminderChanges()
-    for row in rows:
-        if row.status == PENDING:
-            row.status = NotificationStatus.CANCELLED
-            changes.cancelled += 1
-    db.session.flush()
-    return changes
-
-
-def cancel_pending(meeting: Meeting) -> ReminderChanges:
+def cancel_pending(meeting: Meeting) -> ScheduleChanges:
     """Cancel every reminder of the meeting not yet sent (a postponement to a date not yet known)."""
     db.session.flush()
-    return _cancel(_rows(meeting, REMINDER))
+    return schedule.cancel(schedule.subject_rows(REMINDER, SUBJECT, meeting.id))
 
 
-def cancel_meeting(meeting: Meeting, now: datetime | None = None) -> ReminderChanges:
+def cancel_meeting(meeting: Meeting, now: datetime | None = None) -> ScheduleChanges:
     """The meeting is cancelled: its pending reminders are cancelled and a
     cancellation notice is queued, due now, for everyone who would have been
     reminded (unless the meeting was already over or is a historical record)."""
@@ -220,6 +135,6 @@ def sync_upcoming(now: datetime | None = None) -> int:
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting is not None  # meetings are cancelled, never deleted
         changes = sync(meeting, now)
-        touched += changes.created + changes.moved + changes.revived + changes.cancelled
+        touched += changes.touched
         db.session.commit()
     return touched
