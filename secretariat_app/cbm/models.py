@@ -102,7 +102,7 @@ class CbmArea(Model):
 
     dimension: Mapped[CbmDimension] = relationship(back_populates="areas")
     coordinators: Mapped[list[CbmCoordinator]] = relationship(
-        back_populates="area", order_by="CbmCoordinator.term_start"
+        back_populates="area", order_by="(CbmCoordinator.term_start, CbmCoordinator.id)"
     )
     coordinator_users: Mapped[list[CbmCoordinatorUser]] = relationship(back_populates="area")
     papers: Mapped[list[CbmPaper]] = relationship(back_populates="area", order_by="CbmPaper.id")
@@ -188,10 +188,10 @@ class CbmPaper(Model):
     approval_decision: Mapped[Decision | None] = relationship()
     superseded_by: Mapped[CbmPaper | None] = relationship(remote_side="CbmPaper.id")
     comments: Mapped[list[CbmPaperComment]] = relationship(
-        back_populates="paper", order_by="CbmPaperComment.created_at"
+        back_populates="paper", order_by="(CbmPaperComment.created_at, CbmPaperComment.id)"
     )
     activities: Mapped[list[CbmActivity]] = relationship(
-        back_populates="action_plan", order_by="CbmActivity.planned_start"
+        back_populates="action_plan", order_by="(CbmActivity.planned_start, CbmActivity.id)"
     )
 
 

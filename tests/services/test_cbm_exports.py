@@ -246,6 +246,20 @@ def test_the_compiled_report_shows_submitted_and_published_reports_only(data):
     assert published.areas[0].annual is not None and published.areas[0].reported == 1
 
 
+def test_the_compiled_report_lists_coordinators_of_one_term_start_in_the_order_recorded(data):
+    """A coordinator and a co-coordinator appointed the same day: the order they were recorded,
+    whatever the order of their rows in the table (an update moves a row on PostgreSQL)."""
+    energy = data["energy"]
+    b.appoint(energy, data["host"], role=CoordinatorRole.CO_COORDINATOR)
+    first = energy.coordinators[0]
+    first.term_end = date(2030, 12, 31)
+    db.session.commit()
+    db.session.expire_all()
+    entry = {e.area.code: e for e in compiled_report(OFFICER, dimension_by_code("economic"), 2026, NOW).areas}
+    assert [(c.state.name_en, c.role) for c in entry["energy"].coordinators] == [
+        ("Mongolia", CoordinatorRole.COORDINATOR), ("Kazakhstan", CoordinatorRole.CO_COORDINATOR)]
+
+
 def test_the_compiled_report_lists_the_activities_not_reported(data):
     data["smes_2026"].status = ReportStatus.SUBMITTED
     db.session.commit()

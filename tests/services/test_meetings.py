@@ -14,6 +14,7 @@ from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Invitation, Meeting, MeetingStatus
+from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import meetings as service
 from secretariat_app.meetings.services import status as status_service
 from secretariat_app.meetings.services.meetings import MeetingData
@@ -146,6 +147,23 @@ def test_an_swg_prepares_an_soc_a_few_days_later(reference):
                                                prepares_meeting_id=soc.id))
     assert session.prepares == soc
     assert service.preparing_sessions(soc) == [session]
+
+
+def test_meetings_starting_together_are_listed_in_the_order_created(reference):
+    """Two SWG sessions at the same hour before one SOC: the SOC's page and the delegation's
+    meetings list them in the order created, whatever the order of their rows in the table
+    (an edit moves a row on PostgreSQL)."""
+    soc = soc_on(datetime(2022, 12, 14, 10))
+    sessions = [service.create_meeting(None, swg(starts_at=datetime(2022, 12, 12, 10),
+                                                 ends_at=datetime(2022, 12, 12, 18), prepares_meeting_id=soc.id))
+                for _ in range(2)]
+    sessions[0].city = "Almaty"
+    db.session.commit()
+    db.session.expire_all()
+    assert service.preparing_sessions(soc) == sessions
+    kazakhstan = db.session.scalar(select(Invitation.delegation_id).where(Invitation.meeting_id == soc.id).limit(1))
+    upcoming, past = calendar_service.delegation_meetings(kazakhstan, datetime(2022, 12, 1, tzinfo=UTC))
+    assert upcoming == [*sessions, soc] and past == []
 
 
 @pytest.mark.parametrize("swg_day", [datetime(2022, 12, 15, 10), datetime(2022, 12, 14, 9), datetime(2022, 11, 20, 10)])

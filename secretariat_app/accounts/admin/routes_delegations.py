@@ -36,7 +36,7 @@ def delegations() -> ResponseReturnValue:
 def delegation_detail(delegation: Delegation) -> ResponseReturnValue:
     """One delegation: its state, status today and its user accounts."""
     users = db.session.scalars(
-        select(User).where(User.delegation_id == delegation.id).order_by(User.name)
+        select(User).where(User.delegation_id == delegation.id).order_by(User.name, User.id)
     ).all()
     today = forum_today()
     return render_template("admin/delegation_detail.html", delegation=delegation, users=users,

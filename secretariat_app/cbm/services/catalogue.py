@@ -317,7 +317,7 @@ def areas_of_user(user, day: date | None = None) -> list[CbmArea]:
     ids = coordinated_area_ids(user, day)
     if not ids:
         return []
-    return list(db.session.scalars(select(CbmArea).where(CbmArea.id.in_(ids)).order_by(CbmArea.name_en)))
+    return list(db.session.scalars(select(CbmArea).where(CbmArea.id.in_(ids)).order_by(CbmArea.name_en, CbmArea.id)))
 
 
 # Coordinator users ---------------------------------------------------------------------------------
@@ -398,4 +398,4 @@ def coordinator_users(area: CbmArea, day: date | None = None) -> list[tuple[CbmC
     for row in rows:
         delegation = row.user.delegation
         result.append((row, delegation is not None and delegation.state_id in coordinating))
-    return sorted(result, key=lambda pair: pair[0].user.name)
+    return sorted(result, key=lambda pair: (pair[0].user.name, pair[0].id))

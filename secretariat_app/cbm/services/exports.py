@@ -219,7 +219,7 @@ def report_lines(scope: ReaderScope, filters: ExportFilter, now: datetime) -> li
         .join(CbmDimension, CbmDimension.id == CbmArea.dimension_id)
         .where(*conditions)
         .options(contains_eager(CbmAnnualReport.area).contains_eager(CbmArea.dimension))
-        .order_by(CbmDimension.position, CbmArea.position, CbmArea.name_en, CbmAnnualReport.year)
+        .order_by(CbmDimension.position, CbmArea.position, CbmArea.name_en, CbmArea.id, CbmAnnualReport.year)
     ).all()
     terms: dict[int, list[CbmCoordinator]] = defaultdict(list)
     if filters.state_id is not None:

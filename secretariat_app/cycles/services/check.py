@@ -207,5 +207,5 @@ def _record_findings(result: cycles.CheckResult, now: datetime) -> list[CycleFin
 def open_findings() -> list[CycleFinding]:
     return list(db.session.scalars(
         select(CycleFinding).where(CycleFinding.resolved_at.is_(None))
-        .order_by(CycleFinding.severity.desc(), CycleFinding.due_year, CycleFinding.from_year)
+        .order_by(CycleFinding.severity.desc(), CycleFinding.due_year, CycleFinding.from_year, CycleFinding.id)
     ))

@@ -86,7 +86,8 @@ def month_grid(year: int, month: int) -> MonthGrid:
 def delegation_meetings(delegation_id: int, now: datetime) -> tuple[list[Meeting], list[Meeting]]:
     """The meetings a delegation is invited to: upcoming (soonest first), then past (latest first)."""
     meetings = db.session.scalars(
-        _listed().join(Invitation).where(Invitation.delegation_id == delegation_id).order_by(Meeting.starts_at)
+        _listed().join(Invitation).where(Invitation.delegation_id == delegation_id)
+        .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     upcoming = [m for m in meetings if m.ends_at >= now]
     past = [m for m in meetings if m.ends_at < now]

@@ -90,7 +90,7 @@ def start_day(meeting: Meeting) -> date:
 def preparing_sessions(meeting: Meeting) -> list[Meeting]:
     """The SWG sessions that prepare this (SOC) meeting."""
     return list(db.session.scalars(
-        select(Meeting).where(Meeting.prepares_meeting_id == meeting.id).order_by(Meeting.starts_at)
+        select(Meeting).where(Meeting.prepares_meeting_id == meeting.id).order_by(Meeting.starts_at, Meeting.id)
     ))
 
 
