@@ -71,12 +71,19 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def migrated_app(empty_database_url) -> Iterator[Flask]:
-    """The app on a database of its own built by the Alembic revisions (not by the models),
-    in its application context."""
+def unmigrated_app(empty_database_url) -> Iterator[Flask]:
+    """The app on an empty database of its own, in its application context: the test runs
+    the Alembic revisions it wants (flask_migrate's upgrade and downgrade)."""
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def migrated_app(unmigrated_app) -> Flask:
+    """The app on a database of its own built by the Alembic revisions (not by the models),
+    in its application context."""
+    upgrade()
+    return unmigrated_app
