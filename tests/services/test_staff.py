@@ -17,6 +17,7 @@ from secretariat_app.accounts.services.staff import (
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.domain.violations import RuleViolations
 from secretariat_app.extensions import db
+from tests.audit_counts import entries_about
 from tests.factories import officer
 
 
@@ -33,9 +34,7 @@ def rows() -> int:
 
 
 def staff_audit() -> list[AuditEntry]:
-    return db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "staff_appointment").order_by(AuditEntry.id)
-    ).all()
+    return entries_about("staff_appointment")
 
 
 def data(position: Position = Position.PROFESSIONAL, **kwargs) -> StaffData:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from secretariat_app.accounts.models.staff import Position, StaffAppointment
 from secretariat_app.audit.models import AuditEntry
 from secretariat_app.extensions import db
+from tests.audit_counts import entries_about
 from tests.conftest import post_form
 from tests.factories import StaffAppointmentFactory, delegate, officer
 from tests.reference import state
@@ -22,9 +23,7 @@ def rows() -> int:
 
 
 def staff_audit() -> list[AuditEntry]:
-    return db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "staff_appointment").order_by(AuditEntry.id)
-    ).all()
+    return entries_about("staff_appointment")
 
 
 def form(**overrides) -> dict[str, str]:
