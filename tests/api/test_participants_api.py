@@ -37,6 +37,11 @@ def test_a_delegate_registers_lists_and_removes_participants(app_ctx, client):
     assert listed["registration_open"] is True and [p["name"] for p in listed["items"]] == ["Aigerim Alpha"]
     # Another delegation's delegate sees nothing of it.
     assert client.get(url, headers=bearer(token_for(c.b1, Scope.READ, Scope.REGISTER))).status_code == 404
+    # Nor may they remove it, not even through a meeting their delegation is invited to.
+    db.session.add(Invitation(meeting_id=held.id, delegation_id=c.beta.id))
+    db.session.commit()
+    b1 = bearer(token_for(c.b1, Scope.READ, Scope.REGISTER))
+    assert client.delete(f"{url}/{made.get_json()['id']}", headers=b1).status_code == 404
     removed = client.delete(f"{url}/{made.get_json()['id']}", headers=a1)
     assert removed.status_code == 204
     assert db.session.scalars(select(Participant)).all() == []

@@ -92,6 +92,16 @@ def test_a_delegate_sees_only_their_own_delegations_participants(client, login, 
     assert "June SOC" in page and "Chinese Delegate" not in page
 
 
+def test_a_delegate_cannot_remove_another_delegations_participant(client, login, meeting):
+    chinese = invitations.register_participant(officer(), invitations.invitation_for(meeting, delegation("CHN").id),
+                                               ParticipantData(name="Chinese Delegate"))
+    with freeze_time(BEFORE):
+        login(delegate(delegation("KAZ")))  # invited to the same meeting
+        response = post_form(client, f"/delegation/meetings/{meeting.id}/participants/{chinese.id}/remove", {},
+                             page=f"/delegation/meetings/{meeting.id}")
+    assert response.status_code == 404 and participants() == 1
+
+
 # Registering ---------------------------------------------------------------------
 
 def test_a_delegate_registers_and_removes_before_the_deadline(client, login, meeting):

@@ -6,7 +6,7 @@ A delegate never sees a meeting their delegation is not invited to: such an
 address answers 404, as if the meeting did not exist."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,16 +15,14 @@ from secretariat_app.accounts.delegation import bp
 from secretariat_app.core.columns import utcnow
 from secretariat_app.documents.services import archive
 from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.extensions import db
 from secretariat_app.meetings.models import (
     Invitation,
     Meeting,
-    Participant,
 )
 from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
-from secretariat_app.meetings.web.participants import invited_meeting, register_from_form
+from secretariat_app.meetings.web.participants import invited_meeting, own_participant, register_from_form
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions import documents as document_access
 
@@ -67,9 +65,7 @@ def meeting_register(meeting_id: int) -> ResponseReturnValue:
 def meeting_participant_remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove one of the delegation's own participants, while registration is open."""
     meeting, invitation = invited_meeting(meeting_id)
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.invitation_id != invitation.id:
-        abort(404)
+    participant = own_participant(invitation, participant_id)
     name = participant.name
     try:
         invitation_service.remove_participant(current_user, participant)

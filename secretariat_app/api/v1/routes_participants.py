@@ -7,7 +7,6 @@ participant's details are the service's rules (meetings.services.invitations), r
 a 422 problem with the page's message; the service writes the audit entry."""
 from __future__ import annotations
 
-from flask import abort
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from secretariat_app.api.v1 import bp
 from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Participant
 from secretariat_app.meetings.services import invitations as invitation_service
-from secretariat_app.meetings.web.participants import invited_meeting
+from secretariat_app.meetings.web.participants import invited_meeting, own_participant
 from secretariat_app.permissions import Audience, access
 from secretariat_app.permissions.tokens import Scope
 
@@ -67,8 +66,6 @@ def register(meeting_id: int, data: ParticipantIn) -> ParticipantOut:
 def remove(meeting_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove one of the delegation's own participants, while registration is open."""
     _meeting, invitation = invited_meeting(meeting_id)
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.invitation_id != invitation.id:
-        abort(404)
+    participant = own_participant(invitation, participant_id)
     invitation_service.remove_participant(current_user, participant)
     return "", 204

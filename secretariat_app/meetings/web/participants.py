@@ -1,8 +1,8 @@
 """Registering a participant from the form: shared by the Secretariat's invitation
 pages and the delegate's own meeting page (accounts/delegation), which differ only
 in who may (their @access and the invitation they load) and where they go next;
-and the meeting a delegate's delegation is invited to, as that page and the API
-load it."""
+and the meeting a delegate's delegation is invited to, and one of its participants,
+as that page and the API load them."""
 from __future__ import annotations
 
 from flask import abort, flash
@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from secretariat_app.core.forms import show_violations
 from secretariat_app.domain.violations import RuleViolations
-from secretariat_app.meetings.models import Invitation, Meeting
+from secretariat_app.extensions import db
+from secretariat_app.meetings.models import Invitation, Meeting, Participant
 from secretariat_app.meetings.services import calendar as calendar_service
 from secretariat_app.meetings.services import invitations as invitation_service
 from secretariat_app.meetings.web.forms import ParticipantForm
@@ -39,3 +40,11 @@ def invited_meeting(meeting_id: int) -> tuple[Meeting, Invitation]:
     if found is None:
         abort(404)
     return found
+
+
+def own_participant(invitation: Invitation, participant_id: int) -> Participant:
+    """A participant registered under `invitation`; any other answers 404."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.invitation_id != invitation.id:
+        abort(404)
+    return participant
