@@ -13,9 +13,8 @@ from secretariat_app.extensions import db
 from tests.audit_counts import entries_about
 from tests.conftest import post_form
 from tests.factories import StaffAppointmentFactory, delegate, officer
+from tests.form_errors import error_fields
 from tests.reference import state
-
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 
 def rows() -> int:
@@ -40,10 +39,6 @@ def form(**overrides) -> dict[str, str]:
     }
     values.update(overrides)
     return values
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 @pytest.fixture

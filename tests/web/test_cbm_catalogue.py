@@ -3,7 +3,6 @@ the catalogue in the reader's language with today's coordinators, and the
 officers' forms (areas, appointments, terms, coordinator users)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,17 +17,13 @@ from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import DelegationFactory, UserFactory, officer
+from tests.form_errors import error_fields
 from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import soc_decision
 
 pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 TODAY = SUITE_DAY
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 @dataclass

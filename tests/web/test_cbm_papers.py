@@ -26,12 +26,12 @@ from tests.conftest import csrf_token, log_in, post_form
 from tests.documents_helpers import body
 from tests.documents_setup import PDF
 from tests.factories import officer
+from tests.form_errors import error_fields
 from tests.forum_day import SUITE_DAY
 from tests.services.test_cbm_catalogue import soc_decision
 
 pytestmark = pytest.mark.usefixtures("steady_forum_day")
 
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 READERS = ("officer", "coordinator", "other_coordinator", "member", "observer")
 STATUSES = list(PaperStatus)
 
@@ -136,7 +136,7 @@ def test_a_concept_paper_from_draft_to_approval(app, cast):
     coordinator, officer_, member = (browser(app, u) for u in (cast.coordinator, cast.officer, cast.member))
     new = f"/cbm/areas/{cast.area.id}/papers/new"
     missing = post_form(coordinator, new, {"kind": "action_plan", "title_en": "Plan", "title_ru": ""})
-    assert set(ERROR_FIELD_RE.findall(html(missing))) == {"period_start", "period_end"}
+    assert set(error_fields(html(missing))) == {"period_start", "period_end"}
     assert db.session.scalar(select(func.count(Document.id))) == 0
     created = post_form(coordinator, new, {"kind": "concept_paper", "title_en": "Concept of SMEs", "title_ru": ""})
     assert created.status_code == 302
@@ -170,7 +170,7 @@ def test_a_concept_paper_from_draft_to_approval(app, cast):
 
     decision = soc_decision("SOC/2026/DEC/11", adopted_on=SUITE_DAY)
     refused = post_form(officer_, f"{url}/approve", {"decision_id": ""})
-    assert ERROR_FIELD_RE.findall(html(refused)) == ["decision_id"]
+    assert error_fields(html(refused)) == ["decision_id"]
     assert post_form(officer_, f"{url}/approve", {"decision_id": str(decision.id)}).status_code == 302
     assert status_of(paper.id) == PaperStatus.APPROVED
     page = html(member.get(url))
@@ -183,7 +183,7 @@ def test_returned_for_revision_with_the_reason_shown(app, cast):
     officer_ = browser(app, cast.officer)
     url = f"/cbm/papers/{paper.id}"
     empty = post_form(officer_, f"{url}/return", {"reason": ""})
-    assert ERROR_FIELD_RE.findall(html(empty)) == ["reason"] and status_of(paper.id) == PaperStatus.SUBMITTED
+    assert error_fields(html(empty)) == ["reason"] and status_of(paper.id) == PaperStatus.SUBMITTED
     assert post_form(officer_, f"{url}/return", {"reason": "Name the host of each event."}).status_code == 302
     assert status_of(paper.id) == PaperStatus.DRAFT
     page = html(browser(app, cast.coordinator).get(url))
@@ -219,7 +219,7 @@ def test_comments_during_the_review_only_and_by_members_only(app, cast):
     assert post_form(member, f"/cbm/papers/{submitted.id}/comments", {"text": "Early"},
                      page=f"/cbm/papers/{submitted.id}").status_code == 409
     empty = post_form(member, f"/cbm/papers/{review.id}/comments", {"text": ""})
-    assert empty.status_code == 200 and ERROR_FIELD_RE.findall(html(empty)) == ["text"]
+    assert empty.status_code == 200 and error_fields(html(empty)) == ["text"]
     observer = browser(app, cast.observer)
     token = csrf_token(observer, "/auth/password")
     assert observer.post(f"/cbm/papers/{review.id}/comments",

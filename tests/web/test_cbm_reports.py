@@ -4,7 +4,6 @@ clock, and the attachments' downloads."""
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -23,9 +22,9 @@ from secretariat_app.cbm.services import reports as service
 from secretariat_app.extensions import db
 from tests import cbm_builders as build
 from tests.conftest import log_in, post_form
+from tests.form_errors import error_fields
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 
 @pytest.fixture
@@ -47,10 +46,6 @@ def client_of(app, user):
     client = app.test_client()
     log_in(client, user.email)
     return client
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 def refresh(model, row_id):

@@ -1,7 +1,6 @@
 """The chairmanship ledger pages: who may use them, the ledger and its checks, the form's refusals."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -16,13 +15,8 @@ from secretariat_app.decisions.services.chair import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.form_errors import error_fields
 from tests.reference import state
-
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 def rows() -> int:

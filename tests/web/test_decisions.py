@@ -1,7 +1,6 @@
 """The decisions pages: who may use them, what delegates see, the forms and their refusals."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -21,16 +20,11 @@ from secretariat_app.decisions.services.decisions import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.form_errors import error_fields
 from tests.forum_day import SUITE_DAY
 from tests.reference import body, delegation
 
 pytestmark = pytest.mark.usefixtures("steady_forum_day")
-
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 def rows() -> tuple[int, int]:

@@ -28,15 +28,10 @@ from secretariat_app.documents.services.documents import (
 from secretariat_app.extensions import db
 from tests.conftest import post_form
 from tests.documents_setup import counts, make_document
+from tests.form_errors import error_fields
 from tests.forum_day import SUITE_DAY
 
 pytestmark = pytest.mark.usefixtures("steady_forum_day")
-
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 def circulated(world, **overrides) -> Document:

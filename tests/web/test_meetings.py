@@ -2,7 +2,6 @@
 refusals, the calendar, the month grid and one meeting's page."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import pytest
@@ -16,9 +15,8 @@ from secretariat_app.meetings.services import meetings as service
 from secretariat_app.meetings.services.meetings import MeetingData
 from tests.conftest import post_form
 from tests.factories import delegate, officer
+from tests.form_errors import error_fields
 from tests.reference import body, state
-
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 
 def schedule(code: str = "SOC", start: datetime = datetime(2027, 6, 1, 10), **overrides) -> Meeting:
@@ -42,10 +40,6 @@ def form(**overrides) -> dict[str, str]:
 
 def meetings_count() -> int:
     return db.session.scalar(select(func.count(Meeting.id)))
-
-
-def error_fields(html: str) -> list[str]:
-    return ERROR_FIELD_RE.findall(html)
 
 
 @pytest.fixture

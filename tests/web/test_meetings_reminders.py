@@ -3,7 +3,6 @@ field and nothing is saved; good ones are saved and scheduled; a move on the
 form moves the reminders."""
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,10 +14,10 @@ from secretariat_app.meetings.models import Meeting
 from secretariat_app.notices.models import Notification, NotificationStatus
 from tests.conftest import post_form
 from tests.factories import officer
+from tests.form_errors import error_fields
 from tests.reference import body
 
 UTC = UTC
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 
 
 def form(**overrides) -> dict[str, str]:
@@ -43,7 +42,7 @@ def test_a_bad_offset_is_an_error_under_its_field_and_nothing_is_saved(client, l
     login(officer())
     response = post_form(client, "/meetings/new", form(reminder_offsets=offsets))
     assert response.status_code == 200
-    assert ERROR_FIELD_RE.findall(response.get_data(as_text=True)) == ["reminder_offsets"]
+    assert error_fields(response.get_data(as_text=True)) == ["reminder_offsets"]
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
     assert db.session.scalar(select(func.count(Notification.id))) == 0
 

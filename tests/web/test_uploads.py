@@ -25,9 +25,9 @@ from tests.conftest import log_in, post_form
 from tests.documents_helpers import body
 from tests.documents_setup import PNG, make_document
 from tests.factories import officer
+from tests.form_errors import error_fields
 from tests.test_filetypes import short
 
-ERROR_FIELD_RE = re.compile(r'<div class="field has-error">\s*<label for="(\w+)"')
 ERROR_RE = re.compile(r'<p class="error" role="alert">(.*?)</p>', re.S)
 
 
@@ -110,7 +110,7 @@ def test_each_hostile_file_is_refused_at_every_door_with_its_message(app, door):
         response = send(door, name, content)
         page = response.get_data(as_text=True)
         assert response.status_code == 200, (name, response.status_code)
-        assert ERROR_FIELD_RE.findall(page) == ["file"], name
+        assert error_fields(page) == ["file"], name
         assert words in html_lib.unescape(" ".join(ERROR_RE.findall(page))), (name, ERROR_RE.findall(page))
     assert door.rows() == rows and stored_files(app) == files
 
