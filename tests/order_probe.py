@@ -48,7 +48,11 @@ def _ties_newest_first(state: ORMExecuteState) -> None:
     table = _first_table(statement)
     if table is None or not table.primary_key.columns:
         return
-    state.statement = statement.order_by(*(column.desc() for column in table.primary_key.columns))
+    keys = [column.desc() for column in table.primary_key.columns]
+    # A relationship's loader may hand back the statement it was given last time: add the keys once.
+    if {str(key) for key in keys} <= {str(clause) for clause in statement._order_by_clauses}:
+        return
+    state.statement = statement.order_by(*keys)
 
 
 def pytest_configure(config) -> None:
