@@ -12,39 +12,27 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, g, session
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam
 
-from secretariat_app.accounts.models.people import Delegation, User, UserRole
 from secretariat_app.accounts.models.sessions import LoginSession, UserSession
-from secretariat_app.accounts.models.states import State
-from secretariat_app.accounts.reader import Reader
+from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_select
 from secretariat_app.accounts.services import sessions
-from secretariat_app.core import cache_generation
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.extensions import login_manager, prepared_statements
 
 # What every page needs of its reader, in one statement: the session's row (open,
-# recently seen), the user's columns the pages read, the roles (permissions; one
-# row each), the delegation's names (the page header). Built once: the statement
-# and its cache key are reused by every request. It runs on the connection as a
-# Core statement and the reader is built from its rows (accounts/reader.py): no ORM
-# entity, no identity map. On PostgreSQL it runs outside a transaction when it
-# comes first (pg_connections.lone_read).
-# The same statement reads the generation of the rows web processes cache
-# (core/cache_generation.py): a change made through another process is seen on
-# the next request, at the cost of one primary-key lookup and no round trip.
-_user, _session, _role = User.__table__.c, UserSession.__table__.c, UserRole.__table__.c
-_delegation, _state = Delegation.__table__.c, State.__table__.c
+# recently seen) and the reader's columns (accounts/reader.py's reader_select: the
+# user's columns the pages read, the roles, one row each, the delegation's names,
+# the generation of the rows web processes cache, so that a change made through
+# another process is seen on the next request, at the cost of one primary-key
+# lookup and no round trip). Built once: the statement and its cache key are reused
+# by every request. It runs on the connection as a Core statement and the reader is
+# built from its rows (reader_of): no ORM entity, no identity map. On PostgreSQL it
+# runs outside a transaction when it comes first (pg_connections.lone_read). The API
+# builds its reader the same way from the token's row (api/services/tokens.py).
+_session = UserSession.__table__.c
 READER = lone_read(
-    select(_user.id, _user.email, _user.name, _user.language, _user.timezone, _user.active, _user.delegation_id,
-           _user.second_factor_enrolled_at, _state.name_en, _state.name_ru, _role.role,
-           _session.id, _session.last_seen_at, cache_generation.column())
-    .select_from(
-        UserSession.__table__.join(User.__table__, _session.user_id == _user.id)
-        .outerjoin(UserRole.__table__, _role.user_id == _user.id)
-        .outerjoin(Delegation.__table__, _delegation.id == _user.delegation_id)
-        .outerjoin(State.__table__, _state.id == _delegation.state_id)
-    )
+    reader_select(UserSession.__table__, _session.user_id, _session.id, _session.last_seen_at)
     .where(_session.secret_hash == bindparam("secret_hash"), _session.ended_at.is_(None),
            _session.last_seen_at > bindparam("idle_since"))
 )
@@ -62,16 +50,10 @@ def load_user(key: str) -> Reader | None:
                                            "idle_since": sessions.idle_since(now)}).all()
     if not rows:
         return None
-    (user_id, email, name, language, timezone, active, delegation_id, enrolled_at, name_en, name_ru,
-     _first_role, session_id, last_seen_at, generation) = rows[0]
-    cache_generation.seen(generation)
-    if not active:
+    session_id, last_seen_at = rows[0][READER_WIDTH:]
+    reader = reader_of(rows, LoginSession(session_id, key))
+    if reader is None:  # deactivated
         return None
-    reader = Reader(id=user_id, email=email, name=name, language=language, timezone=timezone, active=active,
-                    delegation_id=delegation_id, roles=frozenset(row[10] for row in rows if row[10] is not None),
-                    second_factor_enrolled_at=enrolled_at,
-                    delegation_names=(name_en, name_ru) if name_en is not None else None,
-                    login_session=LoginSession(session_id, key))
     sessions.touch(session_id, last_seen_at, now)
     return reader
 

@@ -1,32 +1,39 @@
-"""The person reading a page: what every logged-in request knows of its user.
+"""The person reading a page or calling the API: what every authenticated request knows of its user.
 
-The user loader (accounts/login.py) builds a `Reader` from the rows of one
-Core statement (the user, the session, the roles, the delegation's names):
-no ORM entity is made for a request that only reads. It is `current_user`
-on every page (the API's requests get the token's owner, an ORM `User`,
-from api/authentication.py), and carries what templates, the navigation and
-the access rules (permissions/) read: the id, the roles, the delegation, the
-language, the time zone, the second factor's enrolment, the session.
+A `Reader` is built from the rows of one Core statement (`reader_select`: the
+user, the roles, the delegation's names, the cache generation, joined to the
+row that names the user) by `reader_of`: no ORM entity is made for a request
+that only reads. Two doors build one: the pages' user loader (accounts/login.py,
+from the login session the cookie names) and the API (api/services/tokens.py,
+from the bearer token's row; its reader has no login session). It is
+`current_user` on every page and every API request, and carries what templates,
+the navigation and the access rules (permissions/) read: the id, the roles, the
+delegation, the language, the time zone, the second factor's enrolment, the
+session.
 
 It is read-only. A page that changes the account itself (the profile, the
 sessions, two-step verification, the password, the calendar feed, the mail
-preferences) works on the ORM row: `current_user_row()`. Writing an
+preferences, the tokens) works on the ORM row: `current_user_row()`. Writing an
 attribute of a reader raises AttributeError, so a write can never be lost
 silently on an object that is not saved. A column the reader does not carry
 (the mail preferences, the feed's token hash...) is read from that row, loaded
-the first time it is asked for.
+the first time it is asked for. The services take a reader as their actor: they
+write its id (created_by_id, the audit entry's actor_id), never the reader.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
+from sqlalchemy import ColumnElement, FromClause, Row, Select, select
 from sqlalchemy.orm import joinedload, object_session
 
-from secretariat_app.accounts.models.people import Delegation, Role, User
+from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
 from secretariat_app.accounts.models.states import State
+from secretariat_app.core import cache_generation
 from secretariat_app.extensions import db
 
 if TYPE_CHECKING:
@@ -38,12 +45,12 @@ _WRITABLE = frozenset({"login_session"})
 
 
 class Reader:
-    """The user of the request's session, from its Core row (see the module's docstring)."""
+    """The user of the request's session or token, from its Core rows (see the module's docstring)."""
 
     __slots__ = ("active", "delegation_id", "email", "id", "language", "login_session", "name", "roles",
                  "second_factor_enrolled_at", "timezone", "_delegation_names", "_delegation_row")
 
-    is_authenticated = True  # Flask-Login: a reader exists only for an open session
+    is_authenticated = True  # Flask-Login: a reader exists only for an open session or a live token
     is_anonymous = False
 
     if TYPE_CHECKING:
@@ -94,7 +101,7 @@ class Reader:
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login keeps this in the cookie: the session's secret
+    def get_id(self) -> str:  # Flask-Login keeps this in the cookie: the session's secret ("" on the API)
         return self.login_session.key if self.login_session is not None else ""
 
     def delegation_name(self, language: str = "en") -> str:
@@ -119,7 +126,7 @@ class Reader:
         return held
 
     def row(self) -> User:
-        """The ORM row of this user, in the request's session, with this request's session."""
+        """The ORM row of this user, in the request's session, with this request's login session (if any)."""
         row = db.session.get(User, self.id)
         if row is None:  # the account was deleted while the request ran
             abort(401)
@@ -131,6 +138,52 @@ class Reader:
         return f"<Reader {self.email}>"
 
 
+# What a reader is built from, in one statement (reader_select): the user's columns the pages
+# and the rules read, the delegation's names (the page header), the roles (one row each: a
+# user without one has one row with None) and the generation of the rows web processes cache
+# (core/cache_generation.py: a scalar subquery, no round trip). The door's own columns (the
+# session's, the token's) come after them, from READER_WIDTH on.
+_user, _role = User.__table__.c, UserRole.__table__.c
+_delegation, _state = Delegation.__table__.c, State.__table__.c
+READER_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    _user.id, _user.email, _user.name, _user.language, _user.timezone, _user.active, _user.delegation_id,
+    _user.second_factor_enrolled_at, _state.name_en, _state.name_ru, _role.role, cache_generation.column(),
+)
+READER_WIDTH = len(READER_COLUMNS)
+_ROLE = next(n for n, column in enumerate(READER_COLUMNS) if column is _role.role)  # (`==` builds SQL)
+
+
+def reader_select(door: FromClause, user_id: ColumnElement[int], *columns: ColumnElement[Any]) -> Select[Any]:
+    """The reader's columns, then `columns`, of the user whose id is `user_id`, a column of
+    `door` (the row that names the user: a login session, an access token). The caller adds
+    its WHERE; the rows go to reader_of."""
+    return (
+        select(*READER_COLUMNS, *columns)
+        .select_from(
+            door.join(User.__table__, user_id == _user.id)
+            .outerjoin(UserRole.__table__, _role.user_id == _user.id)
+            .outerjoin(Delegation.__table__, _delegation.id == _user.delegation_id)
+            .outerjoin(State.__table__, _state.id == _delegation.state_id)
+        )
+    )
+
+
+def reader_of(rows: Sequence[Row[Any]], login_session: LoginSession | None = None) -> Reader | None:
+    """The reader of a reader_select's rows (at least one; one a role), under `login_session`
+    (None: an API request), or None when the account is deactivated. Notes the cache
+    generation read with it (cache_generation.seen) either way."""
+    (user_id, email, name, language, timezone, active, delegation_id, enrolled_at, name_en, name_ru,
+     _first_role, generation) = rows[0][:READER_WIDTH]
+    cache_generation.seen(generation)
+    if not active:
+        return None
+    return Reader(id=user_id, email=email, name=name, language=language, timezone=timezone, active=active,
+                  delegation_id=delegation_id, roles=frozenset(row[_ROLE] for row in rows if row[_ROLE] is not None),
+                  second_factor_enrolled_at=enrolled_at,
+                  delegation_names=(name_en, name_ru) if name_en is not None else None,
+                  login_session=login_session)
+
+
 def request_reader() -> Reader | User | None:
     """The request's user if Flask-Login has loaded one (without asking it to)."""
     if not has_request_context():
@@ -140,8 +193,8 @@ def request_reader() -> Reader | User | None:
 
 
 def current_user_row() -> User:
-    """The ORM row of the request's user, for a page that changes the account (the
-    reader is read-only). On the API the token's owner is one already."""
+    """The ORM row of the request's user, for a page or an API call that changes the
+    account (the reader is read-only)."""
     user = current_user._get_current_object()
     if isinstance(user, Reader):
         return user.row()

@@ -10,8 +10,11 @@ is refused with 401 before any view runs, except the open pages (the OpenAPI
 document and its reference page). CSRF does not apply to these requests
 (the blueprint is exempt): without the cookie there is nothing to forge.
 
-The token's scopes narrow what its owner may do (`requires_scope`); the rules
-themselves are the pages' (permissions/)."""
+The token's owner is a read-only `Reader` (accounts/reader.py), built from one
+statement as a page's user is (tokens.authenticate), without a login session: the
+services and the rules take it as they take a page's. The token's scopes narrow
+what its owner may do (`requires_scope`); the rules themselves are the pages'
+(permissions/)."""
 from __future__ import annotations
 
 import hashlib

@@ -141,7 +141,8 @@ def _language_without_database() -> str:
     that failed has expired them), else the browser's."""
     languages = current_app.config["LANGUAGES"]
     user = g.get("_login_user")
-    # A page's reader (accounts/reader.py) carries its language; the API's ORM row keeps it in its __dict__.
+    # A reader (accounts/reader.py: a page's, the API's) carries its language; an ORM row just logged in
+    # (login_user) keeps it in its __dict__.
     language = user.language if isinstance(user, Reader) else getattr(user, "__dict__", {}).get("language")
     if language in languages:
         return str(language)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
 
@@ -25,6 +26,9 @@ from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db, rowcount
 
+if TYPE_CHECKING:
+    from secretariat_app.accounts.reader import Reader
+
 REQUIRED_FOR = (Role.ADMIN, Role.OFFICER)
 
 
@@ -33,12 +37,12 @@ class Method(enum.Enum):
     RECOVERY_CODE = "recovery_code"
 
 
-def is_required_for(user: User) -> bool:
+def is_required_for(user: User | Reader) -> bool:
     """Officers and administrators read every RESTRICTED document and grant roles."""
     return user.has_role(*REQUIRED_FOR)
 
 
-def must_enrol(user: User) -> bool:
+def must_enrol(user: User | Reader) -> bool:
     return is_required_for(user) and not user.has_second_factor
 
 

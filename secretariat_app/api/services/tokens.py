@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import defer, joinedload
 
-from secretariat_app.accounts.models.people import Delegation, User
+from secretariat_app.accounts.models.people import User
+from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_select
 from secretariat_app.accounts.services.second_factor import check_code, is_required_for
 from secretariat_app.api.models import AccessToken
 from secretariat_app.audit.security import SecurityEvent, record_security_event
-from secretariat_app.core import cache_generation
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
 from secretariat_app.extensions import db, prepared_statements
@@ -112,45 +111,40 @@ class TokenInUse:
     expires_at: datetime
 
 
-# Finding a request's token: one statement, the owner read as a page reads its reader, and
-# like it a lone read (core/pg_connections.py): outside a transaction on PostgreSQL, so that a
-# request that only reads keeps its connection's prepared statements (the inbox's page). The
-# token's own columns come as plain values (no entity to build: a request never changes its row).
-# The token's owner as an ORM User (the pages' reader is a Core row: accounts/reader.py),
-# with what the API's answers read of it; the rest is loaded when asked for.
-USER_OPTIONS = (
-    defer(User.password_hash), defer(User.created_at), defer(User.feed_token_hash), defer(User.mail_opt_out),
-    defer(User.document_digest), defer(User.second_factor_secret), defer(User.second_factor_last_step),
-    joinedload(User.role_rows),
-    joinedload(User.delegation).defer(Delegation.created_at).joinedload(Delegation.state),
-)
+# Finding a request's token: one Core statement, the token's row joined to the reader's
+# columns (accounts/reader.py's reader_select: the owner, the roles, the delegation's
+# names, the cache generation), prepared and a lone read like the pages' (accounts/login.py):
+# outside a transaction on PostgreSQL, so that a request that only reads keeps its
+# connection's prepared statements (the inbox's page). The owner is built from its rows as a
+# page's reader is (reader_of, without a login session); the token's own columns come as
+# plain values (no entity: a request never changes its row but for _touch).
+_token = AccessToken.__table__.c
 BEARER = lone_read(
-    select(User, AccessToken.id, AccessToken.scopes, AccessToken.expires_at, AccessToken.last_used_at,
-           cache_generation.column())
-    .join(AccessToken, AccessToken.user_id == User.id)
-    .options(*USER_OPTIONS)
-    .where(AccessToken.secret_hash == bindparam("secret_hash"), AccessToken.revoked_at.is_(None),
-           AccessToken.expires_at > bindparam("now"))
+    reader_select(AccessToken.__table__, _token.user_id,
+                  _token.id, _token.scopes, _token.expires_at, _token.last_used_at)
+    .where(_token.secret_hash == bindparam("secret_hash"), _token.revoked_at.is_(None),
+           _token.expires_at > bindparam("now"))
 )
 MAX_SECRET_LENGTH = 100
 
 
-def authenticate(secret: str) -> tuple[User, TokenInUse] | None:
-    """The owner and the token a bearer secret names, if the token is live and its
-    owner active; None otherwise (unknown, revoked, expired, deactivated)."""
+def authenticate(secret: str) -> tuple[Reader, TokenInUse] | None:
+    """The owner (a read-only Reader, as a page's current_user) and the token a bearer secret
+    names, if the token is live and its owner active; None otherwise (unknown, revoked,
+    expired, deactivated)."""
     if not secret.startswith(TOKEN_START) or len(secret) > MAX_SECRET_LENGTH:
         return None
     now = datetime.now(UTC)
-    with prepared_statements():
-        row = db.session.execute(BEARER, {"secret_hash": secret_hash(secret), "now": now}).unique().first()
-    if row is None:
+    with prepared_statements() as connection:  # a key lookup: one plan fits every token
+        rows = connection.execute(BEARER, {"secret_hash": secret_hash(secret), "now": now}).all()
+    if not rows:
         return None
-    user, token_id, scopes, expires_at, last_used_at, generation = row
-    cache_generation.seen(generation)
-    if not user.active:
+    token_id, scopes, expires_at, last_used_at = rows[0][READER_WIDTH:]
+    owner = reader_of(rows)
+    if owner is None:  # deactivated
         return None
     _touch(token_id, last_used_at, now)
-    return user, TokenInUse(token_id, frozenset(scopes.split()), expires_at)
+    return owner, TokenInUse(token_id, frozenset(scopes.split()), expires_at)
 
 
 def _touch(token_id: int, last_used_at: datetime | None, now: datetime) -> None:

@@ -120,8 +120,7 @@ def me() -> TokenOwner:
     token = current_token()
     if token is None:
         abort(401)
-    delegation = current_user.delegation
     return TokenOwner(user_id=current_user.id, name=current_user.name, email=current_user.email,
                       delegation_id=current_user.delegation_id,
-                      delegation=delegation.state.name_en if delegation is not None else None,
+                      delegation=current_user.delegation_name("en") or None,  # the reader's row: nothing loaded
                       scopes=sorted(token.scope_values), expires_at=token.expires_at)
