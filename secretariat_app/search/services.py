@@ -149,9 +149,15 @@ class _Shape:
     # The words are rare (search.word_stats): the GIN index's way, not the walk, written into the
     # statement, which is then prepared: planned once per connection (planning it cost 1.7-1.9 ms,
     # running it 0.1-1.0 ms, at 100k), its generic plan the same way whatever the words (Match.once).
-    # Other words are planned for themselves: a generic plan, blind to how common they are, walked
-    # nothing (a parallel scan of every entry, 170 ms where the walk took 2.4).
     rare: bool = False
+    # The words are common (search.word_stats): the walk's way, written into the statement
+    # (Match.walk), which is prepared too. Without statistics (neither rare nor walk) the
+    # statement is planned for its words, and the planner chooses.
+    walk: bool = False
+
+    @property
+    def prepared(self) -> bool:
+        return self.rare or self.walk
 
 
 def _filters(shape: _Shape, document, listed=None) -> list[ColumnElement[bool]]:
@@ -228,7 +234,7 @@ def _documents_statement(shape: _Shape):
     filters' values, the words and the page are bound). The walks and the ranking
     carry the documents' ids only; the page's rows are joined to their documents
     at the end (a short statement: psycopg keeps its parse)."""
-    match = Match(shape.dialect, once=shape.rare)
+    match = Match(shape.dialect, once=shape.prepared, walk=shape.walk)
     d = aliased(Document, name="d")
     reader = Reader(0, 0 if shape.delegation else None, shape.secretariat)
     ways = rules.walks(reader)
@@ -288,9 +294,9 @@ def find_documents(user, query: str, filters: InboxFilters = NO_FILTERS, page: i
 
 
 def _execute(shape: _Shape, statement, params: dict) -> Sequence[Row]:
-    """Run a search statement: prepared when its way is written into it (_Shape.rare), so
+    """Run a search statement: prepared when its way is written into it (_Shape.rare, walk), so
     that PostgreSQL plans it once per connection; otherwise planned for its words."""
-    if not shape.rare:
+    if not shape.prepared:
         return db.session.execute(statement, params).all()
     with prepared_statements() as connection:
         return connection.execute(statement, params).all()
@@ -307,7 +313,7 @@ def _documents_query(match: Match, user, query: str, filters: InboxFilters, page
     shape = _Shape(match.dialect, reader.is_secretariat, reader.delegation_id is not None,
                    tuple(name for name, value in values.items() if value is not None), language,
                    filters.state if filters.state in (READ, UNREAD) else "", per_page,
-                   word_stats.rare(query, CANDIDATES))
+                   *_way(query))
     params = {**match.params(query), **reader_params(reader), "offset": (page - 1) * per_page,
               **{name: value for name, value in values.items() if value is not None}}
     if language == "one":
@@ -330,10 +336,10 @@ def _document_text(document_id) -> ColumnElement[str]:
             .scalar_subquery())
 
 
-def _beside(match: Match, kind: SearchKind, model, columns, body, condition, extra_join=None):
+def _beside(match: Match, kind: SearchKind, model, columns, body, condition, extra_join=None, rare: bool = False):
     """The first few objects of one kind the reader may see, best first: a branch of find_beside.
-    `body`: the text its passage is taken from. Rare words (match.once): their hits (_hits)."""
-    found = _entries(match, match.once,
+    `body`: the text its passage is taken from. `rare`: from the rare words' hits (_hits)."""
+    found = _entries(match, rare,
                      select(_kind(kind).label("kind"), model.id.label("id"), *columns, body.label("body"))
                      .select_from(model), kind, model.id)
     if extra_join is not None:
@@ -350,24 +356,31 @@ def _two_texts(first, second) -> ColumnElement[str]:
     return func.coalesce(first, literal_column("''")) + _NEWLINE + func.coalesce(second, literal_column("''"))
 
 
-def _beside_found(dialect: str, seen: rules.BesideRules, rare: bool = False):
+def _way(query: str) -> tuple[bool, bool]:
+    """(rare, walk): which way the words go, from the index's statistics (search.word_stats)."""
+    way = word_stats.way(query, CANDIDATES)
+    return way == word_stats.INDEX, way == word_stats.WALK
+
+
+def _beside_found(dialect: str, seen: rules.BesideRules, rare: bool = False, walk: bool = False):
     """The meetings, decisions and reports found, as far as `seen` lets the reader
     see them, a few of each (SIDE_RESULTS), with the text of each one's passage
-    (`rare`: the rare words' hits, _hits, in a statement planned once, Match.once)."""
-    match = Match(dialect, once=rare)
+    (`rare`: the rare words' hits, _hits; `walk`: each entry of the kind tested, Match.walk;
+    either in a statement planned once, Match.once)."""
+    match = Match(dialect, once=rare or walk, walk=walk)
     no_label, no_time = null().cast(String), null().cast(UTCDateTime)
     return union_all(
         _beside(match, SearchKind.MEETING, Meeting,
                 (Meeting.title_en, Meeting.title_ru, no_label.label("label"), Meeting.starts_at.label("at")),
-                null().cast(Text), rules.meetings_clause(seen)),
+                null().cast(Text), rules.meetings_clause(seen), rare=rare),
         _beside(match, SearchKind.DECISION, Decision,
                 (Decision.title_en, Decision.title_ru, Decision.reference.label("label"), no_time.label("at")),
-                _two_texts(Decision.text_en, Decision.text_ru), rules.decisions_clause(seen)),
+                _two_texts(Decision.text_en, Decision.text_ru), rules.decisions_clause(seen), rare=rare),
         _beside(match, SearchKind.CBM_REPORT, CbmAnnualReport,
                 (CbmArea.name_en.label("title_en"), CbmArea.name_ru.label("title_ru"),
                  cast(CbmAnnualReport.year, String).label("label"), no_time.label("at")),
                 _two_texts(CbmAnnualReport.summary_en, CbmAnnualReport.summary_ru),
-                rules.reports_clause(seen), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id)),
+                rules.reports_clause(seen), extra_join=(CbmArea, CbmArea.id == CbmAnnualReport.area_id), rare=rare),
     ).subquery("beside")
 
 
@@ -406,9 +419,9 @@ def _page_statement(shape: _Shape, seen: rules.BesideRules):
     documents (_documents_statement) and the meetings, decisions and reports
     (_beside_found) as the rows of one UNION ALL, told apart by `kind`, each
     part cut by its own rule, ranked and limited on its own as when asked alone."""
-    match = Match(shape.dialect, once=shape.rare)
+    match = Match(shape.dialect, once=shape.prepared, walk=shape.walk)
     documents = _documents_statement(shape).subquery("documents")
-    beside = _beside_found(shape.dialect, seen, shape.rare)
+    beside = _beside_found(shape.dialect, seen, shape.rare, shape.walk)
     return lone_read(union_all(
         select(_kind(SearchKind.DOCUMENT).label("kind"), documents.c.id,
                documents.c.symbol.label("label"), documents.c.title_en, documents.c.title_ru,

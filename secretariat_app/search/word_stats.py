@@ -18,7 +18,8 @@ The statistics say more than that: ANALYZE keeps every element seen more often
 than about 1 / (10 x the statistics target) of the sampled rows (lossy
 counting), so a word missing from the list is rarer than that. Here a missing
 word counts at that bound, and the search forces the index's way when the
-query as a whole is rare (services._matching).
+query as a whole is rare (services._matching), and the walk otherwise: the way
+is then written into the statement, which is planned once per connection.
 
 The statistics are read once per process every STATS_TTL seconds (a stale copy
 only changes which way a search goes, never what it finds). Without statistics
@@ -100,8 +101,19 @@ def forget() -> None:
     _cache.clear()
 
 
+INDEX, WALK = "index", "walk"
+
+
+def way(query: str, candidates: int) -> str | None:
+    """The cheaper way to a query's matches: INDEX (rare words), WALK (the others);
+    None without statistics (the planner decides)."""
+    stats = word_stats()
+    if stats is None:
+        return None
+    return INDEX if stats.rare(query, candidates) else WALK
+
+
 def rare(query: str, candidates: int) -> bool:
     """Whether a query's words are rare enough that the index's way is the cheaper
     (False without statistics: the planner decides)."""
-    stats = word_stats()
-    return stats is not None and stats.rare(query, candidates)
+    return way(query, candidates) == INDEX

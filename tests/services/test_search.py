@@ -283,15 +283,15 @@ def test_the_sqlite_side_reads_queries_as_websearch_to_tsquery_does():
 
 
 
-@pytest.mark.parametrize("rare", [True, False])
-def test_a_year_or_a_meeting_is_read_from_the_list_walked(app_ctx, monkeypatch, rare):
+@pytest.mark.parametrize("way", ["index", "walk", None])
+def test_a_year_or_a_meeting_is_read_from_the_list_walked(app_ctx, monkeypatch, way):
     """A delegate's search filtered by year or meeting walks the lists' copies of the
     document's year and meeting (circulation's, named_recipient's) or, for rare words,
     starts from the index of the words: both find the same documents."""
     from secretariat_app.documents.models import DistributionLevel
     from secretariat_app.search import word_stats
 
-    monkeypatch.setattr(word_stats, "rare", lambda query, candidates: rare)
+    monkeypatch.setattr(word_stats, "way", lambda query, candidates: way)
     c = cast()
     june = meeting("June SOC")
     circulated = make_document("Irrigation paper", "Записка об орошении", year=2023, meeting_id=june.id)

@@ -44,12 +44,12 @@ def test_the_index_is_the_way_when_its_hits_cost_less_than_the_walk():
     assert small.rare("security", 60)
 
 
-@pytest.mark.parametrize("forced", [True, False])
+@pytest.mark.parametrize("forced", [word_stats.INDEX, word_stats.WALK, None])
 @pytest.mark.parametrize("who", ["a1", "b1", "g1"])
 def test_either_way_finds_exactly_what_the_reader_may_read(app_ctx, monkeypatch, forced, who):
     c = cast()
     docs = library(c)
-    monkeypatch.setattr(word_stats, "rare", lambda query, candidates: forced)
+    monkeypatch.setattr(word_stats, "way", lambda query, candidates: forced)
     by_symbol = {d.symbol: key for key, d in docs.items()}
     user = getattr(c, who)
     found, _ = services.find_documents(user, "title", InboxFilters(), per_page=50)
@@ -75,15 +75,17 @@ def test_the_statistics_are_read_from_postgresql_after_analyze(app_ctx):
     word_stats.forget()
 
 
+@pytest.mark.parametrize("way", [word_stats.INDEX, word_stats.WALK])
 @pytest.mark.parametrize("who", ["a1", "b1", "g1"])
-def test_rare_words_planned_once_find_each_query_s_own_documents(app_ctx, monkeypatch, who):
-    """Rare words' statements are prepared (services._execute): after five executions
-    PostgreSQL runs its generic plan, made without the words. Each query still finds
-    exactly its own matches among what the reader may read, through the search page's
-    statement and find_documents alike, before and after the switch."""
+def test_words_planned_once_find_each_query_s_own_documents(app_ctx, monkeypatch, way, who):
+    """With the words' way written in (rare: the index; common: the walk), the statements are
+    prepared (services._execute): after five executions PostgreSQL runs its generic plan, made
+    without the words. Each query still finds exactly its own matches among what the reader
+    may read, through the search page's statement and find_documents alike, before and after
+    the switch."""
     c = cast()
     docs = library(c)
-    monkeypatch.setattr(word_stats, "rare", lambda query, candidates: True)
+    monkeypatch.setattr(word_stats, "way", lambda query, candidates: way)
     by_symbol = {d.symbol: key for key, d in docs.items()}
     user = getattr(c, who)
     for _ in range(4):
