@@ -112,8 +112,3 @@ def way(query: str, candidates: int) -> str | None:
         return None
     return INDEX if stats.rare(query, candidates) else WALK
 
-
-def rare(query: str, candidates: int) -> bool:
-    """Whether a query's words are rare enough that the index's way is the cheaper
-    (False without statistics: the planner decides)."""
-    return way(query, candidates) == INDEX

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from secretariat_app.core.forum_time import forum_today
 from secretariat_app.core.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
-from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS, language_abbreviation
+from secretariat_app.core.labels import DOCUMENT_TYPE_LABELS, labels_in, language_abbreviation
 from secretariat_app.core.localisation import current_language, datetime_in_words, local_datetime
 from secretariat_app.core.read_limits import search_limit
 from secretariat_app.core.urls import url_template
@@ -41,11 +41,11 @@ def _labels_in(language: str) -> dict:
     """The enumerations' labels in `language`, translated once per process."""
     if language not in _LABELS:
         _LABELS[language] = {
-            "types": {key: str(label) for key, label in DOCUMENT_TYPE_LABELS.items()},
+            "types": labels_in(DOCUMENT_TYPE_LABELS, language),
             # A level's tag is its code in every language, as on the officers' pages (level_tag in
             # documents/_macros.html); its label with who may read it is documents/web/forms.py's LEVEL_LABELS.
             "levels": {level: level.value.upper() for level in DistributionLevel},
-            "statuses": {key: str(label) for key, label in STATUS_LABELS.items()},
+            "statuses": labels_in(STATUS_LABELS, language),
             "number": _("No. %(n)d"),
             "unread": _("unread"),
             "yes": _("yes"),
