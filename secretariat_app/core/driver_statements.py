@@ -11,6 +11,12 @@ statement run on the psycopg cursor (bench/inbox/pipeline.py and the micro
 measurement in docs/benchmarks.md, 2026-12-06). Here the statement is compiled
 once per process (`DriverStatement.of`) and `run` executes it as a prepared
 statement on the session's connection and returns its first row as a tuple.
+Prepared means prepared: psycopg ignores `prepare=True` on a connection whose
+`prepare_threshold` is None, as config.py sets it, so `run` lowers it for the
+statement. Until 2026-12-06 it did not, and in production each download's two
+statements were parsed and planned again (bind 0.45-0.55 ms each in the
+server's log; half of PostgreSQL's CPU for a download, by perf;
+docs/benchmarks.md, 2026-12-06 afternoon).
 
 What the SQLAlchemy path would have done is kept:
 
@@ -71,6 +77,9 @@ def run(connection: Connection, statement: DriverStatement, parameters: dict[str
             request.environ[COMMITTED] = True  # as db_failover: it commits by itself
     values = {**statement.defaults, **parameters}
     cursor = raw.cursor()
+    # psycopg ignores prepare=True while the connection's prepare_threshold is None (config.py:
+    # nothing prepared unless asked), so ask as extensions.prepared_statements does.
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
     try:
         cursor.execute(statement.sql, values, prepare=True)
         row: tuple[Any, ...] | None = cursor.fetchone()
@@ -78,4 +87,5 @@ def run(connection: Connection, statement: DriverStatement, parameters: dict[str
     except psycopg.Error as error:
         connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
     finally:
+        raw.prepare_threshold = threshold
         cursor.close()

@@ -125,3 +125,28 @@ def test_the_app_s_connections_run_without_jit(app_ctx):
     assert db.session.execute(text("SHOW jit")).scalar_one() == "off"
     with db.engine.connect() as other:
         assert other.execute(text("SHOW jit")).scalar_one() == "off"
+
+
+def test_a_driver_statement_is_prepared_once_and_then_runs_its_generic_plan(reference):
+    """core/driver_statements.run prepares its statement on the server although the app's
+    connections prepare nothing unasked (config.py: prepare_threshold None, which makes
+    psycopg ignore prepare=True): planned once, not on every download (as it was until
+    2026-12-06); the connection's threshold is left as it was."""
+    from sqlalchemy import bindparam
+
+    from secretariat_app.core import driver_statements
+
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    assert raw.prepare_threshold is None  # the app's setting
+    statement = driver_statements.DriverStatement.of(
+        lone_read(select(State.name_en).where(State.code == bindparam("code"))), connection)
+    for code, name in [("KAZ", "Kazakhstan"), ("CHN", "China")] * 4:
+        assert driver_statements.run(connection, statement, {"code": code}) == (name,)
+    assert raw.prepare_threshold is None
+    prepared = db.session.execute(text(
+        "SELECT generic_plans + custom_plans, generic_plans FROM pg_prepared_statements "
+        "WHERE statement = :sql"), {"sql": statement.sql.replace("%(code)s", "$1")}).all()
+    assert len(prepared) == 1  # one statement on the server, run eight times
+    runs, generic = prepared[0]
+    assert runs == 8 and generic >= 1
