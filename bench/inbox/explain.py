@@ -81,7 +81,8 @@ def main() -> None:
 
     @event.listens_for(engine, "after_cursor_execute")
     def after(conn, cursor, statement, parameters, context, executemany):
-        took = time.perf_counter() - conn.info["bench_t"].pop()
+        started = conn.info.get("bench_t")  # none for a driver statement (no before_cursor_execute)
+        took = time.perf_counter() - started.pop() if started else 0.0
         sql_time[0] += took
         # Prepared on the server (extensions.prepared_statements sets the threshold to 0).
         prepared = getattr(cursor.connection, "prepare_threshold", None) == 0

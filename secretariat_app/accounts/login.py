@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
 
 from secretariat_app.accounts.models.sessions import LoginSession, UserSession
-from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_select
+from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_rows, reader_select
 from secretariat_app.accounts.services import sessions
 from secretariat_app.core.pg_connections import lone_read
-from secretariat_app.extensions import login_manager, prepared_statements
+from secretariat_app.extensions import login_manager
 
 # What every page needs of its reader, in one statement: the session's row (open,
 # recently seen) and the reader's columns (accounts/reader.py's reader_select: the
@@ -26,8 +26,8 @@ from secretariat_app.extensions import login_manager, prepared_statements
 # the generation of the rows web processes cache, so that a change made through
 # another process is seen on the next request, at the cost of one primary-key
 # lookup and no round trip). Built once: the statement and its cache key are reused
-# by every request. It runs on the connection as a Core statement and the reader is
-# built from its rows (reader_of): no ORM entity, no identity map. On PostgreSQL it
+# by every request. It runs prepared on the driver's cursor (reader_rows) and the reader
+# is built from its rows (reader_of): no ORM entity, no identity map. On PostgreSQL it
 # runs outside a transaction when it comes first (pg_connections.lone_read). The API
 # builds its reader the same way from the token's row (api/services/tokens.py).
 _session = UserSession.__table__.c
@@ -45,9 +45,7 @@ def load_user(key: str) -> Reader | None:
     if not key or len(key) > KEY_LENGTH:
         return None
     now = datetime.now(UTC)
-    with prepared_statements() as connection:  # a key lookup: one plan fits every reader
-        rows = connection.execute(READER, {"secret_hash": sessions.secret_hash(key),
-                                           "idle_since": sessions.idle_since(now)}).all()
+    rows = reader_rows(READER, {"secret_hash": sessions.secret_hash(key), "idle_since": sessions.idle_since(now)})
     if not rows:
         return None
     session_id, last_seen_at = rows[0][READER_WIDTH:]

@@ -33,7 +33,7 @@ from sqlalchemy.orm import joinedload, object_session
 
 from secretariat_app.accounts.models.people import Delegation, Role, User, UserRole
 from secretariat_app.accounts.models.states import State
-from secretariat_app.core import cache_generation
+from secretariat_app.core import cache_generation, driver_statements
 from secretariat_app.extensions import db
 
 if TYPE_CHECKING:
@@ -168,7 +168,25 @@ def reader_select(door: FromClause, user_id: ColumnElement[int], *columns: Colum
     )
 
 
-def reader_of(rows: Sequence[Row[Any]], login_session: LoginSession | None = None) -> Reader | None:
+_DRIVER_STATEMENTS: dict[int, driver_statements.DriverStatement] = {}
+
+
+def reader_rows(statement: Select[Any], parameters: dict[str, Any]) -> Sequence[Row[Any] | tuple[Any, ...]]:
+    """The rows of `statement`, a reader_select marked as a lone read (a door's module
+    constant), for `parameters`. On PostgreSQL it is prepared and run on the driver's
+    cursor (core/driver_statements.py: SQLAlchemy's execution of it cost more CPU than the
+    statement, on every request), compiled once per process; elsewhere, through SQLAlchemy.
+    The values are the same either way (its column types' result processors)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statement, parameters).all()
+    driver = _DRIVER_STATEMENTS.get(id(statement))
+    if driver is None:
+        driver = _DRIVER_STATEMENTS[id(statement)] = driver_statements.DriverStatement.of(statement, connection)
+    return driver_statements.run_all(connection, driver, parameters)
+
+
+def reader_of(rows: Sequence[Row[Any] | tuple[Any, ...]], login_session: LoginSession | None = None) -> Reader | None:
     """The reader of a reader_select's rows (at least one; one a role), under `login_session`
     (None: an API request), or None when the account is deactivated. Notes the cache
     generation read with it (cache_generation.seen) either way."""

@@ -27,13 +27,19 @@ What the SQLAlchemy path would have done is kept:
 * db_failover: such a statement marks the request as having begun a COMMIT
   (a read that sent one is not run again), and a driver error goes through
   SQLAlchemy's error handling (handle_error, the pool's invalidation on a lost
-  connection, the DBAPIError the failover's handler answers).
+  connection, the DBAPIError the failover's handler answers);
+* the engine's `after_cursor_execute` listeners are told of the statement
+  (with no execution context), so that what counts or watches statements sees
+  it. `before_cursor_execute` is not sent: the app's own listeners of it
+  (pg_connections' BEGIN, db_failover's mark) are done above.
 
 Values are bound as the statement's compiled parameters say (their names and
-the defaults of literals); result values are the driver's (an Enum column is
-its string: convert it where it is read)."""
+the defaults of literals); result values go through their column types' result
+processors, as SQLAlchemy's would (an Enum column's member, a UTCDateTime in
+UTC), so that a row reads the same either way."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,23 +58,50 @@ _IDLE = TransactionStatus.IDLE
 @dataclass(frozen=True)
 class DriverStatement:
     """A Core statement compiled for psycopg: its SQL, the defaults of its
-    parameters (literals), and whether it is its own transaction."""
+    parameters (literals), whether it is its own transaction, and what
+    SQLAlchemy would do to each value of a row (its column types' result
+    processors: an Enum column's string made the member, a UTCDateTime made UTC)."""
 
     sql: str
     defaults: dict[str, Any]
     own_transaction: bool
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
 
     @classmethod
     def of(cls, statement: ClauseElement, connection: Connection) -> DriverStatement:
-        compiled = statement.compile(dialect=connection.dialect)
+        dialect = connection.dialect
+        compiled = statement.compile(dialect=dialect)
         options = getattr(statement, "_execution_options", {})
         if not (options.get(OWN_TRANSACTION) or options.get(LONE_READ)):
             raise ValueError("a driver statement is a lone read or its own transaction (pg_connections)")
-        return cls(str(compiled), dict(compiled.params), bool(options.get(OWN_TRANSACTION)))
+        columns = getattr(statement, "selected_columns", ())
+        processors = tuple((index, processor) for index, column in enumerate(columns)
+                           if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)))
+        return cls(str(compiled), dict(compiled.params), bool(options.get(OWN_TRANSACTION)), processors)
+
+    def row(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A driver's row as SQLAlchemy would give it."""
+        if not self.processors:
+            return values
+        row = list(values)
+        for index, processor in self.processors:
+            row[index] = processor(row[index])
+        return tuple(row)
 
 
 def run(connection: Connection, statement: DriverStatement, parameters: dict[str, Any]) -> tuple[Any, ...] | None:
     """Run `statement` prepared on the connection's psycopg connection; its first row."""
+    rows = _run(connection, statement, parameters, first=True)
+    return rows[0] if rows else None
+
+
+def run_all(connection: Connection, statement: DriverStatement, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run `statement` prepared on the connection's psycopg connection; all its rows."""
+    return _run(connection, statement, parameters, first=False)
+
+
+def _run(connection: Connection, statement: DriverStatement, parameters: dict[str, Any],
+         first: bool) -> list[tuple[Any, ...]]:
     raw: Any = connection.connection.driver_connection
     if raw.pgconn.transaction_status == _IDLE:
         if not raw.autocommit:
@@ -82,10 +115,16 @@ def run(connection: Connection, statement: DriverStatement, parameters: dict[str
     threshold, raw.prepare_threshold = raw.prepare_threshold, 0
     try:
         cursor.execute(statement.sql, values, prepare=True)
-        row: tuple[Any, ...] | None = cursor.fetchone()
-        return row
+        # Whoever watches the engine's statements sees this one too (SQL counts, the failover
+        # drills, bench/inbox/explain.py); there is no execution context (None, as the event allows).
+        connection.dispatch.after_cursor_execute(connection, cursor, statement.sql, values, None, False)
+        if first:
+            row = cursor.fetchone()
+            return [] if row is None else [statement.row(row)]
+        return [statement.row(row) for row in cursor.fetchall()]
     except psycopg.Error as error:
         connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
+        raise  # not reached
     finally:
         raw.prepare_threshold = threshold
         cursor.close()

@@ -150,3 +150,33 @@ def test_a_driver_statement_is_prepared_once_and_then_runs_its_generic_plan(refe
     assert len(prepared) == 1  # one statement on the server, run eight times
     runs, generic = prepared[0]
     assert runs == 8 and generic >= 1
+
+
+def test_a_driver_statement_s_rows_read_as_sqlalchemy_s(reference, app):
+    """DriverStatement applies its columns' result processors: the reader's rows (one a
+    role: an Enum column; a UTCDateTime; the delegation's names; the login session's
+    columns) are SQLAlchemy's, value for value and type for type, whether run on the
+    driver (reader_rows) or through SQLAlchemy."""
+    from datetime import UTC, datetime
+
+    from secretariat_app.accounts.login import READER
+    from secretariat_app.accounts.models.people import Role
+    from secretariat_app.accounts.reader import reader_rows
+    from secretariat_app.accounts.services import sessions
+    from tests.factories import UserFactory
+
+    enrolled = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    user = UserFactory(roles=[Role.DELEGATE, Role.COORDINATOR], second_factor_enrolled_at=enrolled)
+    with app.test_request_context("/"):
+        sessions.start_session(user)
+        key = user.login_session.key
+    db.session.commit()
+    parameters = {"secret_hash": sessions.secret_hash(key), "idle_since": sessions.idle_since(datetime.now(UTC))}
+    through_sqlalchemy = [tuple(row) for row in db.session.execute(READER, parameters).all()]
+    on_the_driver = list(reader_rows(READER, parameters))
+    assert len(through_sqlalchemy) == 2 and sorted(on_the_driver, key=str) == sorted(through_sqlalchemy, key=str)
+    for driver_row, sqlalchemy_row in zip(sorted(on_the_driver, key=str), sorted(through_sqlalchemy, key=str),
+                                          strict=True):
+        assert [type(value) for value in driver_row] == [type(value) for value in sqlalchemy_row]
+    assert on_the_driver[0][7] == enrolled and on_the_driver[0][7].tzinfo is UTC
+    assert {row[10] for row in on_the_driver} == {Role.DELEGATE, Role.COORDINATOR}

@@ -222,11 +222,11 @@ def _statements_during(callable_):
     def record(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine, "after_cursor_execute", record)
     try:
         return callable_(), statements
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "after_cursor_execute", record)
 
 
 def test_the_request_answers_alike_for_a_known_and_an_unknown_address(app_ctx, outbox, sent_tasks):

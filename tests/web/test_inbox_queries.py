@@ -42,11 +42,11 @@ def counting_statements() -> Iterator[list[str]]:
     def count(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "after_cursor_execute", count)
     try:
         yield statements
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        event.remove(db.engine, "after_cursor_execute", count)
 
 
 def rows(html: str) -> int:

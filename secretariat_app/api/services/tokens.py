@@ -15,13 +15,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from secretariat_app.accounts.models.people import User
-from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_select
+from secretariat_app.accounts.reader import READER_WIDTH, Reader, reader_of, reader_rows, reader_select
 from secretariat_app.accounts.services.second_factor import check_code, is_required_for
 from secretariat_app.api.models import AccessToken
 from secretariat_app.audit.security import SecurityEvent, record_security_event
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.domain.violations import N_, RuleViolations, Violation
-from secretariat_app.extensions import db, prepared_statements
+from secretariat_app.extensions import db
 from secretariat_app.permissions.tokens import Scope, grantable
 
 TOKEN_START = "cica_"
@@ -135,8 +135,7 @@ def authenticate(secret: str) -> tuple[Reader, TokenInUse] | None:
     if not secret.startswith(TOKEN_START) or len(secret) > MAX_SECRET_LENGTH:
         return None
     now = datetime.now(UTC)
-    with prepared_statements() as connection:  # a key lookup: one plan fits every token
-        rows = connection.execute(BEARER, {"secret_hash": secret_hash(secret), "now": now}).all()
+    rows = reader_rows(BEARER, {"secret_hash": secret_hash(secret), "now": now})  # prepared: a key lookup
     if not rows:
         return None
     token_id, scopes, expires_at, last_used_at = rows[0][READER_WIDTH:]

@@ -208,7 +208,7 @@ def find_download(user, version_id: int) -> Download | None:
     row = driver_statements.run(connection, statement, _parameters(user, version_id))
     if row is None or not row[-1]:  # its last column: the rule's SQL answer
         return None
-    return _readable_download(reader, _typed(row))
+    return _readable_download(reader, row)
 
 
 def record_found_download(user, found: Download) -> bool:
@@ -261,12 +261,6 @@ def _found_query(secretariat: bool, has_delegation: bool):
     query = _version_query(reader)
     _check_columns(query)
     return query.add_columns(readable(reader).label("readable")).where(DocumentVersion.id == _VERSION)
-
-
-def _typed(row: tuple) -> tuple:
-    """A driver's row of _found_query with the document's status and level as
-    the model's enums (the driver gives their strings)."""
-    return (*row[:4], DocumentStatus(row[4]), DistributionLevel(row[5]), *row[6:])
 
 
 _DRIVER_STATEMENTS: dict[tuple[str, bool, bool], driver_statements.DriverStatement] = {}
