@@ -50,7 +50,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 from secretariat_app.core.db_failover import COMMITTED
-from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION
+from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION, forget_reads_only
 
 _IDLE = TransactionStatus.IDLE
 
@@ -108,6 +108,8 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
             raw.autocommit = True  # as pg_connections: a statement that comes first is not in a transaction
         if statement.own_transaction and has_request_context():
             request.environ[COMMITTED] = True  # as db_failover: it commits by itself
+    elif statement.own_transaction:  # a write in the request's transaction: it no longer only read
+        forget_reads_only(connection.connection)
     values = {**statement.defaults, **parameters}
     cursor = raw.cursor()
     # psycopg ignores prepare=True while the connection's prepare_threshold is None (config.py:

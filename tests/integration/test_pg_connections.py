@@ -180,3 +180,64 @@ def test_a_driver_statement_s_rows_read_as_sqlalchemy_s(reference, app):
         assert [type(value) for value in driver_row] == [type(value) for value in sqlalchemy_row]
     assert on_the_driver[0][7] == enrolled and on_the_driver[0][7].tzinfo is UTC
     assert {row[10] for row in on_the_driver} == {Role.DELEGATE, Role.COORDINATOR}
+
+
+def prepared_here() -> set[str]:
+    return set(db.session.execute(lone_read(select(text("name")).select_from(text("pg_prepared_statements"))))
+               .scalars())
+
+
+def backend() -> int:
+    return db.session.execute(lone_read(select(text("pg_backend_pid()")))).scalar_one()
+
+
+def test_a_transaction_that_only_read_keeps_the_prepared_statements(reference):
+    """pg_connections: a transaction that only read ends with COMMIT, so psycopg keeps the
+    connection's prepared statements (at a ROLLBACK it forgets them all and sends
+    DEALLOCATE ALL); the transaction is over either way."""
+    from secretariat_app.extensions import prepared_statements
+
+    db.session.remove()
+    db.engine.dispose()  # one connection in the pool from here on: each checkout lends it
+    with prepared_statements() as connection:
+        connection.execute(lone_read(KAZ))
+    pid, before = backend(), prepared_here()
+    assert before
+    assert db.session.execute(KAZ).scalar_one() == "Kazakhstan"  # a read in a transaction
+    assert db.session.execute(select(State.code).where(State.code == "CHN").with_for_update()).scalar_one()
+    assert status() == TransactionStatus.INTRANS
+    db.session.rollback()  # what the end of every request does
+    assert backend() == pid and status() == TransactionStatus.IDLE
+    assert prepared_here() == before
+    # A transaction that wrote still ends with ROLLBACK (and psycopg forgets them).
+    db.session.execute(KAZ)
+    db.session.execute(update(State).where(State.code == "KAZ").values(name_en="Changed"))
+    db.session.rollback()
+    assert backend() == pid and prepared_here() == set()
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan"
+
+
+@pytest.mark.parametrize("write", ["orm flush", "own transaction", "driver statement", "savepoint"])
+def test_a_write_after_reads_in_a_transaction_is_still_rolled_back(reference, write):
+    """The transaction began with a read; whatever wrote after it (a flush of the ORM, an
+    own_transaction statement or a driver statement inside it, a savepoint's write), a
+    rollback undoes it."""
+    from secretariat_app.core import driver_statements
+
+    assert db.session.execute(KAZ).scalar_one() == "Kazakhstan"
+    change = update(State).where(State.code == "KAZ").values(name_en="Written")
+    if write == "orm flush":
+        db.session.scalars(select(State).where(State.code == "KAZ")).one().name_en = "Written"
+        db.session.flush()
+    elif write == "own transaction":
+        db.session.execute(pg_connections.own_transaction(change))
+    elif write == "driver statement":
+        statement = driver_statements.DriverStatement.of(
+            pg_connections.own_transaction(change.returning(State.code)), db.session.connection())
+        assert driver_statements.run(db.session.connection(), statement, {}) == ("KAZ",)
+    else:
+        with db.session.begin_nested():
+            db.session.execute(change)
+    assert db.session.execute(KAZ).scalar_one() == "Written"
+    db.session.rollback()
+    assert db.session.execute(lone_read(KAZ)).scalar_one() == "Kazakhstan"
