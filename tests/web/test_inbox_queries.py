@@ -145,6 +145,30 @@ def test_on_postgresql_the_inbox_request_opens_no_transaction(two_inboxes, app_c
     assert {state for _, state in seen} == {"IDLE"}, seen
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("other_page", ["/delegation/meetings", "/decisions/", "/my/sessions/"])
+def test_another_page_between_two_inboxes_leaves_the_inbox_prepared(two_inboxes, app_ctx, other_page):
+    """A page that read in a transaction ends it (pg_connections: COMMIT for a transaction
+    that only read) without dropping the connection's prepared statements: the next inbox
+    runs the statement prepared before, its generic plan, not a new one parsed and planned
+    again (psycopg drops them all at a ROLLBACK)."""
+    from sqlalchemy import text
+
+    c, _ = two_inboxes
+    client = app_ctx.test_client()
+    log_in(client, c.b1.email)
+    db.session.remove()
+    db.engine.dispose()  # one connection in the pool from here on: every request gets it
+    for _ in range(6):
+        assert client.get("/inbox/").status_code == 200
+    assert client.get(other_page).status_code == 200
+    assert client.get("/inbox/").status_code == 200
+    runs = db.session.execute(text(
+        "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE 'WITH hz AS%'")
+    ).scalars().all()
+    assert runs == [7], runs  # one statement, prepared at the first inbox and run by all seven
+
+
 def test_the_first_page_statement_fits_psycopgs_parse_cache():
     """psycopg keeps the parsed form of a statement up to 4,096 bytes: longer, it
     parses it again at every request (about 50 µs for the inbox's). The first
