@@ -126,7 +126,6 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
         return [statement.row(row) for row in cursor.fetchall()]
     except psycopg.Error as error:
         connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
-        raise  # not reached
     finally:
         raw.prepare_threshold = threshold
         cursor.close()
