@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from secretariat_app.core.pg_connections import preparing
+
 # Constraint names are deterministic, so Alembic can alter and drop them on
 # every database (SQLite batch mode needs the names).
 NAMING_CONVENTION = {
@@ -90,12 +92,8 @@ def prepared_statements() -> Iterator[Connection]:
         return
     driver = connection.connection.driver_connection
     assert driver is not None  # a connection checked out of the pool has its driver's
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = 0
-    try:
+    with preparing(driver):
         yield connection
-    finally:
-        driver.prepare_threshold = threshold
 
 
 def rowcount(result: Result[Any]) -> int:

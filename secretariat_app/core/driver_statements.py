@@ -13,7 +13,7 @@ once per process (`DriverStatement.of`) and `run` executes it as a prepared
 statement on the session's connection and returns its first row as a tuple.
 Prepared means prepared: psycopg ignores `prepare=True` on a connection whose
 `prepare_threshold` is None, as config.py sets it, so `run` lowers it for the
-statement. Until 2026-12-06 it did not, and in production each download's two
+statement (pg_connections.preparing). Until 2026-12-06 it did not, and in production each download's two
 statements were parsed and planned again (bind 0.45-0.55 ms each in the
 server's log; half of PostgreSQL's CPU for a download, by perf;
 docs/benchmarks.md, 2026-12-06 afternoon).
@@ -50,7 +50,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 from secretariat_app.core.db_failover import COMMITTED
-from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION, forget_reads_only
+from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION, forget_reads_only, preparing
 
 _IDLE = TransactionStatus.IDLE
 
@@ -112,11 +112,9 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
         forget_reads_only(connection.connection)
     values = {**statement.defaults, **parameters}
     cursor = raw.cursor()
-    # psycopg ignores prepare=True while the connection's prepare_threshold is None (config.py:
-    # nothing prepared unless asked), so ask as extensions.prepared_statements does.
-    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
     try:
-        cursor.execute(statement.sql, values, prepare=True)
+        with preparing(raw):  # psycopg ignores prepare=True while the threshold is None (config.py)
+            cursor.execute(statement.sql, values, prepare=True)
         # Whoever watches the engine's statements sees this one too (SQL counts, the failover
         # drills, bench/inbox/explain.py); there is no execution context (None, as the event allows).
         connection.dispatch.after_cursor_execute(connection, cursor, statement.sql, values, None, False)
@@ -127,5 +125,4 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
     except psycopg.Error as error:
         connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
     finally:
-        raw.prepare_threshold = threshold
         cursor.close()

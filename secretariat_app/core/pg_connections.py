@@ -51,6 +51,8 @@ Marked: the reader's row (auth_session.READER) and the inbox's page.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from time import (
     monotonic,  # bound at import: tests that stand in for time.monotonic do not reach the pool
 )
@@ -84,6 +86,18 @@ def own_transaction(statement: E) -> E:
     """Mark a statement that commits by itself when it comes first (see the
     module's docstring): its writes are durable when it returns."""
     return statement.execution_options(**{OWN_TRANSACTION: True})
+
+
+@contextmanager
+def preparing(driver: Any) -> Iterator[None]:
+    """What runs inside on `driver` (a psycopg connection) is prepared on the server.
+    config.py leaves the threshold None, which makes psycopg prepare nothing, not even
+    what is asked for with prepare=True: 0 prepares at once; the setting comes back after."""
+    threshold, driver.prepare_threshold = driver.prepare_threshold, 0
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def in_transaction(connection: Connection) -> bool:
@@ -134,7 +148,7 @@ def configure(engine: Engine) -> None:
                 raw.autocommit = True  # SQLAlchemy turns it off after lending the connection as AUTOCOMMIT
             return
         # A transaction begins: it has only read so far if this module begins it with a read.
-        info = entry_info(conn.connection)
+        info = _entry_info(conn.connection)
         if info is not None:
             info[READS_ONLY] = raw.autocommit and _a_read(statement, context, executemany)
         if raw.autocommit:
@@ -145,7 +159,7 @@ def configure(engine: Engine) -> None:
     def do_rollback(dbapi_connection: Any) -> None:
         """ROLLBACK, or COMMIT for a transaction this module began that only read (see the
         module's docstring): psycopg then keeps the connection's prepared statements."""
-        info = entry_info(dbapi_connection)
+        info = _entry_info(dbapi_connection)
         reads_only = info is not None and info.pop(READS_ONLY, False)
         raw = getattr(dbapi_connection, "driver_connection", dbapi_connection)
         if reads_only and raw.pgconn.transaction_status == _IN_TRANSACTION:
@@ -164,7 +178,7 @@ def configure(engine: Engine) -> None:
     dialect.do_commit = do_commit  # type: ignore[method-assign]
 
 
-def entry_info(connection: Any) -> dict[Any, Any] | None:
+def _entry_info(connection: Any) -> dict[Any, Any] | None:
     """The pool entry's info of a pooled connection; None for a bare or ad hoc one
     (SQLAlchemy's first connect, before the pool lends it)."""
     try:
@@ -176,7 +190,7 @@ def entry_info(connection: Any) -> dict[Any, Any] | None:
 
 def forget_reads_only(connection: Any) -> None:
     """The open transaction has written (or ended): a rollback of it is a ROLLBACK."""
-    info = entry_info(connection)
+    info = _entry_info(connection)
     if info is not None:
         info.pop(READS_ONLY, None)
 
