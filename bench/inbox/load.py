@@ -132,6 +132,7 @@ RARE_WORD, RARE_EVERY = "kaleidoscope", 5000
 LESS_COMMON_WORD = "transformation"
 SEARCHED_SYMBOL = "CICA/SOC/2015/17"  # its pieces: two in every document, a year, a serial
 TEXT_WORDS_PER_DOCUMENT = 60
+OTHER_LANGUAGE_EVERY = 50  # 1 document in 50 has a version in another (its original) language
 # The SHA-256 (as text) of document d's file, in SQL: a name of its own per document.
 TEXT_FILE_SHA = "encode(sha256(('bench-text-' || d.id)::bytea), 'hex')"
 
@@ -481,6 +482,18 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     # The texts are written by two connections at once: they must see the documents.
     conn.commit()
     timings["search index"] = index_texts(conn, log, url)
+
+    # --- originals in another language: 1 document in 50 also has a version in the language
+    # it was written in (the domain's "and the original language where it differs"), so the
+    # inbox's filter "another (original) language" lists something: 2,000 of 100,000
+    # documents, 20,000 of a UN body's million (documents/services/other_languages.py). Added
+    # after the search index (the document's text is its English or Russian version's), with
+    # that version's file. Not the 10 MB file's document: its download stays one version.
+    step("versions in another language", f"""
+        INSERT INTO document_version (document_id, language, is_original, file_sha256, uploaded_by_id, uploaded_at)
+        SELECT document_id, (ARRAY['zh', 'tr', 'fa', 'ar'])[1 + document_id %% 4], true, file_sha256, 1, uploaded_at
+        FROM document_version WHERE document_id %% {OTHER_LANGUAGE_EVERY} = 7 AND document_id <> %(big)s
+        """, {"big": big_doc})
 
     # --- receipts. The bench user, by `receipts`:
     #     steady: a delegate who keeps up: everything read but ~1 in 3,000 and half of

@@ -24,7 +24,7 @@ inside it), so the rows add up to the request:
   the WSGI wrappers.
 
     BENCH_INFO=/tmp/cica-bench-XXXX/info.json .venv/bin/python bench/inbox/pipeline.py
-        [--requests 300] [--only inbox,download,...] [--profile] [--sync-commit off]
+        [--requests 300] [--only inbox,download,...] [--profile [cumulative]] [--sync-commit off]
 
 `--sync-commit off` serves the app with synchronous_commit off on its
 connections: the download's COMMIT then returns before its WAL is on disk, the
@@ -242,7 +242,7 @@ def log_in(app, info) -> str:
     return cookie.value
 
 
-def measure(label: str, app, environ: dict, requests: int, warmup: int, profile: bool) -> float:
+def measure(label: str, app, environ: dict, requests: int, warmup: int, profile: str) -> float:
     for _ in range(warmup):
         status, _ = call(app, environ)
         assert status.startswith("200"), (label, status)
@@ -275,7 +275,7 @@ def measure(label: str, app, environ: dict, requests: int, warmup: int, profile:
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).strip_dirs()
-        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats(profile).print_stats(40 if profile == "cumulative" else 25)
         print(out.getvalue())
     return cpu_all
 
@@ -287,7 +287,8 @@ def main() -> int:
     parser.add_argument("--only", default="bare,baseline,inbox,api,file,download",
                         help="comma-separated: bare, baseline, inbox, api (/api/v1/inbox, a token), "
                              "file (bare send_file), download")
-    parser.add_argument("--profile", action="store_true", help="also a cProfile of each (tottime)")
+    parser.add_argument("--profile", nargs="?", const="tottime", default="", choices=("tottime", "cumulative"),
+                        help="also a cProfile of each, sorted by its own time (default) or by cumulative time")
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--inbox-path", default=os.environ.get("BENCH_INBOX_PATH", "/inbox/"))
     parser.add_argument("--label", default="", help="a name for the build measured, printed with each figure")
