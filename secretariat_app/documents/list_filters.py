@@ -1,4 +1,5 @@
-"""The document's year and meeting on the lists a document reaches readers by.
+"""The document's year and meeting, and whether it has a version in another
+language, on the lists a document reaches readers by.
 
 circulation and named_recipient each carry a copy of their document's `year`
 and `meeting_id`, so that the inbox's year and meeting filters walk a list in
@@ -9,34 +10,60 @@ page, where a filter on the document's own column had to pass over every newer
 circulation first, or read every document of the year and sort
 (documents/services/inbox.py says what each costs).
 
+`other_language` does the same for the filter "another (original) language":
+whether the document has a version in a language other than English and
+Russian (services/other_languages.py), walked along partial indexes of the rows
+where it is true. Without it the filter either started from every such
+document (94 ms a page at 100,000 documents, 2 % of them in another language;
+320-530 ms at a million) or walked the lists with a probe a row (2,650 rows at
+a million): docs/benchmarks.md, 2026-12-06 15:45.
+
 The copies are written by the database, whoever writes the rows (the app, the
 benchmark's SQL, a test): a row added or moved to another document takes its
-document's values; a document whose year or meeting changes passes them on.
-The app changes neither once a document is circulated (only drafts are edited,
-and a draft reaches no one), so the second trigger guards against SQL written
-by hand. Nothing else reads the copies: the document stays the truth.
+document's values; a document whose year or meeting changes passes them on,
+and so does a version added, removed, or moved to another language or document.
+The app changes neither year nor meeting once a document is circulated (only
+drafts are edited, and a draft reaches no one), so that trigger guards against
+SQL written by hand; a version in another language can come at any time.
+Nothing else reads the copies: the document stays the truth.
 
-The migration that added them (b7e2c4a9d1f3) holds a frozen copy of these
-statements. On SQLite a later batch operation on circulation, named_recipient
-or document re-creates the table and loses its triggers: such a revision must
-create them again (tests/integration/test_list_filters.py checks they work
-after every upgrade)."""
+The migrations that added them (b7e2c4a9d1f3, then d4f8a2c6e1b3 for the other
+language) hold frozen copies of these statements. On SQLite a later batch
+operation on circulation, named_recipient, document or document_version
+re-creates the table and loses its triggers: such a revision must create them
+again (tests/integration/test_list_filters.py checks they work after every
+upgrade)."""
 from __future__ import annotations
 
 from sqlalchemy import DDL, event
 
+from secretariat_app.documents.services.other_languages import OTHER_LANGUAGE_SQL as OTHER_LANGUAGE
 from secretariat_app.extensions import db
 
 _LISTS = ("circulation", "named_recipient")
+_HAS_OTHER = "EXISTS (SELECT 1 FROM document_version v WHERE v.document_id = {document} AND v.{other})"
 _COPY_SQLITE = ("UPDATE {table} SET year = (SELECT d.year FROM document d WHERE d.id = NEW.document_id), "
-                "meeting_id = (SELECT d.meeting_id FROM document d WHERE d.id = NEW.document_id) "
-                "WHERE id = NEW.id")
+                "meeting_id = (SELECT d.meeting_id FROM document d WHERE d.id = NEW.document_id), "
+                "other_language = " + _HAS_OTHER.format(document="NEW.document_id", other=OTHER_LANGUAGE)
+                + " WHERE id = NEW.id")
 _PASS_ON = "UPDATE {table} SET year = NEW.year, meeting_id = NEW.meeting_id WHERE document_id = NEW.id"
+# A version written or removed: the lists of its document (the new and the old one) say again
+# whether it has one in another language (only the rows whose answer changes are written).
+_OTHER_AGAIN = ("UPDATE {table} SET other_language = {has} WHERE document_id = {row}.document_id "
+                "AND other_language {distinct} {has}")
+
+
+def _other_again(row: str, distinct: str) -> str:
+    """The lists of the version `row` (NEW or OLD) told again; `distinct`: the dialect's null-safe !=."""
+    has = _HAS_OTHER.format(document=f"{row}.document_id", other=OTHER_LANGUAGE)
+    return "; ".join(_OTHER_AGAIN.format(table=table, has=has, row=row, distinct=distinct) for table in _LISTS)
+
 
 LIST_FILTER_TRIGGERS = {
     "postgresql": [
         "CREATE OR REPLACE FUNCTION document_filters_of_list() RETURNS trigger AS $$ BEGIN "
         "SELECT d.year, d.meeting_id INTO NEW.year, NEW.meeting_id FROM document d WHERE d.id = NEW.document_id; "
+        "NEW.other_language := " + _HAS_OTHER.format(document="NEW.document_id", other=OTHER_LANGUAGE) + "; "
         "RETURN NEW; END; $$ LANGUAGE plpgsql",
         *(f"CREATE TRIGGER document_filters_of_{table} BEFORE INSERT OR UPDATE OF document_id ON {table} "
           "FOR EACH ROW EXECUTE FUNCTION document_filters_of_list()" for table in _LISTS),
@@ -45,6 +72,12 @@ LIST_FILTER_TRIGGERS = {
         "CREATE TRIGGER document_filters_to_lists AFTER UPDATE OF year, meeting_id ON document FOR EACH ROW "
         "WHEN (OLD.year IS DISTINCT FROM NEW.year OR OLD.meeting_id IS DISTINCT FROM NEW.meeting_id) "
         "EXECUTE FUNCTION document_filters_to_lists()",
+        "CREATE OR REPLACE FUNCTION other_language_to_lists() RETURNS trigger AS $$ BEGIN "
+        "IF TG_OP <> 'INSERT' THEN " + _other_again("OLD", "IS DISTINCT FROM") + "; END IF; "
+        "IF TG_OP <> 'DELETE' THEN " + _other_again("NEW", "IS DISTINCT FROM") + "; END IF; "
+        "RETURN NULL; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER other_language_to_lists AFTER INSERT OR DELETE OR UPDATE OF document_id, language "
+        "ON document_version FOR EACH ROW EXECUTE FUNCTION other_language_to_lists()",
     ],
     "sqlite": [
         *(f"CREATE TRIGGER document_filters_{table}_{when.split()[0].lower()} AFTER {when} ON {table} BEGIN "
@@ -53,6 +86,12 @@ LIST_FILTER_TRIGGERS = {
         "CREATE TRIGGER document_filters_to_lists AFTER UPDATE OF year, meeting_id ON document "
         "WHEN OLD.year IS NOT NEW.year OR OLD.meeting_id IS NOT NEW.meeting_id BEGIN "
         + "; ".join(_PASS_ON.format(table=table) for table in _LISTS) + "; END",
+        "CREATE TRIGGER other_language_to_lists_insert AFTER INSERT ON document_version BEGIN "
+        + _other_again("NEW", "IS NOT") + "; END",
+        "CREATE TRIGGER other_language_to_lists_delete AFTER DELETE ON document_version BEGIN "
+        + _other_again("OLD", "IS NOT") + "; END",
+        "CREATE TRIGGER other_language_to_lists_update AFTER UPDATE OF document_id, language ON document_version "
+        "BEGIN " + _other_again("OLD", "IS NOT") + "; " + _other_again("NEW", "IS NOT") + "; END",
     ],
 }
 

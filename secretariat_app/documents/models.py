@@ -10,6 +10,7 @@ from sqlalchemy import (
     DDL,
     JSON,
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -216,7 +218,8 @@ class DocumentVersion(Model):
     __tablename__ = "document_version"
     __table_args__ = (
         Index("ix_document_version_document_id_language", "document_id", "language"),
-        # The few versions in another (original) language: the inbox's filter "another language" starts here.
+        # The few versions in another (original) language: what the lists' copy of "has a version in
+        # another language" is computed from (documents/list_filters.py), one probe a document.
         Index("ix_document_version_other_language", "document_id",
               postgresql_where=text("language NOT IN ('en', 'ru')"),
               sqlite_where=text("language NOT IN ('en', 'ru')")),
@@ -237,8 +240,8 @@ class DocumentVersion(Model):
 
 # How many versions are in another language, known to PostgreSQL's planner (statistics on the
 # partial index's condition): it estimates "language NOT IN ('en', 'ru')" as if each inequality
-# were independent (a fifth of the table where none is), and would walk a delegation's whole
-# history rather than start from the few documents in another language (the inbox's filter).
+# were independent (a fifth of the table where none is): statements that filter on it (the API's
+# synchronisation, the search's filter) would be planned for many where there are few.
 OTHER_LANGUAGE_STATISTICS = ("CREATE STATISTICS st_document_version_other_language "
                              "ON ((language NOT IN ('en', 'ru'))) FROM document_version")
 event.listen(DocumentVersion.__table__, "after_create",
@@ -258,6 +261,10 @@ class Circulation(Model):
         Index("ix_circulation_delegation_id_meeting_id_circulated_at", "delegation_id", "meeting_id",
               "circulated_at", postgresql_where=text("meeting_id IS NOT NULL"),
               sqlite_where=text("meeting_id IS NOT NULL")),
+        # The filter "another (original) language": the delegation's documents with a version in
+        # another language than English and Russian, newest first.
+        Index("ix_circulation_delegation_id_circulated_at_other_language", "delegation_id", "circulated_at",
+              postgresql_where=text("other_language"), sqlite_where=text("other_language")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,10 +272,12 @@ class Circulation(Model):
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
     circulated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    # The document's year and meeting, copied by the database (documents/list_filters.py's
-    # triggers) whoever writes the row: the inbox's filters walk them along the list's order.
+    # The document's year and meeting, and whether it has a version in another language than
+    # English and Russian, copied by the database (documents/list_filters.py's triggers)
+    # whoever writes the row: the inbox's filters walk them along the list's order.
     year: Mapped[int | None] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer)
+    other_language: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     document: Mapped[Document] = relationship()
     delegation: Mapped[Delegation] = relationship()
@@ -287,15 +296,18 @@ class NamedRecipient(Model):
         Index("ix_named_recipient_user_id_year_added_at", "user_id", "year", "added_at"),
         Index("ix_named_recipient_user_id_meeting_id_added_at", "user_id", "meeting_id", "added_at",
               postgresql_where=text("meeting_id IS NOT NULL"), sqlite_where=text("meeting_id IS NOT NULL")),
+        Index("ix_named_recipient_user_id_added_at_other_language", "user_id", "added_at",
+              postgresql_where=text("other_language"), sqlite_where=text("other_language")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The document's year and meeting, copied by the database (as on Circulation).
+    # The document's year, meeting and other language, copied by the database (as on Circulation).
     year: Mapped[int | None] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer)
+    other_language: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     user: Mapped[User] = relationship()
 

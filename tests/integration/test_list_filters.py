@@ -1,5 +1,6 @@
-"""The document's year and meeting on circulation and named_recipient
-(documents/list_filters.py): the copies say what the document says, whoever
+"""The document's year and meeting, and whether it has a version in another
+language, on circulation and named_recipient (documents/list_filters.py): the
+copies say what the document says, whoever
 wrote the rows and whatever changed since, and the inbox's year and meeting
 filters find through them exactly the documents the plain rule finds. On SQLite
 and PostgreSQL, on the schema built from the models (the test app) and on the
@@ -10,32 +11,43 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, exists, select, text, update
 
-from secretariat_app.documents.models import Circulation, Document, DocumentStatus, NamedRecipient
+from secretariat_app.documents.models import Circulation, Document, DocumentStatus, DocumentVersion, NamedRecipient
 from secretariat_app.documents.services.inbox import InboxFilters, inbox_page
+from secretariat_app.documents.services.other_languages import MAIN_LANGUAGES
 from secretariat_app.extensions import db
-from tests.documents_helpers import T0, cast, circulate, make_document, meeting
+from tests.documents_helpers import T0, add_version, cast, circulate, make_document, meeting
 
 REVISION = "b7e2c4a9d1f3"
 
 
-def copies() -> dict[tuple[str, int], tuple[int | None, int | None]]:
-    """(list, row id) -> (year, meeting) of each list row."""
-    return {**{("circulation", id_): (year, meeting_id) for id_, year, meeting_id in db.session.execute(
-                text("SELECT id, year, meeting_id FROM circulation"))},
-            **{("named", id_): (year, meeting_id) for id_, year, meeting_id in db.session.execute(
-                text("SELECT id, year, meeting_id FROM named_recipient"))}}
+Copy = tuple[int | None, int | None, bool]
 
 
-def truth() -> dict[tuple[str, int], tuple[int | None, int | None]]:
-    """The same, read from the documents."""
-    return {**{("circulation", id_): (year, meeting_id) for id_, year, meeting_id in db.session.execute(
-                select(Circulation.id, Document.year, Document.meeting_id)
+def copies() -> dict[tuple[str, int], Copy]:
+    """(list, row id) -> (year, meeting, another language) of each list row."""
+    return {**{("circulation", id_): (year, meeting_id, bool(other)) for id_, year, meeting_id, other in
+               db.session.execute(text("SELECT id, year, meeting_id, other_language FROM circulation"))},
+            **{("named", id_): (year, meeting_id, bool(other)) for id_, year, meeting_id, other in
+               db.session.execute(text("SELECT id, year, meeting_id, other_language FROM named_recipient"))}}
+
+
+def truth() -> dict[tuple[str, int], Copy]:
+    """The same, read from the documents and their versions."""
+    other = exists().where(DocumentVersion.document_id == Document.id,
+                           DocumentVersion.language.not_in(MAIN_LANGUAGES))
+    return {**{("circulation", id_): (year, meeting_id, has) for id_, year, meeting_id, has in db.session.execute(
+                select(Circulation.id, Document.year, Document.meeting_id, other)
                 .join(Document, Document.id == Circulation.document_id))},
-            **{("named", id_): (year, meeting_id) for id_, year, meeting_id in db.session.execute(
-                select(NamedRecipient.id, Document.year, Document.meeting_id)
+            **{("named", id_): (year, meeting_id, has) for id_, year, meeting_id, has in db.session.execute(
+                select(NamedRecipient.id, Document.year, Document.meeting_id, other)
                 .join(Document, Document.id == NamedRecipient.document_id))}}
+
+
+def _with_other() -> set[int]:
+    return set(db.session.scalars(select(DocumentVersion.document_id).where(
+        DocumentVersion.language.not_in(MAIN_LANGUAGES))))
 
 
 def listed(user, **filters) -> list[int]:
@@ -48,11 +60,24 @@ def exercise_and_check() -> None:
     c = cast()
     june, july = meeting("June"), meeting("July")
     documents = [make_document(f"Doc {n}", year=2020 + n % 3, meeting_id=(june.id, july.id, None)[n % 3],
+                               languages=("en", "ru", "zh") if n % 4 == 1 else ("en", "ru"),
                                circulated_at=T0 + timedelta(hours=n)) for n in range(9)]
     for document in documents:
         circulate(document, c.alpha, named=(c.a1,))  # ORM rows without the copies: the database writes them
     assert copies() == truth() and len(copies()) - before == 18
-    assert {year for year, _ in copies().values()} >= {2020, 2021, 2022}
+    assert {year for year, _, _ in copies().values()} >= {2020, 2021, 2022}
+    assert {other for _, _, other in copies().values()} == {True, False}
+    assert listed(c.a1, language="other") == sorted(d.id for d in documents if d.id in _with_other())
+    # A version in another language added, moved to English, removed: the lists follow.
+    version = add_version(documents[0], "tr")
+    assert copies() == truth() and documents[0].id in listed(c.a1, language="other")
+    db.session.execute(update(DocumentVersion).where(DocumentVersion.id == version.id).values(language="en"))
+    db.session.commit()
+    assert copies() == truth() and documents[0].id not in listed(c.a1, language="other")
+    db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id == documents[1].id,
+                                                     DocumentVersion.language == "zh"))
+    db.session.commit()
+    assert copies() == truth() and documents[1].id not in listed(c.a1, language="other")
 
     # The inbox's filters through the copies: the documents the plain rule finds.
     for filters, expected in (({"year": 2021}, [d.id for d in documents if d.year == 2021]),
@@ -93,8 +118,33 @@ def test_the_migration_fills_the_copies_and_its_triggers_work(migrated_app):
     downgrade(revision=f"{REVISION}-1")  # the columns go
     db.session.remove()
     columns = set(db.session.execute(text("SELECT * FROM circulation LIMIT 0")).keys())
-    assert "year" not in columns and "meeting_id" not in columns
+    assert "year" not in columns and "meeting_id" not in columns and "other_language" not in columns
     db.session.commit()
     upgrade()  # and come back filled from the documents
     assert copies() == expected == truth()
     exercise_and_check()  # and the triggers fire after the upgrade
+
+
+def test_the_other_language_revision_goes_down_to_the_year_and_meeting_and_back(migrated_app):
+    """d4f8a2c6e1b3 down: the copy and its triggers go, the year's and meeting's stay and
+    still work (b7e2c4a9d1f3's triggers put back); up again: filled from the versions."""
+    exercise_and_check()
+    expected = truth()
+    db.session.commit()
+    downgrade(revision="c7e1f3a5b9d2")
+    db.session.remove()
+    columns = set(db.session.execute(text("SELECT * FROM circulation LIMIT 0")).keys())
+    assert "other_language" not in columns and {"year", "meeting_id"} <= columns
+    document = db.session.scalars(select(Document).order_by(Document.id)).first()
+    delegation = db.session.execute(text("SELECT max(id) FROM delegation")).scalar_one()
+    db.session.execute(text("DELETE FROM circulation WHERE document_id = :d AND delegation_id = :g"),
+                       {"d": document.id, "g": delegation})
+    db.session.execute(text("INSERT INTO circulation (document_id, delegation_id, circulated_at) VALUES (:d, :g, :t)"),
+                       {"d": document.id, "g": delegation, "t": T0})
+    add_version(document, "fa")  # no trigger of the copy left to fail on
+    assert db.session.execute(text("SELECT year FROM circulation WHERE document_id = :d AND delegation_id = :g"),
+                              {"d": document.id, "g": delegation}).scalar_one() == document.year
+    db.session.commit()
+    upgrade()
+    assert copies() == truth() != expected  # the new row and the new version, filled in
+    exercise_and_check()

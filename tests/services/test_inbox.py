@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from secretariat_app.documents.models import Document, DocumentType
-from secretariat_app.documents.services import other_languages, reading
-from secretariat_app.documents.services.inbox import Cursor, InboxFilters, Shape, _page_statement, inbox_page
+from secretariat_app.documents.models import Document, DocumentType, DocumentVersion
+from secretariat_app.documents.services import reading
+from secretariat_app.documents.services.inbox import Cursor, InboxFilters, inbox_page
 from secretariat_app.extensions import db
 from secretariat_app.permissions import documents as document_access
 from secretariat_app.search.services import find_documents
@@ -150,14 +150,7 @@ def test_filter_by_meeting_body_year_and_type(shelf):
     assert found(c, items, meeting_id=june.id, year=2024) == {"budget"}
 
 
-@pytest.fixture(params=["few", "many"])
-def other_way(request, monkeypatch):
-    """Both ways of finding the documents in another language (services/other_languages.py)."""
-    monkeypatch.setattr(other_languages, "are_few", lambda page: request.param == "few")
-    return request.param
-
-
-def test_filter_by_language_version(shelf, other_way):
+def test_filter_by_language_version(shelf):
     c, items, *_ = shelf
     assert found(c, items, language="en") == {"budget", "report", "swg"}
     assert found(c, items, language="ru") == {"budget", "report", "russian"}
@@ -165,10 +158,11 @@ def test_filter_by_language_version(shelf, other_way):
     assert found(c, items, language="other") == {"russian"}
 
 
-def test_another_language_lists_a_document_once_read_or_not_and_pages_by_key(shelf, other_way):
-    """Another language's documents, found first (few) or met on the lists' walk (many):
-    a document with two versions in other languages is one row, read and unread rows
-    both come, and the next page starts after the last."""
+def test_another_language_lists_a_document_once_read_or_not_and_pages_by_key(shelf):
+    """Another language's documents, through the lists' copy (documents/list_filters.py):
+    a document with two versions in other languages is one row, one given its version in
+    another language after it was circulated comes too, read and unread rows both come,
+    and the next page starts after the last."""
     c, items, *_ = shelf
     items["many"] = make_document("Joint statement", "Совместное заявление", languages=("en", "kk", "zh"),
                                   circulated_at=T0 + timedelta(hours=4))
@@ -176,6 +170,12 @@ def test_another_language_lists_a_document_once_read_or_not_and_pages_by_key(she
     circulate(items["many"], c.alpha)
     assert found(c, items, language="other") == {"russian", "many"}
     assert len(inbox_page(c.a1, InboxFilters(language="other")).rows) == 2
+    add_version(items["swg"], "ar")  # an original added after circulation: the lists learn it
+    assert found(c, items, language="other") == {"russian", "many", "swg"}
+    db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id == items["swg"].id,
+                                                     DocumentVersion.language == "ar"))
+    db.session.commit()
+    assert found(c, items, language="other") == {"russian", "many"}
     reading.record_receipt(c.a1, items["russian"].id)
     page = inbox_page(c.a1, InboxFilters(language="other"), per_page=1)
     assert [(row.document_id, row.unread) for row in page.rows] == [(items["many"].id, True)]
@@ -249,24 +249,3 @@ def test_a_cursor_survives_its_token_and_a_bad_token_is_the_first_page():
     for bad in (None, "", "x", "2_1_1", "1_x_1", "1_1", "1_99999999999999999999999_1"):
         assert Cursor.parse(bad) is None
 
-
-def test_another_language_starts_from_its_documents_while_they_are_few(shelf, monkeypatch):
-    """other_languages.are_few: few while at most sqrt(page x documents) / 2 have a version in
-    another language (counted once per COUNT_SECONDS); the page's statement then starts
-    from them (the CTE `ol`), and otherwise walks the lists."""
-    c, items, *_ = shelf
-    other_languages.forget()
-    assert other_languages.are_few(51)  # one of four documents
-    assert other_languages.crossover(100_000, 51) == 1129 and other_languages.crossover(1_000_000, 51) == 3570
-    add_version(items["report"], "zh")
-    add_version(items["budget"], "tr")
-    assert other_languages.are_few(51)  # the count is kept
-    other_languages.forget()
-    monkeypatch.setattr(other_languages, "crossover", lambda documents, page: 2)
-    assert not other_languages.are_few(51)  # three documents now
-    other_languages.forget()
-    dialect = db.session.get_bind().dialect.name
-    few, many = (str(_page_statement(Shape(dialect, True, language="other", few_other=flag)).compile(
-        dialect=db.session.get_bind().dialect)) for flag in (True, False))
-    assert " ol AS " in few and " ol AS " not in many
-    assert found(c, items, language="other") == {"russian", "report", "budget"}

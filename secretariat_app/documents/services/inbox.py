@@ -44,10 +44,9 @@ short as the page. A year or a meeting picks a few documents of a long history,
 at its far end for an old year: each list carries its documents' year and
 meeting (documents/list_filters.py) and is walked along its index of that year
 or meeting, newest first (ix_circulation_delegation_id_year_circulated_at, ...).
-Another language picks few documents too, through an index no list's order
-holds (the versions'): while they are few, they are found once, in a
-MATERIALIZED CTE, probed in the lists and sorted; when they are many, the lists
-are walked (other_languages.py says where the two meet).
+Another language is walked the same way: each list row says whether its
+document has a version in another language, and a partial index of each list
+holds the rows where it does.
 Body, type, a language and read/unread are passed by many documents: the lists
 are walked in time order with a probe of the document a row (LATERAL), about
 page size / share of documents passing rows. bench/inbox/explain.py --cases
@@ -64,7 +63,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -230,15 +229,6 @@ class Shape:
     cursor: bool | None = None  # None: first page; else the cursor's unread flag
     state: str | None = None  # READ, UNREAD or None (both lists)
     limit: int = 51  # rows a page statement returns: the page size and one to tell whether more follow
-    few_other: bool = True  # another language: its documents are few (other_languages.are_few)
-
-    @property
-    def picks_few(self) -> bool:
-        """Whether a filter picks few documents, through an index of its own, that no
-        list's order holds (see _branch): the other languages (a partial index of the
-        versions), while they are few; when they are many, the lists are walked in time
-        order as for any filter. The year and the meeting have their own walks (_list_filters)."""
-        return self.language == "other" and self.few_other
 
 
 @dataclass(frozen=True)
@@ -276,8 +266,8 @@ def filter_clauses(shape: FilterShape | Shape, document=Document, version=Docume
     Returns (on the document, on the list): with `listed` (a circulation or
     named_recipient row, or its alias) the year and the meeting are the list's copies
     of the document's (documents/list_filters.py), which its indexes walk in the list's
-    order, and another language is probed on the list's row; without, they are on the
-    document too."""
+    order, and so is whether it has a version in another language; without, they are
+    on the document too."""
     holder = document if listed is None else listed
     on_document: list[ColumnElement[bool]] = []
     on_list: list[ColumnElement[bool]] = []
@@ -289,14 +279,8 @@ def filter_clauses(shape: FilterShape | Shape, document=Document, version=Docume
         if present:
             clauses.append(column == bindparam(name))
     if shape.language == "other" and listed is not None:
-        # Probed on the list's row, before its document and before the read state: one probe
-        # of the small partial index of the versions in another language (other_languages.py).
-        # A scalar subquery, not EXISTS: an EXISTS becomes a join, which PostgreSQL runs after
-        # the row's other conditions (the read state's probes, for every row walked).
-        one = literal_column("1", Integer)
-        on_list.append(select(one).where(version.document_id == listed.document_id,
-                                         other_languages.in_other_language(version))
-                       .limit(one).scalar_subquery().is_not(None))
+        # The list's copy, the bare column: the predicate of the lists' partial indexes.
+        on_list.append(listed.other_language)
     elif shape.language:
         in_language = (other_languages.in_other_language(version) if shape.language == "other"
                        else version.language == bindparam("language"))
@@ -312,16 +296,15 @@ def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit:
     given = filter_shape(filters)
     shape = Shape(dialect, user.delegation_id is not None, given.meeting, given.body, given.year, given.doc_type,
                   given.language, None if cursor is None else cursor.unread,
-                  filters.state if filters.state in (READ, UNREAD) else None, limit,
-                  given.language != "other" or other_languages.are_few(limit))
+                  filters.state if filters.state in (READ, UNREAD) else None, limit)
     return shape, params
 
 
 def _document_filters(shape: Shape, listed) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
     """What a list's row must pass: (on its document: the statuses a recipient reads and
-    the filters on the document; on the list row: the year's and the meeting's copies).
-    Another language, when its documents are few, is not among them: they are joined (_sources)."""
-    on_document, on_list = filter_clauses(replace(shape, language="") if shape.picks_few else shape, _D, _V, listed)
+    the filters on the document; on the list row: the copies of the year, the meeting and
+    another language)."""
+    on_document, on_list = filter_clauses(shape, _D, _V, listed)
     return [status_clause(visibility.RECIPIENT, _D.status), *on_document], on_list
 
 
@@ -384,14 +367,10 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
         query = query.where(_after(source.at, source.document_id))
     if only_if is not None:
         query = query.where(only_if)
-    # A filter that picks few documents through an index no list's order holds (the other
-    # languages) is answered from the documents it picks, each probed in the list, and those
-    # sorted: a list walked in time order would pass over every document in English or Russian
-    # first. COALESCE(at, at) is the time, in an order no index gives. (A year and a meeting are
-    # walked in the list's order along indexes of their own: _sources.)
-    at = func.coalesce(source.at, source.at) if shape.picks_few else source.at
+    # (A year, a meeting and another language are walked in the list's order along indexes of
+    # their own: _sources.)
     branch = (query.add_columns(literal_column("1" if unread else "0", Integer).label("un"))
-              .order_by(at.desc(), source.document_id.desc()).limit(_limit(shape)))
+              .order_by(source.at.desc(), source.document_id.desc()).limit(_limit(shape)))
     if shape.dialect == "postgresql":
         return branch  # parenthesised in the UNION ALL: shorter SQL (see _page_statement) than a subquery
     # SQLite takes no parenthesised member of a UNION ALL: a subquery each.
@@ -402,12 +381,11 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
 def _with_document(query: Select, document_id, named: bool, where: list, shape: Shape) -> Select:
     """A list's rows joined to their documents: kept when the document opens to
     the reader by this list (_level) and passes `where` (_document_filters)."""
-    if shape.dialect == "postgresql" and (where[1:] or shape.language == "other") and not shape.picks_few:
-        # A filter that many documents pass (body, type, a language; another language when its
-        # documents are many, probed on the list's row: filter_clauses): the document is probed
-        # row by row (LATERAL), in the walk's order. A join would let the generic plan, costed
-        # for a reader with thousands of unread rows, hash every document of the type, or start
-        # from the body's 40,000 documents (or every RESTRICTED one) for a named list of 600.
+    if shape.dialect == "postgresql" and where[1:]:
+        # A filter on the document that many documents pass (body, type, a language): the
+        # document is probed row by row (LATERAL), in the walk's order. A join would let the
+        # generic plan, costed for a reader with thousands of unread rows, hash every document
+        # of the type, or start from the body's 40,000 documents for a named list of 600.
         probe = (select(_D.id).where(_D.id == document_id, _level(named), *where)
                  .limit(literal_column("1", Integer)).lateral("document"))
         return query.join(probe, true())
@@ -490,10 +468,6 @@ def _sources(shape: Shape, unread: bool) -> list[Source]:
         where, on_list = _document_filters(shape, _list_alias(named)[0])
         sources += ([_unread_source(named, where, on_list, shape), _fresh_source(named, where, on_list, shape)]
                     if unread else [_read_source(named, where, on_list, shape)])
-    if shape.picks_few:  # another language: its few documents, each probed in the list
-        few = other_languages.documents(shape.dialect)
-        sources = [Source(source.query.join(few, few.c.id == source.document_id), source.at, source.document_id)
-                   for source in sources]
     return sources
 
 
