@@ -27,6 +27,7 @@ from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.bilingual import in_language
 from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
+from secretariat_app.documents.services.other_languages import OTHER_LANGUAGE_SQL
 from secretariat_app.extensions import Model
 from secretariat_app.meetings.models import AgendaItem, Meeting
 
@@ -221,8 +222,7 @@ class DocumentVersion(Model):
         # The few versions in another (original) language: what the lists' copy of "has a version in
         # another language" is computed from (documents/list_filters.py), one probe a document.
         Index("ix_document_version_other_language", "document_id",
-              postgresql_where=text("language NOT IN ('en', 'ru')"),
-              sqlite_where=text("language NOT IN ('en', 'ru')")),
+              postgresql_where=text(OTHER_LANGUAGE_SQL), sqlite_where=text(OTHER_LANGUAGE_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -242,8 +242,8 @@ class DocumentVersion(Model):
 # partial index's condition): it estimates "language NOT IN ('en', 'ru')" as if each inequality
 # were independent (a fifth of the table where none is): statements that filter on it (the API's
 # synchronisation, the search's filter) would be planned for many where there are few.
-OTHER_LANGUAGE_STATISTICS = ("CREATE STATISTICS st_document_version_other_language "
-                             "ON ((language NOT IN ('en', 'ru'))) FROM document_version")
+OTHER_LANGUAGE_STATISTICS = (f"CREATE STATISTICS st_document_version_other_language "
+                             f"ON (({OTHER_LANGUAGE_SQL})) FROM document_version")
 event.listen(DocumentVersion.__table__, "after_create",
              DDL(OTHER_LANGUAGE_STATISTICS).execute_if(dialect="postgresql"))
 

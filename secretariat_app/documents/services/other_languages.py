@@ -2,9 +2,8 @@
 forum's two working languages, English and Russian (domain README: "English and
 Russian, and the original language where it differs"). One definition for the
 inbox's filter on a document (services/inbox.filter_clauses), the lists' copy of it
-(documents/list_filters.py's triggers) and the versions' partial index
-(documents/models.py: ix_document_version_other_language, written out there as the
-same SQL)."""
+(documents/list_filters.py's triggers) and the versions' partial index and its
+statistics (documents/models.py: ix_document_version_other_language)."""
 from __future__ import annotations
 
 from sqlalchemy import String, literal_column
