@@ -248,4 +248,3 @@ def test_a_cursor_survives_its_token_and_a_bad_token_is_the_first_page():
     assert Cursor.parse(Cursor(True, at, 42).token()) == Cursor(True, at, 42)
     for bad in (None, "", "x", "2_1_1", "1_x_1", "1_1", "1_99999999999999999999999_1"):
         assert Cursor.parse(bad) is None
-
