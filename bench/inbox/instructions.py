@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 UA = {"User-Agent": "cica-bench"}
 BASE = "https://localhost"  # production cookies are Secure
 WARM_UP = 20
-MEASURED = {"inbox": ("app", "inbox"), "baseline page": ("baseline", "/"),
+MEASURED = {"inbox": ("app", "inbox"), "baseline page": ("baseline", "/"), "bare page": ("baseline", "/bare"),
             "download 10 MB": ("app", "download"), "bare send_file": ("baseline", "/file")}
 
 

@@ -500,6 +500,16 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
             UPDATE {table} SET other_language = true WHERE document_id IN
                 (SELECT document_id FROM document_version WHERE language NOT IN ('en', 'ru'))
             """)
+    # The document's copy of its latest version of each language (documents/version_languages.py,
+    # whose triggers are off too), as its FILL writes it, in one pass over the versions.
+    step("document: latest version of each language", """
+        UPDATE document d SET version_languages = l.languages
+        FROM (SELECT document_id, string_agg(language || ':' || latest, ',' ORDER BY language) AS languages
+              FROM (SELECT document_id, language, max(id) AS latest FROM document_version
+                    GROUP BY document_id, language) AS v
+              GROUP BY document_id) AS l
+        WHERE l.document_id = d.id
+        """)
 
     # --- receipts. The bench user, by `receipts`:
     #     steady: a delegate who keeps up: everything read but ~1 in 3,000 and half of

@@ -33,10 +33,11 @@ What the SQLAlchemy path would have done is kept:
   it. `before_cursor_execute` is not sent: the app's own listeners of it
   (pg_connections' BEGIN, db_failover's mark) are done above.
 
-Values are bound as the statement's compiled parameters say (their names and
-the defaults of literals); result values go through their column types' result
-processors, as SQLAlchemy's would (an Enum column's member, a UTCDateTime in
-UTC), so that a row reads the same either way."""
+Values are bound as the statement's compiled parameters say (their names, the
+defaults of literals, and their types' bind processors: an Enum member written
+as the column stores it, a UTCDateTime made UTC); result values go through
+their column types' result processors, as SQLAlchemy's would (an Enum column's
+member, a UTCDateTime in UTC), so that a row reads the same either way."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -48,6 +49,7 @@ from flask import has_request_context, request
 from psycopg.pq import TransactionStatus
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from secretariat_app.core.db_failover import COMMITTED
 from secretariat_app.core.pg_connections import LONE_READ, OWN_TRANSACTION, forget_reads_only, preparing
@@ -58,26 +60,40 @@ _IDLE = TransactionStatus.IDLE
 @dataclass(frozen=True)
 class DriverStatement:
     """A Core statement compiled for psycopg: its SQL, the defaults of its
-    parameters (literals), whether it is its own transaction, and what
-    SQLAlchemy would do to each value of a row (its column types' result
-    processors: an Enum column's string made the member, a UTCDateTime made UTC)."""
+    parameters (literals), whether it is its own transaction, what SQLAlchemy
+    would do to each value bound (its parameters' types' bind processors) and
+    to each value of a row (its column types' result processors: an Enum
+    column's string made the member, a UTCDateTime made UTC)."""
 
     sql: str
     defaults: dict[str, Any]
     own_transaction: bool
     processors: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+    binders: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
 
     @classmethod
     def of(cls, statement: ClauseElement, connection: Connection) -> DriverStatement:
         dialect = connection.dialect
         compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):
+            raise ValueError("a driver statement is a SELECT, INSERT, UPDATE or DELETE")
         options = getattr(statement, "_execution_options", {})
         if not (options.get(OWN_TRANSACTION) or options.get(LONE_READ)):
             raise ValueError("a driver statement is a lone read or its own transaction (pg_connections)")
         columns = getattr(statement, "selected_columns", ())
         processors = tuple((index, processor) for index, column in enumerate(columns)
                            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)))
-        return cls(str(compiled), dict(compiled.params), bool(options.get(OWN_TRANSACTION)), processors)
+        binders = tuple((name, binder) for name, parameter in compiled.binds.items()
+                        if (binder := parameter.type.dialect_impl(dialect).bind_processor(dialect)))
+        return cls(str(compiled), dict(compiled.params), bool(options.get(OWN_TRANSACTION)), processors, binders)
+
+    def bound(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        """The values to send for `parameters`: the literals' defaults, then each through its bind processor."""
+        values = {**self.defaults, **parameters}
+        for name, binder in self.binders:
+            if name in values:
+                values[name] = binder(values[name])
+        return values
 
     def row(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """A driver's row as SQLAlchemy would give it."""
@@ -110,7 +126,7 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
             request.environ[COMMITTED] = True  # as db_failover: it commits by itself
     elif statement.own_transaction:  # a write in the request's transaction: it no longer only read
         forget_reads_only(connection.connection)
-    values = {**statement.defaults, **parameters}
+    values = statement.bound(parameters)
     cursor = raw.cursor()
     try:
         with preparing(raw):  # psycopg ignores prepare=True while the threshold is None (config.py)

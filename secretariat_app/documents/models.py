@@ -125,6 +125,9 @@ class Document(Model):
     # (documents/services/changes.py) counts as a change with a new version or a circulation.
     # Empty on rows written by hand in SQL (the benchmark's load): created_at stands in.
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # 'en:12,ru:13': the latest version of each language, written by the database whenever a
+    # version is (documents/version_languages.py) and read by the inbox's page; never by the ORM.
+    version_languages: Mapped[str | None] = mapped_column(Text)
 
     body: Mapped[Body] = relationship()
     base: Mapped[Document | None] = relationship(remote_side="Document.id", back_populates="later_versions")
@@ -342,7 +345,9 @@ class Acknowledgement(Model):
 
 # What each reader has read (read_horizon, unread_mark and their triggers): documents/read_state.py;
 # and the document's year and meeting copied onto circulation and named_recipient (list_filters.py,
-# its triggers). Imported here so that the tables and triggers come with the documents' models.
+# its triggers); the latest version of each language on the document (version_languages.py).
+# Imported here so that the tables and triggers come with the documents' models.
 import secretariat_app.documents.list_filters  # noqa: E402,F401
+import secretariat_app.documents.version_languages  # noqa: E402,F401
 from secretariat_app.documents.read_state import ReadHorizon as ReadHorizon  # noqa: E402
 from secretariat_app.documents.read_state import UnreadMark as UnreadMark  # noqa: E402

@@ -182,6 +182,40 @@ def test_a_driver_statement_s_rows_read_as_sqlalchemy_s(reference, app):
     assert {row[10] for row in on_the_driver} == {Role.DELEGATE, Role.COORDINATOR}
 
 
+def test_a_driver_statement_binds_values_as_sqlalchemy_does(reference):
+    """DriverStatement applies its parameters' bind processors: an Enum member is sent as
+    the column stores it and a datetime in another zone as UTC, so the statement finds
+    what SQLAlchemy's execution of it finds (the inbox's page binds a document type and
+    its cursor's time: without them its type filter found nothing on the driver)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy import bindparam
+
+    from secretariat_app.accounts.models.people import Role, UserRole
+    from secretariat_app.accounts.models.sessions import UserSession
+    from secretariat_app.core import driver_statements
+    from tests.factories import UserFactory
+
+    seen = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    user = UserFactory(roles=[Role.COORDINATOR])
+    db.session.add(UserSession(user_id=user.id, secret_hash="h" * 64, last_seen_at=seen, address="127.0.0.1",
+                               user_agent="test"))
+    db.session.commit()
+    statement = lone_read(
+        select(UserRole.user_id).join(UserSession, UserSession.user_id == UserRole.user_id)
+        .where(UserRole.role == bindparam("role", type_=UserRole.role.type),
+               UserSession.last_seen_at == bindparam("seen", type_=UserSession.last_seen_at.type)))
+    in_almaty = seen.astimezone(timezone(timedelta(hours=5)))
+    for role, at, found in [(Role.COORDINATOR, seen, True), (Role.COORDINATOR, in_almaty, True),
+                            (Role.DELEGATE, seen, False), (Role.COORDINATOR, seen + timedelta(seconds=1), False)]:
+        values = {"role": role, "seen": at}
+        through_sqlalchemy = db.session.execute(statement, values).scalars().all()
+        connection = db.session.connection()
+        on_the_driver = driver_statements.run_all(connection, driver_statements.DriverStatement.of(statement,
+                                                                                                   connection), values)
+        assert [row[0] for row in on_the_driver] == through_sqlalchemy == ([user.id] if found else [])
+
+
 def prepared_here() -> set[str]:
     return set(db.session.execute(lone_read(select(text("name")).select_from(text("pg_prepared_statements"))))
                .scalars())

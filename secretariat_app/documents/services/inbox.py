@@ -19,10 +19,11 @@ tests/services/test_document_access.py holds its answers to the rule's.
 One page is ONE statement: a UNION ALL of up to six small branches (of the
 delegation's list and of the named list: the unread marks, the unread rows after
 the horizon, the read rows), each walking its own index
-in circulation order and stopping at the page size, joined to the document, its
-meeting, the delegation's acknowledgement and the document's language versions,
-sorted and cut. Paging is by key (the last row's unread flag, circulation time
-and document id), so the hundredth page costs what the first does.
+in circulation order and stopping at the page size, joined to the document (whose
+row carries the latest version of each language: documents/version_languages.py),
+its meeting and the delegation's acknowledgement, sorted and cut. Paging is by key
+(the last row's unread flag, circulation time and document id), so the hundredth
+page costs what the first does.
 
 Which documents the reader has not read: those without a receipt
 (documents/read_state.py). A reader who keeps up has a horizon: what reached
@@ -72,11 +73,9 @@ from flask import current_app, has_app_context
 from sqlalchemy import (
     Integer,
     SQLColumnExpression,
-    String,
     and_,
     bindparam,
     case,
-    cast,
     exists,
     false,
     func,
@@ -91,7 +90,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from secretariat_app.accounts.models.states import Body
-from secretariat_app.core import cache_generation
+from secretariat_app.core import cache_generation, driver_statements
 from secretariat_app.core.columns import UTCDateTime
 from secretariat_app.core.pg_connections import lone_read
 from secretariat_app.documents.models import (
@@ -109,7 +108,7 @@ from secretariat_app.documents.read_state import ReadHorizon, UnreadMark
 from secretariat_app.documents.services import other_languages
 from secretariat_app.documents.services.other_languages import MAIN_LANGUAGES
 from secretariat_app.domain import visibility
-from secretariat_app.extensions import db, prepared_statements
+from secretariat_app.extensions import db
 from secretariat_app.meetings.models import Meeting
 from secretariat_app.permissions.documents import level_clause, status_clause
 
@@ -505,14 +504,6 @@ def _candidates(shape: Shape):
             .subquery("pk"))
 
 
-def _languages(dialect: str, document_id) -> ColumnElement:
-    """The document's versions as 'language:id,language:id' (one subquery per row)."""
-    colon, comma = literal_column("':'", String), literal_column("','", String)  # constants, not parameters
-    pair = _V.language + colon + cast(_V.id, String)
-    joined = func.string_agg(pair, comma) if dialect == "postgresql" else func.group_concat(pair, comma)
-    return select(joined.label("l")).where(_V.document_id == document_id).scalar_subquery()
-
-
 class PageRow(NamedTuple):
     """A row of the page statement, by name: _page_statement checks that these
     are its columns, in this order."""
@@ -521,7 +512,7 @@ class PageRow(NamedTuple):
     at: datetime
     unread: int
     acknowledged: bool
-    languages: str | None  # 'language:version id,...'
+    languages: str | None  # 'language:version id,...' (document.version_languages)
     symbol: str
     title_en: str
     title_ru: str
@@ -537,8 +528,9 @@ class PageRow(NamedTuple):
 @lru_cache(maxsize=512)
 def _page_statement(shape: Shape) -> Select:
     """The page's keys joined to their documents and meetings, with the
-    delegation's acknowledgement and the document's language versions: lookups
-    for the rows of the page only. A lone read (pg_connections): after the
+    delegation's acknowledgement, and the document's copy of its latest version of
+    each language (documents/version_languages.py): lookups for the rows of the
+    page only. A lone read (pg_connections): after the
     reader's row, the inbox request's only statement. Its columns are PageRow's
     (checked here, once per shape)."""
     keys = _candidates(shape)
@@ -547,7 +539,7 @@ def _page_statement(shape: Shape) -> Select:
     statement = lone_read(
         select(keys.c.id.label("document_id"), keys.c.at, keys.c.un.label("unread"),
                acknowledged.label("acknowledged"),
-               _languages(shape.dialect, keys.c.id).label("languages"),
+               _D.version_languages.label("languages"),
                _D.symbol, _D.title_en, _D.title_ru, _D.doc_type, _D.level,
                _D.status, _D.meeting_id, _M.number, _M.title_en.label("meeting_title_en"),
                _M.title_ru.label("meeting_title_ru"))
@@ -575,21 +567,36 @@ def inbox_page(user, filters: InboxFilters = InboxFilters(), cursor: Cursor | No
         InboxRow(row.document_id, row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status,
                  row.at, bool(row.unread), bool(row.acknowledged), row.meeting_id, row.number,
                  row.meeting_title_en, row.meeting_title_ru, _latest_languages(row.languages))
-        for row in map(PageRow._make, _execute_prepared(_page_statement(shape), params))
+        for row in map(PageRow._make, _execute_prepared(shape, params))
     ]
     more = len(rows) > per_page
     rows = rows[:per_page]
     return InboxPage(rows=rows, next_cursor=rows[-1].cursor if more else None, first=cursor is None)
 
 
-def _execute_prepared(statement: Select, params: dict) -> Sequence[Any]:
+def _execute_prepared(shape: Shape, params: dict) -> Sequence[Any]:
     """Run the page statement (Core rows, no ORM layer); on PostgreSQL as a
-    prepared statement, planned once per connection and shape rather than on
-    every request (planning it costs more than running it). Its generic plan is
-    the same index walks as its custom plans: the page size and the constant
-    values are written into the SQL, and nothing in it depends on who reads."""
-    with prepared_statements() as connection:
-        return connection.execute(statement, params).all()
+    prepared statement on the driver's cursor (core/driver_statements.py: the
+    statement compiled once per process and shape, and none of SQLAlchemy's
+    execution on every request), planned once per connection and shape rather
+    than on every request (planning it costs more than running it). Its generic
+    plan is the same index walks as its custom plans: the page size and the
+    constant values are written into the SQL, and nothing in it depends on who
+    reads. Elsewhere (SQLite), through SQLAlchemy; the values are the same."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(_page_statement(shape), params).all()
+    driver = _DRIVER_PAGES.get(shape)
+    if driver is None:
+        if len(_DRIVER_PAGES) >= _DRIVER_PAGES_KEPT:  # as many as _page_statement keeps
+            _DRIVER_PAGES.pop(next(iter(_DRIVER_PAGES)))
+        driver = _DRIVER_PAGES[shape] = driver_statements.DriverStatement.of(_page_statement(shape), connection)
+    return driver_statements.run_all(connection, driver, params)
+
+
+# The page statements compiled for the driver, per shape (a function of the code: kept per process).
+_DRIVER_PAGES: dict[Shape, driver_statements.DriverStatement] = {}
+_DRIVER_PAGES_KEPT = 512
 
 
 _LANGUAGE_ORDER = {code: n for n, code in enumerate(MAIN_LANGUAGES)}
@@ -597,7 +604,8 @@ _LANGUAGE_ORDER = {code: n for n, code in enumerate(MAIN_LANGUAGES)}
 
 def _latest_languages(versions: str | None) -> list[tuple[str, int]]:
     """'en:3,ru:4,en:7' -> [("en", 7), ("ru", 4)]: the latest version of each
-    language, English and Russian first, then the others by code."""
+    language, English and Russian first, then the others by code (the document's
+    copy holds one a language already; a list with more reads the same)."""
     latest: dict[str, int] = {}
     for item in (versions or "").split(","):
         language, _, version_id = item.rpartition(":")
