@@ -99,7 +99,9 @@ def test_statements_per_inbox_request_do_not_grow_with_the_page(two_inboxes, app
     page_statements = [s for s in statements if "named_recipient" in s]
     assert len(page_statements) == 1 and "circulation" in page_statements[0] and "LIMIT" in page_statements[0]
     assert all(table in page_statements[0]
-               for table in ("unread_mark", "read_horizon", "receipt", "acknowledgement", "document_version"))
+               for table in ("unread_mark", "read_horizon", "receipt", "acknowledgement", "version_languages"))
+    # The languages to offer are the document's copy (documents/version_languages.py): no read of the versions.
+    assert "document_version" not in page_statements[0]
     # With the filters' choices to read again: two more, whatever the page size.
     _, small_cold, _ = inbox_statements(small, cold=True)
     _, large_cold, _ = inbox_statements(large, cold=True)
