@@ -10,7 +10,8 @@ which the page reads anyway, now carries them: document.version_languages,
 'en:12,ru:13,zh:20', written by triggers on document_version
 (secretariat_app/documents/version_languages.py) whenever a version is added, removed or
 moved. The upgrade fills it for every document with a version (one pass over the
-versions' index: docs/benchmarks.md, 2026-12-06 18:40).
+versions' index: 4.8 s at 100,000 documents, 51 s at a million; docs/benchmarks.md,
+2026-12-06 18:20).
 
 The downgrade drops the triggers before the column (SQLite drops no column a trigger names).
 """

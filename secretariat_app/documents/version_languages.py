@@ -3,8 +3,8 @@
 The inbox (and the API's inbox) shows, on each of its fifty rows, a download link
 for the latest version of each language. The page's statement read them with a
 subquery a row (an aggregate over the versions' index): about a fifth of
-PostgreSQL's work for the page (120-240 µs of its CPU a page of the 740-930 µs of
-the whole statement, at 100,000 documents; docs/benchmarks.md, 2026-12-06 18:40).
+PostgreSQL's work for the page (the statement's backend CPU 1,070 µs before,
+865 µs after, at 100,000 documents; docs/benchmarks.md, 2026-12-06 18:20).
 The document's row, which the page reads anyway, now carries the answer:
 'language:version id' of the latest version of each language, by language code
 ('en:12,ru:13,zh:20'), or NULL for a document with no version.
