@@ -38,6 +38,7 @@ from __future__ import annotations
 from sqlalchemy import DDL, event
 
 from secretariat_app.documents.services.other_languages import OTHER_LANGUAGE_SQL as OTHER_LANGUAGE
+from secretariat_app.documents.version_triggers import DISTINCT, on_versions
 from secretariat_app.extensions import db
 
 _LISTS = ("circulation", "named_recipient")
@@ -53,10 +54,14 @@ _OTHER_AGAIN = ("UPDATE {table} SET other_language = {has} WHERE document_id = {
                 "AND other_language {distinct} {has}")
 
 
-def _other_again(row: str, distinct: str) -> str:
-    """The lists of the version `row` (NEW or OLD) told again; `distinct`: the dialect's null-safe !=."""
+def _other_again(row: str, dialect: str) -> str:
+    """The lists of the version `row` (NEW or OLD) told again."""
     has = _HAS_OTHER.format(document=f"{row}.document_id", other=OTHER_LANGUAGE)
-    return "; ".join(_OTHER_AGAIN.format(table=table, has=has, row=row, distinct=distinct) for table in _LISTS)
+    return "; ".join(_OTHER_AGAIN.format(table=table, has=has, row=row, distinct=DISTINCT[dialect])
+                     for table in _LISTS)
+
+
+_OTHER_LANGUAGE_TRIGGERS = on_versions("other_language_to_lists", _other_again)
 
 
 LIST_FILTER_TRIGGERS = {
@@ -72,12 +77,7 @@ LIST_FILTER_TRIGGERS = {
         "CREATE TRIGGER document_filters_to_lists AFTER UPDATE OF year, meeting_id ON document FOR EACH ROW "
         "WHEN (OLD.year IS DISTINCT FROM NEW.year OR OLD.meeting_id IS DISTINCT FROM NEW.meeting_id) "
         "EXECUTE FUNCTION document_filters_to_lists()",
-        "CREATE OR REPLACE FUNCTION other_language_to_lists() RETURNS trigger AS $$ BEGIN "
-        "IF TG_OP <> 'INSERT' THEN " + _other_again("OLD", "IS DISTINCT FROM") + "; END IF; "
-        "IF TG_OP <> 'DELETE' THEN " + _other_again("NEW", "IS DISTINCT FROM") + "; END IF; "
-        "RETURN NULL; END; $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER other_language_to_lists AFTER INSERT OR DELETE OR UPDATE OF document_id, language "
-        "ON document_version FOR EACH ROW EXECUTE FUNCTION other_language_to_lists()",
+        *_OTHER_LANGUAGE_TRIGGERS["postgresql"],
     ],
     "sqlite": [
         *(f"CREATE TRIGGER document_filters_{table}_{when.split()[0].lower()} AFTER {when} ON {table} BEGIN "
@@ -86,12 +86,7 @@ LIST_FILTER_TRIGGERS = {
         "CREATE TRIGGER document_filters_to_lists AFTER UPDATE OF year, meeting_id ON document "
         "WHEN OLD.year IS NOT NEW.year OR OLD.meeting_id IS NOT NEW.meeting_id BEGIN "
         + "; ".join(_PASS_ON.format(table=table) for table in _LISTS) + "; END",
-        "CREATE TRIGGER other_language_to_lists_insert AFTER INSERT ON document_version BEGIN "
-        + _other_again("NEW", "IS NOT") + "; END",
-        "CREATE TRIGGER other_language_to_lists_delete AFTER DELETE ON document_version BEGIN "
-        + _other_again("OLD", "IS NOT") + "; END",
-        "CREATE TRIGGER other_language_to_lists_update AFTER UPDATE OF document_id, language ON document_version "
-        "BEGIN " + _other_again("OLD", "IS NOT") + "; " + _other_again("NEW", "IS NOT") + "; END",
+        *_OTHER_LANGUAGE_TRIGGERS["sqlite"],
     ],
 }
 

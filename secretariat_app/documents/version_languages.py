@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sqlalchemy import DDL, event
 
+from secretariat_app.documents.version_triggers import DISTINCT, on_versions
 from secretariat_app.extensions import db
 
 # The latest version of each language of the document `{document}`, by language code.
@@ -43,30 +44,13 @@ FILL = {dialect: f"UPDATE document SET version_languages = {latest.format(docume
         for dialect, latest in LATEST.items()}
 
 
-def _again(dialect: str, row: str) -> str:
+def _again(row: str, dialect: str) -> str:
     """The document of the version `row` (NEW or OLD) told again."""
-    distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
-    return _AGAIN.format(latest=LATEST[dialect].format(document=f"{row}.document_id"), row=row, distinct=distinct)
+    return _AGAIN.format(latest=LATEST[dialect].format(document=f"{row}.document_id"), row=row,
+                         distinct=DISTINCT[dialect])
 
 
-VERSION_LANGUAGE_TRIGGERS = {
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION version_languages_to_document() RETURNS trigger AS $$ BEGIN "
-        "IF TG_OP <> 'INSERT' THEN " + _again("postgresql", "OLD") + "; END IF; "
-        "IF TG_OP <> 'DELETE' THEN " + _again("postgresql", "NEW") + "; END IF; "
-        "RETURN NULL; END; $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER version_languages_to_document AFTER INSERT OR DELETE OR UPDATE OF document_id, language "
-        "ON document_version FOR EACH ROW EXECUTE FUNCTION version_languages_to_document()",
-    ],
-    "sqlite": [
-        "CREATE TRIGGER version_languages_insert AFTER INSERT ON document_version BEGIN "
-        + _again("sqlite", "NEW") + "; END",
-        "CREATE TRIGGER version_languages_delete AFTER DELETE ON document_version BEGIN "
-        + _again("sqlite", "OLD") + "; END",
-        "CREATE TRIGGER version_languages_update AFTER UPDATE OF document_id, language ON document_version BEGIN "
-        + _again("sqlite", "OLD") + "; " + _again("sqlite", "NEW") + "; END",
-    ],
-}
+VERSION_LANGUAGE_TRIGGERS = on_versions("version_languages_to_document", _again)
 
 # After every table exists: the triggers sit on document_version and write document.
 for _dialect, _statements in VERSION_LANGUAGE_TRIGGERS.items():
