@@ -586,17 +586,13 @@ def _execute_prepared(shape: Shape, params: dict) -> Sequence[Any]:
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         return connection.execute(_page_statement(shape), params).all()
-    driver = _DRIVER_PAGES.get(shape)
-    if driver is None:
-        if len(_DRIVER_PAGES) >= _DRIVER_PAGES_KEPT:  # as many as _page_statement keeps
-            _DRIVER_PAGES.pop(next(iter(_DRIVER_PAGES)))
-        driver = _DRIVER_PAGES[shape] = driver_statements.DriverStatement.of(_page_statement(shape), connection)
-    return driver_statements.run_all(connection, driver, params)
+    return driver_statements.run_all(connection, _driver_page_statement(shape), params)
 
 
-# The page statements compiled for the driver, per shape (a function of the code: kept per process).
-_DRIVER_PAGES: dict[Shape, driver_statements.DriverStatement] = {}
-_DRIVER_PAGES_KEPT = 512
+@lru_cache(maxsize=512)  # as many as _page_statement keeps
+def _driver_page_statement(shape: Shape) -> driver_statements.DriverStatement:
+    """The page statement compiled for the driver, once per process and shape."""
+    return driver_statements.DriverStatement.of(_page_statement(shape), db.session.connection())
 
 
 _LANGUAGE_ORDER = {code: n for n, code in enumerate(MAIN_LANGUAGES)}
