@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,7 +168,12 @@ def median(results: list[WrkResult]) -> WrkResult | None:
                      sum(r.requests for r in results), sum(r.bad_responses for r in results), "", "")
 
 
-def run_wrk(url: str, args, cookie: str | None, label: str, bearer: str | None = None) -> WrkResult:
+def run_wrk(url: str, args, cookie: str | None, label: str, bearer: str | None = None,
+            around: Callable[[], Callable[[int], str]] | None = None) -> WrkResult:
+    """wrk on `url`: a warm-up, then the measured run. `around`, if given, is
+    called as the measured run starts; what it returns is called with the
+    requests served as it ends, and its text is printed with the result
+    (download_rounds.py's CPU a request)."""
     headers = ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         headers += ["-H", f"Cookie: session={cookie}"]
@@ -175,9 +181,10 @@ def run_wrk(url: str, args, cookie: str | None, label: str, bearer: str | None =
         headers += ["-H", f"Authorization: Bearer {bearer}"]
     base = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "--timeout", "10s", *headers]
     subprocess.run(base + [f"-d{args.warmup}s", url], capture_output=True, text=True, check=True)
+    finish = around() if around else None
     done = subprocess.run(base + [f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
     result = parse_wrk(done.stdout)
-    note = ""
+    note = f"; {finish(result.requests)}" if finish else ""
     if result.bad_responses:
         note += f", {result.bad_responses} non-2xx/3xx"
     if result.socket_errors:

@@ -5,11 +5,12 @@ PostgreSQL, on the schema built from the models (the test app) and on the one bu
 the Alembic revisions (whose upgrade fills the copy of the documents that exist)."""
 from __future__ import annotations
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, func, select, text, update
 
 from secretariat_app.documents.models import Document, DocumentVersion
-from secretariat_app.documents.services.inbox import inbox_page
+from secretariat_app.documents.services.inbox import _latest_languages, inbox_page
 from secretariat_app.extensions import db
 from tests.documents_helpers import add_version, cast, circulate, make_document
 
@@ -113,3 +114,14 @@ def test_the_migration_fills_the_copy_and_its_triggers_work(migrated_app):
     assert copies() == truth() != expected
     assert "ar" in copies()[document_id]
     exercise_and_check()  # and the triggers fire after the upgrade
+
+
+@pytest.mark.parametrize(("copy", "expected"), [
+    (None, []), ("", []),
+    ("en:12", [("en", 12)]),  # one language: the quick path
+    ("ru:13,en:12", [("en", 12), ("ru", 13)]),  # English and Russian first, whatever the copy's order
+    ("fr:20,en:3,ru:4,en:7", [("en", 7), ("ru", 4), ("fr", 20)]),  # the latest of each; the others by code
+    ("en:", []), (":5", []), ("en:x", []), ("en:5,ru:", [("en", 5)]),  # what is not a version is left out
+])
+def test_the_inbox_reads_the_latest_version_of_each_language_from_the_copy(copy, expected):
+    assert _latest_languages(copy) == expected

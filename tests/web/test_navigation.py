@@ -160,13 +160,13 @@ def test_the_menu_speaks_russian(app, app_ctx, client):
 
 
 def test_the_navigation_is_rendered_once_per_kind_of_reader_language_and_page(app, app_ctx):
-    """secretariat_app/navigation.py: the same reader kind, language and page reuse
+    """secretariat_app/core/navigation.py: the same reader kind, language and page reuse
     what was rendered; another kind, language or page renders its own."""
     from flask import template_rendered
 
-    from secretariat_app.core import navigation
+    from secretariat_app.core import fixed_fragments
 
-    navigation._RENDERED.clear()
+    fixed_fragments._KEPT.clear()
     rendered: list[str] = []
 
     def seen(sender, template, context, **extra):

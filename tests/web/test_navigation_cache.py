@@ -16,7 +16,7 @@ from flask_login import login_user
 from jinja2 import nodes
 
 from secretariat_app.accounts.models.people import Role
-from secretariat_app.core import navigation
+from secretariat_app.core import fixed_fragments, navigation
 from tests.conftest import log_in
 from tests.factories import DelegationFactory, UserFactory, admin, delegate, officer
 
@@ -76,7 +76,7 @@ def test_what_the_cache_serves_is_what_a_fresh_render_gives(app, app_ctx, kind, 
             rendered.append(template.name)
 
     for url, other_url in pages:
-        navigation._RENDERED.clear()
+        fixed_fragments._KEPT.clear()
         with template_rendered.connected_to(seen, app):
             before = len(rendered)
             served_first = visit(app, first, url, language)
@@ -88,7 +88,7 @@ def test_what_the_cache_serves_is_what_a_fresh_render_gives(app, app_ctx, kind, 
 
 def test_the_key_keeps_apart_what_the_navigation_depends_on(app, app_ctx):
     """Kind, language, page and script root each give their own navigation."""
-    navigation._RENDERED.clear()
+    fixed_fragments._KEPT.clear()
     english, russian, officer_en = delegate(language="en"), delegate(language="ru"), officer(language="en")
     inbox = visit(app, english, "/inbox/", "en")
     assert visit(app, russian, "/inbox/", "ru") == fresh_nav(app, russian, "/inbox/", "ru") != inbox
@@ -121,6 +121,7 @@ def test_the_navigation_reads_only_what_its_cache_key_accounts_for(app):
                     and any(isinstance(arg, nodes.Name) and arg.name == "current_user" for arg in call.args)]
     names = [node for node in tree.find_all(nodes.Name) if node.name == "current_user"]
     assert sorted(uses_of_user) == ["is_delegate", "is_secretariat"] and len(names) == 2
-    # ...and the key is made of those: the kind, the language, the endpoint, the script root.
-    key_parts = set(navigation.main_nav.__code__.co_names)
-    assert {"is_secretariat", "is_delegate", "current_language", "endpoint", "script_root"} <= key_parts
+    # ...and the key is made of those: the kind and the endpoint (main_nav's `by`), the language
+    # and the script root (fixed_fragments.fixed's own).
+    assert {"is_secretariat", "is_delegate", "endpoint"} <= set(navigation.main_nav.__code__.co_names)
+    assert {"current_language", "script_root"} <= set(fixed_fragments.fixed.__code__.co_names)

@@ -169,7 +169,7 @@ class Cursor:
             return None
 
 
-@dataclass
+@dataclass(slots=True)
 class InboxRow:
     document_id: int
     symbol: str
@@ -602,8 +602,13 @@ def _latest_languages(versions: str | None) -> list[tuple[str, int]]:
     """'en:3,ru:4,en:7' -> [("en", 7), ("ru", 4)]: the latest version of each
     language, English and Russian first, then the others by code (the document's
     copy holds one a language already; a list with more reads the same)."""
+    if not versions:
+        return []
+    if "," not in versions:  # one language (most documents): no sorting, a third of the cost
+        language, _, version_id = versions.rpartition(":")
+        return [(language, int(version_id))] if language and version_id.isdigit() else []
     latest: dict[str, int] = {}
-    for item in (versions or "").split(","):
+    for item in versions.split(","):
         language, _, version_id = item.rpartition(":")
         if language and version_id.isdigit():
             latest[language] = max(latest.get(language, 0), int(version_id))
