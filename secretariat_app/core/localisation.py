@@ -117,7 +117,8 @@ def _month_names(language: str) -> dict[int, str]:
 def datetime_in_words(moment: datetime, language: str) -> str:
     """DATETIME_PATTERN for a moment already in the reader's zone, for the pages
     that write hundreds of rows (the inbox): the same text as `local_datetime`."""
-    return f"{moment.day} {_month_names(language)[moment.month]} {moment.year}, {moment:%H:%M}"
+    # The hour and minute written by hand: strftime's "%H:%M" costs five times as much (a page writes fifty).
+    return f"{moment.day} {_month_names(language)[moment.month]} {moment.year}, {moment.hour:02d}:{moment.minute:02d}"
 
 
 def local_datetime(value: datetime | None, zone: str | None = None) -> str:

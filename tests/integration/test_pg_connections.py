@@ -182,6 +182,30 @@ def test_a_driver_statement_s_rows_read_as_sqlalchemy_s(reference, app):
     assert {row[10] for row in on_the_driver} == {Role.DELEGATE, Role.COORDINATOR}
 
 
+def test_a_driver_statement_reads_every_enum_column_as_sqlalchemy_does(reference):
+    """The Enum columns' processors, tabulated (driver_statements._result_processor): for
+    every Enum column of the models, each value the column may hold and NULL read as
+    SQLAlchemy's processor reads them, and a value it may not hold is refused as there."""
+    from sqlalchemy import Enum
+
+    from secretariat_app.core.driver_statements import _result_processor
+
+    dialect = db.session.connection().dialect
+    columns = [column for table in db.metadata.tables.values() for column in table.columns
+               if isinstance(column.type, Enum) and column.type.enum_class is not None]
+    assert len(columns) > 10
+    for column in columns:
+        tabulated = _result_processor(column.type, dialect)
+        original = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        assert tabulated is not None and original is not None, column
+        for value in [*column.type.enums, None]:
+            assert tabulated(value) is original(value), (column, value)
+        with pytest.raises(LookupError):
+            original("no such value")
+        with pytest.raises(LookupError):
+            tabulated("no such value")
+
+
 def test_a_driver_statement_binds_values_as_sqlalchemy_does(reference):
     """DriverStatement applies its parameters' bind processors: an Enum member is sent as
     the column stores it and a datetime in another zone as UTC, so the statement finds
