@@ -443,8 +443,9 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
         raise RuntimeError(f"{n_deleg} delegations: the circulation formula needs a count prime to 7")
     inverse = pow(7, -1, n_deleg)
     step("circulations", f"""
-        INSERT INTO circulation (document_id, delegation_id, circulated_at, circulated_by_id, year, meeting_id)
-        SELECT d.id, dl.id, d.circulated_at, 1, d.year, d.meeting_id
+        INSERT INTO circulation (document_id, delegation_id, circulated_at, circulated_by_id, year, meeting_id,
+                                 document_level, document_status)
+        SELECT d.id, dl.id, d.circulated_at, 1, d.year, d.meeting_id, d.level, d.status
         FROM document d
         CROSS JOIN LATERAL generate_series(
             0, {lo} + floor({width} * power(abs(hashint4(d.id * 7 + 8)) / 2147483648.0, {a}))::int - 1) r
@@ -460,8 +461,9 @@ def bulk_load(conn: psycopg.Connection, documents: int, circulations: int, file_
     # RESTRICTED documents go through named persons: the first user of each receiving
     # delegation, and the bench user for every other one (the rest stay hidden from them).
     step("named recipients", """
-        INSERT INTO named_recipient (document_id, user_id, added_at, year, meeting_id)
-        SELECT c.document_id, u.user_id, c.circulated_at, c.year, c.meeting_id
+        INSERT INTO named_recipient (document_id, user_id, added_at, year, meeting_id, document_level,
+                                     document_status)
+        SELECT c.document_id, u.user_id, c.circulated_at, c.year, c.meeting_id, c.document_level, c.document_status
         FROM circulation c JOIN document d ON d.id = c.document_id AND d.level = 'restricted'
         JOIN LATERAL (
             SELECT min(id) AS user_id FROM user_account WHERE delegation_id = c.delegation_id

@@ -277,10 +277,14 @@ class Circulation(Model):
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The document's year and meeting, and whether it has a version in another language than
     # English and Russian, copied by the database (documents/list_filters.py's triggers)
-    # whoever writes the row: the inbox's filters walk them along the list's order.
+    # whoever writes the row: the inbox's filters walk them along the list's order. And its
+    # level and status (their values), which the inbox's walks test the reading rule on
+    # (permissions.documents) without a probe of the document a row.
     year: Mapped[int | None] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer)
     other_language: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    document_level: Mapped[str | None] = mapped_column(String(32))
+    document_status: Mapped[str | None] = mapped_column(String(32))
 
     document: Mapped[Document] = relationship()
     delegation: Mapped[Delegation] = relationship()
@@ -307,10 +311,13 @@ class NamedRecipient(Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The document's year, meeting and other language, copied by the database (as on Circulation).
+    # The document's year, meeting, other language, level and status, copied by the database
+    # (as on Circulation).
     year: Mapped[int | None] = mapped_column(Integer)
     meeting_id: Mapped[int | None] = mapped_column(Integer)
     other_language: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    document_level: Mapped[str | None] = mapped_column(String(32))
+    document_status: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship()
 

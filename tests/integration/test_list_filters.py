@@ -1,8 +1,10 @@
-"""The document's year and meeting, and whether it has a version in another
-language, on circulation and named_recipient (documents/list_filters.py): the
-copies say what the document says, whoever
+"""The document's year and meeting, whether it has a version in another
+language, and its level and status, on circulation and named_recipient
+(documents/list_filters.py): the copies say what the document says, whoever
 wrote the rows and whatever changed since, and the inbox's year and meeting
-filters find through them exactly the documents the plain rule finds. On SQLite
+filters find through them exactly the documents the plain rule finds, and its
+walks (which test the reading rule on the copies of the level and status) list
+exactly what the rule lets the reader read. On SQLite
 and PostgreSQL, on the schema built from the models (the test app) and on the
 one built by the Alembic revisions (whose upgrade fills the copies of the rows
 that exist)."""
@@ -13,7 +15,14 @@ from datetime import timedelta
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, exists, select, text, update
 
-from secretariat_app.documents.models import Circulation, Document, DocumentStatus, DocumentVersion, NamedRecipient
+from secretariat_app.documents.models import (
+    Circulation,
+    DistributionLevel,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    NamedRecipient,
+)
 from secretariat_app.documents.services.inbox import InboxFilters, inbox_page
 from secretariat_app.documents.services.other_languages import MAIN_LANGUAGES
 from secretariat_app.extensions import db
@@ -22,27 +31,31 @@ from tests.documents_helpers import T0, add_version, cast, circulate, make_docum
 REVISION = "b7e2c4a9d1f3"
 
 
-Copy = tuple[int | None, int | None, bool]
+Copy = tuple[int | None, int | None, bool, str | None, str | None]
+COPIES = "year, meeting_id, other_language, document_level, document_status"
 
 
-def copies() -> dict[tuple[str, int], Copy]:
-    """(list, row id) -> (year, meeting, another language) of each list row."""
-    return {**{("circulation", id_): (year, meeting_id, bool(other)) for id_, year, meeting_id, other in
-               db.session.execute(text("SELECT id, year, meeting_id, other_language FROM circulation"))},
-            **{("named", id_): (year, meeting_id, bool(other)) for id_, year, meeting_id, other in
-               db.session.execute(text("SELECT id, year, meeting_id, other_language FROM named_recipient"))}}
+def copies(columns: str = COPIES) -> dict[tuple[str, int], Copy]:
+    """(list, row id) -> (year, meeting, another language, level, status) of each list row
+    (`columns`: those a revision has)."""
+    def read(table: str) -> dict[int, Copy]:
+        return {id_: (year, meeting_id, bool(other), *rest) for id_, year, meeting_id, other, *rest in
+                db.session.execute(text(f"SELECT id, {columns} FROM {table}"))}
+    return {**{("circulation", id_): copy for id_, copy in read("circulation").items()},
+            **{("named", id_): copy for id_, copy in read("named_recipient").items()}}
 
 
 def truth() -> dict[tuple[str, int], Copy]:
     """The same, read from the documents and their versions."""
     other = exists().where(DocumentVersion.document_id == Document.id,
                            DocumentVersion.language.not_in(MAIN_LANGUAGES))
-    return {**{("circulation", id_): (year, meeting_id, has) for id_, year, meeting_id, has in db.session.execute(
-                select(Circulation.id, Document.year, Document.meeting_id, other)
-                .join(Document, Document.id == Circulation.document_id))},
-            **{("named", id_): (year, meeting_id, has) for id_, year, meeting_id, has in db.session.execute(
-                select(NamedRecipient.id, Document.year, Document.meeting_id, other)
-                .join(Document, Document.id == NamedRecipient.document_id))}}
+    rows = {}
+    for name, listed in (("circulation", Circulation), ("named", NamedRecipient)):
+        for id_, year, meeting_id, has, level, status in db.session.execute(
+                select(listed.id, Document.year, Document.meeting_id, other, Document.level, Document.status)
+                .join(Document, Document.id == listed.document_id)):
+            rows[(name, id_)] = (year, meeting_id, has, level.value, status.value)
+    return rows
 
 
 def _with_other() -> set[int]:
@@ -65,8 +78,8 @@ def exercise_and_check() -> None:
     for document in documents:
         circulate(document, c.alpha, named=(c.a1,))  # ORM rows without the copies: the database writes them
     assert copies() == truth() and len(copies()) - before == 18
-    assert {year for year, _, _ in copies().values()} >= {2020, 2021, 2022}
-    assert {other for _, _, other in copies().values()} == {True, False}
+    assert {copy[0] for copy in copies().values()} >= {2020, 2021, 2022}
+    assert {copy[2] for copy in copies().values()} == {True, False}
     assert listed(c.a1, language="other") == sorted(d.id for d in documents if d.id in _with_other())
     # A version in another language added, moved to English, removed: the lists follow.
     version = add_version(documents[0], "tr")
@@ -94,6 +107,22 @@ def exercise_and_check() -> None:
     assert copies() == truth()
     assert moved.id in listed(c.a1, year=2030) and moved.id in listed(c.a1, meeting_id=july.id)
     assert moved.id not in listed(c.a1, meeting_id=june.id)
+    # A document derestricted, withdrawn, superseded, or made a draft or RESTRICTED again by
+    # hand: its rows follow, and the inbox's walks (testing the rule on the copies) list
+    # it to the delegation exactly when the rule lets the delegation read it.
+    shown = documents[3]
+    for level, status, to_delegation in ((DistributionLevel.LIMITED, DocumentStatus.CIRCULATED, True),
+                                         (DistributionLevel.RESTRICTED, DocumentStatus.CIRCULATED, False),
+                                         (DistributionLevel.GENERAL, DocumentStatus.WITHDRAWN, True),
+                                         (DistributionLevel.GENERAL, DocumentStatus.SUPERSEDED, True),
+                                         (DistributionLevel.GENERAL, DocumentStatus.DRAFT, False),
+                                         (DistributionLevel.GENERAL, DocumentStatus.CIRCULATED, True)):
+        db.session.execute(update(Document).where(Document.id == shown.id).values(level=level, status=status))
+        db.session.commit()
+        assert copies() == truth(), (level, status)
+        assert (shown.id in listed(c.a2)) is to_delegation, (level, status)  # a2: of alpha, not named
+        # a1 is named on it too: RESTRICTED reaches a1 by name, the others through the delegation
+        assert (shown.id in listed(c.a1)) is (status != DocumentStatus.DRAFT), (level, status)
     # A row moved to another document takes that document's values.
     row = db.session.scalars(select(Circulation).where(Circulation.document_id == documents[1].id)).one()
     draft = make_document("Draft", year=2019, meeting_id=june.id, status=DocumentStatus.DRAFT, circulated_at=None)

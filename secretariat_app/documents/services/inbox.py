@@ -12,7 +12,11 @@ history on every request. Here instead each way a document reaches a reader
 index, and the rule is applied to each walk in pieces: the statuses a
 recipient reads (status_clause) and the levels each way opens (level_clause),
 both taken from the same table as the SQL and Python forms of the rule, and
-written into the SQL as constants. The module refuses to load if the rule
+written into the SQL as constants. They are tested on the list row the walk
+reads, on its copies of the document's status and level (documents/
+list_filters.py: written by the database, passed on at once when a document is
+derestricted, withdrawn or superseded), not on a probe of the document a row
+walked. The module refuses to load if the rule
 gains a way of reaching a reader that it does not walk (_WAYS below), and
 tests/services/test_document_access.py holds its answers to the rule's.
 
@@ -299,12 +303,14 @@ def _shape_and_params(user, filters: InboxFilters, cursor: Cursor | None, limit:
     return shape, params
 
 
-def _document_filters(shape: Shape, listed) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
-    """What a list's row must pass: (on its document: the statuses a recipient reads and
-    the filters on the document; on the list row: the copies of the year, the meeting and
-    another language)."""
+def _document_filters(shape: Shape, listed, named: bool) -> tuple[list[ColumnElement[bool]],
+                                                                    list[ColumnElement[bool]]]:
+    """What a list's row must pass: (on its document: the filters on the document; on the
+    list row: the reading rule on its copies of the document's status and level, and the
+    copies of the year, the meeting and another language: documents/list_filters.py)."""
     on_document, on_list = filter_clauses(shape, _D, _V, listed)
-    return [status_clause(visibility.RECIPIENT, _D.status), *on_document], on_list
+    return on_document, [status_clause(visibility.RECIPIENT, listed.document_status), _level(named, listed),
+                         *on_list]
 
 
 def _marked(named: bool, document_id) -> ColumnElement[bool]:
@@ -377,18 +383,21 @@ def _branch(source: Source, unread: bool, shape: Shape, only_if: ColumnElement[b
     return select(cut.c.id, cut.c.at, cut.c.un)
 
 
-def _with_document(query: Select, document_id, named: bool, where: list, shape: Shape) -> Select:
-    """A list's rows joined to their documents: kept when the document opens to
-    the reader by this list (_level) and passes `where` (_document_filters)."""
-    if shape.dialect == "postgresql" and where[1:]:
+def _with_document(query: Select, document_id, where: list, shape: Shape) -> Select:
+    """A list's rows whose documents pass `where` (_document_filters: the filters on the
+    document, such as its body or type). Without any, the document is not read: the
+    reading rule was tested on the list row's copies of its status and level."""
+    if not where:
+        return query
+    if shape.dialect == "postgresql":
         # A filter on the document that many documents pass (body, type, a language): the
         # document is probed row by row (LATERAL), in the walk's order. A join would let the
         # generic plan, costed for a reader with thousands of unread rows, hash every document
         # of the type, or start from the body's 40,000 documents for a named list of 600.
-        probe = (select(_D.id).where(_D.id == document_id, _level(named), *where)
+        probe = (select(_D.id).where(_D.id == document_id, *where)
                  .limit(literal_column("1", Integer)).lateral("document"))
         return query.join(probe, true())
-    return query.join(_D, _D.id == document_id).where(_level(named), *where)
+    return query.join(_D, _D.id == document_id).where(*where)
 
 
 def _list_alias(named: bool):
@@ -410,7 +419,7 @@ def _unread_source(named: bool, where: list, on_list: list, shape: Shape) -> Sou
              .join(listed, and_(listed.document_id == document_id, in_list))
              .where(_U.user_id == USER, _U.named == (true() if named else false()), at <= _horizon(shape),
                     *on_list))
-    return Source(_with_document(query, document_id, named, where, shape), at, document_id)
+    return Source(_with_document(query, document_id, where, shape), at, document_id)
 
 
 def _fresh_source(named: bool, where: list, on_list: list, shape: Shape) -> Source:
@@ -421,17 +430,19 @@ def _fresh_source(named: bool, where: list, on_list: list, shape: Shape) -> Sour
     document_id = listed.document_id
     query = (select(document_id.label("id"), at.label("at"))
              .where(in_list, *on_list, at > _horizon(shape), ~_received(document_id)))
-    return Source(_with_document(query, document_id, named, where, shape), at, document_id)
+    return Source(_with_document(query, document_id, where, shape), at, document_id)
 
 
-def _level(named: bool) -> ColumnElement[bool]:
+def _level(named: bool, listed) -> ColumnElement[bool]:
     """The levels a document that reached the reader by this list opens to them
     (permissions.documents: RESTRICTED by name, the others through the
-    delegation), written into the SQL as constants: the same in every execution,
-    and so known to the planner when PostgreSQL plans the statement once for all
-    readers (a prepared statement's generic plan). Written when the statement is
-    compiled, once per shape."""
-    return level_clause(visibility.RECIPIENT, visibility.NAMED if named else visibility.DELEGATION, _D.level)
+    delegation), on the list row's copy of the document's level, written into
+    the SQL as constants: the same in every execution, and so known to the
+    planner when PostgreSQL plans the statement once for all readers (a
+    prepared statement's generic plan). Written when the statement is compiled,
+    once per shape."""
+    return level_clause(visibility.RECIPIENT, visibility.NAMED if named else visibility.DELEGATION,
+                        listed.document_level)
 
 
 def _limit(shape: Shape) -> ColumnElement:
@@ -448,7 +459,7 @@ def _read_source(named: bool, where: list, on_list: list, shape: Shape) -> Sourc
     document_id = listed.document_id
     query = (select(document_id.label("id"), at.label("at"))
              .where(in_list, *on_list, _read_by_horizon(named, at, document_id, shape)))
-    return Source(_with_document(query, document_id, named, where, shape), at, document_id)
+    return Source(_with_document(query, document_id, where, shape), at, document_id)
 
 
 def _sources(shape: Shape, unread: bool) -> list[Source]:
@@ -464,7 +475,7 @@ def _sources(shape: Shape, unread: bool) -> list[Source]:
     meeting: as short a walk as without a filter."""
     sources = []
     for named in ((False, True) if shape.delegation else (True,)):
-        where, on_list = _document_filters(shape, _list_alias(named)[0])
+        where, on_list = _document_filters(shape, _list_alias(named)[0], named)
         sources += ([_unread_source(named, where, on_list, shape), _fresh_source(named, where, on_list, shape)]
                     if unread else [_read_source(named, where, on_list, shape)])
     return sources
