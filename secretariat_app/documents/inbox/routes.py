@@ -85,8 +85,8 @@ def _zone(name: str) -> ZoneInfo:
 try:  # markupsafe's escape without the Markup it wraps the text in: a tenth of escape()'s cost
     from markupsafe._speedups import _escape_inner as _escape_text
 except ImportError:  # pragma: no cover - markupsafe without its C speedups
-    def _escape_text(text: str) -> str:
-        return str(escape(text))
+    def _escape_text(s: str, /) -> str:
+        return str(escape(s))
 
 
 def _escape(text: str) -> str:
