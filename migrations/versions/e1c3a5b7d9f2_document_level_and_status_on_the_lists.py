@@ -10,8 +10,9 @@ the document for it, a row at a time; each list row now carries copies of its do
 level and status (document_level, document_status), written by the same triggers as its
 year and meeting (secretariat_app/documents/list_filters.py): at insert from the document,
 and on the document's rows whenever its level or status changes (derestricted, withdrawn,
-superseded). The page statement's PostgreSQL CPU went from 450-465 µs to 370-385 µs at
-100,000 documents (docs/benchmarks.md, 2026-12-06 21:30). The upgrade fills the copies of
+superseded). The page statement's PostgreSQL CPU went from 420-443 µs to 333-350 µs at
+100,000 documents on a kept database, 477-487 to 443-450 on a fresh load in a slower minute
+(docs/benchmarks.md, 2026-12-06 20:45-22:30). The upgrade fills the copies of
 the rows that exist (one pass over each list).
 
 On SQLite the lists' triggers are dropped and created again with the copies; the

@@ -10,7 +10,7 @@ and reads of each row its document and its copies of the document's level and st
 last key column (the walk's order: time, then document, with no sort of ties) and, on
 PostgreSQL, includes the two copies; ix_named_recipient_user_id_added_at includes them
 too. The walks become index-only scans: the page statement's PostgreSQL CPU 457-473 ->
-397-420 µs at 100,000 documents (docs/benchmarks.md, 2026-12-06 20:45). The circulation
+347-390 µs at 100,000 documents (docs/benchmarks.md, 2026-12-06 20:45-22:30). The circulation
 index is 69 MB instead of 37 at 100,000 documents; it replaces the old one, which
 served nothing this one does not.
 """

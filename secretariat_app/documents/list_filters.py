@@ -21,8 +21,9 @@ a million): docs/benchmarks.md, 2026-12-06 15:45.
 `document_level` and `document_status` let the inbox's walks test the reading rule
 (permissions.documents: the statuses a recipient reads, the levels each way opens) on
 the list row they already read, rather than probe the document for every row walked:
-the statement's PostgreSQL CPU went from 450-465 µs to 370-385 µs at 100,000 documents
-(docs/benchmarks.md, 2026-12-06 21:30). The rule itself is unchanged and written in one
+the page statement's PostgreSQL CPU went from 420-443 µs to 333-350 µs at 100,000
+documents on a kept database, 477-487 to 443-450 on a fresh load in a slower minute
+(docs/benchmarks.md, 2026-12-06 20:45-22:30). The rule itself is unchanged and written in one
 place; only the columns it is tested on are these copies. A level or status changed
 (derestricted, withdrawn, superseded) is passed on to the document's rows at once, in the
 same transaction.
