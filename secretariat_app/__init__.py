@@ -19,6 +19,7 @@ from config import (
     engine_options,
     ratelimit_storage_options,
 )
+from secretariat_app.core.application import SecretariatApp
 from secretariat_app.core.ids import register_id_converter
 from secretariat_app.core.proxies import register_proxy_fix
 from secretariat_app.features import import_models, register_notice_kinds, template_folders
@@ -27,8 +28,9 @@ from secretariat_app.features import import_models, register_notice_kinds, templ
 def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: read this function to learn the whole app."""
     # APIFlask is Flask with the OpenAPI document of the JSON API (secretariat_app/api), written from the
-    # API's views and typed schemas; the pages are plain Flask views and are not in it.
-    app = APIFlask(
+    # API's views and typed schemas; the pages are plain Flask views and are not in it. SecretariatApp is
+    # APIFlask answering ensure_sync once per function (core/application.py).
+    app = SecretariatApp(
         __name__,
         title="CICA Secretariat API",
         version="1",

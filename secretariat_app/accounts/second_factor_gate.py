@@ -21,8 +21,10 @@ OPEN_BEFORE_ENROLMENT = frozenset({ENROLMENT, "auth.logout", "static", "main.lan
 
 
 def require_enrolment() -> ResponseReturnValue | None:
-    if request.endpoint is None or request.endpoint in OPEN_BEFORE_ENROLMENT:
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in OPEN_BEFORE_ENROLMENT:
         return None  # no route (the 404 handler answers), or a page open to everyone signed in
-    if current_user.is_authenticated and must_enrol(current_user):
+    user = current_user._get_current_object()
+    if user.is_authenticated and must_enrol(user):
         return redirect(url_for(ENROLMENT))
     return None

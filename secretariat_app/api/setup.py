@@ -1,31 +1,20 @@
 """What create_app takes from the API besides its blueprints: the bearer
-authentication hook, the problem details of APIFlask's own errors (a request's
-invalid values), and the OpenAPI document's settings."""
+authentication hook, the session cookie's interface (no session for an API
+operation: core/session_cookies.py), the problem details of APIFlask's own
+errors (a request's invalid values), and the OpenAPI document's settings."""
 from __future__ import annotations
 
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import Flask, Request, Response
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Response
 from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import Headers
 
 from secretariat_app.api.authentication import authenticate_api_request
 from secretariat_app.api.field_errors import field_errors
-from secretariat_app.core.problems import API_OPEN_PATHS, API_PREFIX, problem
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, but an API operation has none: no cookie is read (a cookie
-    never names the API's reader, authentication.py) and none is written; nothing to verify or
-    sign on every request."""
-
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        # The open pages keep it: they are rendered in the site's layout, which may write it (a form's token).
-        if request.path.startswith(API_PREFIX) and request.path not in API_OPEN_PATHS:
-            return self.make_null_session(app)
-        return super().open_session(app, request)
+from secretariat_app.core.problems import problem
+from secretariat_app.core.session_cookies import SessionInterface
 
 API_SETTINGS = {
     "OPENAPI_VERSION": "3.1.0",

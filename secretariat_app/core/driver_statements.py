@@ -127,13 +127,16 @@ def run(connection: Connection, statement: DriverStatement, parameters: dict[str
     return rows[0] if rows else None
 
 
-def run_all(connection: Connection, statement: DriverStatement, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run `statement` prepared on the connection's psycopg connection; all its rows."""
-    return _run(connection, statement, parameters, first=False)
+def run_all(connection: Connection, statement: DriverStatement, parameters: dict[str, Any],
+            processed: bool = True) -> list[tuple[Any, ...]]:
+    """Run `statement` prepared on the connection's psycopg connection; all its rows. Not
+    `processed`: as the driver gives them (an Enum column's text, a timestamp with time zone
+    in the connection's zone), for a caller that reads them in one pass of its own."""
+    return _run(connection, statement, parameters, first=False, processed=processed)
 
 
 def _run(connection: Connection, statement: DriverStatement, parameters: dict[str, Any],
-         first: bool) -> list[tuple[Any, ...]]:
+         first: bool, processed: bool = True) -> list[tuple[Any, ...]]:
     raw: Any = connection.connection.driver_connection
     if raw.pgconn.transaction_status == _IDLE:
         if not raw.autocommit:
@@ -153,7 +156,8 @@ def _run(connection: Connection, statement: DriverStatement, parameters: dict[st
         if first:
             row = cursor.fetchone()
             return [] if row is None else [statement.row(row)]
-        return [statement.row(row) for row in cursor.fetchall()]
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return [statement.row(row) for row in rows] if processed else rows
     except psycopg.Error as error:
         connection._handle_dbapi_exception(error, statement.sql, values, cursor, None)  # raises DBAPIError
     finally:

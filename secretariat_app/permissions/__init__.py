@@ -203,20 +203,22 @@ def audience_of(endpoint: str | None) -> Audience | None:
 
 def enforce_access():
     """before_request hook: refuse anything a view did not open to this user."""
-    if request.endpoint is None:  # no route matched: let the 404/405 handler answer
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: let the 404/405 handler answer
         return None
-    requirement = requirement_of(request.endpoint)
+    requirement = requirement_of(endpoint)
     if requirement is None:
-        current_app.logger.error("endpoint %s declares no requirement: refused", request.endpoint)
+        current_app.logger.error("endpoint %s declares no requirement: refused", endpoint)
         abort(403)
-    audience = audience_of(request.endpoint)
+    audience = audience_of(endpoint)
     if audience == Audience.PUBLIC:
         return None
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # resolved once (the reader, or the anonymous user)
+    if not user.is_authenticated:
         return login_manager.unauthorized()
     assert audience is not None  # @access sets the audience with the requirement
-    if not audience.admits(current_user):
+    if not audience.admits(user):
         abort(403)
-    if isinstance(requirement, Action) and not requirement.on_object and not can(current_user, requirement):
+    if isinstance(requirement, Action) and not requirement.on_object and not can(user, requirement):
         abort(403)
     return None

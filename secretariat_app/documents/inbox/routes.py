@@ -216,7 +216,8 @@ def index() -> ResponseReturnValue:
         from secretariat_app.search.web.routes import results_page
         return results_page("inbox.index")
     cursor = inbox_service.Cursor.parse(request.args.get("after"))
-    page = inbox_service.inbox_page(current_user, filters, cursor)
+    # The reader itself, not the proxy: the service reads its attributes without resolving it each time.
+    page = inbox_service.inbox_page(current_user._get_current_object(), filters, cursor)
     return render_template("inbox/index.html", filters=filters_html(form, language, args), page=page,
                            rows=_rows_html(page.rows, language), args=args)
 

@@ -58,14 +58,15 @@ page size / share of documents passing rows. bench/inbox/explain.py --cases
 shows each filter's generic plan.
 
 The statements are built once per shape (which filters, where the cursor is)
-with bound parameters, and reused: a request only binds its values. Rows are read by name through PageRow, whose fields
-_page_statement checks against its columns (inbox_page says what that costs).
+with bound parameters, and reused: a request only binds its values. Rows are read by position in
+the order of PageRow, whose fields _page_statement checks against its columns (inbox_page says why).
 
 What proves it: bench/inbox/run.py (the inbox at least 0.6 of the baseline's
 requests per second, p99 under 50 ms, on 100,000 documents and 1.2 million
 circulations); tests/web/test_inbox_queries.py (one statement a page)."""
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -516,8 +517,8 @@ def _candidates(shape: Shape):
 
 
 class PageRow(NamedTuple):
-    """A row of the page statement, by name: _page_statement checks that these
-    are its columns, in this order."""
+    """The columns of the page statement, in order: _page_statement checks that these
+    are its columns, and inbox_page unpacks its rows in this order."""
 
     document_id: int
     at: datetime
@@ -568,17 +569,18 @@ def inbox_page(user, filters: InboxFilters = InboxFilters(), cursor: Cursor | No
                per_page: int = PAGE_SIZE) -> InboxPage:
     """One page of the inbox of `user` (a delegate), after `cursor`: one statement."""
     shape, params = _shape_and_params(user, filters, cursor, per_page + 1, db.session.get_bind().dialect.name)
-    # Read by name through PageRow, not through the Row's own attributes (looked
-    # up by name one at a time: three times the cost of unpacking by position).
-    # Measured with timeit on a page of 50 realistic rows (SQLite and PostgreSQL):
-    # by position 112 µs, through PageRow 137 µs, by the Row's attributes 333 µs;
-    # the 25 µs PageRow adds are under 2 % of inbox_page in process (about 1.5 ms
-    # on PostgreSQL, whose run-to-run spread is 250 µs), and below what wrk can see.
+    # One pass a row, unpacked by position in PageRow's order (_page_statement checks it): PageRow's
+    # _make and the driver's own pass over the row (driver_statements' processors) cost about as much
+    # again as this (bench/inbox, valgrind: docs/benchmarks.md 2026-12-07). The enumerations' columns
+    # are read through _MEMBERS; the time is the driver's (aware, in the connection's zone) or
+    # SQLAlchemy's (UTC): the same instant, shown in the reader's zone.
+    types, levels, statuses = _MEMBERS
     rows = [
-        InboxRow(row.document_id, row.symbol, row.title_en, row.title_ru, row.doc_type, row.level, row.status,
-                 row.at, bool(row.unread), bool(row.acknowledged), row.meeting_id, row.number,
-                 row.meeting_title_en, row.meeting_title_ru, _latest_languages(row.languages))
-        for row in map(PageRow._make, _execute_prepared(shape, params))
+        InboxRow(document_id, symbol, title_en, title_ru, types[doc_type], levels[level], statuses[status],
+                 at, bool(unread), bool(acknowledged), meeting_id, number, meeting_title_en, meeting_title_ru,
+                 _latest_languages(languages))
+        for (document_id, at, unread, acknowledged, languages, symbol, title_en, title_ru, doc_type, level, status,
+             meeting_id, number, meeting_title_en, meeting_title_ru) in _execute_prepared(shape, params)
     ]
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -593,11 +595,23 @@ def _execute_prepared(shape: Shape, params: dict) -> Sequence[Any]:
     than on every request (planning it costs more than running it). Its generic
     plan is the same index walks as its custom plans: the page size and the
     constant values are written into the SQL, and nothing in it depends on who
-    reads. Elsewhere (SQLite), through SQLAlchemy; the values are the same."""
+    reads. Its rows are the driver's, unprocessed (inbox_page reads them in one
+    pass). Elsewhere (SQLite), through SQLAlchemy."""
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
         return connection.execute(_page_statement(shape), params).all()
-    return driver_statements.run_all(connection, _driver_page_statement(shape), params)
+    return driver_statements.run_all(connection, _driver_page_statement(shape), params, processed=False)
+
+
+def _members(kind: type[enum.Enum]) -> dict[Any, Any]:
+    """An enumeration's members by the text its column holds (enum_column stores the
+    value: the driver's row) and by themselves (SQLAlchemy's row). Anything else the
+    column holds raises KeyError, as SQLAlchemy's processor raises LookupError."""
+    return {**{member.value: member for member in kind}, **{member: member for member in kind}}
+
+
+# A page row's doc_type, level and status.
+_MEMBERS = (_members(DocumentType), _members(DistributionLevel), _members(DocumentStatus))
 
 
 @lru_cache(maxsize=512)  # as many as _page_statement keeps
