@@ -26,13 +26,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from secretariat_app.accounts.models.people import Delegation, User
 from secretariat_app.accounts.models.states import Body
 from secretariat_app.core.bilingual import in_language
-from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
+from secretariat_app.core.columns import IdentityEnum, UTCDateTime, enum_column, utcnow
 from secretariat_app.documents.services.other_languages import OTHER_LANGUAGE_SQL
 from secretariat_app.extensions import Model
 from secretariat_app.meetings.models import AgendaItem, Meeting
 
 
-class DocumentType(enum.Enum):
+class DocumentType(IdentityEnum):
     AGENDA = "agenda"
     DRAFT_DECISION = "draft_decision"
     DECISION = "decision"
@@ -52,7 +52,7 @@ class Originator(enum.Enum):
     ORGANISATION = "organisation"
 
 
-class DistributionLevel(enum.Enum):
+class DistributionLevel(IdentityEnum):
     """Ordered from the widest to the narrowest readership."""
 
     GENERAL = "general"
@@ -60,7 +60,7 @@ class DistributionLevel(enum.Enum):
     RESTRICTED = "restricted"
 
 
-class DocumentStatus(enum.Enum):
+class DocumentStatus(IdentityEnum):
     DRAFT = "draft"
     CIRCULATED = "circulated"
     SUPERSEDED = "superseded"

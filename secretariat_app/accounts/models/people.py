@@ -1,7 +1,6 @@
 """People who log in: users, their roles and the delegation they belong to."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,14 +9,14 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from secretariat_app.accounts.models.states import MembershipStatus, State
-from secretariat_app.core.columns import UTCDateTime, enum_column, utcnow
+from secretariat_app.core.columns import IdentityEnum, UTCDateTime, enum_column, utcnow
 from secretariat_app.extensions import Model
 
 if TYPE_CHECKING:
     from secretariat_app.accounts.models.sessions import LoginSession
 
 
-class Role(enum.Enum):
+class Role(IdentityEnum):
     ADMIN = "admin"            # Secretariat administrator
     OFFICER = "officer"        # Secretariat officer
     DELEGATE = "delegate"      # delegate of a member's or an observer's delegation
