@@ -6,7 +6,7 @@ after_request, teardown function and error handler, on every request: whether
 `f` is a coroutine function (`inspect.iscoroutinefunction`), to wrap it if so.
 The answer for a given function never changes, yet it cost about 213,000
 instructions of the inbox's 8.96 million a request (twenty-one calls;
-bench/inbox, valgrind, docs/benchmarks.md 2026-12-07). Here it is asked once
+bench/inbox, valgrind, docs/benchmarks.md, "2026-12-06 23:35"). Here it is asked once
 per function; the functions a request meets are registered at start-up, so
 the store holds those, and stops growing at _KEPT (a callable made anew per
 call is then simply asked every time, as Flask does).

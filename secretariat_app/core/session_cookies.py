@@ -20,9 +20,9 @@ What it changes from Flask's SecureCookieSessionInterface, and only this:
   too: the flashed messages), so a request that changes its session never
   changes what another request with the same cookie opens.
 
-Measured (bench/inbox, valgrind, docs/benchmarks.md 2026-12-07): about 225,000
-instructions of the inbox's 8.96 million a request; the cookie's HMAC, base64,
-zlib and tagged JSON were half of it, the serializer built on every request the rest.
+Measured (bench/inbox, valgrind, docs/benchmarks.md, "2026-12-06 23:35"): about
+225,000 instructions of the inbox's 8.96 million a request (the cookie's HMAC,
+base64, zlib and tagged JSON, and the serializer built on every request).
 """
 from __future__ import annotations
 

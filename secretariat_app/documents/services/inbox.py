@@ -570,10 +570,10 @@ def inbox_page(user, filters: InboxFilters = InboxFilters(), cursor: Cursor | No
     """One page of the inbox of `user` (a delegate), after `cursor`: one statement."""
     shape, params = _shape_and_params(user, filters, cursor, per_page + 1, db.session.get_bind().dialect.name)
     # One pass a row, unpacked by position in PageRow's order (_page_statement checks it): PageRow's
-    # _make and the driver's own pass over the row (driver_statements' processors) cost about as much
-    # again as this (bench/inbox, valgrind: docs/benchmarks.md 2026-12-07). The enumerations' columns
-    # are read through _MEMBERS; the time is the driver's (aware, in the connection's zone) or
-    # SQLAlchemy's (UTC): the same instant, shown in the reader's zone.
+    # _make and the driver's own pass over the row (driver_statements' processors) before it cost about
+    # 0.6 M of the page's 9 M instructions (bench/inbox, valgrind: docs/benchmarks.md, "2026-12-06 23:35").
+    # The enumerations' columns are read through _MEMBERS; the time is the driver's (aware, in the
+    # connection's zone) or SQLAlchemy's (UTC): the same instant, shown in the reader's zone.
     types, levels, statuses = _MEMBERS
     rows = [
         InboxRow(document_id, symbol, title_en, title_ru, types[doc_type], levels[level], statuses[status],
