@@ -24,8 +24,12 @@ _KEPT = 4096
 class SecretariatApp(APIFlask):
     """APIFlask with `ensure_sync` answered once per function."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._sync_of: dict[Any, Callable[..., Any]] = {}
+        super().__init__(*args, **kwargs)
+
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        known: dict[Any, Callable[..., Any]] = self.__dict__.setdefault("_sync_of", {})
+        known = self._sync_of
         try:
             return known[func]
         except KeyError:

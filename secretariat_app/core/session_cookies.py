@@ -52,7 +52,9 @@ class SessionInterface(SecureCookieSessionInterface):
         return (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = self._keys(app)
+        return self._serializer(app, self._keys(app))
+
+    def _serializer(self, app: Flask, keys: tuple[Any, ...]) -> URLSafeTimedSerializer | None:
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = super().get_signing_serializer(app)
@@ -64,14 +66,15 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(API_PREFIX) and request.path not in API_OPEN_PATHS:
             return self.make_null_session(app)
-        serializer = self.get_signing_serializer(app)
+        keys = self._keys(app)
+        serializer = self._serializer(app, keys)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
-        key = (value, self._keys(app))
+        key = (value, keys)
         kept = self._verified.get(key)
         if kept is None:
             try:
