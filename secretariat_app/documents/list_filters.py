@@ -30,15 +30,19 @@ same transaction.
 
 The copies are written by the database, whoever writes the rows (the app, the
 benchmark's SQL, a test): a row added or moved to another document takes its
-document's values; a document whose year, meeting, level or status changes passes them on,
-and so does a version added, removed, or moved to another language or document.
-The app changes neither year nor meeting once a document is circulated (only
-drafts are edited, and a draft reaches no one), so that trigger guards against
-SQL written by hand; a version in another language can come at any time.
-Nothing else reads the copies: the document stays the truth.
+document's values; a document whose year, meeting, level or status changes
+passes them on, and so does a version added, removed, or moved to another
+language or document. The app changes neither year nor meeting once a document
+is circulated (only drafts are edited, and a draft reaches no one): for those
+two the trigger guards against SQL written by hand. Level and status do change
+after circulation (derestricted, withdrawn, superseded), and a version in
+another language can come at any time: for these the trigger is what keeps the
+inbox's reading rule right. Nothing else reads the copies: the document stays
+the truth.
 
 The migrations that added them (b7e2c4a9d1f3, then d4f8a2c6e1b3 for the other
-language, e1c3a5b7d9f2 for the level and status) hold frozen copies of these statements. On SQLite a later batch
+language, e1c3a5b7d9f2 for the level and status) hold frozen copies of these
+statements. On SQLite a later batch
 operation on circulation, named_recipient, document or document_version
 re-creates the table and loses its triggers: such a revision must create them
 again (tests/integration/test_list_filters.py checks they work after every
